@@ -1,0 +1,86 @@
+# Cairn: `make run` serves the demo school, `make test` runs every test. Both install what
+# this machine is missing first, and skip what is already there.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Build output may live outside the clone (CI keeps it between fresh clones).
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+TARGET := $(CARGO_TARGET_DIR)
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# The demo server reads its compiled bundle from here.
+export LEPTOS_SITE_ROOT := $(TARGET)/site
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# wasm-bindgen-cli must match the wasm-bindgen that Cargo.lock resolved, exactly.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := chromium brotli
+
+.PHONY: run test tools build release lint unit e2e clean-data size
+
+## Set-up -------------------------------------------------------------------------------------
+
+tools: ## install what is missing: wasm target, cargo-leptos, wasm-bindgen-cli, wasm-opt
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
+	  || cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+	@$(MAKE) --no-print-directory $(TOOLS)/node_modules/.installed
+
+# npm's binaryen: Debian's wasm-opt (108) silently breaks hydration.
+$(TOOLS)/node_modules/.installed: $(TOOLS)/package-lock.json
+	npm ci --prefix $(TOOLS) --no-audit --no-fund
+	@touch $@
+
+browser-tools: ## Debian's Chromium and the end2end npm packages
+	@command -v chromium >/dev/null && command -v brotli >/dev/null \
+	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(APT_PACKAGES); }
+	@$(MAKE) --no-print-directory end2end/node_modules/.installed
+
+end2end/node_modules/.installed: end2end/package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix end2end --no-audit --no-fund
+	@touch $@
+
+## Build and run ------------------------------------------------------------------------------
+
+build: tools ## debug build: server and hydrated wasm
+	cargo leptos build
+
+release: tools ## release build (wasm with the wasm-release profile, wasm-opt)
+	cargo leptos build --release
+
+run: release ## serve the demo school on 127.0.0.1:3000
+	@echo "Starting Cairn with the demo school: http://127.0.0.1:3000/"
+	$(TARGET)/release/cairn serve --demo --addr 127.0.0.1:3000
+
+## Tests --------------------------------------------------------------------------------------
+
+test: tools browser-tools lint unit e2e ## every test: format, lints, cargo tests, browser tests
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p cairn-app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+unit: ## cargo tests; PostgreSQL too when CAIRN_TEST_POSTGRES_URL is set
+	cargo test --workspace
+
+e2e: build browser-tools ## Playwright in Chromium against a demo server on a free port
+	@port=$$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"); \
+	data=$$(mktemp -d -t cairn-e2e-XXXXXX); \
+	echo "Browser tests against http://127.0.0.1:$$port/ (data in $$data)"; \
+	cd end2end && CAIRN_BIN=$(TARGET)/debug/cairn CAIRN_E2E_PORT=$$port CAIRN_E2E_DATA=$$data \
+	  npx playwright test; status=$$?; rm -rf "$$data"; exit $$status
+
+## Figures ------------------------------------------------------------------------------------
+
+size: release ## release wasm size, raw and brotli-compressed
+	@wasm=$(TARGET)/site/pkg/cairn.wasm; \
+	echo "hydrate wasm: $$(stat -c %s $$wasm) bytes raw, $$(brotli -c -q 11 $$wasm | wc -c) bytes brotli"
+
+clean-data: ## remove the local demo database
+	rm -rf data

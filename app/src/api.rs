@@ -1,0 +1,61 @@
+//! Server functions: thin — read the session, call the core (which asks the policy), map the
+//! error.
+
+use cairn::cohort::{CohortView, FrameworkChoice};
+use cairn::model::{CompetencyDetail, Home, LearnerProgress};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Everything the signed-in person's home page shows.
+#[server(endpoint = "home")]
+pub async fn get_home() -> Result<Home, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::home::home(&store, viewer).await?)
+}
+
+/// One learner's dashboard: their progress and achievements, for a viewer the policy allows.
+#[server(endpoint = "learner")]
+pub async fn get_learner(learner_id: i64) -> Result<LearnerProgress, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::learner_progress(&store, &viewer, learner_id).await?)
+}
+
+/// One competency of a learner with the evidence that explains its level.
+#[server(endpoint = "competency")]
+pub async fn get_competency(
+    learner_id: i64,
+    competency_id: i64,
+) -> Result<CompetencyDetail, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::competency_detail(&store, &viewer, learner_id, competency_id).await?)
+}
+
+/// The cohort tile's content: the frameworks to choose from, the one shown, and its chart data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CohortTile {
+    pub frameworks: Vec<FrameworkChoice>,
+    pub chosen: i64,
+    pub view: CohortView,
+}
+
+/// A learner compared with their cohort on one framework (the first when none is chosen).
+#[server(endpoint = "cohort")]
+pub async fn get_cohort(
+    learner_id: i64,
+    framework_id: Option<i64>,
+) -> Result<CohortTile, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    let (frameworks, chosen, view) =
+        cairn::access::cohort_view(&store, &viewer, learner_id, framework_id).await?;
+    Ok(CohortTile {
+        frameworks,
+        chosen,
+        view,
+    })
+}

@@ -1,0 +1,126 @@
+//! The cohort comparison tile: a framework chooser, the radar chart (drawn again in the browser
+//! when the framework changes), and the same numbers as a table.
+
+use cairn::cohort::{CohortView, RadarAxis};
+use leptos::prelude::*;
+
+use crate::api::{get_cohort, CohortTile};
+use crate::components::layout::Tile;
+use crate::components::radar::radar_svg;
+
+fn level(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
+}
+
+#[component]
+pub fn CohortComparison(learner_id: i64) -> impl IntoView {
+    let chosen = RwSignal::new(None::<i64>);
+    let cohort = Resource::new(
+        move || chosen.get(),
+        move |framework| get_cohort(learner_id, framework),
+    );
+    view! {
+        <Tile id="cohort" title="Compared with the cohort" wide=true>
+            <Transition fallback=|| view! { <div class="chart-skeleton" aria-busy="true"></div> }>
+                {move || Suspend::new(async move {
+                    match cohort.await {
+                        Ok(tile) => view! { <CohortBody tile chosen /> }.into_any(),
+                        Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Tile>
+    }
+}
+
+#[component]
+fn CohortBody(tile: CohortTile, chosen: RwSignal<Option<i64>>) -> impl IntoView {
+    let CohortTile {
+        frameworks,
+        chosen: shown,
+        view,
+    } = tile;
+    view! {
+        <label class="inline-field">
+            "Framework "
+            <select on:change=move |event| {
+                chosen.set(event_target_value(&event).parse::<i64>().ok());
+            }>
+                {frameworks
+                    .into_iter()
+                    .map(|f| view! { <option value=f.id selected=f.id == shown>{f.name}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+        {match view {
+            CohortView::Radar { framework, cohort, learners, max_level, axes } => {
+                let svg = radar_svg(&axes, max_level);
+                let label = format!(
+                    "Radar chart of {framework}: this learner's levels against the median and \
+                     middle half of {cohort} ({learners} learners). The table below has the numbers."
+                );
+                view! {
+                    <figure class="radar">
+                        <div class="radar-svg" role="img" aria-label=label inner_html=svg></div>
+                        <figcaption class="muted">
+                            {format!("{framework} · compared with {cohort} ({learners} learners)")}
+                        </figcaption>
+                    </figure>
+                    <details class="chart-table">
+                        <summary>"Show as table"</summary>
+                        <CohortTable axes />
+                    </details>
+                }
+                .into_any()
+            }
+            CohortView::TooSmall { cohort, learners } => view! {
+                <p class="empty">
+                    {format!(
+                        "Cohort comparison appears for groups of at least {} learners; {cohort} has {learners}, so no one can be singled out.",
+                        cairn::cohort::MIN_COHORT,
+                    )}
+                </p>
+            }
+            .into_any(),
+            CohortView::NoCohort => view! {
+                <p class="empty">"Cohort comparison appears once the learner is in a group."</p>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+#[component]
+fn CohortTable(axes: Vec<RadarAxis>) -> impl IntoView {
+    view! {
+        <table class="figures">
+            <thead>
+                <tr>
+                    <th scope="col">"Competency"</th>
+                    <th scope="col">"Learner"</th>
+                    <th scope="col">"Cohort median"</th>
+                    <th scope="col">"Middle half"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {axes
+                    .into_iter()
+                    .map(|axis| {
+                        let (median, band) = match axis.spread {
+                            Some(s) => (format!("{:.1}", s.median), format!("{:.1}–{:.1}", s.q1, s.q3)),
+                            None => ("—".to_string(), "—".to_string()),
+                        };
+                        view! {
+                            <tr>
+                                <th scope="row">{axis.label}</th>
+                                <td>{level(axis.learner)}</td>
+                                <td>{median}</td>
+                                <td>{band}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,6 @@
+//! Widgets shared by pages.
+
+pub mod cohort;
+pub mod layout;
+pub mod progress;
+pub mod radar;

@@ -1,0 +1,171 @@
+//! A learner's competencies with their latest level, filterable by category.
+
+use cairn::model::{AchievementProgress, BadgeState, CompetencyLevel, LearnerProgress};
+use leptos::prelude::*;
+
+/// "Developing · 2.4 of 4", or the empty state when no evidence counts yet.
+pub fn level_text(competency: &CompetencyLevel) -> String {
+    match (&competency.level_name, competency.level) {
+        (Some(name), Some(level)) => format!("{name} · {level:.1} of {:.0}", competency.top_level),
+        _ => "No evidence yet".to_string(),
+    }
+}
+
+/// What is left: "1 level to mastery — Proficient next".
+pub fn next_step_text(competency: &CompetencyLevel) -> Option<String> {
+    if competency.mastered() || competency.steps_remaining == 0 {
+        return None;
+    }
+    let levels = if competency.steps_remaining == 1 {
+        "level"
+    } else {
+        "levels"
+    };
+    let next = competency
+        .next_level_name
+        .as_deref()
+        .map(|name| format!(" — {name} next"))
+        .unwrap_or_default();
+    Some(format!(
+        "{} {levels} to mastery{next}",
+        competency.steps_remaining
+    ))
+}
+
+#[component]
+pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
+    let selected = RwSignal::new(None::<String>);
+    let categories = progress.categories();
+    let total = progress.competencies.len();
+    let mastered = progress.mastered_count();
+    let competencies = StoredValue::new(progress.competencies);
+    let learner_id = progress.learner.id;
+
+    let filter_button = move |key: Option<String>, label: String| {
+        let pressed = {
+            let key = key.clone();
+            move || selected.get() == key
+        };
+        view! {
+            <button
+                type="button"
+                class="chip"
+                aria-pressed=move || pressed().to_string()
+                on:click=move |_| selected.set(key.clone())
+            >
+                {label}
+            </button>
+        }
+    };
+
+    if total == 0 {
+        return view! {
+            <p class="empty">
+                "No competencies yet. They appear here when the school adds a framework."
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <p class="headline">
+            <strong>{mastered}</strong>" of "{total}" competencies mastered"
+        </p>
+        <div class="chips" role="group" aria-label="Show category">
+            {filter_button(None, "All".to_string())}
+            {categories
+                .into_iter()
+                .map(|(key, label)| filter_button(Some(key), label))
+                .collect_view()}
+        </div>
+        <ul class="competencies" id=format!("competencies-{learner_id}") aria-live="polite">
+            {move || {
+                let shown = selected.get();
+                competencies
+                    .with_value(|all| {
+                        all.iter()
+                            .filter(|c| shown.as_ref().is_none_or(|key| *key == c.category_key))
+                            .map(|c| {
+                                let level_class = format!(
+                                    "level level-{}",
+                                    c.level.map(|l| l as i64).unwrap_or(0),
+                                );
+                                view! {
+                                    <li class="competency" data-category=c.category_key.clone()>
+                                        <a
+                                            class="competency-name"
+                                            href=format!("/learners/{learner_id}/competencies/{}", c.id)
+                                        >
+                                            <span class="code">{c.code.clone()}</span>
+                                            " "
+                                            {c.name.clone()}
+                                        </a>
+                                        <span class=level_class>{level_text(c)}</span>
+                                        {c.mastered().then(|| view! {
+                                            <span class="mastered">"Mastered"</span>
+                                        })}
+                                        {next_step_text(c).map(|text| view! {
+                                            <span class="next-step">{text}</span>
+                                        })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    })
+            }}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Badges: earned ones, and Provisional Evidence Records with what remains.
+#[component]
+pub fn BadgeList(achievements: Vec<AchievementProgress>) -> impl IntoView {
+    if achievements.is_empty() {
+        return view! { <p class="empty">"No badges are set up yet."</p> }.into_any();
+    }
+    let earned = achievements
+        .iter()
+        .filter(|a| a.state == BadgeState::Earned)
+        .count();
+    view! {
+        <p class="headline">
+            <strong>{earned}</strong>" earned · "{achievements.len() - earned}" in progress"
+        </p>
+        <ul class="badges">
+            {achievements
+                .into_iter()
+                .map(|badge| {
+                    let earned = badge.state == BadgeState::Earned;
+                    let state = if earned { "Earned" } else { "Provisional" };
+                    let remaining = badge
+                        .remaining
+                        .iter()
+                        .map(|step| {
+                            let levels = if step.levels_short == 1 { "level" } else { "levels" };
+                            format!("{} ({} {levels} to go)", step.name, step.levels_short)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    view! {
+                        <li class="badge" class:earned=earned data-state=state.to_lowercase()>
+                            <span class="badge-name">{badge.name.clone()}</span>
+                            <span class="badge-state">{state}</span>
+                            <progress
+                                max=badge.required
+                                value=badge.met
+                                aria-label=format!("{}: {} of {} criteria met", badge.name, badge.met, badge.required)
+                            ></progress>
+                            <span class="muted">
+                                {format!("{} of {} criteria met", badge.met, badge.required)}
+                            </span>
+                            {(!remaining.is_empty()).then(|| view! {
+                                <span class="next-step">"Still to reach Proficient: "{remaining}</span>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}

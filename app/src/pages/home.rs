@@ -1,0 +1,233 @@
+//! The signed-in person's home: tiles for what their roles have data for, and nothing else.
+
+use cairn::model::{
+    GroupSummary, Home, InstitutionSummary, LearnerListing, OrderSummary, SeatSummary,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::get_home;
+use crate::components::layout::{Frame, Tile};
+use crate::components::progress::ProgressList;
+use crate::error::AppError;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_home());
+    view! {
+        <Title text="Home" />
+        <Suspense fallback=|| view! { <HomeSkeleton /> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(home) => view! { <HomeTiles home /> }.into_any(),
+                    Err(error) => view! { <HomeError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HomeSkeleton() -> impl IntoView {
+    view! {
+        <main id="main" class="page" aria-busy="true">
+            <div class="tiles">
+                <div class="tile skeleton"></div>
+                <div class="tile skeleton"></div>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn HomeError(error: AppError) -> impl IntoView {
+    view! {
+        <main id="main" class="page narrow">
+            <h1>"Your home page could not be shown"</h1>
+            <p role="alert">{error.to_string()}</p>
+            {(error == AppError::Unauthorized).then(|| view! { <p><a href="/login">"Sign in"</a></p> })}
+        </main>
+    }
+}
+
+#[component]
+fn HomeTiles(home: Home) -> impl IntoView {
+    let Home {
+        viewer,
+        own_progress,
+        children,
+        teaching,
+        taught,
+        seats,
+        orders,
+        institution,
+    } = home;
+    let first_name = viewer
+        .name
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let nothing_yet = own_progress.is_none()
+        && children.is_empty()
+        && teaching.is_empty()
+        && seats.is_empty()
+        && orders.is_empty()
+        && institution.is_none();
+    view! {
+        <Frame viewer>
+            <h1 class="greeting">"Welcome, "{first_name}</h1>
+            {nothing_yet.then(|| view! {
+                <p class="empty">
+                    "There is nothing to show here yet. Your tiles appear as soon as your \
+                     school links you to learners, groups or trainings."
+                </p>
+            })}
+            <div class="tiles">
+                {own_progress.map(|progress| view! {
+                    <Tile id="my-progress" title="My progress" wide=true>
+                        <p><a href=format!("/learners/{}", progress.learner.id)>"Open my dashboard"</a></p>
+                        <ProgressList progress />
+                    </Tile>
+                })}
+                {children
+                    .into_iter()
+                    .map(|progress| view! {
+                        <Tile
+                            id=format!("learner-{}", progress.learner.id)
+                            title=progress.learner.name.clone()
+                            wide=true
+                        >
+                            <p>
+                                <a href=format!("/learners/{}", progress.learner.id)>
+                                    {format!("Open {}'s dashboard", progress.learner.name)}
+                                </a>
+                            </p>
+                            <ProgressList progress />
+                        </Tile>
+                    })
+                    .collect_view()}
+                {(!teaching.is_empty()).then(|| view! { <TeachingTile groups=teaching learners=taught /> })}
+                {(!seats.is_empty()).then(|| view! { <SeatsTile seats /> })}
+                {(!orders.is_empty()).then(|| view! { <OrdersTile orders /> })}
+                {institution.map(|summary| view! { <InstitutionTile summary /> })}
+            </div>
+        </Frame>
+    }
+}
+
+#[component]
+fn TeachingTile(groups: Vec<GroupSummary>, learners: Vec<LearnerListing>) -> impl IntoView {
+    view! {
+        <Tile id="my-groups" title="My groups">
+            <ul class="rows">
+                {groups
+                    .into_iter()
+                    .map(|group| {
+                        let with = if group.co_teachers.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" · with {}", group.co_teachers.join(", "))
+                        };
+                        let members: Vec<LearnerListing> = learners
+                            .iter()
+                            .filter(|l| l.groups.contains(&group.name))
+                            .cloned()
+                            .collect();
+                        view! {
+                            <li>
+                                <strong>{group.name.clone()}</strong>
+                                <span class="muted">
+                                    {format!(
+                                        "{} learners · {} marks in 30 days{}",
+                                        group.learners,
+                                        group.evidence_last_30_days,
+                                        with,
+                                    )}
+                                </span>
+                                <details class="group-learners">
+                                    <summary>{format!("Learners of {}", group.name)}</summary>
+                                    <ul>
+                                        {members
+                                            .into_iter()
+                                            .map(|l| view! {
+                                                <li><a href=format!("/learners/{}", l.id)>{l.name}</a></li>
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </details>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </Tile>
+    }
+}
+
+#[component]
+fn SeatsTile(seats: Vec<SeatSummary>) -> impl IntoView {
+    view! {
+        <Tile id="registration-codes" title="Registration codes">
+            <table class="figures">
+                <thead>
+                    <tr><th scope="col">"Code"</th><th scope="col">"Training"</th><th scope="col">"Seats used"</th></tr>
+                </thead>
+                <tbody>
+                    {seats
+                        .into_iter()
+                        .map(|seat| view! {
+                            <tr>
+                                <td><code>{seat.code}</code></td>
+                                <td>{seat.training}</td>
+                                <td>{format!("{} of {} ({} registered)", seat.assigned, seat.seats, seat.redeemed)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </Tile>
+    }
+}
+
+#[component]
+fn OrdersTile(orders: Vec<OrderSummary>) -> impl IntoView {
+    view! {
+        <Tile id="order-history" title="Order history">
+            <ul class="rows">
+                {orders
+                    .into_iter()
+                    .map(|order| view! {
+                        <li>
+                            <strong>{order.reference}</strong>
+                            <span class="muted">
+                                {format!("{} · {} seats · {}", order.training, order.seats, order.ordered_on)}
+                            </span>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        </Tile>
+    }
+}
+
+#[component]
+fn InstitutionTile(summary: InstitutionSummary) -> impl IntoView {
+    view! {
+        <Tile id="institution" title="Institution">
+            <dl class="figures">
+                {summary
+                    .users_by_role
+                    .into_iter()
+                    .map(|(role, count)| view! {
+                        <div><dt>{format!("{}s", role.label())}</dt><dd>{count}</dd></div>
+                    })
+                    .collect_view()}
+                <div><dt>"Groups"</dt><dd>{summary.groups}</dd></div>
+                <div><dt>"Frameworks"</dt><dd>{summary.frameworks}</dd></div>
+                <div><dt>"Competencies"</dt><dd>{summary.competencies}</dd></div>
+                <div><dt>"Evidence records"</dt><dd>{summary.evidence}</dd></div>
+            </dl>
+        </Tile>
+    }
+}

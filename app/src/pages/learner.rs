@@ -1,0 +1,87 @@
+//! A learner's dashboard at `/learners/{id}`: progress per competency by category, and badges
+//! (earned, and Provisional Evidence Records with what remains), for whoever the policy allows.
+
+use cairn::model::LearnerProgress;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::get_learner;
+use crate::components::cohort::CohortComparison;
+use crate::components::layout::Tile;
+use crate::components::progress::{BadgeList, ProgressList};
+use crate::error::AppError;
+
+#[component]
+pub fn LearnerPage() -> impl IntoView {
+    let params = use_params_map();
+    let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let dashboard = Resource::new(learner_id, |id| async move {
+        match id {
+            Some(id) => get_learner(id).await,
+            None => Err(AppError::NotFound("That learner".into())),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match dashboard.await {
+                    Ok(progress) => view! { <Dashboard progress /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Dashboard(progress: LearnerProgress) -> impl IntoView {
+    let name = progress.learner.name.clone();
+    let learner_id = progress.learner.id;
+    let achievements = progress.achievements.clone();
+    view! {
+        <Title text=name.clone() />
+        <main id="main" class="page">
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <a href="/">"Home"</a>
+                " › "
+                <span aria-current="page">{name.clone()}</span>
+            </nav>
+            <h1>{name}</h1>
+            <div class="tiles">
+                <Tile id="progress" title="Progress" wide=true>
+                    <ProgressList progress />
+                </Tile>
+                <Tile id="badges" title="Badges">
+                    <BadgeList achievements />
+                </Tile>
+                <CohortComparison learner_id />
+            </div>
+        </main>
+    }
+}
+
+/// Not allowed, not found, or not signed in: said plainly. (The server's router gives the
+/// response its 403 or 404 status: the page streams, so its status is sent before this renders.)
+#[component]
+pub fn Refusal(error: AppError) -> impl IntoView {
+    let (title, message) = match &error {
+        AppError::Forbidden => (
+            "Not allowed",
+            "You can only see the records of learners you are linked to.".to_string(),
+        ),
+        AppError::NotFound(_) => (
+            "Not found",
+            "There is no learner at this address.".to_string(),
+        ),
+        other => ("This page could not be shown", other.to_string()),
+    };
+    view! {
+        <Title text=title />
+        <main id="main" class="page narrow">
+            <h1>{title}</h1>
+            <p role="alert">{message}</p>
+            <p><a href="/">"Go to your home page"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,7 @@
+//! Pages, one module per thing the person sees.
+
+pub mod competency;
+pub mod home;
+pub mod learner;
+pub mod login;
+pub mod not_found;

@@ -1,0 +1,22 @@
+//! On the server: the store and the signed-in person for the request being handled. The
+//! server's session middleware puts the `Viewer` into the request's extensions.
+
+use cairn::model::Viewer;
+use cairn::store::Store;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+pub fn store() -> Result<Store, AppError> {
+    use_context::<Store>().ok_or_else(|| {
+        tracing::error!("no store in the request context");
+        AppError::Internal
+    })
+}
+
+/// The signed-in person, or `Unauthorized`.
+pub fn viewer() -> Result<Viewer, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+        .ok_or(AppError::Unauthorized)
+}

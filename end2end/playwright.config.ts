@@ -1,0 +1,42 @@
+import { defineConfig } from '@playwright/test';
+import * as path from 'node:path';
+
+// `make e2e` builds the server and passes a free port and a fresh data directory.
+const port = Number(process.env.CAIRN_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const root = path.resolve(__dirname, '..');
+const bin = process.env.CAIRN_BIN ?? path.join(root, 'target', 'debug', 'cairn');
+const dataDir = process.env.CAIRN_E2E_DATA ?? path.join(root, 'target', 'e2e-data');
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `"${bin}" serve --demo --addr 127.0.0.1:${port} --data-dir "${dataDir}"`,
+    cwd: root,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,67 @@
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { signIn, hydrated, collectErrors } from './helpers';
+
+test('the category filter works once the page has hydrated', async ({ page }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'learner@demo.cairn');
+  const progress = page.getByRole('region', { name: 'My progress' });
+  const items = progress.locator('li.competency');
+  const all = await items.count();
+  expect(all).toBeGreaterThan(10);
+  await hydrated(page);
+
+  const filter = progress.getByRole('button', { name: 'Cross-curriculum' });
+  await filter.click();
+  await expect(filter).toHaveAttribute('aria-pressed', 'true');
+  await expect(items.first()).toHaveAttribute('data-category', 'cross_curriculum');
+  const shown = await items.count();
+  expect(shown).toBeGreaterThan(0);
+  expect(shown).toBeLessThan(all);
+  const categories = await items.evaluateAll((els) => els.map((el) => el.getAttribute('data-category')));
+  expect(new Set(categories)).toEqual(new Set(['cross_curriculum']));
+
+  await progress.getByRole('button', { name: 'All' }).click();
+  await expect(items).toHaveCount(all);
+  expect(errors).toEqual([]);
+});
+
+test('a parent sees a progress tile for each linked child', async ({ page }) => {
+  await signIn(page, 'parent@demo.cairn');
+  const me = await (await page.request.get('/api/v1/me')).json();
+  expect(me.linked_learners).toHaveLength(2);
+  for (const child of me.linked_learners) {
+    await expect(page.getByRole('region', { name: child.name })).toBeVisible();
+  }
+  await expect(page.getByRole('region', { name: 'My progress' })).toHaveCount(0);
+});
+
+test('the admin sees institution figures and no learner tiles', async ({ page }) => {
+  await signIn(page, 'admin@demo.cairn');
+  const institution = page.getByRole('region', { name: 'Institution' });
+  await expect(institution).toContainText('Learners');
+  await expect(institution).toContainText('150');
+  await expect(page.locator('li.competency')).toHaveCount(0);
+});
+
+for (const [name, email] of [
+  ['sign-in page', null],
+  ['learner home', 'learner@demo.cairn'],
+  ['teacher home', 'teacher@demo.cairn'],
+  ['manager home', 'manager@demo.cairn'],
+  ['admin home', 'admin@demo.cairn'],
+] as const) {
+  test(`the ${name} has no serious accessibility violations`, async ({ page }) => {
+    if (email) {
+      await signIn(page, email);
+      await hydrated(page);
+    } else {
+      await page.goto('/login');
+    }
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
+    const serious = results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    expect(serious).toEqual([]);
+  });
+}

@@ -1,0 +1,45 @@
+//! The command line: one module per subcommand.
+
+mod seed;
+mod serve;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::DatabaseArgs;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Cairn: learner progress and credentials"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web app
+    Serve(serve::ServeArgs),
+    /// Bring the database schema up to date
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Fill an empty database with a generated school (deterministic for a given seed)
+    Seed(seed::SeedArgs),
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(args).await,
+        Command::Migrate { database } => {
+            let store = database.open().await?;
+            println!("The database schema is up to date.");
+            store.close().await;
+            Ok(())
+        }
+        Command::Seed(args) => seed::run(args).await,
+    }
+}

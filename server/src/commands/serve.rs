@@ -1,0 +1,85 @@
+//! `cairn serve`: open the database, optionally create the demo school, and serve.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::config::DatabaseArgs;
+use crate::limiter::LoginLimiter;
+use crate::router::{leptos_options, router, AppState};
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "CAIRN_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: String,
+    /// Fill an empty database with the demo school and print its sign-ins
+    #[arg(long)]
+    pub demo: bool,
+    /// Public base URL (credential ids, share links); https here marks cookies Secure
+    #[arg(long, env = "CAIRN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let addr: SocketAddr = args.addr.parse().with_context(|| {
+        format!(
+            "--addr {:?} is not an address like 127.0.0.1:3000",
+            args.addr
+        )
+    })?;
+    let store = args.database.open().await?;
+    if args.demo {
+        super::seed::demo_school(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr().unwrap_or(addr);
+    let state = AppState {
+        store: store.clone(),
+        leptos_options: leptos_options(),
+        limiter: Arc::new(LoginLimiter::default()),
+        secure_cookies: args
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://")),
+    };
+    let app = router(state);
+    println!("Cairn is serving at http://{local}/");
+    tracing::info!(%local, "listening");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped with an error")?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,9 @@
+//! The `cairn` binary's parts: configuration, the HTTP router with sessions and the REST
+//! API, and one module per subcommand.
+
+pub mod api;
+pub mod auth;
+pub mod commands;
+pub mod config;
+pub mod limiter;
+pub mod router;

@@ -1,0 +1,140 @@
+//! The HTTP router: the REST API and sign-in routes, the Leptos pages and server functions,
+//! static files, and the layers every response passes through (sessions, security headers,
+//! request limits).
+
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::FromRef;
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::routing::{get, post};
+use axum::Router;
+use cairn::store::Store;
+use cairn_app::{shell, App};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::limiter::LoginLimiter;
+use crate::{api, auth};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos_options: LeptosOptions,
+    pub limiter: Arc<LoginLimiter>,
+    /// Mark cookies `Secure` (when Cairn is served over https).
+    pub secure_cookies: bool,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Leptos settings: the compiled bundle is `pkg/cairn.{js,wasm,css}` under the site root
+/// (`target/site` from the repository root, or `LEPTOS_SITE_ROOT`).
+pub fn leptos_options() -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    LeptosOptions::builder()
+        .output_name("cairn")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build()
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
+    script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+/// Request bodies beyond this are refused (uploads will get their own, larger limit).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The app's routes, generated once per process. Generating them suppresses resource loading
+/// process-wide for a moment, and a page rendering at that moment would wait forever
+/// (leptos#4773), so it must happen before any request is served, and never again.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = route_list();
+    let store = state.store.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/api/login", post(auth::login))
+        .route("/api/logout", post(auth::logout))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/learners", get(api::learners))
+        .route("/api/v1/learners/{id}/progress", get(api::learner_progress))
+        .route("/learners/{id}/cohort.svg", get(api::cohort_svg))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(store.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            learner_page_status,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session_layer,
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .with_state(state)
+}
+
+/// Gives a learner's dashboard page the status its refusal deserves (403 not allowed, 404 no
+/// such learner). The page streams, so it cannot set its own status once it knows; the policy
+/// answers here first, the same way the page's server function will.
+async fn learner_page_status(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    // `/learners/{id}` and the pages under it.
+    let learner_id = request
+        .uri()
+        .path()
+        .strip_prefix("/learners/")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|id| id.parse::<i64>().ok());
+    let viewer = request.extensions().get::<cairn::model::Viewer>().cloned();
+    let refusal = match (learner_id, viewer) {
+        (Some(learner_id), Some(viewer)) if request.method() == axum::http::Method::GET => {
+            match cairn::access::authorize_learner(&state.store, &viewer, learner_id).await {
+                Err(cairn::CoreError::Forbidden) => Some(axum::http::StatusCode::FORBIDDEN),
+                Err(cairn::CoreError::NotFound(_)) => Some(axum::http::StatusCode::NOT_FOUND),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let mut response = next.run(request).await;
+    if let Some(status) = refusal {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

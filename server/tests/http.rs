@@ -1,0 +1,300 @@
+//! The real router, called in-process: sign-in, sessions, the API, redirects, headers and
+//! pages rendered per role. Each test runs on SQLite and on PostgreSQL.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use cairn::demo::{self, SeedOptions};
+use cairn::store::Store;
+use cairn_server::limiter::LoginLimiter;
+use cairn_server::router::{leptos_options, router, AppState};
+use tower::ServiceExt;
+
+async fn app(store: &Store) -> Router {
+    let school = demo::generate(&SeedOptions {
+        learners: 50,
+        seed: 5,
+        evidence_per_competency: (1, 2),
+    });
+    store.load_school(&school).await.unwrap();
+    router(AppState {
+        store: store.clone(),
+        leptos_options: leptos_options(),
+        limiter: Arc::new(LoginLimiter::default()),
+        secure_cookies: false,
+    })
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::get(path).header(header::HOST, "localhost");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+fn login_request(email: &str, password: &str) -> Request<Body> {
+    Request::post("/api/login")
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "email={}&password={}",
+            email.replace('@', "%40"),
+            password
+        )))
+        .unwrap()
+}
+
+/// Signs in and returns the `Cookie` header value to send afterwards.
+async fn sign_in(app: &Router, email: &str) -> String {
+    let reply = send(app, login_request(email, "cairn-demo")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{email}");
+    assert_eq!(reply.headers[header::LOCATION], "/");
+    let cookie = reply.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+fn json(reply: &Reply) -> serde_json::Value {
+    serde_json::from_str(&reply.body).unwrap_or_else(|_| panic!("not JSON: {}", reply.body))
+}
+
+async fn health_check_answers_when_the_database_does(store: &Store) {
+    let app = app(store).await;
+    let reply = send(&app, get("/healthz", None)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body, "ok");
+}
+
+async fn anonymous_page_views_go_to_the_sign_in_page(store: &Store) {
+    let app = app(store).await;
+    for path in ["/", "/learners/3", "/admin"] {
+        let reply = send(&app, get(path, None)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(reply.headers[header::LOCATION], "/login", "{path}");
+    }
+    let reply = send(&app, get("/login", None)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.body.contains("action=\"/api/login\""),
+        "{}",
+        reply.body
+    );
+    let reply = send(&app, get("/api/v1/me", None)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(json(&reply)["error"], "not signed in");
+}
+
+async fn sign_in_sets_a_safe_session_cookie_and_me_tells_who(store: &Store) {
+    let app = app(store).await;
+    let reply = send(&app, login_request("learner@demo.cairn", "cairn-demo")).await;
+    let set_cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set_cookie.starts_with("cairn_session="), "{set_cookie}");
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain http: {set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap();
+    let me = json(&send(&app, get("/api/v1/me", Some(cookie))).await);
+    assert_eq!(me["email"], "learner@demo.cairn");
+    assert_eq!(me["roles"], serde_json::json!(["learner"]));
+    assert_eq!(me["institution"], "Riverbend College");
+    assert_eq!(me["linked_learners"], serde_json::json!([]));
+
+    let parent = sign_in(&app, "parent@demo.cairn").await;
+    let me = json(&send(&app, get("/api/v1/me", Some(&parent))).await);
+    assert_eq!(me["roles"], serde_json::json!(["parent"]));
+    let children = me["linked_learners"].as_array().unwrap();
+    assert_eq!(children.len(), 2);
+    assert!(children
+        .iter()
+        .any(|c| c["id"].is_i64() && c["name"].is_string()));
+}
+
+async fn a_wrong_password_or_email_gets_one_generic_refusal(store: &Store) {
+    let app = app(store).await;
+    for (email, password) in [
+        ("learner@demo.cairn", "wrong"),
+        ("nobody@demo.cairn", "cairn-demo"),
+    ] {
+        let reply = send(&app, login_request(email, password)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        let location = reply.headers[header::LOCATION].to_str().unwrap();
+        assert!(
+            location.starts_with("/login?error=invalid&email="),
+            "{location}"
+        );
+        assert!(reply.headers.get(header::SET_COOKIE).is_none());
+    }
+    let page = send(
+        &app,
+        get("/login?error=invalid&email=learner@demo.cairn", None),
+    )
+    .await;
+    assert!(
+        page.body.contains("do not match an account"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"learner@demo.cairn\""));
+}
+
+async fn repeated_failures_lock_the_account_for_a_while(store: &Store) {
+    let app = app(store).await;
+    for _ in 0..5 {
+        send(&app, login_request("teacher@demo.cairn", "guess")).await;
+    }
+    // Even the right password waits now.
+    let reply = send(&app, login_request("teacher@demo.cairn", "cairn-demo")).await;
+    let location = reply.headers[header::LOCATION].to_str().unwrap();
+    assert!(
+        location.starts_with("/login?error=rate_limited"),
+        "{location}"
+    );
+    assert!(reply.headers.get(header::SET_COOKIE).is_none());
+    // Other accounts are unaffected.
+    sign_in(&app, "admin@demo.cairn").await;
+}
+
+async fn sign_out_ends_the_session(store: &Store) {
+    let app = app(store).await;
+    let cookie = sign_in(&app, "manager@demo.cairn").await;
+    let logout = Request::post("/api/logout")
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let reply = send(&app, logout).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(reply.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let reply = send(&app, get("/api/v1/me", Some(&cookie))).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn writes_from_another_site_are_refused(store: &Store) {
+    let app = app(store).await;
+    let request = Request::post("/api/login")
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("email=learner%40demo.cairn&password=cairn-demo"))
+        .unwrap();
+    let reply = send(&app, request).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.headers.get(header::SET_COOKIE).is_none());
+}
+
+async fn every_response_carries_the_security_headers(store: &Store) {
+    let app = app(store).await;
+    for path in ["/login", "/healthz", "/api/v1/me"] {
+        let reply = send(&app, get(path, None)).await;
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(
+            reply.headers[header::REFERRER_POLICY],
+            "strict-origin-when-cross-origin"
+        );
+    }
+}
+
+async fn each_role_reaches_a_home_with_its_own_name_and_data(store: &Store) {
+    let app = app(store).await;
+    let expectations = [
+        ("learner@demo.cairn", "My progress"),
+        ("parent@demo.cairn", "competencies mastered"),
+        ("teacher@demo.cairn", "My groups"),
+        ("manager@demo.cairn", "Registration codes"),
+        ("admin@demo.cairn", "Evidence records"),
+    ];
+    for (email, tile) in expectations {
+        let cookie = sign_in(&app, email).await;
+        let me = json(&send(&app, get("/api/v1/me", Some(&cookie))).await);
+        let name = me["name"].as_str().unwrap().replace('\'', "&#x27;");
+        let page = send(&app, get("/", Some(&cookie))).await;
+        assert_eq!(page.status, StatusCode::OK, "{email}");
+        assert!(page.body.contains(&name), "{email} should see {name}");
+        assert!(page.body.contains(tile), "{email} should see {tile}");
+        // A signed-in person asking for the sign-in page goes home.
+        let reply = send(&app, get("/login", Some(&cookie))).await;
+        assert_eq!(reply.headers[header::LOCATION], "/");
+    }
+    // Only the learner (and the parent) see competencies; the teacher sees no progress tile.
+    let teacher = sign_in(&app, "teacher@demo.cairn").await;
+    let page = send(&app, get("/", Some(&teacher))).await;
+    assert!(!page.body.contains("My progress"));
+    // A teacher reaches each of their groups' learners from home.
+    assert!(page.body.contains("Learners of 7A"), "{}", page.body);
+    assert!(page.body.matches("href=\"/learners/").count() >= 25);
+    assert!(!page.body.contains("Registration codes"));
+}
+
+async fn a_person_with_nothing_yet_gets_a_designed_empty_home(store: &Store) {
+    let app = app(store).await;
+    sqlx::query(
+        "INSERT INTO users (institution_id, email, name, handle, password_hash, status, created_at) \
+         SELECT 1, 'new.teacher@riverbend.example', 'Noor Haddad', 'noor.haddad', password_hash, \
+           'active', created_at FROM users WHERE email = 'admin@demo.cairn'",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role_id) SELECT u.id, r.id FROM users u, roles r \
+         WHERE u.email = 'new.teacher@riverbend.example' AND r.key = 'teacher'",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let cookie = sign_in(&app, "new.teacher@riverbend.example").await;
+    let page = send(&app, get("/", Some(&cookie))).await;
+    assert!(page.body.contains("Noor Haddad"));
+    assert!(
+        page.body.contains("nothing to show here yet"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("My groups"));
+}
+
+cairn::store_tests!(
+    a_person_with_nothing_yet_gets_a_designed_empty_home,
+    health_check_answers_when_the_database_does,
+    anonymous_page_views_go_to_the_sign_in_page,
+    sign_in_sets_a_safe_session_cookie_and_me_tells_who,
+    a_wrong_password_or_email_gets_one_generic_refusal,
+    repeated_failures_lock_the_account_for_a_while,
+    sign_out_ends_the_session,
+    writes_from_another_site_are_refused,
+    every_response_carries_the_security_headers,
+    each_role_reaches_a_home_with_its_own_name_and_data,
+);

@@ -1,0 +1,67 @@
+//! The home page of a signed-in person, assembled from the store under the policy: each part
+//! appears only for a role that has it, and only with the learners that person may see.
+
+use crate::error::CoreResult;
+use crate::model::{Home, Role, Viewer};
+use crate::policy::{may_view_institution, may_view_learner, LearnerScope};
+use crate::store::Store;
+
+/// Marking counted on a teacher's home: the last thirty days.
+const RECENT_DAYS: i64 = 30;
+
+pub async fn home(store: &Store, viewer: Viewer) -> CoreResult<Home> {
+    let own_progress = if viewer.has(Role::Learner) {
+        store.learner_progress(viewer.id).await?
+    } else {
+        None
+    };
+    let mut children = Vec::new();
+    if viewer.has(Role::Parent) {
+        for child in store.linked_learners(viewer.id).await? {
+            let Some(relations) = store.learner_relations(child.id).await? else {
+                continue;
+            };
+            if may_view_learner(&viewer, &relations) {
+                if let Some(progress) = store.learner_progress(child.id).await? {
+                    children.push(progress);
+                }
+            }
+        }
+    }
+    let (teaching, taught) = if viewer.has(Role::Teacher) {
+        let since = time::OffsetDateTime::now_utc() - time::Duration::days(RECENT_DAYS);
+        (
+            store
+                .teacher_groups(viewer.id, &crate::clock::format(since))
+                .await?,
+            store
+                .learners_in(&[LearnerScope::TaughtBy(viewer.id)])
+                .await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let (seats, orders) = if viewer.has(Role::Manager) {
+        (
+            store.manager_seats(viewer.id).await?,
+            store.manager_orders(viewer.id).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let institution = if may_view_institution(&viewer, viewer.institution_id) {
+        Some(store.institution_summary(viewer.institution_id).await?)
+    } else {
+        None
+    };
+    Ok(Home {
+        viewer,
+        own_progress,
+        children,
+        teaching,
+        taught,
+        seats,
+        orders,
+        institution,
+    })
+}

@@ -1,0 +1,24 @@
+//! Cairn's domain core: the words of the product (learner, evidence, achievement, backpack)
+//! as plain types and pure functions, the one authorization policy, and — with the `store`
+//! feature, on the server only — the sqlx store and the demo school generator.
+
+pub mod cohort;
+pub mod error;
+pub mod mastery;
+pub mod model;
+pub mod policy;
+
+#[cfg(feature = "store")]
+pub mod access;
+#[cfg(feature = "store")]
+pub mod clock;
+#[cfg(feature = "store")]
+pub mod demo;
+#[cfg(feature = "store")]
+pub mod home;
+#[cfg(feature = "store")]
+pub mod password;
+#[cfg(feature = "store")]
+pub mod store;
+
+pub use error::CoreError;

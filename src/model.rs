@@ -1,0 +1,326 @@
+//! Plain types shared by the store, the server and the browser: who is looking, and what a
+//! home page shows. No database, no framework.
+
+use serde::{Deserialize, Serialize};
+
+pub type UserId = i64;
+pub type InstitutionId = i64;
+pub type GroupId = i64;
+pub type CompetencyId = i64;
+
+/// The built-in roles. Custom roles are named sets of permissions on top of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Learner,
+    Parent,
+    Teacher,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Learner,
+        Role::Parent,
+        Role::Teacher,
+        Role::Manager,
+        Role::Admin,
+    ];
+
+    /// The key stored in `roles.key` and shown in `/api/v1/me`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Learner => "learner",
+            Role::Parent => "parent",
+            Role::Teacher => "teacher",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.key() == key)
+    }
+
+    /// How the role is named on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Learner => "Learner",
+            Role::Parent => "Parent",
+            Role::Teacher => "Teacher",
+            Role::Manager => "Manager",
+            Role::Admin => "Administrator",
+        }
+    }
+}
+
+/// The signed-in person, as every page and server function sees them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub institution_id: InstitutionId,
+    pub institution: String,
+    pub roles: Vec<Role>,
+}
+
+impl Viewer {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The role a person is greeted as: the widest one they hold.
+    pub fn primary_role(&self) -> Option<Role> {
+        self.roles.iter().copied().max()
+    }
+}
+
+/// A learner as others see them in lists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LearnerRef {
+    pub id: UserId,
+    pub name: String,
+}
+
+/// A learner as a list shows them: name, email and current groups.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LearnerListing {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub groups: Vec<String>,
+}
+
+/// A competency with the current level a learner reached on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompetencyLevel {
+    pub id: CompetencyId,
+    pub code: String,
+    pub name: String,
+    pub category_key: String,
+    pub category: String,
+    pub framework: String,
+    /// The current level (on the rubric's scale) by the competency's mastery method, if any
+    /// evidence counts yet.
+    pub level: Option<f64>,
+    /// The rubric's name for the level reached ("Proficient").
+    pub level_name: Option<String>,
+    /// The rubric's name for the next level up, if there is one.
+    pub next_level_name: Option<String>,
+    pub mastery_level: f64,
+    pub top_level: f64,
+    /// Whole rubric levels still to climb to mastery.
+    pub steps_remaining: i64,
+    /// How the level is computed, as a person reads it ("Decaying average (65 %)").
+    pub method: String,
+    pub evidence_count: i64,
+}
+
+impl CompetencyLevel {
+    pub fn mastered(&self) -> bool {
+        self.level.is_some_and(|level| level >= self.mastery_level)
+    }
+}
+
+/// Whether an achievement's badge is still a Provisional Evidence Record or has been earned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadgeState {
+    Provisional,
+    Earned,
+}
+
+/// A requirement of an achievement not met yet: which competency, and how far short.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemainingStep {
+    pub competency_id: CompetencyId,
+    pub code: String,
+    pub name: String,
+    pub required_level: f64,
+    pub levels_short: i64,
+}
+
+/// A learner's record towards one achievement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AchievementProgress {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub state: BadgeState,
+    pub met: i64,
+    pub required: i64,
+    pub remaining: Vec<RemainingStep>,
+}
+
+impl AchievementProgress {
+    /// The share of criteria met, from 0 to 1.
+    pub fn progress(&self) -> f64 {
+        if self.required == 0 {
+            0.0
+        } else {
+            self.met as f64 / self.required as f64
+        }
+    }
+}
+
+/// One learner's competencies with their current levels, in framework order, and their
+/// achievements.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LearnerProgress {
+    pub learner: LearnerRef,
+    pub email: String,
+    pub competencies: Vec<CompetencyLevel>,
+    pub achievements: Vec<AchievementProgress>,
+}
+
+impl LearnerProgress {
+    pub fn mastered_count(&self) -> usize {
+        self.competencies.iter().filter(|c| c.mastered()).count()
+    }
+
+    /// The categories present, in the order they first appear.
+    pub fn categories(&self) -> Vec<(String, String)> {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for competency in &self.competencies {
+            if !seen.iter().any(|(key, _)| *key == competency.category_key) {
+                seen.push((competency.category_key.clone(), competency.category.clone()));
+            }
+        }
+        seen
+    }
+}
+
+/// One piece of evidence as the explanation of a level lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    pub id: i64,
+    pub level: f64,
+    pub level_name: Option<String>,
+    /// The day it was observed, `YYYY-MM-DD`.
+    pub observed_on: String,
+    pub given_by: Option<String>,
+    pub source: String,
+    pub comment: Option<String>,
+    /// Whether the current level was computed from it.
+    pub counted: bool,
+    /// Corrected by a later record, which replaces it; it no longer counts.
+    pub superseded: bool,
+}
+
+/// A competency for one learner: its description (Rich Skill Descriptor fields), the current
+/// level, and every piece of evidence with whether it counted — the level, explained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompetencyDetail {
+    pub learner: LearnerRef,
+    pub current: CompetencyLevel,
+    pub skill_statement: String,
+    pub keywords: String,
+    /// Newest first.
+    pub evidence: Vec<EvidenceItem>,
+}
+
+/// A group a teacher teaches, for the teacher's home.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    pub id: GroupId,
+    pub name: String,
+    pub learners: i64,
+    pub co_teachers: Vec<String>,
+    pub evidence_last_30_days: i64,
+}
+
+/// A manager's registration code and how its seats are used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeatSummary {
+    pub code: String,
+    pub training: String,
+    pub seats: i64,
+    pub assigned: i64,
+    pub redeemed: i64,
+}
+
+/// A manager's order record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub reference: String,
+    pub training: String,
+    pub seats: i64,
+    pub ordered_on: String,
+}
+
+/// Figures an administrator sees about their institution.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstitutionSummary {
+    pub users_by_role: Vec<(Role, i64)>,
+    pub groups: i64,
+    pub frameworks: i64,
+    pub competencies: i64,
+    pub evidence: i64,
+}
+
+/// Everything the home page shows a person; each part is present only when it has data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Home {
+    pub viewer: Viewer,
+    pub own_progress: Option<LearnerProgress>,
+    pub children: Vec<LearnerProgress>,
+    pub teaching: Vec<GroupSummary>,
+    /// The learners of the groups a teacher teaches.
+    pub taught: Vec<LearnerListing>,
+    pub seats: Vec<SeatSummary>,
+    pub orders: Vec<OrderSummary>,
+    pub institution: Option<InstitutionSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_keys_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_key(role.key()), Some(role));
+        }
+        assert_eq!(Role::from_key("head_of_year"), None);
+    }
+
+    #[test]
+    fn primary_role_is_the_widest() {
+        let viewer = Viewer {
+            id: 1,
+            name: "A".into(),
+            email: "a@x".into(),
+            institution_id: 1,
+            institution: "X".into(),
+            roles: vec![Role::Parent, Role::Teacher],
+        };
+        assert_eq!(viewer.primary_role(), Some(Role::Teacher));
+    }
+
+    #[test]
+    fn mastery_needs_a_level_at_or_above_the_threshold() {
+        let mut competency = CompetencyLevel {
+            id: 1,
+            code: "C1".into(),
+            name: "Collaboration".into(),
+            category_key: "cross_curriculum".into(),
+            category: "Cross-curriculum".into(),
+            framework: "General capabilities".into(),
+            level: None,
+            level_name: None,
+            next_level_name: Some("Beginning".into()),
+            mastery_level: 3.0,
+            top_level: 4.0,
+            steps_remaining: 3,
+            method: "Most recent score".into(),
+            evidence_count: 0,
+        };
+        assert!(!competency.mastered());
+        competency.level = Some(2.0);
+        assert!(!competency.mastered());
+        competency.level = Some(3.0);
+        assert!(competency.mastered());
+    }
+}

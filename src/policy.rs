@@ -1,0 +1,147 @@
+//! The one authorization policy: who may see what. Every page, server function and API route
+//! asks here; the store only supplies the facts (links, group memberships) it decides on.
+
+use crate::model::{InstitutionId, Role, UserId, Viewer};
+
+/// The facts about one learner that decide who may see their record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LearnerRelations {
+    pub learner_id: UserId,
+    pub institution_id: InstitutionId,
+    /// Parents linked to the learner.
+    pub parent_ids: Vec<UserId>,
+    /// Teachers of the groups the learner is in now.
+    pub teacher_ids: Vec<UserId>,
+    /// Managers who placed the learner through one of their registration codes.
+    pub manager_ids: Vec<UserId>,
+}
+
+/// May `viewer` see this learner's record (progress, evidence, badges)?
+pub fn may_view_learner(viewer: &Viewer, learner: &LearnerRelations) -> bool {
+    if viewer.institution_id != learner.institution_id {
+        return false;
+    }
+    if viewer.id == learner.learner_id {
+        return true;
+    }
+    (viewer.has(Role::Admin))
+        || (viewer.has(Role::Parent) && learner.parent_ids.contains(&viewer.id))
+        || (viewer.has(Role::Teacher) && learner.teacher_ids.contains(&viewer.id))
+        || (viewer.has(Role::Manager) && learner.manager_ids.contains(&viewer.id))
+}
+
+/// A set of learners a person may see, which the store turns into a query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LearnerScope {
+    /// Every learner of the institution (administrators).
+    Institution(InstitutionId),
+    /// Learners in the groups this teacher teaches now.
+    TaughtBy(UserId),
+    /// This parent's linked children.
+    ChildrenOf(UserId),
+    /// Learners placed through this manager's registration codes.
+    PlacedBy(UserId),
+    /// The learner themself.
+    Only(UserId),
+}
+
+/// The learners `viewer` may see, as the union of these scopes: the same rules as
+/// `may_view_learner`, in a form a list can be read with.
+pub fn learner_scopes(viewer: &Viewer) -> Vec<LearnerScope> {
+    let mut scopes = Vec::new();
+    if viewer.has(Role::Admin) {
+        // Everyone in the institution: no narrower scope adds anything.
+        return vec![LearnerScope::Institution(viewer.institution_id)];
+    }
+    if viewer.has(Role::Learner) {
+        scopes.push(LearnerScope::Only(viewer.id));
+    }
+    if viewer.has(Role::Parent) {
+        scopes.push(LearnerScope::ChildrenOf(viewer.id));
+    }
+    if viewer.has(Role::Teacher) {
+        scopes.push(LearnerScope::TaughtBy(viewer.id));
+    }
+    if viewer.has(Role::Manager) {
+        scopes.push(LearnerScope::PlacedBy(viewer.id));
+    }
+    scopes
+}
+
+/// May `viewer` see figures about the whole institution?
+pub fn may_view_institution(viewer: &Viewer, institution_id: InstitutionId) -> bool {
+    viewer.institution_id == institution_id && viewer.has(Role::Admin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer(id: UserId, roles: &[Role]) -> Viewer {
+        Viewer {
+            id,
+            name: format!("user {id}"),
+            email: format!("{id}@example.org"),
+            institution_id: 1,
+            institution: "Riverbend".into(),
+            roles: roles.to_vec(),
+        }
+    }
+
+    fn learner() -> LearnerRelations {
+        LearnerRelations {
+            learner_id: 10,
+            institution_id: 1,
+            parent_ids: vec![20],
+            teacher_ids: vec![30],
+            manager_ids: vec![40],
+        }
+    }
+
+    #[test]
+    fn each_role_sees_only_its_own_learners() {
+        let record = learner();
+        assert!(may_view_learner(&viewer(10, &[Role::Learner]), &record));
+        assert!(!may_view_learner(&viewer(11, &[Role::Learner]), &record));
+        assert!(may_view_learner(&viewer(20, &[Role::Parent]), &record));
+        assert!(!may_view_learner(&viewer(21, &[Role::Parent]), &record));
+        assert!(may_view_learner(&viewer(30, &[Role::Teacher]), &record));
+        assert!(!may_view_learner(&viewer(31, &[Role::Teacher]), &record));
+        assert!(may_view_learner(&viewer(40, &[Role::Manager]), &record));
+        assert!(!may_view_learner(&viewer(41, &[Role::Manager]), &record));
+        assert!(may_view_learner(&viewer(50, &[Role::Admin]), &record));
+    }
+
+    #[test]
+    fn a_relation_counts_only_with_the_matching_role() {
+        // Listed as a teacher of the learner, but no longer holding the teacher role.
+        assert!(!may_view_learner(&viewer(30, &[Role::Parent]), &learner()));
+    }
+
+    #[test]
+    fn scopes_follow_the_roles_held() {
+        assert_eq!(
+            learner_scopes(&viewer(50, &[Role::Admin, Role::Teacher])),
+            vec![LearnerScope::Institution(1)]
+        );
+        assert_eq!(
+            learner_scopes(&viewer(20, &[Role::Parent, Role::Teacher])),
+            vec![LearnerScope::ChildrenOf(20), LearnerScope::TaughtBy(20)]
+        );
+        assert_eq!(
+            learner_scopes(&viewer(10, &[Role::Learner])),
+            vec![LearnerScope::Only(10)]
+        );
+        assert!(learner_scopes(&viewer(9, &[])).is_empty());
+    }
+
+    #[test]
+    fn nothing_crosses_institutions() {
+        let mut admin = viewer(50, &[Role::Admin]);
+        admin.institution_id = 2;
+        assert!(!may_view_learner(&admin, &learner()));
+        assert!(!may_view_institution(&admin, 1));
+        assert!(may_view_institution(&viewer(50, &[Role::Admin]), 1));
+        assert!(!may_view_institution(&viewer(30, &[Role::Teacher]), 1));
+    }
+}

@@ -1,0 +1,206 @@
+//! A learner's progress: the current level of every competency of their institution (kept by
+//! `levels` with the framework's mastery method, or the competency's own), and the record
+//! towards each achievement.
+
+use std::collections::HashMap;
+
+use super::Store;
+use crate::error::CoreResult;
+use crate::mastery::{steps_remaining, MasteryMethod};
+use crate::model::{
+    AchievementProgress, BadgeState, CompetencyLevel, LearnerProgress, LearnerRef, RemainingStep,
+    UserId,
+};
+
+/// A competency as the progress query reads it.
+#[derive(sqlx::FromRow)]
+struct CompetencyRow {
+    id: i64,
+    code: String,
+    name: String,
+    category_key: String,
+    category: String,
+    framework: String,
+    rubric_id: i64,
+    mastery_level: f64,
+    method: String,
+    param: Option<f64>,
+}
+
+impl Store {
+    /// The learner's progress, or `None` when no user has this id.
+    pub async fn learner_progress(
+        &self,
+        learner_id: UserId,
+    ) -> CoreResult<Option<LearnerProgress>> {
+        let Some((learner, email, institution_id, competencies)) =
+            self.competency_levels(learner_id).await?
+        else {
+            return Ok(None);
+        };
+        let achievements = self
+            .achievement_progress(institution_id, &competencies)
+            .await?;
+        Ok(Some(LearnerProgress {
+            learner,
+            email,
+            competencies,
+            achievements,
+        }))
+    }
+
+    /// The learner (with email and institution) and their current level on every competency
+    /// of their institution; `None` when no user has this id.
+    pub(super) async fn competency_levels(
+        &self,
+        learner_id: UserId,
+    ) -> CoreResult<Option<(LearnerRef, String, i64, Vec<CompetencyLevel>)>> {
+        let learner: Option<(i64, String, String, i64)> =
+            sqlx::query_as("SELECT id, name, email, institution_id FROM users WHERE id = $1")
+                .bind(learner_id)
+                .fetch_optional(self.pool())
+                .await?;
+        let Some((id, name, email, institution_id)) = learner else {
+            return Ok(None);
+        };
+        let rows: Vec<CompetencyRow> = sqlx::query_as(
+            "SELECT c.id, c.code, c.name, cat.key AS category_key, cat.name AS category, \
+               f.name AS framework, f.rubric_id, r.mastery_level, \
+               COALESCE(c.mastery_method, f.mastery_method) AS method, \
+               CASE WHEN c.mastery_method IS NULL THEN f.mastery_param ELSE c.mastery_param END \
+                 AS param \
+             FROM competencies c \
+             JOIN frameworks f ON f.id = c.framework_id \
+             JOIN categories cat ON cat.id = c.category_id \
+             JOIN rubrics r ON r.id = f.rubric_id \
+             LEFT JOIN framework_areas a ON a.id = c.area_id \
+             WHERE f.institution_id = $1 \
+             ORDER BY cat.position, f.id, a.position, c.position, c.id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        let levels: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT l.rubric_id, l.level, l.name FROM rubric_levels l \
+             JOIN rubrics r ON r.id = l.rubric_id WHERE r.institution_id = $1 \
+             ORDER BY l.rubric_id, l.level",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        // Levels are kept up to date as evidence arrives (see `levels`): read, never recompute.
+        let current: HashMap<i64, (Option<f64>, i64)> = sqlx::query_as::<_, (i64, Option<f64>, i64)>(
+            "SELECT competency_id, level, evidence_count FROM current_levels WHERE learner_id = $1",
+        )
+        .bind(learner_id)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|(competency, level, count)| (competency, (level, count)))
+        .collect();
+        let rubric = |rubric_id: i64| levels.iter().filter(move |(r, _, _)| *r == rubric_id);
+        let mut competencies = Vec::with_capacity(rows.len());
+        for row in rows {
+            let method = MasteryMethod::parse(&row.method, row.param)?;
+            let (level, evidence_count) = current.get(&row.id).copied().unwrap_or((None, 0));
+            let reached = level.map(f64::floor).unwrap_or(0.0);
+            let level_name = rubric(row.rubric_id)
+                .rfind(|(_, number, _)| (*number as f64) <= reached)
+                .map(|(_, _, name)| name.clone());
+            let next_level_name = rubric(row.rubric_id)
+                .find(|(_, number, _)| (*number as f64) > reached)
+                .map(|(_, _, name)| name.clone());
+            let top_level = rubric(row.rubric_id)
+                .map(|(_, number, _)| *number as f64)
+                .fold(0.0, f64::max);
+            competencies.push(CompetencyLevel {
+                id: row.id,
+                code: row.code,
+                name: row.name,
+                category_key: row.category_key,
+                category: row.category,
+                framework: row.framework,
+                level,
+                level_name,
+                next_level_name,
+                mastery_level: row.mastery_level,
+                top_level,
+                steps_remaining: steps_remaining(level, row.mastery_level),
+                method: method.describe(),
+                evidence_count,
+            });
+        }
+        Ok(Some((
+            LearnerRef { id, name },
+            email,
+            institution_id,
+            competencies,
+        )))
+    }
+
+    /// Each achievement's criteria checked against the learner's current levels.
+    async fn achievement_progress(
+        &self,
+        institution_id: i64,
+        competencies: &[CompetencyLevel],
+    ) -> CoreResult<Vec<AchievementProgress>> {
+        let achievements: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, name, description FROM achievements WHERE institution_id = $1 ORDER BY id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        let criteria: Vec<(i64, i64, f64)> = sqlx::query_as(
+            "SELECT ac.achievement_id, ac.competency_id, ac.min_level \
+             FROM achievement_criteria ac JOIN achievements a ON a.id = ac.achievement_id \
+             WHERE a.institution_id = $1 ORDER BY ac.achievement_id, ac.competency_id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(achievements
+            .into_iter()
+            .map(|(id, name, description)| {
+                let mut met = 0;
+                let mut remaining = Vec::new();
+                for (_, competency_id, required_level) in
+                    criteria.iter().filter(|(a, _, _)| *a == id)
+                {
+                    let Some(competency) = competencies.iter().find(|c| c.id == *competency_id)
+                    else {
+                        continue;
+                    };
+                    if competency
+                        .level
+                        .is_some_and(|level| level >= *required_level)
+                    {
+                        met += 1;
+                    } else {
+                        remaining.push(RemainingStep {
+                            competency_id: competency.id,
+                            code: competency.code.clone(),
+                            name: competency.name.clone(),
+                            required_level: *required_level,
+                            levels_short: steps_remaining(competency.level, *required_level),
+                        });
+                    }
+                }
+                let required = met + remaining.len() as i64;
+                let state = if required > 0 && remaining.is_empty() {
+                    BadgeState::Earned
+                } else {
+                    BadgeState::Provisional
+                };
+                AchievementProgress {
+                    id,
+                    name,
+                    description,
+                    state,
+                    met,
+                    required,
+                    remaining,
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,177 @@
+//! Fresh databases for tests: a new SQLite file per test, and — when
+//! `CAIRN_TEST_POSTGRES_URL` is set — a new PostgreSQL schema per test, dropped afterwards.
+//! In CI (`CI` set) a missing PostgreSQL URL is an error, never a silent skip.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::any::AnyPoolOptions;
+
+use super::{Backend, Store};
+
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
+/// A store on a fresh database, and what to remove when the test is done.
+pub struct TestStore {
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Schema { admin_url: String, schema: String },
+}
+
+fn unique_name() -> String {
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("cairn_test_{}_{}_{}", std::process::id(), n, nanos)
+}
+
+impl TestStore {
+    /// A migrated SQLite database in a new file.
+    pub async fn sqlite() -> TestStore {
+        let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let store = Store::open(&url)
+            .await
+            .expect("open a test SQLite database");
+        TestStore {
+            store,
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    /// A migrated PostgreSQL schema of its own, or `None` when no server is configured
+    /// (outside CI only).
+    pub async fn postgres() -> Option<TestStore> {
+        let Ok(admin_url) = std::env::var("CAIRN_TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CAIRN_TEST_POSTGRES_URL must be set in CI: the PostgreSQL suite may not be skipped"
+            );
+            eprintln!("CAIRN_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
+            return None;
+        };
+        sqlx::any::install_default_drivers();
+        let schema = unique_name();
+        let admin = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&admin_url)
+            .await
+            .expect("connect to CAIRN_TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin)
+            .await
+            .expect("create a test schema");
+        admin.close().await;
+        let search_path = format!("SET search_path TO {schema}");
+        let pool = AnyPoolOptions::new()
+            .max_connections(4)
+            .after_connect(move |conn, _| {
+                let search_path = search_path.clone();
+                Box::pin(async move {
+                    sqlx::query(&search_path).execute(conn).await?;
+                    Ok(())
+                })
+            })
+            .connect(&admin_url)
+            .await
+            .expect("connect to the test schema");
+        let store = Store {
+            pool,
+            backend: Backend::Postgres,
+        };
+        store.migrate().await.expect("migrate the test schema");
+        Some(TestStore {
+            store,
+            cleanup: Cleanup::Schema { admin_url, schema },
+        })
+    }
+
+    /// Closes the store and removes its database.
+    pub async fn finish(self) {
+        self.store.close().await;
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Cleanup::Schema { admin_url, schema } => {
+                if let Ok(admin) = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&admin_url)
+                    .await
+                {
+                    let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                        .execute(&admin)
+                        .await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// One runtime for every test of a test binary, as the server has one: tests run their
+/// bodies on it concurrently, and whatever they spawn shares it.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+            .expect("start the test runtime")
+    })
+}
+
+/// A test that does not finish in this time fails instead of hanging the run.
+pub const TEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Runs a test body on the shared runtime, failing it if it outlives `TEST_TIMEOUT`.
+pub fn run<F: std::future::Future<Output = ()>>(name: &str, body: F) {
+    runtime().block_on(async {
+        if tokio::time::timeout(TEST_TIMEOUT, body).await.is_err() {
+            panic!("{name} did not finish within {} s", TEST_TIMEOUT.as_secs());
+        }
+    });
+}
+
+/// Runs each named async test body (`async fn(&Store)`) once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! store_tests {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    $crate::store::testing::run(stringify!($name), async {
+                        let db = $crate::store::testing::TestStore::sqlite().await;
+                        super::$name(&db.store).await;
+                        db.finish().await;
+                    });
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                fn $name() {
+                    $crate::store::testing::run(stringify!($name), async {
+                        if let Some(db) = $crate::store::testing::TestStore::postgres().await {
+                            super::$name(&db.store).await;
+                            db.finish().await;
+                        }
+                    });
+                }
+            )*
+        }
+    };
+}
