@@ -18,7 +18,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium brotli
 
-.PHONY: run test tools build release lint unit e2e clean-data size
+.PHONY: run test tools build release lint unit e2e clean-data size bench bench-tools
 
 ## Set-up -------------------------------------------------------------------------------------
 
@@ -77,6 +77,13 @@ e2e: build browser-tools ## Playwright in Chromium against a demo server on a fr
 	  npx playwright test; status=$$?; rm -rf "$$data"; exit $$status
 
 ## Figures ------------------------------------------------------------------------------------
+
+bench-tools: ## wrk, the load generator, from Debian's packages
+	@command -v wrk >/dev/null && command -v curl >/dev/null \
+	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk curl; }
+
+bench: release bench-tools ## the dashboard at scale S under 64 connections, against bytes from memory
+	CAIRN_BIN=$(TARGET)/release/cairn bash bench/dashboard.sh
 
 size: release ## release wasm size, raw and brotli-compressed
 	@wasm=$(TARGET)/site/pkg/cairn.wasm; \

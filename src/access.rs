@@ -67,3 +67,15 @@ pub async fn cohort_view(
     let view = store.cohort_view(learner_id, chosen).await?;
     Ok((frameworks, chosen, view))
 }
+
+/// A learner's record in one category (the evidence record of each achievement in it, with
+/// its timeline), for a viewer who may see the learner.
+pub async fn category_record(
+    store: &Store,
+    viewer: &Viewer,
+    learner_id: UserId,
+    category_key: &str,
+) -> CoreResult<crate::model::CategoryRecord> {
+    authorize_learner(store, viewer, learner_id).await?;
+    store.category_record(learner_id, category_key).await
+}

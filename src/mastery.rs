@@ -153,6 +153,61 @@ impl MasteryMethod {
     }
 }
 
+/// One piece of evidence as a replay sees it: its level, and the earlier record it corrects.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mark {
+    pub id: i64,
+    pub level: f64,
+    pub supersedes: Option<i64>,
+}
+
+/// A point where the level changed while replaying evidence: the mark (by position) that
+/// changed it, and the level before and after.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Change {
+    pub mark: usize,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+}
+
+impl MasteryMethod {
+    /// Replays marks in the order they happened (a correction takes the corrected mark out
+    /// of the count from then on) and returns each point where the level changed. The last
+    /// change's `to` is the current level of the live marks.
+    pub fn replay(&self, marks: &[Mark], mastery_threshold: f64) -> Vec<Change> {
+        let mut live: Vec<(i64, f64)> = Vec::with_capacity(marks.len());
+        let mut corrected: Vec<i64> = Vec::new();
+        let mut level: Option<f64> = None;
+        let mut changes = Vec::new();
+        for (position, mark) in marks.iter().enumerate() {
+            if let Some(old) = mark.supersedes {
+                live.retain(|(id, _)| *id != old);
+                corrected.push(old);
+            }
+            // A mark corrected by one dated before it never counts.
+            if !corrected.contains(&mark.id) {
+                live.push((mark.id, mark.level));
+            }
+            let scores: Vec<f64> = live.iter().map(|(_, score)| *score).collect();
+            let next = self.current_level(&scores, mastery_threshold);
+            let changed = match (level, next) {
+                (Some(a), Some(b)) => (a - b).abs() > 1e-9,
+                (None, None) => false,
+                _ => true,
+            };
+            if changed {
+                changes.push(Change {
+                    mark: position,
+                    from: level,
+                    to: next,
+                });
+                level = next;
+            }
+        }
+        changes
+    }
+}
+
 fn mean(scores: &[f64]) -> f64 {
     scores.iter().sum::<f64>() / scores.len() as f64
 }
@@ -251,6 +306,51 @@ mod tests {
         assert_eq!(steps_remaining(Some(4.0), 3.0), 0);
     }
 
+    fn marks(levels: &[f64]) -> Vec<Mark> {
+        levels
+            .iter()
+            .enumerate()
+            .map(|(i, level)| Mark {
+                id: i as i64 + 1,
+                level: *level,
+                supersedes: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_replay_lists_only_the_marks_that_changed_the_level() {
+        let changes = MasteryMethod::Highest.replay(&marks(&[2.0, 1.0, 3.0, 3.0]), 3.0);
+        assert_eq!(
+            changes,
+            vec![
+                Change {
+                    mark: 0,
+                    from: None,
+                    to: Some(2.0)
+                },
+                Change {
+                    mark: 2,
+                    from: Some(2.0),
+                    to: Some(3.0)
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_correction_takes_the_corrected_mark_out_of_the_count() {
+        let mut replayed = marks(&[2.0, 4.0]);
+        replayed.push(Mark {
+            id: 3,
+            level: 1.0,
+            supersedes: Some(2),
+        });
+        let changes = MasteryMethod::Highest.replay(&replayed, 3.0);
+        assert_eq!(changes.last().unwrap().to, Some(2.0));
+        assert_eq!(changes.last().unwrap().mark, 2);
+    }
+
     fn scores() -> impl Strategy<Value = Vec<f64>> {
         prop::collection::vec((1u8..=4).prop_map(f64::from), 1..20)
     }
@@ -296,6 +396,15 @@ mod tests {
             if let Some(level) = level {
                 prop_assert!(level >= 3.0);
             }
+        }
+
+        #[test]
+        fn a_replay_ends_at_the_current_level(scores in scores(), method in methods()) {
+            let changes = method.replay(&marks(&scores), 3.0);
+            let end = changes.last().and_then(|change| change.to);
+            let current = method.current_level(&scores, 3.0);
+            prop_assert_eq!(end.map(|l| (l * 1e6).round()), current.map(|l| (l * 1e6).round()));
+            prop_assert!(changes.windows(2).all(|w| w[0].to == w[1].from && w[0].mark < w[1].mark));
         }
 
         #[test]

@@ -148,6 +148,9 @@ pub struct AchievementProgress {
     pub id: i64,
     pub name: String,
     pub description: String,
+    /// The category the achievement belongs to (its own, or its first criterion's), whose
+    /// page shows the full record.
+    pub category_key: Option<String>,
     pub state: BadgeState,
     pub met: i64,
     pub required: i64,
@@ -163,6 +166,58 @@ impl AchievementProgress {
             self.met as f64 / self.required as f64
         }
     }
+}
+
+/// One requirement of an achievement and where the learner stands on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub competency_id: CompetencyId,
+    pub code: String,
+    pub name: String,
+    pub required_level: f64,
+    pub level: Option<f64>,
+    pub level_name: Option<String>,
+    pub met: bool,
+}
+
+/// A point where one competency's level changed, and the evidence that changed it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LevelChange {
+    pub competency_id: CompetencyId,
+    pub code: String,
+    pub name: String,
+    /// The day the evidence was observed, `YYYY-MM-DD`.
+    pub observed_on: String,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    pub evidence_id: i64,
+    pub evidence_level: f64,
+    pub given_by: Option<String>,
+    pub source: String,
+    /// The evidence corrected an earlier record.
+    pub correction: bool,
+    /// The change took the level to or past the criterion's required level.
+    pub reached_requirement: bool,
+}
+
+/// A Provisional Evidence Record in full: the achievement's state, each required
+/// competency's current level, and the timeline of changes (newest first).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceRecord {
+    pub achievement: AchievementProgress,
+    pub criteria: Vec<Criterion>,
+    pub timeline: Vec<LevelChange>,
+}
+
+/// One category of a learner's record: its competencies and the evidence record of each
+/// achievement in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CategoryRecord {
+    pub learner: LearnerRef,
+    pub key: String,
+    pub name: String,
+    pub competencies: Vec<CompetencyLevel>,
+    pub records: Vec<EvidenceRecord>,
 }
 
 /// One learner's competencies with their current levels, in framework order, and their

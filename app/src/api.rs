@@ -59,3 +59,14 @@ pub async fn get_cohort(
         view,
     })
 }
+
+/// A learner's record in one category: each achievement's evidence record and its timeline.
+#[server(endpoint = "category")]
+pub async fn get_category(
+    learner_id: i64,
+    category: String,
+) -> Result<cairn::model::CategoryRecord, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::category_record(&store, &viewer, learner_id, &category).await?)
+}

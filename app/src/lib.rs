@@ -13,6 +13,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, StaticSegment};
 
+use pages::category::CategoryPage;
 use pages::competency::CompetencyPage;
 use pages::{home::HomePage, learner::LearnerPage, login::LoginPage, not_found::NotFound};
 
@@ -56,6 +57,15 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"))
                         view=LearnerPage
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("learners"),
+                            ParamSegment("id"),
+                            StaticSegment("categories"),
+                            ParamSegment("category"),
+                        )
+                        view=CategoryPage
                     />
                     <Route
                         path=(

@@ -82,3 +82,29 @@ test('the cohort radar chart renders and switching framework redraws it without 
   await expect(tile.getByRole('row', { name: /Respect/ })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('a badge opens its category page: the evidence record and the timeline of its levels', async ({ page }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'learner@demo.cairn');
+  await page.getByRole('link', { name: 'Open my dashboard' }).click();
+  await page.getByRole('region', { name: 'Badges' }).getByRole('link', { name: 'Stage 4 English' }).click();
+  await expect(page).toHaveURL(/\/learners\/\d+\/categories\/curriculum#achievement-\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Curriculum');
+  const record = page.getByRole('article', { name: /Stage 4 English/ });
+  await expect(record).toHaveAttribute('data-state', /provisional|earned/);
+  // Each required competency with where it stands, and when its level changed and why.
+  await expect(record.locator('table.criteria tbody tr')).toHaveCount(3);
+  await expect(record.locator('table.criteria')).toContainText('Reading, viewing and listening');
+  const changes = record.locator('ol.timeline li.change');
+  expect(await changes.count()).toBeGreaterThan(0);
+  await expect(changes.first()).toContainText(/→/);
+  await expect(changes.first()).toContainText(/after a (mark|correction)/);
+  await changes.first().getByRole('link').click();
+  await expect(page).toHaveURL(/\/competencies\/\d+$/);
+  await expect(page.getByText('How it is worked out:')).toBeVisible();
+  await page.goBack();
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  expect(serious).toEqual([]);
+  expect(errors).toEqual([]);
+});

@@ -76,6 +76,42 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
                     ("SC4-CW-01", "Chemical world", "Describes the observed properties and behaviour of matter using scientific models.", "chemistry; matter; particles", "Inquiry"),
                 ],
             },
+            AreaSpec {
+                code: "HT4",
+                name: "History",
+                competencies: &[
+                    ("HT4-HIS-01", "Historical sources", "Locates, selects and uses information from a range of sources as evidence about the past.", "sources; evidence; history", "Inquiry"),
+                    ("HT4-HIS-02", "Historical explanation", "Explains past events and developments, including causes and effects.", "cause; effect; chronology", "Literacy"),
+                    ("HT4-HIS-03", "Perspectives and interpretations", "Identifies and describes different perspectives of people in the past.", "perspectives; interpretation", "Thinking"),
+                ],
+            },
+            AreaSpec {
+                code: "GE4",
+                name: "Geography",
+                competencies: &[
+                    ("GE4-PLC-01", "Places and environments", "Describes the geographical processes that influence the features and characteristics of places.", "places; environments; processes", "Inquiry"),
+                    ("GE4-TLS-01", "Geographical tools", "Acquires and processes information using maps, graphs, fieldwork and spatial technologies.", "maps; fieldwork; data", "Numeracy"),
+                    ("GE4-INT-01", "Interconnections", "Explains how people, places and environments are connected, near and far.", "interconnection; sustainability", "Thinking"),
+                ],
+            },
+            AreaSpec {
+                code: "TE4",
+                name: "Technology",
+                competencies: &[
+                    ("TE4-DES-01", "Design process", "Designs, produces and evaluates solutions to identified needs and opportunities.", "design; prototyping; evaluation", "Creativity"),
+                    ("TE4-DIG-01", "Digital systems", "Explains how digital systems represent data and connect to form networks.", "data; networks; hardware", "Digital"),
+                    ("TE4-ALG-01", "Algorithms and programming", "Designs algorithms and implements them in a general-purpose programming language.", "algorithms; coding; debugging", "Digital"),
+                ],
+            },
+            AreaSpec {
+                code: "PD4",
+                name: "Personal development, health and physical education",
+                competencies: &[
+                    ("PD4-HLT-01", "Health and wellbeing", "Investigates practices that support and promote health, safety and wellbeing.", "health; safety; wellbeing", "Wellbeing"),
+                    ("PD4-MOV-01", "Movement skill", "Refines movement skills and applies them in a variety of physical activities.", "movement; games; skill", "Teamwork"),
+                    ("PD4-REL-01", "Respectful relationships", "Explains the skills that build respectful relationships and help others.", "relationships; empathy", "Wellbeing"),
+                ],
+            },
         ],
     },
     FrameworkSpec {
@@ -108,6 +144,14 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
                     ("GC-ETH", "Ethical understanding", "Explores ethical concepts and reasons about ethical decisions.", "ethics; fairness", "Wellbeing"),
                 ],
             },
+            AreaSpec {
+                code: "GC-CIT",
+                name: "Digital and global citizenship",
+                competencies: &[
+                    ("GC-ICT", "Digital literacy", "Uses digital tools to investigate, create and communicate, safely and responsibly.", "digital; online safety", "Digital"),
+                    ("GC-INT", "Intercultural understanding", "Recognises cultural diversity and interacts respectfully with people of other cultures.", "culture; diversity; respect", "Service"),
+                ],
+            },
         ],
     },
     FrameworkSpec {
@@ -124,6 +168,8 @@ pub const FRAMEWORKS: &[FrameworkSpec] = &[
                 ("CO-DEB", "Debating", "Constructs and delivers arguments and rebuttals in competitive debates.", "debating; argument", "Thinking"),
                 ("CO-SRV", "Community service", "Plans and carries out service that benefits the local community.", "service; volunteering", "Service"),
                 ("CO-LDR", "Leadership", "Leads peers by example, organises events and supports others.", "leadership; initiative", "Service"),
+                ("CO-DRA", "Drama production", "Rehearses and performs in a stage production, on stage or behind the scenes.", "drama; theatre; production", "Creativity"),
+                ("CO-ART", "Visual arts", "Develops an artwork from idea to exhibition and reflects on the process.", "art; exhibition; making", "Creativity"),
             ],
         }],
     },

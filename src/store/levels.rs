@@ -222,9 +222,11 @@ async fn refresh_level(
         .await?;
         for (group_id,) in groups {
             if let Some(old) = previous {
+                // The last learner in a bucket removes it; otherwise one fewer. (Deleting
+                // first, so a bucket of two that drops to one is not then deleted.)
                 sqlx::query(
-                    "UPDATE cohort_levels SET learners = learners - 1 \
-                     WHERE group_id = $1 AND competency_id = $2 AND bucket = $3 AND learners > 1",
+                    "DELETE FROM cohort_levels \
+                     WHERE group_id = $1 AND competency_id = $2 AND bucket = $3 AND learners = 1",
                 )
                 .bind(group_id)
                 .bind(competency_id)
@@ -232,8 +234,8 @@ async fn refresh_level(
                 .execute(&mut *conn)
                 .await?;
                 sqlx::query(
-                    "DELETE FROM cohort_levels \
-                     WHERE group_id = $1 AND competency_id = $2 AND bucket = $3 AND learners = 1",
+                    "UPDATE cohort_levels SET learners = learners - 1 \
+                     WHERE group_id = $1 AND competency_id = $2 AND bucket = $3 AND learners > 1",
                 )
                 .bind(group_id)
                 .bind(competency_id)

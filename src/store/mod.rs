@@ -10,6 +10,7 @@ pub mod detail;
 pub mod home;
 pub mod levels;
 pub mod progress;
+pub mod record;
 pub mod relations;
 pub mod school;
 pub mod testing;

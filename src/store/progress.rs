@@ -139,13 +139,15 @@ impl Store {
     }
 
     /// Each achievement's criteria checked against the learner's current levels.
-    async fn achievement_progress(
+    pub(super) async fn achievement_progress(
         &self,
         institution_id: i64,
         competencies: &[CompetencyLevel],
     ) -> CoreResult<Vec<AchievementProgress>> {
-        let achievements: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT id, name, description FROM achievements WHERE institution_id = $1 ORDER BY id",
+        let achievements: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.name, a.description, cat.key FROM achievements a \
+             LEFT JOIN categories cat ON cat.id = a.category_id \
+             WHERE a.institution_id = $1 ORDER BY a.id",
         )
         .bind(institution_id)
         .fetch_all(self.pool())
@@ -160,9 +162,10 @@ impl Store {
         .await?;
         Ok(achievements
             .into_iter()
-            .map(|(id, name, description)| {
+            .map(|(id, name, description, category_key)| {
                 let mut met = 0;
                 let mut remaining = Vec::new();
+                let mut first_category = None;
                 for (_, competency_id, required_level) in
                     criteria.iter().filter(|(a, _, _)| *a == id)
                 {
@@ -170,6 +173,7 @@ impl Store {
                     else {
                         continue;
                     };
+                    first_category.get_or_insert_with(|| competency.category_key.clone());
                     if competency
                         .level
                         .is_some_and(|level| level >= *required_level)
@@ -195,6 +199,7 @@ impl Store {
                     id,
                     name,
                     description,
+                    category_key: category_key.or(first_category),
                     state,
                     met,
                     required,

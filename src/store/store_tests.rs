@@ -324,6 +324,78 @@ async fn a_level_is_explained_by_the_evidence_that_counted(store: &Store) {
     assert!(store.competency_detail(learner, 99_999).await.is_err());
 }
 
+async fn a_category_page_holds_each_records_timeline(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    let learner = user_id(store, "learner@demo.cairn").await;
+    let codes = ["VAL-RES", "VAL-RSP", "VAL-RSL", "VAL-INT"];
+    for code in codes {
+        let id = competency(store, code).await;
+        mark(store, learner, id, 4.0, "2026-11-23T09:00:00Z", None).await;
+    }
+    // A mis-keyed mark, then its correction: both appear, the correction marked as one.
+    let respect = competency(store, "VAL-RES").await;
+    let wrong = mark(store, learner, respect, 1.0, "2026-11-24T09:00:00Z", None).await;
+    mark(
+        store,
+        learner,
+        respect,
+        4.0,
+        "2026-11-24T10:00:00Z",
+        Some(wrong.evidence_id),
+    )
+    .await;
+
+    let record = store.category_record(learner, "values").await.unwrap();
+    assert_eq!(record.name, "School values");
+    assert!(record
+        .competencies
+        .iter()
+        .all(|c| c.category_key == "values"));
+    let award = record
+        .records
+        .iter()
+        .find(|r| r.achievement.name == "Riverbend Values Award")
+        .expect("the values award is in the values category");
+    assert_eq!(award.achievement.state, crate::model::BadgeState::Earned);
+    assert_eq!(award.criteria.len(), 4);
+    assert!(award.criteria.iter().all(|c| c.met));
+    // Newest first, and each competency's newest change ends at its current level.
+    assert!(award
+        .timeline
+        .windows(2)
+        .all(|w| w[0].observed_on >= w[1].observed_on));
+    for criterion in &award.criteria {
+        let newest = award
+            .timeline
+            .iter()
+            .find(|c| c.competency_id == criterion.competency_id)
+            .expect("every marked competency has a change");
+        assert_eq!(newest.to, criterion.level, "{}", criterion.code);
+    }
+    let correction = &award.timeline[0];
+    assert!(correction.correction);
+    assert_eq!(correction.code, "VAL-RES");
+    assert_eq!(correction.observed_on, "2026-11-24");
+    assert!(award.timeline.iter().any(|c| c.reached_requirement));
+
+    // Every achievement of the learner shows on exactly one category page.
+    let progress = store.learner_progress(learner).await.unwrap().unwrap();
+    let mut shown = 0;
+    for (key, _) in progress.categories() {
+        shown += store
+            .category_record(learner, &key)
+            .await
+            .unwrap()
+            .records
+            .len();
+    }
+    assert_eq!(shown, progress.achievements.len());
+    assert!(matches!(
+        store.category_record(learner, "astrology").await,
+        Err(crate::error::CoreError::NotFound(_))
+    ));
+}
+
 async fn cohort_counts(store: &Store) -> Vec<(i64, i64, i64, i64)> {
     sqlx::query_as(
         "SELECT group_id, competency_id, bucket, learners FROM cohort_levels \
@@ -570,6 +642,7 @@ crate::store_tests!(
     marks_keep_cohort_counts_equal_to_a_full_recount,
     bad_evidence_is_refused_and_changes_nothing,
     a_level_is_explained_by_the_evidence_that_counted,
+    a_category_page_holds_each_records_timeline,
     each_competency_uses_its_frameworks_method_unless_it_has_its_own,
     badges_are_earned_when_every_criterion_is_met,
     relations_let_the_policy_tell_who_sees_a_learner,

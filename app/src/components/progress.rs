@@ -32,10 +32,23 @@ pub fn next_step_text(competency: &CompetencyLevel) -> Option<String> {
     ))
 }
 
+/// Where a piece of evidence came from, as a person reads it.
+pub fn source_label(source: &str) -> &'static str {
+    match source {
+        "teacher" => "Teacher",
+        "lms" => "Learning platform",
+        "import" => "Import",
+        "self" => "Self-assessment",
+        "project" => "Project",
+        _ => "Other",
+    }
+}
+
 #[component]
 pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
     let selected = RwSignal::new(None::<String>);
     let categories = progress.categories();
+    let category_links = categories.clone();
     let total = progress.competencies.len();
     let mastered = progress.mastered_count();
     let competencies = StoredValue::new(progress.competencies);
@@ -77,6 +90,16 @@ pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
                 .map(|(key, label)| filter_button(Some(key), label))
                 .collect_view()}
         </div>
+        <p class="category-links">
+            "Badge records by category: "
+            {category_links
+                .into_iter()
+                .map(|(key, label)| view! {
+                    <a href=format!("/learners/{learner_id}/categories/{key}")>{label}</a>
+                    " "
+                })
+                .collect_view()}
+        </p>
         <ul class="competencies" id=format!("competencies-{learner_id}") aria-live="polite">
             {move || {
                 let shown = selected.get();
@@ -119,7 +142,7 @@ pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
 
 /// Badges: earned ones, and Provisional Evidence Records with what remains.
 #[component]
-pub fn BadgeList(achievements: Vec<AchievementProgress>) -> impl IntoView {
+pub fn BadgeList(learner_id: i64, achievements: Vec<AchievementProgress>) -> impl IntoView {
     if achievements.is_empty() {
         return view! { <p class="empty">"No badges are set up yet."</p> }.into_any();
     }
@@ -148,7 +171,18 @@ pub fn BadgeList(achievements: Vec<AchievementProgress>) -> impl IntoView {
                         .join(", ");
                     view! {
                         <li class="badge" class:earned=earned data-state=state.to_lowercase()>
-                            <span class="badge-name">{badge.name.clone()}</span>
+                            {match &badge.category_key {
+                                Some(key) => view! {
+                                    <a
+                                        class="badge-name"
+                                        href=format!("/learners/{learner_id}/categories/{key}#achievement-{}", badge.id)
+                                    >
+                                        {badge.name.clone()}
+                                    </a>
+                                }
+                                .into_any(),
+                                None => view! { <span class="badge-name">{badge.name.clone()}</span> }.into_any(),
+                            }}
                             <span class="badge-state">{state}</span>
                             <progress
                                 max=badge.required

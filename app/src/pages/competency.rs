@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_competency;
-use crate::components::progress::{level_text, next_step_text};
+use crate::components::progress::{level_text, next_step_text, source_label};
 use crate::error::AppError;
 use crate::pages::learner::Refusal;
 
@@ -24,7 +24,7 @@ pub fn CompetencyPage() -> impl IntoView {
     let detail = Resource::new(ids, |ids| async move {
         match ids {
             Some((learner, competency)) => get_competency(learner, competency).await,
-            None => Err(AppError::NotFound("That competency".into())),
+            None => Err(AppError::NotFound("such competency".into())),
         }
     });
     view! {
@@ -36,17 +36,6 @@ pub fn CompetencyPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-fn source_label(source: &str) -> &'static str {
-    match source {
-        "teacher" => "Teacher",
-        "lms" => "Learning platform",
-        "import" => "Import",
-        "self" => "Self-assessment",
-        "project" => "Project",
-        _ => "Other",
     }
 }
 

@@ -19,7 +19,7 @@ pub fn LearnerPage() -> impl IntoView {
     let dashboard = Resource::new(learner_id, |id| async move {
         match id {
             Some(id) => get_learner(id).await,
-            None => Err(AppError::NotFound("That learner".into())),
+            None => Err(AppError::NotFound("such learner".into())),
         }
     });
     view! {
@@ -53,7 +53,7 @@ fn Dashboard(progress: LearnerProgress) -> impl IntoView {
                     <ProgressList progress />
                 </Tile>
                 <Tile id="badges" title="Badges">
-                    <BadgeList achievements />
+                    <BadgeList learner_id achievements />
                 </Tile>
                 <CohortComparison learner_id />
             </div>
@@ -70,10 +70,7 @@ pub fn Refusal(error: AppError) -> impl IntoView {
             "Not allowed",
             "You can only see the records of learners you are linked to.".to_string(),
         ),
-        AppError::NotFound(_) => (
-            "Not found",
-            "There is no learner at this address.".to_string(),
-        ),
+        AppError::NotFound(what) => ("Not found", format!("There is no {what} at this address.")),
         other => ("This page could not be shown", other.to_string()),
     };
     view! {

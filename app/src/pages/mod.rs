@@ -1,5 +1,6 @@
 //! Pages, one module per thing the person sees.
 
+pub mod category;
 pub mod competency;
 pub mod home;
 pub mod learner;

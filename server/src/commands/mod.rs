@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand.
 
+mod baseline;
 mod seed;
 mod serve;
 
@@ -29,6 +30,9 @@ pub enum Command {
     },
     /// Fill an empty database with a generated school (deterministic for a given seed)
     Seed(seed::SeedArgs),
+    /// Serve one file's bytes from memory: the yardstick of `make bench`
+    #[command(hide = true)]
+    BenchBaseline(baseline::BaselineArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -41,5 +45,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed(args) => seed::run(args).await,
+        Command::BenchBaseline(args) => baseline::run(args).await,
     }
 }

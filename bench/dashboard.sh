@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The learner-dashboard benchmark (`make bench`): seeds scale S (1,500 learners × 40
+# competencies × 30 evidence each) with `cairn seed`, serves it with the release build, and
+# drives signed-in dashboard requests with wrk at 64 connections; then serves the same page's
+# bytes from memory (`cairn bench-baseline`) and drives that the same way, in the same run.
+# Prints p50, p99, throughput, the throughput ratio and the server's peak memory.
+set -euo pipefail
+
+BIN=${CAIRN_BIN:?set CAIRN_BIN to the release cairn binary}
+LEARNERS=${BENCH_LEARNERS:-1500}
+EVIDENCE=${BENCH_EVIDENCE:-30}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+DURATION=${BENCH_DURATION:-20s}
+APP_PORT=${BENCH_APP_PORT:-3810}
+BASE_PORT=${BENCH_BASE_PORT:-3811}
+
+work=$(mktemp -d -t cairn-bench-XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for() {
+  for _ in $(seq 1 100); do
+    curl -fsS "$1" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: $1 did not answer" >&2
+  exit 1
+}
+
+echo "== seeding $LEARNERS learners × $EVIDENCE evidence per competency"
+"$BIN" seed --learners "$LEARNERS" --evidence "$EVIDENCE" --seed 2026 --data-dir "$work"
+
+"$BIN" serve --addr "127.0.0.1:$APP_PORT" --data-dir "$work" >"$work/serve.log" 2>&1 &
+server=$!
+pids+=("$server")
+wait_for "http://127.0.0.1:$APP_PORT/healthz"
+
+# Sign in as the administrator, who may see every learner of the school.
+curl -fsS -o /dev/null -c "$work/cookies" \
+  --data-urlencode "email=admin@demo.cairn" --data-urlencode "password=cairn-demo" \
+  "http://127.0.0.1:$APP_PORT/api/login"
+session=$(awk '$6 == "cairn_session" { print $7 }' "$work/cookies")
+[ -n "$session" ] || { echo "bench: sign-in failed" >&2; exit 1; }
+cookie="Cookie: cairn_session=$session"
+
+# Every learner's dashboard in turn.
+ids=$(curl -fsS -H "$cookie" "http://127.0.0.1:$APP_PORT/api/v1/learners" \
+  | grep -o '"id":[0-9]*' | cut -d: -f2 | paste -sd, -)
+cat >"$work/dashboards.lua" <<LUA
+local ids = { $ids }
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/learners/" .. ids[(n % #ids) + 1])
+end
+LUA
+first=${ids%%,*}
+curl -fsS -H "$cookie" -o "$work/page.html" "http://127.0.0.1:$APP_PORT/learners/$first"
+grep -q 'class="competency"' "$work/page.html" || { echo "bench: the dashboard did not render" >&2; exit 1; }
+
+"$BIN" bench-baseline --file "$work/page.html" --addr "127.0.0.1:$BASE_PORT" >/dev/null &
+pids+=("$!")
+wait_for "http://127.0.0.1:$BASE_PORT/"
+
+run_wrk() { # name url
+  echo "== $1: wrk -t2 -c$CONNECTIONS -d$DURATION" >&2
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$cookie" -s "$work/dashboards.lua" "$2" \
+    | tee "$work/$1.txt" >&2
+}
+# Warm both up, then measure.
+wrk -t2 -c8 -d3s -H "$cookie" -s "$work/dashboards.lua" "http://127.0.0.1:$APP_PORT" >/dev/null
+run_wrk dashboard "http://127.0.0.1:$APP_PORT"
+run_wrk baseline "http://127.0.0.1:$BASE_PORT"
+
+to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }'; }
+pct() { awk -v p="$2" '$1 == p { print $2 }' "$work/$1.txt" | to_ms; }
+rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.txt"; }
+errors() { awk '/Non-2xx|Socket errors/ { print }' "$work/$1.txt"; }
+
+dash_rps=$(rps dashboard)
+base_rps=$(rps baseline)
+ratio=$(awk -v a="$dash_rps" -v b="$base_rps" 'BEGIN { printf "%.2f", a / b }')
+peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$server/status")
+
+echo
+echo "Learner dashboard at scale S ($LEARNERS learners, 40 competencies, $EVIDENCE evidence each), $CONNECTIONS connections"
+echo "| page bytes | p50 | p99 | dashboard req/s | in-memory req/s | ratio | server peak RSS |"
+echo "|---|---|---|---|---|---|---|"
+echo "| $(stat -c %s "$work/page.html") | $(pct dashboard 50%) ms | $(pct dashboard 99%) ms | $dash_rps | $base_rps | $ratio | $((peak_kb / 1024)) MB |"
+if [ -n "$(errors dashboard)" ]; then echo "errors: $(errors dashboard)"; fi
+echo "Targets: p50 ≤ 10 ms, p99 ≤ 50 ms, ratio ≥ 0.4, memory ≤ 150 MB."
