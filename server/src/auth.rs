@@ -149,6 +149,7 @@ pub async fn login(
 /// `POST /api/logout`: ends the session and clears the cookie.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = session_token(&headers) {
+        state.caches.forget_session(&token);
         if let Err(error) = state.store.delete_session(&token).await {
             tracing::error!(%error, "could not end a session");
         }
@@ -206,14 +207,7 @@ pub async fn session_layer(
             .into_response();
     }
     let viewer: Option<Viewer> = match session_token(request.headers()) {
-        Some(token) => state
-            .store
-            .session_viewer(&token, &clock::now())
-            .await
-            .unwrap_or_else(|error| {
-                tracing::error!(%error, "session lookup failed");
-                None
-            }),
+        Some(token) => state.caches.viewer(&state.store, &token).await,
         None => None,
     };
     let path = request.uri().path().to_string();

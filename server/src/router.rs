@@ -16,6 +16,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::cache::{self, Caches};
 use crate::limiter::LoginLimiter;
 use crate::{api, auth};
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub store: Store,
     pub leptos_options: LeptosOptions,
     pub limiter: Arc<LoginLimiter>,
+    /// Learner pages and sessions kept in memory while the data is unchanged.
+    pub caches: Arc<Caches>,
     /// Mark cookies `Secure` (when Cairn is served over https).
     pub secure_cookies: bool,
 }
@@ -83,6 +86,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             learner_page_status,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::learner_pages,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

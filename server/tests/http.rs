@@ -8,6 +8,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use cairn::demo::{self, SeedOptions};
 use cairn::store::Store;
+use cairn_server::cache::Caches;
 use cairn_server::limiter::LoginLimiter;
 use cairn_server::router::{leptos_options, router, AppState};
 use tower::ServiceExt;
@@ -23,6 +24,7 @@ async fn app(store: &Store) -> Router {
         store: store.clone(),
         leptos_options: leptos_options(),
         limiter: Arc::new(LoginLimiter::default()),
+        caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
     })
 }
@@ -286,7 +288,52 @@ async fn a_person_with_nothing_yet_gets_a_designed_empty_home(store: &Store) {
     assert!(!page.body.contains("My groups"));
 }
 
+async fn a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data(store: &Store) {
+    let app = app(store).await;
+    let cookie = sign_in(&app, "learner@demo.cairn").await;
+    let me = json(&send(&app, get("/api/v1/me", Some(&cookie))).await);
+    let learner = me["id"].as_i64().unwrap();
+    let (respect,): (i64,) = sqlx::query_as("SELECT id FROM competencies WHERE code = 'VAL-RES'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let path = format!("/learners/{learner}/competencies/{respect}");
+    let first = send(&app, get(&path, Some(&cookie))).await;
+    assert_eq!(first.status, StatusCode::OK);
+    if store.sees_every_write() {
+        // Kept: the very same bytes (a fresh render would carry a new script nonce).
+        assert_eq!(send(&app, get(&path, Some(&cookie))).await.body, first.body);
+    }
+    for (level, shown) in [(1.0, "Beginning · 1.0 of 4"), (4.0, "Extending · 4.0 of 4")] {
+        store
+            .record_evidence(&cairn::store::levels::NewEvidence {
+                learner_id: learner,
+                competency_id: respect,
+                level,
+                given_by: None,
+                source: "teacher",
+                source_ref: None,
+                group_id: None,
+                comment: None,
+                supersedes_id: None,
+                observed_at: format!("2026-12-0{}T09:00:00Z", level as i64),
+            })
+            .await
+            .unwrap();
+        let page = send(&app, get(&path, Some(&cookie))).await;
+        assert!(
+            page.body.contains(shown),
+            "{shown} not in the page after the mark"
+        );
+    }
+    // Another person who may not see the learner is refused, not served the kept page.
+    let stranger = sign_in(&app, "manager@demo.cairn").await;
+    let refused = send(&app, get(&path, Some(&stranger))).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
 cairn::store_tests!(
+    a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data,
     a_person_with_nothing_yet_gets_a_designed_empty_home,
     health_check_answers_when_the_database_does,
     anonymous_page_views_go_to_the_sign_in_page,

@@ -9,6 +9,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use cairn::demo::{self, SeedOptions};
 use cairn::store::Store;
+use cairn_server::cache::Caches;
 use cairn_server::limiter::LoginLimiter;
 use cairn_server::router::{leptos_options, router, AppState};
 use tower::ServiceExt;
@@ -59,6 +60,7 @@ async fn setup(store: &Store) -> (Router, Learners) {
         store: store.clone(),
         leptos_options: leptos_options(),
         limiter: Arc::new(LoginLimiter::default()),
+        caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
     });
     let learners = Learners {

@@ -136,6 +136,7 @@ impl Store {
         .await?;
         let level = refresh_level(&mut tx, new.learner_id, new.competency_id, &rule, &now).await?;
         tx.commit().await?;
+        self.changed();
         Ok(Recorded { evidence_id, level })
     }
 
@@ -145,6 +146,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         rebuild(&mut tx, self.backend()).await?;
         tx.commit().await?;
+        self.changed();
         Ok(())
     }
 

@@ -17,6 +17,8 @@ pub mod testing;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -60,10 +62,15 @@ impl Backend {
 }
 
 /// The database behind Cairn.
+///
+/// It counts its own writes (`data_version`): every method that changes what a page shows
+/// calls `changed` once its transaction has committed, so in-memory copies of pages can tell
+/// when they are out of date.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    version: Arc<AtomicU64>,
 }
 
 /// The default database: `<data-dir>/cairn.db`, created if missing.
@@ -116,7 +123,27 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            version: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// How many writes this process has made through the store: equal numbers, equal data.
+    pub fn data_version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// Whether `data_version` sees every write: true for SQLite, whose one file has one
+    /// server process; false for PostgreSQL, where other instances write too.
+    pub fn sees_every_write(&self) -> bool {
+        self.backend == Backend::Sqlite
+    }
+
+    /// Marks a committed write (see `data_version`).
+    pub(crate) fn changed(&self) {
+        self.version.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Connects and brings the schema up to date.

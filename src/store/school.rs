@@ -33,6 +33,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.changed();
         Ok(())
     }
 }

@@ -84,6 +84,7 @@ impl TestStore {
         let store = Store {
             pool,
             backend: Backend::Postgres,
+            version: Default::default(),
         };
         store.migrate().await.expect("migrate the test schema");
         Some(TestStore {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 
+use crate::cache::Caches;
 use crate::config::DatabaseArgs;
 use crate::limiter::LoginLimiter;
 use crate::router::{leptos_options, router, AppState};
@@ -21,6 +22,9 @@ pub struct ServeArgs {
     /// Public base URL (credential ids, share links); https here marks cookies Secure
     #[arg(long, env = "CAIRN_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Memory for learner pages kept between writes, in MB (0 keeps none)
+    #[arg(long, env = "CAIRN_PAGE_CACHE_MB", default_value_t = 64)]
+    pub page_cache_mb: usize,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -44,6 +48,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         store: store.clone(),
         leptos_options: leptos_options(),
         limiter: Arc::new(LoginLimiter::default()),
+        caches: Arc::new(Caches::new(args.page_cache_mb * 1024 * 1024)),
         secure_cookies: args
             .public_url
             .as_deref()

@@ -1,0 +1,248 @@
+//! Learner pages and sessions kept in memory until the data behind them changes.
+//!
+//! Dashboards are read far more often than evidence is written. A learner page rendered for
+//! one viewer is kept with the store's `data_version` at the time; while no write has happened
+//! since, the same viewer gets the same bytes without a query. Any committed write moves the
+//! version and every kept page and session is out of date at once. Only when the store sees
+//! every write (SQLite: one server process); on PostgreSQL, where other instances write too,
+//! nothing is kept.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use cairn::clock;
+use cairn::model::{UserId, Viewer};
+use cairn::store::Store;
+
+use crate::router::AppState;
+
+/// How long a signed-in session is trusted without asking the database again (sign-out on
+/// this instance forgets it at once).
+const SESSION_TTL: Duration = Duration::from_secs(60);
+/// Sessions kept at most; past this the whole map is cleared.
+const MAX_SESSIONS: usize = 20_000;
+/// A page larger than this is served but not kept.
+const MAX_PAGE: usize = 1 << 20;
+
+struct KeptSession {
+    viewer: Viewer,
+    version: u64,
+    at: Instant,
+}
+
+struct KeptPage {
+    version: u64,
+    content_type: HeaderValue,
+    body: Bytes,
+}
+
+#[derive(Default)]
+struct Pages {
+    entries: HashMap<(UserId, String), KeptPage>,
+    bytes: usize,
+}
+
+/// The in-memory copies, bounded in size.
+pub struct Caches {
+    sessions: Mutex<HashMap<String, KeptSession>>,
+    pages: Mutex<Pages>,
+    page_limit: usize,
+}
+
+impl Caches {
+    /// Caches that keep at most `page_limit` bytes of pages.
+    pub fn new(page_limit: usize) -> Caches {
+        Caches {
+            sessions: Mutex::new(HashMap::new()),
+            pages: Mutex::new(Pages::default()),
+            page_limit,
+        }
+    }
+
+    /// The person signed in with this session token, from memory when still fresh.
+    pub async fn viewer(&self, store: &Store, token: &str) -> Option<Viewer> {
+        let keep = store.sees_every_write();
+        let version = store.data_version();
+        if keep {
+            let sessions = self.sessions.lock().expect("session cache");
+            if let Some(kept) = sessions.get(token) {
+                if kept.version == version && kept.at.elapsed() < SESSION_TTL {
+                    return Some(kept.viewer.clone());
+                }
+            }
+        }
+        let viewer = store
+            .session_viewer(token, &clock::now())
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "session lookup failed");
+                None
+            })?;
+        if keep {
+            let mut sessions = self.sessions.lock().expect("session cache");
+            if sessions.len() >= MAX_SESSIONS {
+                sessions.clear();
+            }
+            sessions.insert(
+                token.to_string(),
+                KeptSession {
+                    viewer: viewer.clone(),
+                    version,
+                    at: Instant::now(),
+                },
+            );
+        }
+        Some(viewer)
+    }
+
+    /// Forgets a session (on sign-out).
+    pub fn forget_session(&self, token: &str) {
+        self.sessions.lock().expect("session cache").remove(token);
+    }
+
+    fn page(&self, key: &(UserId, String), version: u64) -> Option<(HeaderValue, Bytes)> {
+        let pages = self.pages.lock().expect("page cache");
+        pages
+            .entries
+            .get(key)
+            .filter(|page| page.version == version)
+            .map(|page| (page.content_type.clone(), page.body.clone()))
+    }
+
+    fn keep_page(&self, key: (UserId, String), page: KeptPage) {
+        let mut pages = self.pages.lock().expect("page cache");
+        let size = page.body.len();
+        if size > MAX_PAGE || size > self.page_limit {
+            return;
+        }
+        if pages.bytes + size > self.page_limit {
+            // Out-of-date pages go first, then any, until the new one fits.
+            let version = page.version;
+            let stale: Vec<_> = pages
+                .entries
+                .iter()
+                .filter(|(_, kept)| kept.version != version)
+                .map(|(key, _)| key.clone())
+                .collect();
+            for key in stale {
+                if let Some(old) = pages.entries.remove(&key) {
+                    pages.bytes -= old.body.len();
+                }
+            }
+            while pages.bytes + size > self.page_limit {
+                let Some(key) = pages.entries.keys().next().cloned() else {
+                    break;
+                };
+                if let Some(old) = pages.entries.remove(&key) {
+                    pages.bytes -= old.body.len();
+                }
+            }
+        }
+        pages.bytes += size;
+        if let Some(old) = pages.entries.insert(key, page) {
+            pages.bytes -= old.body.len();
+        }
+    }
+}
+
+/// Serves a learner page (`/learners/…`, HTML or the chart) from memory when the same viewer
+/// saw it at the current data version; otherwise renders it and keeps a successful answer.
+pub async fn learner_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let viewer = request.extensions().get::<Viewer>().map(|v| v.id);
+    let cacheable = request.method() == Method::GET
+        && request.uri().path().starts_with("/learners/")
+        && state.store.sees_every_write();
+    let (Some(viewer), true) = (viewer, cacheable) else {
+        return next.run(request).await;
+    };
+    let key = (viewer, request.uri().to_string());
+    let version = state.store.data_version();
+    if let Some((content_type, body)) = state.caches.page(&key, version) {
+        return ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    }
+    let response = next.run(request).await;
+    let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
+    let keep = response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && content_type.is_some();
+    let Some(content_type) = content_type.filter(|_| keep) else {
+        return response;
+    };
+    let (parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_PAGE * 8).await {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "could not read a rendered page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    state.caches.keep_page(
+        key,
+        KeptPage {
+            version,
+            content_type,
+            body: body.clone(),
+        },
+    );
+    Response::from_parts(parts, Body::from(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(version: u64, size: usize) -> KeptPage {
+        KeptPage {
+            version,
+            content_type: HeaderValue::from_static("text/html"),
+            body: Bytes::from(vec![b'x'; size]),
+        }
+    }
+
+    #[test]
+    fn a_page_is_served_only_at_the_version_it_was_rendered_at() {
+        let caches = Caches::new(1000);
+        let key = (7, "/learners/3".to_string());
+        caches.keep_page(key.clone(), page(1, 10));
+        assert!(caches.page(&key, 1).is_some());
+        assert!(caches.page(&key, 2).is_none());
+        assert!(
+            caches.page(&(8, key.1.clone()), 1).is_none(),
+            "another viewer"
+        );
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_limit_dropping_stale_pages_first() {
+        let caches = Caches::new(100);
+        caches.keep_page((1, "/a".into()), page(1, 40));
+        caches.keep_page((1, "/b".into()), page(2, 40));
+        caches.keep_page((1, "/c".into()), page(2, 40));
+        assert!(
+            caches.page(&(1, "/a".into()), 1).is_none(),
+            "the stale page went"
+        );
+        assert!(caches.page(&(1, "/b".into()), 2).is_some());
+        assert!(caches.page(&(1, "/c".into()), 2).is_some());
+        caches.keep_page((1, "/d".into()), page(2, 40));
+        let pages = caches.pages.lock().unwrap();
+        assert!(pages.bytes <= 100);
+        assert_eq!(
+            pages.bytes,
+            pages.entries.values().map(|p| p.body.len()).sum::<usize>()
+        );
+        drop(pages);
+        caches.keep_page((1, "/huge".into()), page(2, 101));
+        assert!(caches.page(&(1, "/huge".into()), 2).is_none());
+    }
+}
