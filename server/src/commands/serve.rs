@@ -23,7 +23,7 @@ pub struct ServeArgs {
     #[arg(long, env = "CAIRN_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Memory for learner pages kept between writes, in MB (0 keeps none)
-    #[arg(long, env = "CAIRN_PAGE_CACHE_MB", default_value_t = 64)]
+    #[arg(long, env = "CAIRN_PAGE_CACHE_MB", default_value_t = 128)]
     pub page_cache_mb: usize,
     #[command(flatten)]
     pub database: DatabaseArgs,
