@@ -79,3 +79,13 @@ pub async fn category_record(
     authorize_learner(store, viewer, learner_id).await?;
     store.category_record(learner_id, category_key).await
 }
+
+/// Every learner `viewer` may see, for lists: by the same rules as `authorize_learner`.
+pub async fn learners(
+    store: &Store,
+    viewer: &Viewer,
+) -> CoreResult<Vec<crate::model::LearnerListing>> {
+    store
+        .learners_in(&crate::policy::learner_scopes(viewer))
+        .await
+}

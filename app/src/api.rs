@@ -70,3 +70,11 @@ pub async fn get_category(
     let store = crate::session::store()?;
     Ok(cairn::access::category_record(&store, &viewer, learner_id, &category).await?)
 }
+
+/// The learners the signed-in person may see, for the learner list.
+#[server(endpoint = "learners")]
+pub async fn get_learners() -> Result<Vec<cairn::model::LearnerListing>, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::learners(&store, &viewer).await?)
+}

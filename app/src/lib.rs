@@ -15,6 +15,7 @@ use leptos_router::{ParamSegment, StaticSegment};
 
 use pages::category::CategoryPage;
 use pages::competency::CompetencyPage;
+use pages::learners::LearnersPage;
 use pages::{home::HomePage, learner::LearnerPage, login::LoginPage, not_found::NotFound};
 
 /// The HTML document the server renders around the app.
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=StaticSegment("login") view=LoginPage />
+                    <Route path=StaticSegment("learners") view=LearnersPage />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"))
                         view=LearnerPage

@@ -65,3 +65,23 @@ for (const [name, email] of [
     expect(serious).toEqual([]);
   });
 }
+
+test('the admin browses every learner, filters as they type and opens a dashboard', async ({ page }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'admin@demo.cairn');
+  await page.getByRole('link', { name: 'Browse every learner' }).click();
+  await expect(page).toHaveURL(/\/learners$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Learners');
+  const rows = page.locator('table.learners tbody tr');
+  await expect(rows).toHaveCount(150);
+  await hydrated(page);
+  const everyone = await (await page.request.get('/api/v1/learners')).json();
+  const someone = everyone[17];
+  await page.getByLabel('Find a learner').fill(someone.email);
+  await expect(rows).toHaveCount(1);
+  await expect(page.getByText('1 of 150 learners')).toBeVisible();
+  await rows.first().getByRole('link', { name: someone.name }).click();
+  await expect(page).toHaveURL(new RegExp(`/learners/${someone.id}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(someone.name);
+  expect(errors).toEqual([]);
+});

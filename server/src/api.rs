@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use cairn::cohort::CohortView;
 use cairn::model::{BadgeState, LearnerProgress, Role, Viewer};
-use cairn::policy::learner_scopes;
 use cairn::{access, CoreError};
 use serde::Serialize;
 
@@ -104,7 +103,7 @@ pub async fn learners(
     let Some(Extension(viewer)) = viewer else {
         return unauthorized();
     };
-    match state.store.learners_in(&learner_scopes(&viewer)).await {
+    match cairn::access::learners(&state.store, &viewer).await {
         Ok(learners) => Json(learners).into_response(),
         Err(error) => core_error(error),
     }

@@ -228,6 +228,7 @@ fn InstitutionTile(summary: InstitutionSummary) -> impl IntoView {
                 <div><dt>"Competencies"</dt><dd>{summary.competencies}</dd></div>
                 <div><dt>"Evidence records"</dt><dd>{summary.evidence}</dd></div>
             </dl>
+            <p><a href="/learners">"Browse every learner"</a></p>
         </Tile>
     }
 }

@@ -4,5 +4,6 @@ pub mod category;
 pub mod competency;
 pub mod home;
 pub mod learner;
+pub mod learners;
 pub mod login;
 pub mod not_found;
