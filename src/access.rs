@@ -89,3 +89,104 @@ pub async fn learners(
         .learners_in(&crate::policy::learner_scopes(viewer))
         .await
 }
+
+/// The group's facts if `viewer` may open its roster.
+async fn authorize_group(
+    store: &Store,
+    viewer: &Viewer,
+    group_id: crate::model::GroupId,
+) -> CoreResult<crate::policy::GroupRelations> {
+    let group = store
+        .group_relations(group_id)
+        .await?
+        .ok_or_else(|| CoreError::NotFound(format!("group {group_id}")))?;
+    if crate::policy::may_view_group(viewer, &group) {
+        Ok(group)
+    } else {
+        Err(CoreError::Forbidden)
+    }
+}
+
+/// A group's roster on one framework, for its teachers (who may mark) and administrators.
+pub async fn roster(
+    store: &Store,
+    viewer: &Viewer,
+    group_id: crate::model::GroupId,
+    framework_id: Option<i64>,
+) -> CoreResult<crate::model::Roster> {
+    let group = authorize_group(store, viewer, group_id).await?;
+    let mut roster = store.roster(group_id, framework_id).await?;
+    roster.may_mark = crate::policy::may_mark_group(viewer, &group);
+    Ok(roster)
+}
+
+/// A teacher's mark from a roster: a level of the competency's rubric for a learner of the
+/// group, optionally with a comment or as the correction of an earlier mark.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub group_id: crate::model::GroupId,
+    pub learner_id: UserId,
+    pub competency_id: crate::model::CompetencyId,
+    pub level: f64,
+    pub comment: Option<String>,
+    pub corrects: Option<i64>,
+}
+
+/// Records a teacher's mark after checking that they teach the group, the learner is in it,
+/// and the level is a whole level of the rubric; nothing is written otherwise.
+pub async fn mark(
+    store: &Store,
+    viewer: &Viewer,
+    mark: &Mark,
+) -> CoreResult<crate::store::levels::Recorded> {
+    let group = authorize_group(store, viewer, mark.group_id).await?;
+    if !crate::policy::may_mark_group(viewer, &group) {
+        return Err(CoreError::Forbidden);
+    }
+    if !store
+        .is_current_learner(mark.group_id, mark.learner_id)
+        .await?
+    {
+        return Err(CoreError::invalid(
+            "learner",
+            format!("learner {} is not in this group", mark.learner_id),
+        ));
+    }
+    if store.competency_institution(mark.competency_id).await? != Some(group.institution_id) {
+        return Err(CoreError::NotFound(format!(
+            "competency {}",
+            mark.competency_id
+        )));
+    }
+    if mark.level < 1.0 || mark.level.fract() != 0.0 {
+        return Err(CoreError::invalid(
+            "level",
+            format!("a mark is a whole rubric level from 1, not {}", mark.level),
+        ));
+    }
+    let comment = mark
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > 2000) {
+        return Err(CoreError::invalid(
+            "comment",
+            "a comment is at most 2,000 characters",
+        ));
+    }
+    store
+        .record_evidence(&crate::store::levels::NewEvidence {
+            learner_id: mark.learner_id,
+            competency_id: mark.competency_id,
+            level: mark.level,
+            given_by: Some(viewer.id),
+            source: "teacher",
+            source_ref: None,
+            group_id: Some(mark.group_id),
+            comment: comment.map(str::to_string),
+            supersedes_id: mark.corrects,
+            observed_at: crate::clock::now(),
+        })
+        .await
+}

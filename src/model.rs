@@ -276,6 +276,91 @@ pub struct CompetencyDetail {
     pub evidence: Vec<EvidenceItem>,
 }
 
+/// Something that happened which open pages may need to show; sent live to each connected
+/// person the policy lets see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// Evidence was recorded (a mark, a score, a correction) and the learner's level followed.
+    Evidence {
+        evidence_id: i64,
+        learner_id: UserId,
+        competency_id: CompetencyId,
+        group_id: Option<GroupId>,
+        /// The evidence's own level.
+        mark: f64,
+        /// The learner's current level on the competency after it.
+        level: Option<f64>,
+        given_by: Option<String>,
+        recorded_at: String,
+        /// The evidence this one corrected.
+        supersedes: Option<i64>,
+    },
+}
+
+impl LiveEvent {
+    /// The learner the event is about: who may see it is who may see them.
+    pub fn learner_id(&self) -> UserId {
+        match self {
+            LiveEvent::Evidence { learner_id, .. } => *learner_id,
+        }
+    }
+
+    /// The SSE event name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LiveEvent::Evidence { .. } => "evidence",
+        }
+    }
+}
+
+/// The newest mark in a roster cell: who gave it and when (shown on hover or focus).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RosterMark {
+    pub evidence_id: i64,
+    pub mark: f64,
+    pub given_by: Option<String>,
+    pub recorded_at: String,
+}
+
+/// One learner on one competency in a roster.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RosterCell {
+    pub level: Option<f64>,
+    pub latest: Option<RosterMark>,
+}
+
+/// A competency as a roster column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RosterColumn {
+    pub id: CompetencyId,
+    pub code: String,
+    pub name: String,
+}
+
+/// A group's learners × one framework's competencies, each cell the current level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Roster {
+    pub group_id: GroupId,
+    pub group: String,
+    pub frameworks: Vec<crate::cohort::FrameworkChoice>,
+    pub framework_id: i64,
+    pub columns: Vec<RosterColumn>,
+    pub learners: Vec<LearnerRef>,
+    /// The rubric's levels: (number, name).
+    pub levels: Vec<(i64, String)>,
+    /// Row-major: `cells[row * columns.len() + column]`.
+    pub cells: Vec<RosterCell>,
+    /// Whether the viewer may mark (the group's teachers; administrators only look).
+    pub may_mark: bool,
+}
+
+impl Roster {
+    pub fn cell(&self, row: usize, column: usize) -> Option<&RosterCell> {
+        self.cells.get(row * self.columns.len() + column)
+    }
+}
+
 /// A group a teacher teaches, for the teacher's home.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupSummary {

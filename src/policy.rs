@@ -30,6 +30,28 @@ pub fn may_view_learner(viewer: &Viewer, learner: &LearnerRelations) -> bool {
         || (viewer.has(Role::Manager) && learner.manager_ids.contains(&viewer.id))
 }
 
+/// The facts about one group that decide who may open and mark its roster.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GroupRelations {
+    pub group_id: crate::model::GroupId,
+    pub institution_id: InstitutionId,
+    /// Teachers of the group now.
+    pub teacher_ids: Vec<UserId>,
+}
+
+/// May `viewer` open this group's roster? Its teachers, and their institution's administrators.
+pub fn may_view_group(viewer: &Viewer, group: &GroupRelations) -> bool {
+    viewer.institution_id == group.institution_id
+        && (viewer.has(Role::Admin) || may_mark_group(viewer, group))
+}
+
+/// May `viewer` record evidence for this group's learners? Only its teachers.
+pub fn may_mark_group(viewer: &Viewer, group: &GroupRelations) -> bool {
+    viewer.institution_id == group.institution_id
+        && viewer.has(Role::Teacher)
+        && group.teacher_ids.contains(&viewer.id)
+}
+
 /// A set of learners a person may see, which the store turns into a query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LearnerScope {
@@ -143,5 +165,23 @@ mod tests {
         assert!(!may_view_institution(&admin, 1));
         assert!(may_view_institution(&viewer(50, &[Role::Admin]), 1));
         assert!(!may_view_institution(&viewer(30, &[Role::Teacher]), 1));
+    }
+
+    #[test]
+    fn only_a_groups_teachers_mark_and_admins_only_look() {
+        let group = GroupRelations {
+            group_id: 3,
+            institution_id: 1,
+            teacher_ids: vec![10, 11],
+        };
+        let teacher = viewer(10, &[Role::Teacher]);
+        let other_teacher = viewer(12, &[Role::Teacher]);
+        let admin = viewer(1, &[Role::Admin]);
+        assert!(may_view_group(&teacher, &group) && may_mark_group(&teacher, &group));
+        assert!(!may_view_group(&other_teacher, &group) && !may_mark_group(&other_teacher, &group));
+        assert!(may_view_group(&admin, &group) && !may_mark_group(&admin, &group));
+        let mut elsewhere = admin.clone();
+        elsewhere.institution_id = 2;
+        assert!(!may_view_group(&elsewhere, &group));
     }
 }

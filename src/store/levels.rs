@@ -13,7 +13,7 @@ use crate::clock;
 use crate::cohort::{bucket, spread, Spread};
 use crate::error::{CoreError, CoreResult};
 use crate::mastery::MasteryMethod;
-use crate::model::{CompetencyId, GroupId, UserId};
+use crate::model::{CompetencyId, GroupId, LiveEvent, UserId};
 use crate::row;
 
 /// A new piece of evidence, as a teacher's mark, an LMS score or an import brings it.
@@ -135,8 +135,28 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let level = refresh_level(&mut tx, new.learner_id, new.competency_id, &rule, &now).await?;
+        let given_by: Option<String> = match new.given_by {
+            Some(user) => {
+                sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+                    .bind(user)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            None => None,
+        };
         tx.commit().await?;
         self.changed();
+        self.publish(LiveEvent::Evidence {
+            evidence_id,
+            learner_id: new.learner_id,
+            competency_id: new.competency_id,
+            group_id: new.group_id,
+            mark: new.level,
+            level,
+            given_by,
+            recorded_at: now,
+            supersedes: new.supersedes_id,
+        });
         Ok(Recorded { evidence_id, level })
     }
 

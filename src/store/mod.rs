@@ -12,6 +12,7 @@ pub mod levels;
 pub mod progress;
 pub mod record;
 pub mod relations;
+pub mod roster;
 pub mod school;
 pub mod testing;
 
@@ -24,6 +25,9 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
+use tokio::sync::broadcast;
+
+use crate::model::LiveEvent;
 
 use crate::error::{CoreError, CoreResult};
 
@@ -71,7 +75,12 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     version: Arc<AtomicU64>,
+    events: broadcast::Sender<LiveEvent>,
 }
+
+/// Live events buffered per subscriber; one that falls further behind is told it lagged and
+/// catches up by reloading.
+const EVENT_BUFFER: usize = 1024;
 
 /// The default database: `<data-dir>/cairn.db`, created if missing.
 pub fn sqlite_url(data_dir: &Path) -> String {
@@ -123,11 +132,26 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Store {
+        Ok(Store::from_pool(pool, backend))
+    }
+
+    pub(crate) fn from_pool(pool: AnyPool, backend: Backend) -> Store {
+        Store {
             pool,
             backend,
             version: Arc::new(AtomicU64::new(0)),
-        })
+            events: broadcast::channel(EVENT_BUFFER).0,
+        }
+    }
+
+    /// Live events from now on: every piece of evidence this process records.
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.events.subscribe()
+    }
+
+    /// Sends a committed change to the subscribers (none listening is fine).
+    pub(crate) fn publish(&self, event: LiveEvent) {
+        let _ = self.events.send(event);
     }
 
     /// How many writes this process has made through the store: equal numbers, equal data.

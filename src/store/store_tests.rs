@@ -396,6 +396,143 @@ async fn a_category_page_holds_each_records_timeline(store: &Store) {
     ));
 }
 
+async fn a_roster_mark_lands_in_the_cell_and_goes_out_live(store: &Store) {
+    use crate::access::{self, Mark};
+    use crate::error::CoreError;
+    store.load_school(&small_school()).await.unwrap();
+    let viewer = |email: &'static str| async move {
+        let id = user_id(store, email).await;
+        store.viewer(id).await.unwrap().unwrap()
+    };
+    let teacher = viewer("teacher@demo.cairn").await;
+    let admin = viewer("admin@demo.cairn").await;
+    let learner = user_id(store, "learner@demo.cairn").await;
+    let (group,): (i64,) = sqlx::query_as(
+        "SELECT m.group_id FROM group_members m JOIN group_members t \
+           ON t.group_id = m.group_id AND t.user_id = $2 AND t.member_role = 'teacher' \
+         WHERE m.user_id = $1 AND m.member_role = 'learner' AND m.left_at IS NULL",
+    )
+    .bind(learner)
+    .bind(teacher.id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let roster = access::roster(store, &teacher, group, None).await.unwrap();
+    assert!(roster.may_mark);
+    assert!(!roster.columns.is_empty());
+    assert_eq!(
+        roster.cells.len(),
+        roster.learners.len() * roster.columns.len()
+    );
+    let row = roster
+        .learners
+        .iter()
+        .position(|l| l.id == learner)
+        .unwrap();
+    let column = &roster.columns[0];
+    assert!(
+        !access::roster(store, &admin, group, None)
+            .await
+            .unwrap()
+            .may_mark
+    );
+
+    let mut events = store.subscribe();
+    let good = Mark {
+        group_id: group,
+        learner_id: learner,
+        competency_id: column.id,
+        level: 4.0,
+        comment: Some("  Clear explanation of the method.  ".into()),
+        corrects: None,
+    };
+    let recorded = access::mark(store, &teacher, &good).await.unwrap();
+    match events.try_recv().unwrap() {
+        crate::model::LiveEvent::Evidence {
+            evidence_id,
+            learner_id,
+            given_by,
+            group_id,
+            ..
+        } => {
+            assert_eq!(evidence_id, recorded.evidence_id);
+            assert_eq!(learner_id, learner);
+            assert_eq!(group_id, Some(group));
+            assert_eq!(given_by.as_deref(), Some(teacher.name.as_str()));
+        }
+    }
+    let after = access::roster(store, &teacher, group, None).await.unwrap();
+    let cell = after.cell(row, 0).unwrap();
+    assert_eq!(cell.level, recorded.level);
+    let latest = cell.latest.as_ref().unwrap();
+    assert_eq!(
+        (latest.evidence_id, latest.mark),
+        (recorded.evidence_id, 4.0)
+    );
+    assert_eq!(latest.given_by.as_deref(), Some(teacher.name.as_str()));
+
+    // Bad marks are refused with a reason and write nothing.
+    let evidence = count(store, "evidence").await;
+    let other_group_learner: i64 = sqlx::query_scalar(
+        "SELECT user_id FROM group_members WHERE member_role = 'learner' AND group_id <> $1 \
+         AND user_id NOT IN (SELECT user_id FROM group_members WHERE group_id = $1) LIMIT 1",
+    )
+    .bind(group)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let refusals = [
+        (
+            Mark {
+                level: 7.0,
+                ..good.clone()
+            },
+            "level",
+        ),
+        (
+            Mark {
+                level: 2.5,
+                ..good.clone()
+            },
+            "level",
+        ),
+        (
+            Mark {
+                learner_id: other_group_learner,
+                ..good.clone()
+            },
+            "learner",
+        ),
+        (
+            Mark {
+                competency_id: 99_999,
+                ..good.clone()
+            },
+            "competency",
+        ),
+    ];
+    for (bad, about) in refusals {
+        let error = access::mark(store, &teacher, &bad).await.unwrap_err();
+        assert!(error.to_string().contains(about), "{about}: {error}");
+    }
+    assert!(matches!(
+        access::mark(store, &admin, &good).await,
+        Err(CoreError::Forbidden)
+    ));
+    // A stale correction: someone else corrected the mark first.
+    let first = Mark {
+        corrects: Some(recorded.evidence_id),
+        level: 3.0,
+        ..good.clone()
+    };
+    access::mark(store, &teacher, &first).await.unwrap();
+    assert!(matches!(
+        access::mark(store, &teacher, &first).await,
+        Err(CoreError::Conflict(_))
+    ));
+    assert_eq!(count(store, "evidence").await, evidence + 1);
+}
+
 async fn cohort_counts(store: &Store) -> Vec<(i64, i64, i64, i64)> {
     sqlx::query_as(
         "SELECT group_id, competency_id, bucket, learners FROM cohort_levels \
@@ -643,6 +780,7 @@ crate::store_tests!(
     bad_evidence_is_refused_and_changes_nothing,
     a_level_is_explained_by_the_evidence_that_counted,
     a_category_page_holds_each_records_timeline,
+    a_roster_mark_lands_in_the_cell_and_goes_out_live,
     each_competency_uses_its_frameworks_method_unless_it_has_its_own,
     badges_are_earned_when_every_criterion_is_met,
     relations_let_the_policy_tell_who_sees_a_learner,

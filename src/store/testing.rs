@@ -81,11 +81,7 @@ impl TestStore {
             .connect(&admin_url)
             .await
             .expect("connect to the test schema");
-        let store = Store {
-            pool,
-            backend: Backend::Postgres,
-            version: Default::default(),
-        };
+        let store = Store::from_pool(pool, Backend::Postgres);
         store.migrate().await.expect("migrate the test schema");
         Some(TestStore {
             store,
