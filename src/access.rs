@@ -90,8 +90,9 @@ pub async fn learners(
         .await
 }
 
-/// The group's facts if `viewer` may open its roster.
-async fn authorize_group(
+/// The group's facts if `viewer` may open its roster: `NotFound` when there is no such
+/// group, `Forbidden` when there is but not for this viewer.
+pub async fn authorize_group(
     store: &Store,
     viewer: &Viewer,
     group_id: crate::model::GroupId,

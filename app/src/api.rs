@@ -78,3 +78,46 @@ pub async fn get_learners() -> Result<Vec<cairn::model::LearnerListing>, AppErro
     let store = crate::session::store()?;
     Ok(cairn::access::learners(&store, &viewer).await?)
 }
+
+/// A group's roster on one framework (the first when none is chosen).
+#[server(endpoint = "roster")]
+pub async fn get_roster(
+    group_id: i64,
+    framework_id: Option<i64>,
+) -> Result<cairn::model::Roster, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::roster(&store, &viewer, group_id, framework_id).await?)
+}
+
+/// A teacher's mark from the roster; answers with the cell as it is now.
+#[server(endpoint = "mark")]
+pub async fn save_mark(
+    group_id: i64,
+    learner_id: i64,
+    competency_id: i64,
+    level: f64,
+    comment: Option<String>,
+    corrects: Option<i64>,
+) -> Result<cairn::model::RosterCell, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    let mark = cairn::access::Mark {
+        group_id,
+        learner_id,
+        competency_id,
+        level,
+        comment,
+        corrects,
+    };
+    let recorded = cairn::access::mark(&store, &viewer, &mark).await?;
+    Ok(cairn::model::RosterCell {
+        level: recorded.level,
+        latest: Some(cairn::model::RosterMark {
+            evidence_id: recorded.evidence_id,
+            mark: level,
+            given_by: Some(viewer.name),
+            recorded_at: cairn::clock::now(),
+        }),
+    })
+}

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod live;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -16,6 +17,7 @@ use leptos_router::{ParamSegment, StaticSegment};
 use pages::category::CategoryPage;
 use pages::competency::CompetencyPage;
 use pages::learners::LearnersPage;
+use pages::roster::RosterPage;
 use pages::{home::HomePage, learner::LearnerPage, login::LoginPage, not_found::NotFound};
 
 /// The HTML document the server renders around the app.
@@ -56,6 +58,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=StaticSegment("login") view=LoginPage />
                     <Route path=StaticSegment("learners") view=LearnersPage />
+                    <Route
+                        path=(StaticSegment("groups"), ParamSegment("id"), StaticSegment("roster"))
+                        view=RosterPage
+                    />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"))
                         view=LearnerPage

@@ -6,5 +6,6 @@ pub mod auth;
 pub mod cache;
 pub mod commands;
 pub mod config;
+pub mod events;
 pub mod limiter;
 pub mod router;

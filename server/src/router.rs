@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::cache::{self, Caches};
 use crate::limiter::LoginLimiter;
-use crate::{api, auth};
+use crate::{api, auth, events};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/logout", post(auth::logout))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/learners", get(api::learners))
+        .route("/api/v1/events", get(events::events))
         .route("/api/v1/learners/{id}/progress", get(api::learner_progress))
         .route("/learners/{id}/cohort.svg", get(api::cohort_svg))
         .leptos_routes_with_context(
@@ -109,30 +110,42 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Gives a learner's dashboard page the status its refusal deserves (403 not allowed, 404 no
-/// such learner). The page streams, so it cannot set its own status once it knows; the policy
+/// Gives a learner's page or a group's roster the status its refusal deserves (403 not
+/// allowed, 404 no such learner or group). The page streams, so it cannot set its own status once it knows; the policy
 /// answers here first, the same way the page's server function will.
 async fn learner_page_status(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    // `/learners/{id}` and the pages under it.
-    let learner_id = request
-        .uri()
-        .path()
-        .strip_prefix("/learners/")
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|id| id.parse::<i64>().ok());
+    // `/learners/{id}` and the pages under it, and `/groups/{id}/…`.
+    let path = request.uri().path();
+    let id_after = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let (learner_id, group_id) = (id_after("/learners/"), id_after("/groups/"));
     let viewer = request.extensions().get::<cairn::model::Viewer>().cloned();
-    let refusal = match (learner_id, viewer) {
-        (Some(learner_id), Some(viewer)) if request.method() == axum::http::Method::GET => {
-            match cairn::access::authorize_learner(&state.store, &viewer, learner_id).await {
-                Err(cairn::CoreError::Forbidden) => Some(axum::http::StatusCode::FORBIDDEN),
-                Err(cairn::CoreError::NotFound(_)) => Some(axum::http::StatusCode::NOT_FOUND),
-                _ => None,
+    let decision = match viewer {
+        Some(viewer) if request.method() == axum::http::Method::GET => {
+            if let Some(learner_id) = learner_id {
+                cairn::access::authorize_learner(&state.store, &viewer, learner_id)
+                    .await
+                    .map(|_| ())
+            } else if let Some(group_id) = group_id {
+                cairn::access::authorize_group(&state.store, &viewer, group_id)
+                    .await
+                    .map(|_| ())
+            } else {
+                Ok(())
             }
         }
+        _ => Ok(()),
+    };
+    let refusal = match decision {
+        Err(cairn::CoreError::Forbidden) => Some(axum::http::StatusCode::FORBIDDEN),
+        Err(cairn::CoreError::NotFound(_)) => Some(axum::http::StatusCode::NOT_FOUND),
         _ => None,
     };
     let mut response = next.run(request).await;

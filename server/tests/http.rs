@@ -332,7 +332,85 @@ async fn a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data(store: &Stor
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
 
+async fn live_events_reach_only_those_who_may_see_the_learner(store: &Store) {
+    use futures::StreamExt;
+    let app = app(store).await;
+    let reply = send(&app, get("/api/v1/events", None)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+
+    let parent = sign_in(&app, "parent@demo.cairn").await;
+    let me = json(&send(&app, get("/api/v1/me", Some(&parent))).await);
+    let child = me["linked_learners"][0]["id"].as_i64().unwrap();
+    let everyone: Vec<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id \
+         JOIN roles r ON r.id = ur.role_id AND r.key = 'learner' ORDER BY u.id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let linked: Vec<i64> = me["linked_learners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_i64().unwrap())
+        .collect();
+    let stranger = *everyone.iter().find(|id| !linked.contains(id)).unwrap();
+    let competency: i64 = sqlx::query_scalar("SELECT id FROM competencies ORDER BY id LIMIT 1")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+
+    let response = app
+        .clone()
+        .oneshot(get("/api/v1/events", Some(&parent)))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
+    let mut stream = response.into_body().into_data_stream();
+    let mut recorded = Vec::new();
+    for learner in [stranger, child] {
+        let evidence = store
+            .record_evidence(&cairn::store::levels::NewEvidence {
+                learner_id: learner,
+                competency_id: competency,
+                level: 3.0,
+                given_by: None,
+                source: "teacher",
+                source_ref: None,
+                group_id: None,
+                comment: None,
+                supersedes_id: None,
+                observed_at: "2026-11-24T09:00:00Z".into(),
+            })
+            .await
+            .unwrap();
+        recorded.push(evidence.evidence_id);
+    }
+    // The first event through is the child's: the stranger's was never sent.
+    let mut text = String::new();
+    while !text.contains("\n\n") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next())
+            .await
+            .expect("an event within 5 s")
+            .unwrap()
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.contains("event: evidence"), "{text}");
+    assert!(text.contains(&format!("id: {}", recorded[1])), "{text}");
+    assert!(text.contains(&format!("\"learner_id\":{child}")), "{text}");
+    assert!(
+        !text.contains(&format!("\"learner_id\":{stranger}")),
+        "{text}"
+    );
+}
+
 cairn::store_tests!(
+    live_events_reach_only_those_who_may_see_the_learner,
     a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data,
     a_person_with_nothing_yet_gets_a_designed_empty_home,
     health_check_answers_when_the_database_does,

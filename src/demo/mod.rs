@@ -27,12 +27,15 @@ pub const DEMO_PASSWORD: &str = "cairn-demo";
 pub const DEMO_ADMIN: &str = "admin@demo.cairn";
 pub const DEMO_MANAGER: &str = "manager@demo.cairn";
 pub const DEMO_TEACHER: &str = "teacher@demo.cairn";
+/// The demo teacher's colleague, who shares one of their groups (to try live marking).
+pub const DEMO_CO_TEACHER: &str = "coteacher@demo.cairn";
 pub const DEMO_LEARNER: &str = "learner@demo.cairn";
 pub const DEMO_PARENT: &str = "parent@demo.cairn";
-pub const DEMO_EMAILS: [&str; 5] = [
+pub const DEMO_EMAILS: [&str; 6] = [
     DEMO_ADMIN,
     DEMO_MANAGER,
     DEMO_TEACHER,
+    DEMO_CO_TEACHER,
     DEMO_LEARNER,
     DEMO_PARENT,
 ];

@@ -3,7 +3,10 @@
 
 use super::generator::{Generator, LEARNERS_PER_GROUP};
 use super::institution::{role_id, INSTITUTION_ID};
-use super::{names, DemoLogin, DEMO_ADMIN, DEMO_LEARNER, DEMO_MANAGER, DEMO_PARENT, DEMO_TEACHER};
+use super::{
+    names, DemoLogin, DEMO_ADMIN, DEMO_CO_TEACHER, DEMO_LEARNER, DEMO_MANAGER, DEMO_PARENT,
+    DEMO_TEACHER,
+};
 use crate::model::Role;
 use crate::row;
 use crate::store::batch::TableRows;
@@ -148,7 +151,11 @@ pub fn generate(
     // Two teachers per group: teacher t teaches groups t and t + 1.
     let teachers: Vec<Person> = (0..group_count.max(2))
         .map(|index| {
-            let email = (index == 0).then_some(DEMO_TEACHER);
+            let email = match index {
+                0 => Some(DEMO_TEACHER),
+                1 => Some(DEMO_CO_TEACHER),
+                _ => None,
+            };
             directory.add(g, Role::Teacher, email, None, None)
         })
         .collect();

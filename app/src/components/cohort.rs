@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::{get_cohort, CohortTile};
 use crate::components::layout::Tile;
 use crate::components::radar::radar_svg;
+use crate::live::LiveVersion;
 
 fn level(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
@@ -15,9 +16,10 @@ fn level(value: Option<f64>) -> String {
 #[component]
 pub fn CohortComparison(learner_id: i64) -> impl IntoView {
     let chosen = RwSignal::new(None::<i64>);
+    let live = LiveVersion::current();
     let cohort = Resource::new(
-        move || chosen.get(),
-        move |framework| get_cohort(learner_id, framework),
+        move || (chosen.get(), live.map(|live| live.get())),
+        move |(framework, _)| get_cohort(learner_id, framework),
     );
     view! {
         <Tile id="cohort" title="Compared with the cohort" wide=true>

@@ -137,6 +137,9 @@ fn TeachingTile(groups: Vec<GroupSummary>, learners: Vec<LearnerListing>) -> imp
                         view! {
                             <li>
                                 <strong>{group.name.clone()}</strong>
+                                <a href=format!("/groups/{}/roster", group.id)>
+                                    {format!("Open the roster of {}", group.name)}
+                                </a>
                                 <span class="muted">
                                     {format!(
                                         "{} learners · {} marks in 30 days{}",

@@ -11,26 +11,41 @@ use crate::components::cohort::CohortComparison;
 use crate::components::layout::Tile;
 use crate::components::progress::{BadgeList, ProgressList};
 use crate::error::AppError;
+use crate::live::{use_live_events, LiveVersion};
 
 #[component]
 pub fn LearnerPage() -> impl IntoView {
     let params = use_params_map();
     let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let dashboard = Resource::new(learner_id, |id| async move {
-        match id {
-            Some(id) => get_learner(id).await,
-            None => Err(AppError::NotFound("such learner".into())),
-        }
-    });
+    // Moves on with every live event about this learner: the dashboard and the cohort chart
+    // reload in place.
+    let live = LiveVersion::provide();
+    let dashboard = Resource::new(
+        move || (learner_id(), live.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_learner(id).await,
+                None => Err(AppError::NotFound("such learner".into())),
+            }
+        },
+    );
+    use_live_events(
+        move |event| {
+            if Some(event.learner_id()) == learner_id() {
+                live.bump();
+            }
+        },
+        move || live.bump(),
+    );
     view! {
-        <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match dashboard.await {
                     Ok(progress) => view! { <Dashboard progress /> }.into_any(),
                     Err(error) => view! { <Refusal error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -68,7 +83,7 @@ pub fn Refusal(error: AppError) -> impl IntoView {
     let (title, message) = match &error {
         AppError::Forbidden => (
             "Not allowed",
-            "You can only see the records of learners you are linked to.".to_string(),
+            "You can only see the learners you are linked to and the groups you teach.".to_string(),
         ),
         AppError::NotFound(what) => ("Not found", format!("There is no {what} at this address.")),
         other => ("This page could not be shown", other.to_string()),

@@ -7,3 +7,4 @@ pub mod learner;
 pub mod learners;
 pub mod login;
 pub mod not_found;
+pub mod roster;

@@ -1,0 +1,91 @@
+//! Live events in the browser: one `EventSource` on `/api/v1/events` per page that listens,
+//! open while the page is mounted. The server sends only what the signed-in person may see.
+
+use cairn::model::LiveEvent;
+use leptos::prelude::*;
+
+/// A counter a page moves on when a live event changes what it shows; resources that read it
+/// reload. Provided by the page, read by its components.
+#[derive(Clone, Copy, Debug)]
+pub struct LiveVersion(RwSignal<u64>);
+
+impl LiveVersion {
+    /// A new counter, provided to the components below.
+    pub fn provide() -> LiveVersion {
+        let version = LiveVersion(RwSignal::new(0));
+        provide_context(version);
+        version
+    }
+
+    /// The page's counter, or a still one outside a live page.
+    pub fn current() -> Option<LiveVersion> {
+        use_context::<LiveVersion>()
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0.get()
+    }
+
+    pub fn bump(&self) {
+        self.0.update(|version| *version += 1);
+    }
+}
+
+/// Calls `on_event` for each live event while the calling component is mounted, and
+/// `on_resync` when the page may have missed some — the connection came back after a drop, or
+/// the server said this subscriber fell behind — so the page reloads what it shows.
+/// Does nothing on the server.
+pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static, on_resync: impl Fn() + 'static) {
+    #[cfg(feature = "hydrate")]
+    browser::listen(on_event, on_resync);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (on_event, on_resync);
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use cairn::model::LiveEvent;
+    use leptos::prelude::on_cleanup;
+    use send_wrapper::SendWrapper;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::{EventSource, MessageEvent};
+
+    pub fn listen(on_event: impl Fn(LiveEvent) + 'static, on_resync: impl Fn() + 'static) {
+        let Ok(source) = EventSource::new("/api/v1/events") else {
+            return;
+        };
+        let on_resync = Rc::new(on_resync);
+        let on_evidence = Closure::<dyn Fn(MessageEvent)>::new(move |message: MessageEvent| {
+            let Some(text) = message.data().as_string() else {
+                return;
+            };
+            match serde_json::from_str::<LiveEvent>(&text) {
+                Ok(event) => on_event(event),
+                Err(error) => leptos::logging::warn!("unreadable live event: {error}"),
+            }
+        });
+        let lagged = {
+            let on_resync = on_resync.clone();
+            Closure::<dyn Fn()>::new(move || on_resync())
+        };
+        let opened_before = Rc::new(Cell::new(false));
+        let reopened = Closure::<dyn Fn()>::new(move || {
+            if opened_before.replace(true) {
+                on_resync();
+            }
+        });
+        let _ = source
+            .add_event_listener_with_callback("evidence", on_evidence.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("lagged", lagged.as_ref().unchecked_ref());
+        source.set_onopen(Some(reopened.as_ref().unchecked_ref()));
+        let kept = SendWrapper::new((source, on_evidence, lagged, reopened));
+        on_cleanup(move || {
+            let (source, ..) = kept.take();
+            source.close();
+        });
+    }
+}

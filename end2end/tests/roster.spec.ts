@@ -1,0 +1,109 @@
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { signIn, hydrated, collectErrors } from './helpers';
+
+type Listing = { id: number; name: string; email: string; groups: string[] };
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** The roster links on a teacher's home: group id by group name. */
+async function rosterLinks(page: Page): Promise<Map<string, string>> {
+  const links = page.getByRole('link', { name: /^Open the roster of / });
+  const found = new Map<string, string>();
+  for (const link of await links.all()) {
+    const name = ((await link.textContent()) ?? '').replace('Open the roster of ', '').trim();
+    found.set(name, (await link.getAttribute('href')) ?? '');
+  }
+  return found;
+}
+
+test('a teacher marks with the keyboard and the parent sees the new level without a reload', async ({ browser }) => {
+  const teacher = await signedIn(browser, 'teacher@demo.cairn');
+  const errors = collectErrors(teacher);
+  const learners: Listing[] = await (await teacher.request.get('/api/v1/learners')).json();
+  const child = learners.find((l) => l.email === 'learner@demo.cairn')!;
+
+  const parent = await signedIn(browser, 'parent@demo.cairn');
+  await parent.goto(`/learners/${child.id}`);
+  await hydrated(parent);
+  await parent.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+  const item = parent.locator('li.competency', { hasText: 'Reading, viewing and listening' });
+
+  await teacher.getByRole('link', { name: `Open the roster of ${child.groups[0]}` }).click();
+  await expect(teacher).toHaveURL(/\/groups\/\d+\/roster$/);
+  await hydrated(teacher);
+  const row = teacher.getByRole('row', { name: new RegExp(child.name) });
+  const cell = row.getByRole('gridcell').first();
+  const before = parseFloat((await cell.textContent()) ?? '0') || 0;
+  await cell.click();
+  await teacher.keyboard.press('ArrowRight');
+  await teacher.keyboard.press('ArrowLeft');
+  await expect(cell).toBeFocused();
+  const digit = before >= 2.5 ? '1' : '4';
+  await teacher.keyboard.press(digit);
+  await expect(cell).toHaveText(`→ ${digit}`);
+  await teacher.keyboard.press('Enter');
+  await expect(teacher.getByRole('status')).toHaveText(
+    `Saved ${digit} for ${child.name} on Reading, viewing and listening.`,
+  );
+  const after = ((await cell.textContent()) ?? '').trim();
+  expect(after).not.toBe(before.toFixed(1));
+  await expect(cell).toHaveAttribute('title', /^Marked \d by /);
+
+  await expect(item).toContainText(`${after} of 4`, { timeout: 2000 });
+  expect(await parent.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('two teachers of one group see each other\'s marks appear on the roster', async ({ browser }) => {
+  const first = await signedIn(browser, 'teacher@demo.cairn');
+  const second = await signedIn(browser, 'coteacher@demo.cairn');
+  const mine = await rosterLinks(first);
+  const theirs = await rosterLinks(second);
+  const shared = [...mine.keys()].find((name) => theirs.has(name))!;
+  expect(shared).toBeTruthy();
+  await first.goto(mine.get(shared)!);
+  await second.goto(theirs.get(shared)!);
+  await hydrated(first);
+  await hydrated(second);
+
+  // The first teacher marks with the mouse: a cell, a level, Save.
+  const target = first.getByRole('gridcell').nth(5);
+  await target.click();
+  await first.getByRole('button', { name: '3 Proficient' }).click();
+  await first.getByLabel('Comment (optional)').fill('Explained the method to the class.');
+  await first.getByRole('button', { name: 'Save mark' }).click();
+  await expect(first.getByRole('status')).toHaveText(/^Saved 3 for /);
+  const value = ((await target.textContent()) ?? '').trim();
+
+  const seen = second.getByRole('gridcell').nth(5);
+  await expect(seen).toHaveText(value, { timeout: 2000 });
+  const teacherName = await first.evaluate(async () => (await (await fetch('/api/v1/me')).json()).name);
+  await expect(seen).toHaveAttribute('title', new RegExp(`^Marked 3 by ${teacherName} on `));
+  await seen.focus();
+  await expect(second.locator('.mark-panel')).toContainText(`Marked 3 by ${teacherName}`);
+});
+
+test('the roster has no serious accessibility violations, and a parent cannot open it', async ({ browser }) => {
+  const teacher = await signedIn(browser, 'teacher@demo.cairn');
+  await teacher.getByRole('link', { name: /^Open the roster of / }).first().click();
+  await hydrated(teacher);
+  const results = await new AxeBuilder({ page: teacher })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(serious).toEqual([]);
+
+  const path = new URL(teacher.url()).pathname;
+  const parent = await signedIn(browser, 'parent@demo.cairn');
+  await parent.goto(path);
+  await expect(parent.getByRole('heading', { level: 1 })).toHaveText('Not allowed');
+  await expect(parent.getByRole('grid')).toHaveCount(0);
+});
