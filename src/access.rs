@@ -187,6 +187,7 @@ pub async fn mark(
             group_id: Some(mark.group_id),
             comment: comment.map(str::to_string),
             supersedes_id: mark.corrects,
+            score: None,
             observed_at: crate::clock::now(),
         })
         .await

@@ -7,6 +7,7 @@ pub mod error;
 pub mod mastery;
 pub mod model;
 pub mod policy;
+pub mod scores;
 
 #[cfg(feature = "store")]
 pub mod access;

@@ -9,3 +9,4 @@ pub mod config;
 pub mod events;
 pub mod limiter;
 pub mod router;
+pub mod scores;

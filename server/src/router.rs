@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::cache::{self, Caches};
 use crate::limiter::LoginLimiter;
-use crate::{api, auth, events};
+use crate::{api, auth, events, scores};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/learners", get(api::learners))
         .route("/api/v1/events", get(events::events))
+        .route("/api/v1/scores", post(scores::push))
         .route("/api/v1/learners/{id}/progress", get(api::learner_progress))
         .route("/learners/{id}/cohort.svg", get(api::cohort_svg))
         .leptos_routes_with_context(

@@ -128,3 +128,33 @@ fn seed_fills_an_empty_database_once() {
     assert_refused(&again, "already holds a school");
     let _ = std::fs::remove_dir_all(data);
 }
+
+#[test]
+fn a_token_is_printed_once_listed_by_name_and_revoked() {
+    let data = temp_dir("token");
+    let dir = data.to_str().unwrap();
+    let seeded = cairn(&["seed", "--learners", "5", "--data-dir", dir]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let created = cairn(&["token", "create", "Canvas", "--data-dir", dir]);
+    assert!(created.status.success(), "{created:?}");
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    let token = stdout.lines().last().unwrap();
+    assert!(token.starts_with("cairn_") && token.len() > 40, "{stdout}");
+    let listed = cairn(&["token", "list", "--data-dir", dir]);
+    let listing = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listing.contains("Canvas") && listing.contains("live"),
+        "{listing}"
+    );
+    assert!(!listing.contains(token), "the token is never shown again");
+    let revoked = cairn(&["token", "revoke", "1", "--data-dir", dir]);
+    assert!(revoked.status.success(), "{revoked:?}");
+    let listing =
+        String::from_utf8_lossy(&cairn(&["token", "list", "--data-dir", dir]).stdout).to_string();
+    assert!(listing.contains("revoked"), "{listing}");
+    assert_refused(
+        &cairn(&["token", "revoke", "1", "--data-dir", dir]),
+        "cannot revoke token 1",
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -316,6 +316,7 @@ async fn a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data(store: &Stor
                 group_id: None,
                 comment: None,
                 supersedes_id: None,
+                score: None,
                 observed_at: format!("2026-12-0{}T09:00:00Z", level as i64),
             })
             .await
@@ -384,6 +385,7 @@ async fn live_events_reach_only_those_who_may_see_the_learner(store: &Store) {
                 group_id: None,
                 comment: None,
                 supersedes_id: None,
+                score: None,
                 observed_at: "2026-11-24T09:00:00Z".into(),
             })
             .await
@@ -409,7 +411,145 @@ async fn live_events_reach_only_those_who_may_see_the_learner(store: &Store) {
     );
 }
 
+fn score_request(token: Option<&str>, body: &str) -> Request<Body> {
+    let mut request = Request::post("/api/v1/scores")
+        .header(header::HOST, "localhost")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+fn score(sourced_id: &str, user: &str, line_item: &str, given: f64) -> String {
+    serde_json::json!({
+        "sourcedId": sourced_id,
+        "userId": user,
+        "lineItem": line_item,
+        "scoreGiven": given,
+        "scoreMaximum": 4,
+        "activityProgress": "Completed",
+        "gradingProgress": "FullyGraded",
+        "timestamp": "2026-11-22T10:00:00Z",
+        "comment": "Quiz 3"
+    })
+    .to_string()
+}
+
+async fn a_pushed_score_is_recorded_once_and_refusals_say_why(store: &Store) {
+    let app = app(store).await;
+    let (_, token) = store.create_integration_token(1, "Canvas").await.unwrap();
+    let evidence = |store: &Store| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM evidence")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = evidence(store).await;
+    let good = score("canvas-1", "learner@demo.cairn", "MA4-ALG-C-01", 3.0);
+
+    let reply = send(&app, score_request(None, &good)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.headers[header::WWW_AUTHENTICATE], "Bearer");
+    let reply = send(&app, score_request(Some("cairn_wrong"), &good)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+
+    let reply = send(&app, score_request(Some(&token), "{not json")).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(&reply)["fields"][0]["field"], "body");
+    let reply = send(
+        &app,
+        score_request(Some(&token), r#"{"scoreGiven": 9, "scoreMaximum": 4}"#),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = json(&reply)["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        fields.contains(&"sourcedId".to_string()) && fields.contains(&"scoreGiven".to_string()),
+        "{fields:?}"
+    );
+
+    let reply = send(
+        &app,
+        score_request(
+            Some(&token),
+            &score("canvas-2", "nobody@example.org", "MA4-ALG-C-01", 3.0),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(json(&reply)["error"]
+        .as_str()
+        .unwrap()
+        .contains("nobody@example.org"));
+    let reply = send(
+        &app,
+        score_request(
+            Some(&token),
+            &score("canvas-3", "learner@demo.cairn", "NO-SUCH-ITEM", 3.0),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(json(&reply)["error"]
+        .as_str()
+        .unwrap()
+        .contains("NO-SUCH-ITEM"));
+    assert_eq!(evidence(store).await, before, "refusals write nothing");
+
+    let mut live = store.subscribe();
+    let reply = send(&app, score_request(Some(&token), &good)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let created = json(&reply);
+    assert_eq!(created["mark"], 3.0);
+    assert!(created["level"].is_number());
+    let evidence_id = created["evidenceId"].as_i64().unwrap();
+    assert!(matches!(
+        live.try_recv().unwrap(),
+        cairn::model::LiveEvent::Evidence { evidence_id: id, .. } if id == evidence_id
+    ));
+    let again = send(&app, score_request(Some(&token), &good)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(json(&again)["evidenceId"], evidence_id);
+    assert_eq!(
+        evidence(store).await,
+        before + 1,
+        "the same score is recorded once"
+    );
+    let changed = send(
+        &app,
+        score_request(
+            Some(&token),
+            &score("canvas-1", "learner@demo.cairn", "MA4-ALG-C-01", 1.0),
+        ),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::CONFLICT);
+
+    let (token_id, other) = store.create_integration_token(1, "Moodle").await.unwrap();
+    store.revoke_integration_token(1, token_id).await.unwrap();
+    let reply = send(
+        &app,
+        score_request(
+            Some(&other),
+            &score("moodle-1", "learner@demo.cairn", "MA4-ALG-C-01", 4.0),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(evidence(store).await, before + 1);
+}
+
 cairn::store_tests!(
+    a_pushed_score_is_recorded_once_and_refusals_say_why,
     live_events_reach_only_those_who_may_see_the_learner,
     a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data,
     a_person_with_nothing_yet_gets_a_designed_empty_home,

@@ -29,6 +29,8 @@ pub struct NewEvidence {
     pub comment: Option<String>,
     /// The record this one corrects; it stops counting.
     pub supersedes_id: Option<i64>,
+    /// `(scoreGiven, scoreMaximum)` when the level came from a score.
+    pub score: Option<(f64, f64)>,
     pub observed_at: String,
 }
 
@@ -118,8 +120,9 @@ impl Store {
         let now = clock::now();
         let (evidence_id,): (i64,) = sqlx::query_as(
             "INSERT INTO evidence (learner_id, competency_id, level, given_by, source, \
-               source_ref, group_id, comment, supersedes_id, observed_at, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+               source_ref, group_id, comment, supersedes_id, observed_at, recorded_at, \
+               score_given, score_maximum) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(new.learner_id)
         .bind(new.competency_id)
@@ -132,6 +135,8 @@ impl Store {
         .bind(new.supersedes_id)
         .bind(&new.observed_at)
         .bind(&now)
+        .bind(new.score.map(|(given, _)| given))
+        .bind(new.score.map(|(_, maximum)| maximum))
         .fetch_one(&mut *tx)
         .await?;
         let level = refresh_level(&mut tx, new.learner_id, new.competency_id, &rule, &now).await?;

@@ -8,6 +8,7 @@ pub mod batch;
 pub mod cohort;
 pub mod detail;
 pub mod home;
+pub mod integrations;
 pub mod levels;
 pub mod progress;
 pub mod record;

@@ -38,6 +38,7 @@ async fn mark(
             group_id: None,
             comment: Some(format!("marked {level}")),
             supersedes_id: supersedes,
+            score: None,
             observed_at: at.to_string(),
         })
         .await
@@ -610,6 +611,7 @@ async fn bad_evidence_is_refused_and_changes_nothing(store: &Store) {
             group_id: None,
             comment: None,
             supersedes_id,
+            score: None,
             observed_at: "2026-11-23T09:00:00Z".into(),
         };
     let err = store

@@ -3,6 +3,7 @@
 mod baseline;
 mod seed;
 mod serve;
+mod token;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +31,8 @@ pub enum Command {
     },
     /// Fill an empty database with a generated school (deterministic for a given seed)
     Seed(seed::SeedArgs),
+    /// Integration tokens for the score push API (create, list, revoke)
+    Token(token::TokenArgs),
     /// Serve one file's bytes from memory: the yardstick of `make bench`
     #[command(hide = true)]
     BenchBaseline(baseline::BaselineArgs),
@@ -45,6 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed(args) => seed::run(args).await,
+        Command::Token(args) => token::run(args).await,
         Command::BenchBaseline(args) => baseline::run(args).await,
     }
 }

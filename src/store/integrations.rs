@@ -1,0 +1,283 @@
+//! Integrations: the tokens a learning platform signs its requests with (kept only as a hash,
+//! scoped to one institution, revocable), and scores pushed with them, recorded once each.
+
+use rand::RngCore;
+
+use super::accounts::{normalize_email, token_hash};
+use super::levels::{NewEvidence, Recorded};
+use super::Store;
+use crate::clock;
+use crate::error::{CoreError, CoreResult};
+use crate::model::{CompetencyId, InstitutionId, UserId};
+use crate::scores::{level_for, Score};
+
+/// An integration token as lists show it (never the token itself).
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntegrationToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// What a score push did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreRecorded {
+    /// False when this `sourcedId` had been recorded before with the same content.
+    pub created: bool,
+    pub evidence_id: i64,
+    pub learner_id: UserId,
+    pub competency_id: CompetencyId,
+    /// The rubric level the score became.
+    pub mark: f64,
+    /// The learner's current level on the competency now.
+    pub level: Option<f64>,
+}
+
+/// Evidence already recorded for a `sourcedId`.
+type EarlierScore = (
+    i64,
+    i64,
+    i64,
+    Option<f64>,
+    Option<f64>,
+    String,
+    Option<String>,
+);
+
+impl Store {
+    /// Creates a token for the institution; the token itself is returned once and never stored.
+    pub async fn create_integration_token(
+        &self,
+        institution_id: InstitutionId,
+        name: &str,
+    ) -> CoreResult<(i64, String)> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(CoreError::invalid(
+                "name",
+                "a token needs a name of 1 to 100 characters",
+            ));
+        }
+        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM institutions WHERE id = $1")
+            .bind(institution_id)
+            .fetch_optional(self.pool())
+            .await?;
+        if known.is_none() {
+            return Err(CoreError::NotFound(format!("institution {institution_id}")));
+        }
+        let mut bytes = [0u8; 24];
+        rand::rng().fill_bytes(&mut bytes);
+        let token = format!(
+            "cairn_{}",
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO integration_tokens (institution_id, name, token_hash, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(institution_id)
+        .bind(name)
+        .bind(token_hash(&token))
+        .bind(clock::now())
+        .fetch_one(self.pool())
+        .await?;
+        Ok((id, token))
+    }
+
+    /// Every institution's id, in order.
+    pub async fn institution_ids(&self) -> CoreResult<Vec<InstitutionId>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM institutions ORDER BY id")
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+
+    /// The institution a live (not revoked) token belongs to.
+    pub async fn integration_institution(&self, token: &str) -> CoreResult<Option<InstitutionId>> {
+        Ok(sqlx::query_scalar(
+            "SELECT institution_id FROM integration_tokens \
+             WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    pub async fn integration_tokens(
+        &self,
+        institution_id: InstitutionId,
+    ) -> CoreResult<Vec<IntegrationToken>> {
+        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, name, created_at, revoked_at FROM integration_tokens \
+             WHERE institution_id = $1 ORDER BY id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, created_at, revoked_at)| IntegrationToken {
+                id,
+                name,
+                created_at,
+                revoked_at,
+            })
+            .collect())
+    }
+
+    /// Revokes a token of the institution; `NotFound` when it has no such live token.
+    pub async fn revoke_integration_token(
+        &self,
+        institution_id: InstitutionId,
+        id: i64,
+    ) -> CoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE integration_tokens SET revoked_at = $1 \
+             WHERE id = $2 AND institution_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(clock::now())
+        .bind(id)
+        .bind(institution_id)
+        .execute(self.pool())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(CoreError::NotFound(format!("live token {id}")));
+        }
+        Ok(())
+    }
+
+    /// Records a pushed score as evidence from the learning platform, once per `sourcedId`:
+    /// the same score again changes nothing; different content under the same id is a conflict.
+    pub async fn record_score(
+        &self,
+        institution_id: InstitutionId,
+        score: &Score,
+    ) -> CoreResult<ScoreRecorded> {
+        // Kept in the store's one form (UTC, to the second) so evidence sorts in time order.
+        let observed_at = clock::parse(&score.timestamp)
+            .map(clock::format)
+            .ok_or_else(|| CoreError::invalid("timestamp", "not an RFC 3339 date-time"))?;
+        let learner_id = self.score_learner(institution_id, &score.user_id).await?;
+        let competency_id = self
+            .score_competency(institution_id, &score.line_item)
+            .await?;
+        let rubric: Vec<(i64, f64)> = sqlx::query_as(
+            "SELECT l.level, l.points FROM rubric_levels l \
+             JOIN frameworks f ON f.rubric_id = l.rubric_id \
+             JOIN competencies c ON c.framework_id = f.id WHERE c.id = $1 ORDER BY l.level",
+        )
+        .bind(competency_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mark = level_for(score.score_given, score.score_maximum, &rubric)
+            .ok_or_else(|| CoreError::invalid("lineItem", "its competency has no rubric levels"))?
+            as f64;
+        let source_ref = format!("{institution_id}/{}", score.sourced_id);
+        let earlier: Option<EarlierScore> = sqlx::query_as(
+            "SELECT id, learner_id, competency_id, score_given, score_maximum, observed_at, \
+               comment FROM evidence WHERE source = 'lms' AND source_ref = $1",
+        )
+        .bind(&source_ref)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some((evidence_id, learner, competency, given, maximum, earlier_at, comment)) =
+            earlier
+        {
+            let same = learner == learner_id
+                && competency == competency_id
+                && given == Some(score.score_given)
+                && maximum == Some(score.score_maximum)
+                && earlier_at == observed_at
+                && comment == score.comment;
+            if !same {
+                return Err(CoreError::Conflict(format!(
+                    "sourcedId {} was recorded before with different content",
+                    score.sourced_id
+                )));
+            }
+            let level: Option<f64> = sqlx::query_scalar(
+                "SELECT level FROM current_levels WHERE learner_id = $1 AND competency_id = $2",
+            )
+            .bind(learner_id)
+            .bind(competency_id)
+            .fetch_optional(self.pool())
+            .await?
+            .flatten();
+            return Ok(ScoreRecorded {
+                created: false,
+                evidence_id,
+                learner_id,
+                competency_id,
+                mark,
+                level,
+            });
+        }
+        let Recorded { evidence_id, level } = self
+            .record_evidence(&NewEvidence {
+                learner_id,
+                competency_id,
+                level: mark,
+                given_by: None,
+                source: "lms",
+                source_ref: Some(source_ref),
+                group_id: None,
+                comment: score.comment.clone(),
+                supersedes_id: None,
+                score: Some((score.score_given, score.score_maximum)),
+                observed_at,
+            })
+            .await?;
+        Ok(ScoreRecorded {
+            created: true,
+            evidence_id,
+            learner_id,
+            competency_id,
+            mark,
+            level,
+        })
+    }
+
+    /// The learner a score names by email or external id, in the institution.
+    async fn score_learner(&self, institution_id: InstitutionId, user: &str) -> CoreResult<UserId> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id \
+             JOIN roles r ON r.id = ur.role_id AND r.key = 'learner' \
+             WHERE u.institution_id = $1 AND (u.email = $2 OR u.external_id = $3)",
+        )
+        .bind(institution_id)
+        .bind(normalize_email(user))
+        .bind(user)
+        .fetch_optional(self.pool())
+        .await?;
+        found.ok_or_else(|| CoreError::NotFound(format!("learner {user}")))
+    }
+
+    /// The competency a line item names: a mapped line item, or a competency code.
+    async fn score_competency(
+        &self,
+        institution_id: InstitutionId,
+        line_item: &str,
+    ) -> CoreResult<CompetencyId> {
+        let mapped: Option<i64> = sqlx::query_scalar(
+            "SELECT competency_id FROM line_items WHERE institution_id = $1 AND source_id = $2",
+        )
+        .bind(institution_id)
+        .bind(line_item)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(competency) = mapped {
+            return Ok(competency);
+        }
+        let by_code: Option<i64> = sqlx::query_scalar(
+            "SELECT c.id FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
+             WHERE f.institution_id = $1 AND c.code = $2 ORDER BY c.id LIMIT 1",
+        )
+        .bind(institution_id)
+        .bind(line_item)
+        .fetch_optional(self.pool())
+        .await?;
+        by_code.ok_or_else(|| CoreError::NotFound(format!("line item {line_item}")))
+    }
+}
