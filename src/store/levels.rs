@@ -149,9 +149,7 @@ impl Store {
             }
             None => None,
         };
-        tx.commit().await?;
-        self.changed();
-        self.publish(LiveEvent::Evidence {
+        let event = LiveEvent::Evidence {
             evidence_id,
             learner_id: new.learner_id,
             competency_id: new.competency_id,
@@ -161,7 +159,11 @@ impl Store {
             given_by,
             recorded_at: now,
             supersedes: new.supersedes_id,
-        });
+        };
+        self.notify_others(&mut tx, &event).await?;
+        tx.commit().await?;
+        self.changed();
+        self.publish(event);
         Ok(Recorded { evidence_id, level })
     }
 

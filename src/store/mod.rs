@@ -13,6 +13,7 @@ pub mod levels;
 pub mod progress;
 pub mod record;
 pub mod relations;
+pub mod relay;
 pub mod roster;
 pub mod school;
 pub mod testing;
@@ -77,6 +78,8 @@ pub struct Store {
     backend: Backend,
     version: Arc<AtomicU64>,
     events: broadcast::Sender<LiveEvent>,
+    /// Tells this process's events apart from other instances' (see `relay`).
+    instance: u64,
 }
 
 /// Live events buffered per subscriber; one that falls further behind is told it lagged and
@@ -142,6 +145,7 @@ impl Store {
             backend,
             version: Arc::new(AtomicU64::new(0)),
             events: broadcast::channel(EVENT_BUFFER).0,
+            instance: rand::random(),
         }
     }
 

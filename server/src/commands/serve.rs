@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use cairn::store::redact_url;
 use clap::Args;
 
 use crate::cache::Caches;
@@ -37,6 +38,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         )
     })?;
     let store = args.database.open().await?;
+    // Several instances on one PostgreSQL database: see each other's live events.
+    let url = args.database.url()?;
+    store
+        .relay_other_instances(&url)
+        .await
+        .with_context(|| format!("cannot listen for other instances at {}", redact_url(&url)))?;
     if args.demo {
         super::seed::demo_school(&store).await?;
     }
