@@ -192,3 +192,58 @@ pub async fn mark(
         })
         .await
 }
+
+/// The viewer's institution if they administer it: integrations are the administrators'.
+fn administered(viewer: &Viewer) -> CoreResult<crate::model::InstitutionId> {
+    if crate::policy::may_view_institution(viewer, viewer.institution_id) {
+        Ok(viewer.institution_id)
+    } else {
+        Err(CoreError::Forbidden)
+    }
+}
+
+/// The integrations page: tokens, mapped line items, the competencies to map to.
+pub async fn integrations(
+    store: &Store,
+    viewer: &Viewer,
+) -> CoreResult<crate::model::Integrations> {
+    let institution = administered(viewer)?;
+    Ok(crate::model::Integrations {
+        tokens: store.integration_tokens(institution).await?,
+        line_items: store.line_items(institution).await?,
+        competencies: store.competency_choices(institution).await?,
+    })
+}
+
+/// A new integration token for the administrator's institution: `(id, token)`, shown once.
+pub async fn create_integration_token(
+    store: &Store,
+    viewer: &Viewer,
+    name: &str,
+) -> CoreResult<(i64, String)> {
+    let institution = administered(viewer)?;
+    store.create_integration_token(institution, name).await
+}
+
+pub async fn revoke_integration_token(store: &Store, viewer: &Viewer, id: i64) -> CoreResult<()> {
+    let institution = administered(viewer)?;
+    store.revoke_integration_token(institution, id).await
+}
+
+pub async fn map_line_item(
+    store: &Store,
+    viewer: &Viewer,
+    source_id: &str,
+    title: &str,
+    competency_id: crate::model::CompetencyId,
+) -> CoreResult<i64> {
+    let institution = administered(viewer)?;
+    store
+        .map_line_item(institution, source_id, title, competency_id)
+        .await
+}
+
+pub async fn unmap_line_item(store: &Store, viewer: &Viewer, id: i64) -> CoreResult<()> {
+    let institution = administered(viewer)?;
+    store.unmap_line_item(institution, id).await
+}

@@ -361,6 +361,40 @@ impl Roster {
     }
 }
 
+/// An integration token as the admin page lists it (never the token itself).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IntegrationToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// A learning platform's line item mapped to a competency, so its scores land there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineItem {
+    pub id: i64,
+    pub source_id: String,
+    pub title: String,
+    pub competency_id: CompetencyId,
+    pub competency: String,
+}
+
+/// A competency to choose from a list: "MA4-ALG-C-01 Algebraic techniques".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompetencyChoice {
+    pub id: CompetencyId,
+    pub label: String,
+}
+
+/// The admin's integrations page: tokens, line items and the competencies to map them to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Integrations {
+    pub tokens: Vec<IntegrationToken>,
+    pub line_items: Vec<LineItem>,
+    pub competencies: Vec<CompetencyChoice>,
+}
+
 /// A group a teacher teaches, for the teacher's home.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupSummary {

@@ -121,3 +121,46 @@ pub async fn save_mark(
         }),
     })
 }
+
+/// The administrator's integrations: tokens, line items, competencies to map to.
+#[server(endpoint = "integrations")]
+pub async fn get_integrations() -> Result<cairn::model::Integrations, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::integrations(&store, &viewer).await?)
+}
+
+/// A new integration token; the answer is the only time it is shown.
+#[server(endpoint = "token-create")]
+pub async fn create_token(name: String) -> Result<String, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    let (_, token) = cairn::access::create_integration_token(&store, &viewer, &name).await?;
+    Ok(token)
+}
+
+#[server(endpoint = "token-revoke")]
+pub async fn revoke_token(id: i64) -> Result<(), AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::revoke_integration_token(&store, &viewer, id).await?)
+}
+
+#[server(endpoint = "line-item-map")]
+pub async fn map_line_item(
+    source_id: String,
+    title: String,
+    competency_id: i64,
+) -> Result<(), AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    cairn::access::map_line_item(&store, &viewer, &source_id, &title, competency_id).await?;
+    Ok(())
+}
+
+#[server(endpoint = "line-item-unmap")]
+pub async fn unmap_line_item(id: i64) -> Result<(), AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::unmap_line_item(&store, &viewer, id).await?)
+}

@@ -16,6 +16,7 @@ use leptos_router::{ParamSegment, StaticSegment};
 
 use pages::category::CategoryPage;
 use pages::competency::CompetencyPage;
+use pages::integrations::IntegrationsPage;
 use pages::learners::LearnersPage;
 use pages::roster::RosterPage;
 use pages::{home::HomePage, learner::LearnerPage, login::LoginPage, not_found::NotFound};
@@ -58,6 +59,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=StaticSegment("login") view=LoginPage />
                     <Route path=StaticSegment("learners") view=LearnersPage />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("integrations"))
+                        view=IntegrationsPage
+                    />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"), StaticSegment("roster"))
                         view=RosterPage

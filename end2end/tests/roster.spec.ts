@@ -107,3 +107,49 @@ test('the roster has no serious accessibility violations, and a parent cannot op
   await expect(parent.getByRole('heading', { level: 1 })).toHaveText('Not allowed');
   await expect(parent.getByRole('grid')).toHaveCount(0);
 });
+
+test('an admin creates an integration token shown once, maps a line item, and a pushed score lands', async ({ browser }) => {
+  const admin = await signedIn(browser, 'admin@demo.cairn');
+  const errors = collectErrors(admin);
+  await admin.getByRole('link', { name: /^Integrations/ }).click();
+  await expect(admin).toHaveURL(/\/admin\/integrations$/);
+  await hydrated(admin);
+  const name = `LMS ${Date.now()}`;
+  await admin.getByLabel('New token for').fill(name);
+  await admin.getByRole('button', { name: 'Create token' }).click();
+  const token = ((await admin.locator('code.token').textContent()) ?? '').trim();
+  expect(token).toMatch(/^cairn_[0-9a-f]{48}$/);
+  await expect(admin.getByRole('row', { name: new RegExp(name) })).toContainText('Live');
+
+  const item = `quiz-${Date.now()}`;
+  await admin.getByLabel('Line item id (as the platform sends it)').fill(item);
+  await admin.getByLabel('Title').fill('Algebra quiz');
+  await admin.getByLabel('Competency').selectOption({ label: 'MA4-ALG-C-01 Algebraic techniques' });
+  await admin.getByRole('button', { name: 'Map line item' }).click();
+  await expect(admin.getByRole('row', { name: new RegExp(item) })).toContainText('Algebraic techniques');
+
+  const pushed = await admin.request.post('/api/v1/scores', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: {
+      sourcedId: `${item}-learner`, userId: 'learner@demo.cairn', lineItem: item,
+      scoreGiven: 9, scoreMaximum: 10, activityProgress: 'Completed', gradingProgress: 'FullyGraded',
+      timestamp: '2026-11-24T08:00:00Z',
+    },
+  });
+  expect(pushed.status()).toBe(201);
+  expect((await pushed.json()).mark).toBe(3);
+
+  await admin.getByRole('button', { name: `Revoke ${name}` }).click();
+  await expect(admin.getByRole('row', { name: new RegExp(name) })).toContainText('Revoked');
+  const refused = await admin.request.post('/api/v1/scores', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { sourcedId: `${item}-2` },
+  });
+  expect(refused.status()).toBe(401);
+  expect(errors).toEqual([]);
+
+  const teacher = await signedIn(browser, 'teacher@demo.cairn');
+  const response = await teacher.goto('/admin/integrations');
+  expect(response?.status()).toBe(403);
+  await expect(teacher.getByRole('heading', { level: 1 })).toHaveText('Not allowed');
+});

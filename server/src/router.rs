@@ -111,8 +111,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Gives a learner's page or a group's roster the status its refusal deserves (403 not
-/// allowed, 404 no such learner or group). The page streams, so it cannot set its own status once it knows; the policy
+/// Gives a learner's page, a group's roster or an admin page the status its refusal deserves
+/// (403 not allowed, 404 no such learner or group). The page streams, so it cannot set its own status once it knows; the policy
 /// answers here first, the same way the page's server function will.
 async fn learner_page_status(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -138,6 +138,12 @@ async fn learner_page_status(
                 cairn::access::authorize_group(&state.store, &viewer, group_id)
                     .await
                     .map(|_| ())
+            } else if path == "/admin" || path.starts_with("/admin/") {
+                if cairn::policy::may_view_institution(&viewer, viewer.institution_id) {
+                    Ok(())
+                } else {
+                    Err(cairn::CoreError::Forbidden)
+                }
             } else {
                 Ok(())
             }

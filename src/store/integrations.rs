@@ -8,17 +8,10 @@ use super::levels::{NewEvidence, Recorded};
 use super::Store;
 use crate::clock;
 use crate::error::{CoreError, CoreResult};
-use crate::model::{CompetencyId, InstitutionId, UserId};
+use crate::model::{
+    CompetencyChoice, CompetencyId, InstitutionId, IntegrationToken, LineItem, UserId,
+};
 use crate::scores::{level_for, Score};
-
-/// An integration token as lists show it (never the token itself).
-#[derive(Clone, Debug, PartialEq)]
-pub struct IntegrationToken {
-    pub id: i64,
-    pub name: String,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
-}
 
 /// What a score push did.
 #[derive(Clone, Debug, PartialEq)]
@@ -144,6 +137,120 @@ impl Store {
         .await?;
         if done.rows_affected() == 0 {
             return Err(CoreError::NotFound(format!("live token {id}")));
+        }
+        Ok(())
+    }
+
+    /// The line items mapped to competencies in the institution.
+    pub async fn line_items(&self, institution_id: InstitutionId) -> CoreResult<Vec<LineItem>> {
+        let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(
+            "SELECT l.id, l.source_id, l.title, c.id, c.code, c.name FROM line_items l \
+             JOIN competencies c ON c.id = l.competency_id \
+             WHERE l.institution_id = $1 ORDER BY l.source_id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, source_id, title, competency_id, code, name)| LineItem {
+                    id,
+                    source_id,
+                    title,
+                    competency_id,
+                    competency: format!("{code} {name}"),
+                },
+            )
+            .collect())
+    }
+
+    /// Every competency of the institution, to choose from.
+    pub async fn competency_choices(
+        &self,
+        institution_id: InstitutionId,
+    ) -> CoreResult<Vec<CompetencyChoice>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT c.id, c.code, c.name FROM competencies c \
+             JOIN frameworks f ON f.id = c.framework_id \
+             LEFT JOIN framework_areas a ON a.id = c.area_id \
+             WHERE f.institution_id = $1 ORDER BY f.id, a.position, c.position, c.id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, code, name)| CompetencyChoice {
+                id,
+                label: format!("{code} {name}"),
+            })
+            .collect())
+    }
+
+    /// Maps a platform's line item to a competency of the institution.
+    pub async fn map_line_item(
+        &self,
+        institution_id: InstitutionId,
+        source_id: &str,
+        title: &str,
+        competency_id: CompetencyId,
+    ) -> CoreResult<i64> {
+        let source_id = source_id.trim();
+        if source_id.is_empty() || source_id.len() > 255 {
+            return Err(CoreError::invalid(
+                "line item id",
+                "the platform's id for the line item, 1 to 255 characters",
+            ));
+        }
+        let title = match title.trim() {
+            "" => source_id,
+            title => title,
+        };
+        let owner: Option<i64> = sqlx::query_scalar(
+            "SELECT f.institution_id FROM competencies c \
+             JOIN frameworks f ON f.id = c.framework_id WHERE c.id = $1",
+        )
+        .bind(competency_id)
+        .fetch_optional(self.pool())
+        .await?;
+        if owner != Some(institution_id) {
+            return Err(CoreError::NotFound(format!("competency {competency_id}")));
+        }
+        let taken: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM line_items WHERE institution_id = $1 AND source_id = $2",
+        )
+        .bind(institution_id)
+        .bind(source_id)
+        .fetch_optional(self.pool())
+        .await?;
+        if taken.is_some() {
+            return Err(CoreError::Conflict(format!(
+                "line item {source_id} is mapped already; remove it first"
+            )));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO line_items (institution_id, source_id, title, competency_id) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(institution_id)
+        .bind(source_id)
+        .bind(title)
+        .bind(competency_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// Removes a line item's mapping; later scores for it are refused until it is mapped again.
+    pub async fn unmap_line_item(&self, institution_id: InstitutionId, id: i64) -> CoreResult<()> {
+        let done = sqlx::query("DELETE FROM line_items WHERE id = $1 AND institution_id = $2")
+            .bind(id)
+            .bind(institution_id)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(CoreError::NotFound(format!("line item {id}")));
         }
         Ok(())
     }

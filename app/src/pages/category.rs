@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::get_category;
 use crate::components::progress::{level_text, source_label};
 use crate::error::AppError;
+use crate::live::{use_live_events, LiveVersion};
 use crate::pages::learner::Refusal;
 
 #[component]
@@ -21,21 +22,33 @@ pub fn CategoryPage() -> impl IntoView {
             Some((learner, p.get("category")?))
         })
     };
-    let record = Resource::new(ids, |ids| async move {
-        match ids {
-            Some((learner, category)) => get_category(learner, category).await,
-            None => Err(AppError::NotFound("such category".into())),
-        }
-    });
+    let live = LiveVersion::provide();
+    let record = Resource::new(
+        move || (ids(), live.get()),
+        |(ids, _)| async move {
+            match ids {
+                Some((learner, category)) => get_category(learner, category).await,
+                None => Err(AppError::NotFound("such category".into())),
+            }
+        },
+    );
+    use_live_events(
+        move |event| {
+            if ids().is_some_and(|(learner, _)| learner == event.learner_id()) {
+                live.bump();
+            }
+        },
+        move || live.bump(),
+    );
     view! {
-        <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match record.await {
                     Ok(record) => view! { <Category record /> }.into_any(),
                     Err(error) => view! { <Refusal error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -232,6 +232,7 @@ fn InstitutionTile(summary: InstitutionSummary) -> impl IntoView {
                 <div><dt>"Evidence records"</dt><dd>{summary.evidence}</dd></div>
             </dl>
             <p><a href="/learners">"Browse every learner"</a></p>
+            <p><a href="/admin/integrations">"Integrations: learning platform tokens and line items"</a></p>
         </Tile>
     }
 }

@@ -3,6 +3,7 @@
 pub mod category;
 pub mod competency;
 pub mod home;
+pub mod integrations;
 pub mod learner;
 pub mod learners;
 pub mod login;

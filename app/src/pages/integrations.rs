@@ -1,0 +1,228 @@
+//! The administrator's integrations at `/admin/integrations`: tokens a learning platform
+//! signs its score pushes with (created here and shown once, or revoked), and the platform's
+//! line items mapped to competencies so their scores land on the right skill.
+
+use cairn::model::{CompetencyChoice, IntegrationToken, Integrations, LineItem};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{get_integrations, CreateToken, MapLineItem, RevokeToken, UnmapLineItem};
+use crate::pages::learner::Refusal;
+
+#[component]
+pub fn IntegrationsPage() -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let map = ServerAction::<MapLineItem>::new();
+    let unmap = ServerAction::<UnmapLineItem>::new();
+    let integrations = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                revoke.version().get(),
+                map.version().get(),
+                unmap.version().get(),
+            )
+        },
+        |_| get_integrations(),
+    );
+    view! {
+        <Title text="Integrations" />
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match integrations.await {
+                    Ok(data) => view! { <Page data create revoke map unmap /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// An action's refusal, said plainly next to its form.
+fn failure<A>(action: ServerAction<A>) -> impl IntoView
+where
+    A: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    A::Output: Send + Sync + 'static,
+    A::Error: std::fmt::Display + Send + Sync + 'static,
+{
+    move || {
+        action.value().with(|value| match value {
+            Some(Err(error)) => {
+                Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> })
+            }
+            _ => None,
+        })
+    }
+}
+
+#[component]
+fn Page(
+    data: Integrations,
+    create: ServerAction<CreateToken>,
+    revoke: ServerAction<RevokeToken>,
+    map: ServerAction<MapLineItem>,
+    unmap: ServerAction<UnmapLineItem>,
+) -> impl IntoView {
+    let Integrations {
+        tokens,
+        line_items,
+        competencies,
+    } = data;
+    let new_token = move || {
+        create
+            .value()
+            .with(|value| value.as_ref().and_then(|v| v.as_ref().ok().cloned()))
+    };
+    view! {
+        <main id="main" class="page narrow">
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <a href="/">"Home"</a>
+                " › "
+                <span aria-current="page">"Integrations"</span>
+            </nav>
+            <h1>"Integrations"</h1>
+            <p class="muted">
+                "A learning platform pushes scores to "<code>"POST /api/v1/scores"</code>
+                " with one of these tokens. A score's line item is a competency code, or one of the line items mapped below."
+            </p>
+            <section class="tile" aria-labelledby="tokens-title">
+                <h2 id="tokens-title">"Integration tokens"</h2>
+                <TokenTable tokens revoke />
+                <ActionForm action=create attr:class="inline-form">
+                    <label for="token-name">"New token for"</label>
+                    <input id="token-name" type="text" name="name" required placeholder="e.g. Canvas" />
+                    <button type="submit" class="primary">"Create token"</button>
+                </ActionForm>
+                {failure(create)}
+                {move || new_token().map(|token| view! {
+                    <div class="notice-box" role="status">
+                        <p>"Copy this token now: it is shown only once."</p>
+                        <code class="token">{token}</code>
+                    </div>
+                })}
+            </section>
+            <section class="tile" aria-labelledby="items-title">
+                <h2 id="items-title">"Line items"</h2>
+                <LineItemTable line_items unmap />
+                <MapForm competencies map />
+                {failure(map)}
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn TokenTable(tokens: Vec<IntegrationToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    if tokens.is_empty() {
+        return view! { <p class="empty">"No tokens yet: create one for each platform."</p> }
+            .into_any();
+    }
+    view! {
+        <table class="figures">
+            <caption class="visually-hidden">"Integration tokens"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"State"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {tokens
+                    .into_iter()
+                    .map(|token| {
+                        let live = token.revoked_at.is_none();
+                        view! {
+                            <tr>
+                                <th scope="row">{token.name.clone()}</th>
+                                <td>{token.created_at.chars().take(10).collect::<String>()}</td>
+                                <td>{match &token.revoked_at {
+                                    Some(at) => format!("Revoked {}", at.chars().take(10).collect::<String>()),
+                                    None => "Live".to_string(),
+                                }}</td>
+                                <td>
+                                    {live.then(|| view! {
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="id" value=token.id />
+                                            <button type="submit" class="link-button">
+                                                {format!("Revoke {}", token.name)}
+                                            </button>
+                                        </ActionForm>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn LineItemTable(line_items: Vec<LineItem>, unmap: ServerAction<UnmapLineItem>) -> impl IntoView {
+    if line_items.is_empty() {
+        return view! {
+            <p class="empty">"No line items mapped: scores must name a competency code."</p>
+        }
+        .into_any();
+    }
+    view! {
+        <table class="figures">
+            <caption class="visually-hidden">"Line items mapped to competencies"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Line item"</th>
+                    <th scope="col">"Title"</th>
+                    <th scope="col">"Competency"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {line_items
+                    .into_iter()
+                    .map(|item| view! {
+                        <tr>
+                            <th scope="row"><code>{item.source_id.clone()}</code></th>
+                            <td>{item.title.clone()}</td>
+                            <td>{item.competency.clone()}</td>
+                            <td>
+                                <ActionForm action=unmap>
+                                    <input type="hidden" name="id" value=item.id />
+                                    <button type="submit" class="link-button">
+                                        {format!("Remove {}", item.source_id)}
+                                    </button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn MapForm(competencies: Vec<CompetencyChoice>, map: ServerAction<MapLineItem>) -> impl IntoView {
+    view! {
+        <ActionForm action=map attr:class="stack">
+            <h3>"Map a line item"</h3>
+            <label for="item-source">"Line item id (as the platform sends it)"</label>
+            <input id="item-source" type="text" name="source_id" required />
+            <label for="item-title">"Title"</label>
+            <input id="item-title" type="text" name="title" placeholder="e.g. Algebra quiz 3" />
+            <label for="item-competency">"Competency"</label>
+            <select id="item-competency" name="competency_id">
+                {competencies
+                    .into_iter()
+                    .map(|c| view! { <option value=c.id>{c.label}</option> })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="primary">"Map line item"</button>
+        </ActionForm>
+    }
+}
