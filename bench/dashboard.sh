@@ -14,6 +14,7 @@ DURATION=${BENCH_DURATION:-20s}
 APP_PORT=${BENCH_APP_PORT:-3810}
 BASE_PORT=${BENCH_BASE_PORT:-3811}
 RENDER_PORT=${BENCH_RENDER_PORT:-3812}
+LIVE_STREAMS=${BENCH_STREAMS:-200}
 
 work=$(mktemp -d -t cairn-bench-XXXXXX)
 pids=()
@@ -103,3 +104,16 @@ for run in dashboard rendered; do
   if [ -n "$(errors $run)" ]; then echo "$run errors: $(errors $run)"; fi
 done
 echo "Targets: p50 ≤ 10 ms, p99 ≤ 50 ms, ratio ≥ 0.4, memory ≤ 150 MB."
+
+# Live events: 200 signed-in event streams, scores pushed one at a time (time from sending to
+# arrival at every stream), then marks per second for one group with the streams open.
+token=$("$BIN" token create bench --data-dir "$work" | tail -n 1)
+echo "== live: $LIVE_STREAMS event streams" >&2
+live=$(node "$(dirname "$0")/live.mjs" "http://127.0.0.1:$APP_PORT" "cairn_session=$session" "$token" "$LIVE_STREAMS")
+field() { echo "$live" | grep -o "\"$1\":[^,}]*" | cut -d: -f2 | tr -d '"'; }
+echo
+echo "Live events, $(field streams) streams, $(field marks) scores one at a time, then 8 at a time for 10 s to group $(field group) ($(field group_learners) learners)"
+echo "| deliveries | missing | p50 | p99 | max | marks/s for one group |"
+echo "|---|---|---|---|---|---|"
+echo "| $(field deliveries) | $(field missing) | $(field p50_ms) ms | $(field p99_ms) ms | $(field max_ms) ms | $(field marks_per_second) |"
+echo "Target: p99 ≤ 150 ms from a saved mark to the event at another client."

@@ -262,6 +262,21 @@ impl Store {
         institution_id: InstitutionId,
         score: &Score,
     ) -> CoreResult<ScoreRecorded> {
+        match self.record_score_once(institution_id, score).await {
+            // The same sourcedId arrived twice at once and the other one won: answer as for a
+            // repeat (or a conflict) now that it is recorded.
+            Err(CoreError::Store(sqlx::Error::Database(error))) if error.is_unique_violation() => {
+                self.record_score_once(institution_id, score).await
+            }
+            other => other,
+        }
+    }
+
+    async fn record_score_once(
+        &self,
+        institution_id: InstitutionId,
+        score: &Score,
+    ) -> CoreResult<ScoreRecorded> {
         // Kept in the store's one form (UTC, to the second) so evidence sorts in time order.
         let observed_at = clock::parse(&score.timestamp)
             .map(clock::format)

@@ -72,7 +72,15 @@ impl Store {
     /// Records evidence and brings the learner's level and the cohort counts up to date, all
     /// in one transaction.
     pub async fn record_evidence(&self, new: &NewEvidence) -> CoreResult<Recorded> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
+        if self.backend() == Backend::Postgres {
+            // One writer per learner at a time: their level is computed from all their
+            // evidence, so two marks at once must not both miss the other.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(new.learner_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let row: Option<RuleRow> = sqlx::query_as(&format!("{METHOD_SQL} WHERE c.id = $1"))
             .bind(new.competency_id)
             .fetch_optional(&mut *tx)
@@ -170,7 +178,7 @@ impl Store {
     /// Recomputes every current level and cohort count from the evidence (after a mastery
     /// method changes, or to repair), in one transaction.
     pub async fn rebuild_levels(&self) -> CoreResult<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         rebuild(&mut tx, self.backend()).await?;
         tx.commit().await?;
         self.changed();

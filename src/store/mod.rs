@@ -170,6 +170,16 @@ impl Store {
         self.backend == Backend::Sqlite
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so concurrent writers wait their turn (busy timeout) instead of failing
+    /// when a read lock cannot be upgraded.
+    pub(crate) async fn write_tx(&self) -> CoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Marks a committed write (see `data_version`).
     pub(crate) fn changed(&self) {
         self.version.fetch_add(1, Ordering::AcqRel);

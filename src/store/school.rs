@@ -14,7 +14,7 @@ impl Store {
                 "the database already holds a school; seed into a fresh database".into(),
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         for table in &school.tables {
             batch::insert(&mut tx, self.backend(), table).await?;
         }

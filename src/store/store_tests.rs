@@ -534,6 +534,54 @@ async fn a_roster_mark_lands_in_the_cell_and_goes_out_live(store: &Store) {
     assert_eq!(count(store, "evidence").await, evidence + 1);
 }
 
+async fn concurrent_marks_all_land_and_levels_stay_exact(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    let learner = user_id(store, "learner@demo.cairn").await;
+    let respect = competency(store, "VAL-RES").await;
+    let before = count(store, "evidence").await;
+    let writers: Vec<_> = (0..12)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .record_evidence(&super::levels::NewEvidence {
+                        learner_id: learner,
+                        competency_id: respect,
+                        level: f64::from(1 + i % 4),
+                        given_by: None,
+                        source: "teacher",
+                        source_ref: None,
+                        group_id: None,
+                        comment: None,
+                        supersedes_id: None,
+                        score: None,
+                        observed_at: format!("2026-12-01T09:{i:02}:00Z"),
+                    })
+                    .await
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer
+            .await
+            .unwrap()
+            .expect("every concurrent mark is recorded");
+    }
+    assert_eq!(count(store, "evidence").await, before + 12);
+    // The kept level is what a full recount gives: no mark was missed by another.
+    let kept = cohort_counts(store).await;
+    store.rebuild_levels().await.unwrap();
+    assert_eq!(cohort_counts(store).await, kept);
+    let progress = store.learner_progress(learner).await.unwrap().unwrap();
+    let level = progress
+        .competencies
+        .iter()
+        .find(|c| c.id == respect)
+        .unwrap()
+        .level;
+    assert_eq!(level, Some(f64::from(1 + 11 % 4)), "latest of the marks");
+}
+
 async fn cohort_counts(store: &Store) -> Vec<(i64, i64, i64, i64)> {
     sqlx::query_as(
         "SELECT group_id, competency_id, bucket, learners FROM cohort_levels \
@@ -783,6 +831,7 @@ crate::store_tests!(
     a_level_is_explained_by_the_evidence_that_counted,
     a_category_page_holds_each_records_timeline,
     a_roster_mark_lands_in_the_cell_and_goes_out_live,
+    concurrent_marks_all_land_and_levels_stay_exact,
     each_competency_uses_its_frameworks_method_unless_it_has_its_own,
     badges_are_earned_when_every_criterion_is_met,
     relations_let_the_policy_tell_who_sees_a_learner,
