@@ -138,6 +138,21 @@ impl Store {
         )))
     }
 
+    /// Every criterion of the institution's achievements: `(achievement, competency, level)`.
+    pub(super) async fn achievement_criteria(
+        &self,
+        institution_id: i64,
+    ) -> CoreResult<Vec<(i64, i64, f64)>> {
+        Ok(sqlx::query_as(
+            "SELECT ac.achievement_id, ac.competency_id, ac.min_level \
+             FROM achievement_criteria ac JOIN achievements a ON a.id = ac.achievement_id \
+             WHERE a.institution_id = $1 ORDER BY ac.achievement_id, ac.competency_id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// Each achievement's criteria checked against the learner's current levels.
     pub(super) async fn achievement_progress(
         &self,
@@ -152,14 +167,7 @@ impl Store {
         .bind(institution_id)
         .fetch_all(self.pool())
         .await?;
-        let criteria: Vec<(i64, i64, f64)> = sqlx::query_as(
-            "SELECT ac.achievement_id, ac.competency_id, ac.min_level \
-             FROM achievement_criteria ac JOIN achievements a ON a.id = ac.achievement_id \
-             WHERE a.institution_id = $1 ORDER BY ac.achievement_id, ac.competency_id",
-        )
-        .bind(institution_id)
-        .fetch_all(self.pool())
-        .await?;
+        let criteria = self.achievement_criteria(institution_id).await?;
         Ok(achievements
             .into_iter()
             .map(|(id, name, description, category_key)| {

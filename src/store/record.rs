@@ -46,14 +46,7 @@ impl Store {
         let achievements = self
             .achievement_progress(institution_id, &competencies)
             .await?;
-        let criteria: Vec<(i64, i64, f64)> = sqlx::query_as(
-            "SELECT ac.achievement_id, ac.competency_id, ac.min_level \
-             FROM achievement_criteria ac JOIN achievements a ON a.id = ac.achievement_id \
-             WHERE a.institution_id = $1 ORDER BY ac.achievement_id, ac.competency_id",
-        )
-        .bind(institution_id)
-        .fetch_all(self.pool())
-        .await?;
+        let criteria = self.achievement_criteria(institution_id).await?;
         let methods = self.mastery_methods(institution_id).await?;
         let evidence: Vec<EvidenceRow> = sqlx::query_as(
             "SELECT e.id, e.competency_id, e.level, e.observed_at, u.name AS given_by, e.source, \

@@ -107,37 +107,32 @@ pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
                     .with_value(|all| {
                         all.iter()
                             .filter(|c| shown.as_ref().is_none_or(|key| *key == c.category_key))
-                            .map(|c| {
-                                let level_class = format!(
-                                    "level level-{}",
-                                    c.level.map(|l| l as i64).unwrap_or(0),
-                                );
-                                view! {
-                                    <li class="competency" data-category=c.category_key.clone()>
-                                        <a
-                                            class="competency-name"
-                                            href=format!("/learners/{learner_id}/competencies/{}", c.id)
-                                        >
-                                            <span class="code">{c.code.clone()}</span>
-                                            " "
-                                            {c.name.clone()}
-                                        </a>
-                                        <span class=level_class>{level_text(c)}</span>
-                                        {c.mastered().then(|| view! {
-                                            <span class="mastered">"Mastered"</span>
-                                        })}
-                                        {next_step_text(c).map(|text| view! {
-                                            <span class="next-step">{text}</span>
-                                        })}
-                                    </li>
-                                }
-                            })
+                            .map(|c| view! { <CompetencyItem learner_id competency=c.clone() /> })
                             .collect_view()
                     })
             }}
         </ul>
     }
     .into_any()
+}
+
+/// One competency in a list: its name (linking to the explanation), level, and what remains.
+#[component]
+pub fn CompetencyItem(learner_id: i64, competency: CompetencyLevel) -> impl IntoView {
+    let c = competency;
+    let level_class = format!("level level-{}", c.level.map(|l| l as i64).unwrap_or(0));
+    view! {
+        <li class="competency" data-category=c.category_key.clone()>
+            <a class="competency-name" href=format!("/learners/{learner_id}/competencies/{}", c.id)>
+                <span class="code">{c.code.clone()}</span>
+                " "
+                {c.name.clone()}
+            </a>
+            <span class=level_class>{level_text(&c)}</span>
+            {c.mastered().then(|| view! { <span class="mastered">"Mastered"</span> })}
+            {next_step_text(&c).map(|text| view! { <span class="next-step">{text}</span> })}
+        </li>
+    }
 }
 
 /// Badges: earned ones, and Provisional Evidence Records with what remains.

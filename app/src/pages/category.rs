@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_category;
-use crate::components::progress::{level_text, source_label};
+use crate::components::progress::{source_label, CompetencyItem};
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
 use crate::pages::learner::Refusal;
@@ -101,24 +101,7 @@ fn Category(record: CategoryRecord) -> impl IntoView {
                     <ul class="competencies">
                         {competencies
                             .into_iter()
-                            .map(|c| {
-                                view! {
-                                    <li class="competency">
-                                        <a
-                                            class="competency-name"
-                                            href=format!("/learners/{learner_id}/competencies/{}", c.id)
-                                        >
-                                            <span class="code">{c.code.clone()}</span>
-                                            " "
-                                            {c.name.clone()}
-                                        </a>
-                                        <span class=format!(
-                                            "level level-{}",
-                                            c.level.map(|l| l as i64).unwrap_or(0),
-                                        )>{level_text(&c)}</span>
-                                    </li>
-                                }
-                            })
+                            .map(|competency| view! { <CompetencyItem learner_id competency /> })
                             .collect_view()}
                     </ul>
                 </section>
