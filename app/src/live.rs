@@ -31,6 +31,34 @@ impl LiveVersion {
     }
 }
 
+/// What the person chose on a live page (the category shown, the framework compared), kept
+/// above the parts that reload so a live update does not undo their choice.
+#[derive(Clone, Copy, Debug)]
+pub struct PageChoices {
+    pub category: RwSignal<Option<String>>,
+    pub framework: RwSignal<Option<i64>>,
+}
+
+impl PageChoices {
+    /// New choices, provided to the components below.
+    pub fn provide() -> PageChoices {
+        let choices = PageChoices {
+            category: RwSignal::new(None),
+            framework: RwSignal::new(None),
+        };
+        provide_context(choices);
+        choices
+    }
+
+    /// The page's choices, or fresh ones where no live page keeps them.
+    pub fn current() -> PageChoices {
+        use_context::<PageChoices>().unwrap_or_else(|| PageChoices {
+            category: RwSignal::new(None),
+            framework: RwSignal::new(None),
+        })
+    }
+}
+
 /// Calls `on_event` for each live event while the calling component is mounted, and
 /// `on_resync` when the page may have missed some — the connection came back after a drop, or
 /// the server said this subscriber fell behind — so the page reloads what it shows.

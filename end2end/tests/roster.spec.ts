@@ -33,6 +33,10 @@ test('a teacher marks with the keyboard and the parent sees the new level withou
   await hydrated(parent);
   await parent.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
   const item = parent.locator('li.competency', { hasText: 'Reading, viewing and listening' });
+  // The parent's choices survive the live update.
+  const framework = parent.getByRole('region', { name: 'Compared with the cohort' }).getByLabel('Framework');
+  await framework.selectOption({ label: 'Riverbend Values' });
+  await expect(parent.locator('.radar-svg')).toContainText('Respect');
 
   await teacher.getByRole('link', { name: `Open the roster of ${child.groups[0]}` }).click();
   await expect(teacher).toHaveURL(/\/groups\/\d+\/roster$/);
@@ -56,6 +60,7 @@ test('a teacher marks with the keyboard and the parent sees the new level withou
   await expect(cell).toHaveAttribute('title', /^Marked \d by /);
 
   await expect(item).toContainText(`${after} of 4`, { timeout: 2000 });
+  await expect(framework.locator('option:checked')).toHaveText('Riverbend Values');
   expect(await parent.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
   expect(errors).toEqual([]);
 });

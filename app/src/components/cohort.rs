@@ -15,7 +15,7 @@ fn level(value: Option<f64>) -> String {
 
 #[component]
 pub fn CohortComparison(learner_id: i64) -> impl IntoView {
-    let chosen = RwSignal::new(None::<i64>);
+    let chosen = crate::live::PageChoices::current().framework;
     let live = LiveVersion::current();
     let cohort = Resource::new(
         move || (chosen.get(), live.map(|live| live.get())),

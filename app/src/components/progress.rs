@@ -46,7 +46,8 @@ pub fn source_label(source: &str) -> &'static str {
 
 #[component]
 pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
-    let selected = RwSignal::new(None::<String>);
+    // Kept by the page when it reloads live (see `PageChoices`).
+    let selected = crate::live::PageChoices::current().category;
     let categories = progress.categories();
     let category_links = categories.clone();
     let total = progress.competencies.len();

@@ -11,7 +11,7 @@ use crate::components::cohort::CohortComparison;
 use crate::components::layout::Tile;
 use crate::components::progress::{BadgeList, ProgressList};
 use crate::error::AppError;
-use crate::live::{use_live_events, LiveVersion};
+use crate::live::{use_live_events, LiveVersion, PageChoices};
 
 #[component]
 pub fn LearnerPage() -> impl IntoView {
@@ -20,6 +20,7 @@ pub fn LearnerPage() -> impl IntoView {
     // Moves on with every live event about this learner: the dashboard and the cohort chart
     // reload in place.
     let live = LiveVersion::provide();
+    PageChoices::provide();
     let dashboard = Resource::new(
         move || (learner_id(), live.get()),
         |(id, _)| async move {
