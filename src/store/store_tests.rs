@@ -582,6 +582,71 @@ async fn concurrent_marks_all_land_and_levels_stay_exact(store: &Store) {
     assert_eq!(level, Some(f64::from(1 + 11 % 4)), "latest of the marks");
 }
 
+async fn line_items_map_scores_to_competencies_and_refusals_change_nothing(store: &Store) {
+    use crate::error::CoreError;
+    use crate::scores::Score;
+    store.load_school(&small_school()).await.unwrap();
+    let algebra = competency(store, "MA4-ALG-C-01").await;
+    let id = store
+        .map_line_item(1, " quiz-7 ", "", algebra)
+        .await
+        .unwrap();
+    let items = store.line_items(1).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        (
+            items[0].id,
+            items[0].source_id.as_str(),
+            items[0].title.as_str()
+        ),
+        (id, "quiz-7", "quiz-7")
+    );
+    assert!(items[0].competency.starts_with("MA4-ALG-C-01"));
+    assert!(matches!(
+        store.map_line_item(1, "quiz-7", "again", algebra).await,
+        Err(CoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.map_line_item(1, "  ", "", algebra).await,
+        Err(CoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store.map_line_item(1, "quiz-8", "", 99_999).await,
+        Err(CoreError::NotFound(_))
+    ));
+    assert_eq!(
+        store.line_items(1).await.unwrap().len(),
+        1,
+        "refusals wrote nothing"
+    );
+
+    // A score for the mapped line item lands on its competency, at the level its points reach.
+    let score = Score {
+        sourced_id: "s-1".into(),
+        user_id: "LEARNER@demo.cairn".into(),
+        line_item: "quiz-7".into(),
+        score_given: 7.4,
+        score_maximum: 10.0,
+        timestamp: "2026-11-24T10:00:00+10:00".into(),
+        comment: None,
+    };
+    let recorded = store.record_score(1, &score).await.unwrap();
+    assert!(recorded.created);
+    assert_eq!((recorded.competency_id, recorded.mark), (algebra, 2.0));
+    let (observed_at,): (String,) =
+        sqlx::query_as("SELECT observed_at FROM evidence WHERE id = $1")
+            .bind(recorded.evidence_id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(observed_at, "2026-11-24T00:00:00Z", "kept in UTC");
+    store.unmap_line_item(1, id).await.unwrap();
+    assert!(matches!(
+        store.record_score(1, &Score { sourced_id: "s-2".into(), ..score }).await,
+        Err(CoreError::NotFound(what)) if what.contains("quiz-7")
+    ));
+}
+
 async fn cohort_counts(store: &Store) -> Vec<(i64, i64, i64, i64)> {
     sqlx::query_as(
         "SELECT group_id, competency_id, bucket, learners FROM cohort_levels \
@@ -832,6 +897,7 @@ crate::store_tests!(
     a_category_page_holds_each_records_timeline,
     a_roster_mark_lands_in_the_cell_and_goes_out_live,
     concurrent_marks_all_land_and_levels_stay_exact,
+    line_items_map_scores_to_competencies_and_refusals_change_nothing,
     each_competency_uses_its_frameworks_method_unless_it_has_its_own,
     badges_are_earned_when_every_criterion_is_met,
     relations_let_the_policy_tell_who_sees_a_learner,
