@@ -175,6 +175,21 @@ impl Store {
         Ok(Recorded { evidence_id, level })
     }
 
+    /// The mastery method of every competency of an institution (its own, or its framework's).
+    pub(super) async fn mastery_methods(
+        &self,
+        institution_id: i64,
+    ) -> CoreResult<HashMap<CompetencyId, MasteryMethod>> {
+        let rows: Vec<RuleRow> =
+            sqlx::query_as(&format!("{METHOD_SQL} WHERE f.institution_id = $1"))
+                .bind(institution_id)
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter()
+            .map(|row| rule(row).map(|(id, rule)| (id, rule.method)))
+            .collect()
+    }
+
     /// Recomputes every current level and cohort count from the evidence (after a mastery
     /// method changes, or to repair), in one transaction.
     pub async fn rebuild_levels(&self) -> CoreResult<()> {

@@ -2,8 +2,6 @@
 //! it — where each required competency stands — with the timeline of level changes, replayed
 //! from the learner's evidence by each competency's mastery method.
 
-use std::collections::HashMap;
-
 use super::Store;
 use crate::error::{CoreError, CoreResult};
 use crate::mastery::{Mark, MasteryMethod};
@@ -112,25 +110,6 @@ impl Store {
                 .collect(),
             records,
         })
-    }
-
-    /// The mastery method of every competency of an institution (its own, or its framework's).
-    pub(super) async fn mastery_methods(
-        &self,
-        institution_id: i64,
-    ) -> CoreResult<HashMap<CompetencyId, MasteryMethod>> {
-        let rows: Vec<(i64, String, Option<f64>)> = sqlx::query_as(
-            "SELECT c.id, COALESCE(c.mastery_method, f.mastery_method), \
-               CASE WHEN c.mastery_method IS NULL THEN f.mastery_param ELSE c.mastery_param END \
-             FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
-             WHERE f.institution_id = $1",
-        )
-        .bind(institution_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter()
-            .map(|(id, name, param)| Ok((id, MasteryMethod::parse(&name, param)?)))
-            .collect()
     }
 }
 
