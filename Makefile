@@ -48,10 +48,10 @@ end2end/node_modules/.installed: end2end/package-lock.json
 ## Build and run ------------------------------------------------------------------------------
 
 build: tools ## debug build: server and hydrated wasm
-	cargo leptos build
+	cargo leptos build --split
 
 release: tools ## release build (wasm with the wasm-release profile, wasm-opt)
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 run: release ## serve the demo school on 127.0.0.1:3000
 	@echo "Starting Cairn with the demo school: http://127.0.0.1:3000/"
@@ -85,9 +85,8 @@ bench-tools: ## wrk, the load generator, from Debian's packages
 bench: release bench-tools ## the dashboard at scale S under 64 connections, against bytes from memory
 	CAIRN_BIN=$(TARGET)/release/cairn bash bench/dashboard.sh
 
-size: release ## release wasm size, raw and brotli-compressed
-	@wasm=$(TARGET)/site/pkg/cairn.wasm; \
-	echo "hydrate wasm: $$(stat -c %s $$wasm) bytes raw, $$(brotli -c -q 11 $$wasm | wc -c) bytes brotli"
+size: release ## release wasm per page (main module + the page's chunks), raw and brotli
+	@node bench/wasm-size.mjs $(TARGET)/site/pkg
 
 clean-data: ## remove the local demo database
 	rm -rf data

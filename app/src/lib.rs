@@ -12,7 +12,7 @@ pub mod session;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, StaticSegment};
+use leptos_router::{Lazy, ParamSegment, StaticSegment};
 
 use pages::category::CategoryPage;
 use pages::competency::CompetencyPage;
@@ -44,9 +44,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Browser tests (and curious people) can tell when the page has become interactive.
+    // Browser tests (and curious people) can tell when the page has become interactive: each
+    // page says so once its own (lazily loaded) view has hydrated.
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    provide_context(Hydrated(hydrated));
     view! {
         <Stylesheet id="cairn" href="/pkg/cairn.css" />
         <Title formatter=|page: String| {
@@ -56,20 +57,20 @@ pub fn App() -> impl IntoView {
         <div class="app" data-hydrated=move || hydrated.get().to_string()>
             <Router>
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
-                    <Route path=StaticSegment("login") view=LoginPage />
-                    <Route path=StaticSegment("learners") view=LearnersPage />
+                    <Route path=StaticSegment("") view={Lazy::<HomePage>::new()} />
+                    <Route path=StaticSegment("login") view={Lazy::<LoginPage>::new()} />
+                    <Route path=StaticSegment("learners") view={Lazy::<LearnersPage>::new()} />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("integrations"))
-                        view=IntegrationsPage
+                        view={Lazy::<IntegrationsPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"), StaticSegment("roster"))
-                        view=RosterPage
+                        view={Lazy::<RosterPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"))
-                        view=LearnerPage
+                        view={Lazy::<LearnerPage>::new()}
                     />
                     <Route
                         path=(
@@ -78,7 +79,7 @@ pub fn App() -> impl IntoView {
                             StaticSegment("categories"),
                             ParamSegment("category"),
                         )
-                        view=CategoryPage
+                        view={Lazy::<CategoryPage>::new()}
                     />
                     <Route
                         path=(
@@ -87,7 +88,7 @@ pub fn App() -> impl IntoView {
                             StaticSegment("competencies"),
                             ParamSegment("competency"),
                         )
-                        view=CompetencyPage
+                        view={Lazy::<CompetencyPage>::new()}
                     />
                 </Routes>
             </Router>
@@ -95,9 +96,23 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Whether the current page has hydrated: shown as `data-hydrated` on the app's root.
+#[derive(Clone, Copy)]
+struct Hydrated(RwSignal<bool>);
+
+/// Called by every page's view: once that view has hydrated (its chunk loaded, its event
+/// handlers attached), the app is marked interactive.
+pub fn page_hydrated() {
+    if let Some(Hydrated(hydrated)) = use_context::<Hydrated>() {
+        Effect::new(move |_| hydrated.set(true));
+    }
+}
+
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Pages arrive as chunks of their own (`cargo leptos build --split`): the first paint
+    // waits for the current page's chunk only.
+    leptos::mount::hydrate_lazy(App);
 }

@@ -7,9 +7,10 @@ test('the category filter works once the page has hydrated', async ({ page }) =>
   await signIn(page, 'learner@demo.cairn');
   const progress = page.getByRole('region', { name: 'My progress' });
   const items = progress.locator('li.competency');
+  await hydrated(page);
+  await expect(items.first()).toBeVisible();
   const all = await items.count();
   expect(all).toBeGreaterThan(10);
-  await hydrated(page);
 
   const filter = progress.getByRole('button', { name: 'Cross-curriculum' });
   await filter.click();

@@ -98,6 +98,9 @@ test('the roster has no serious accessibility violations, and a parent cannot op
   const teacher = await signedIn(browser, 'teacher@demo.cairn');
   await teacher.getByRole('link', { name: /^Open the roster of / }).first().click();
   await hydrated(teacher);
+  // The roster arrives by client-side navigation: wait for it (and its title) to be there.
+  await expect(teacher.getByRole('grid')).toBeVisible();
+  await expect(teacher).toHaveTitle(/^Roster — /);
   const results = await new AxeBuilder({ page: teacher })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
     .analyze();

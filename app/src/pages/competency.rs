@@ -5,14 +5,29 @@ use cairn::model::{CompetencyDetail, EvidenceItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_competency;
 use crate::components::progress::{level_text, next_step_text, source_label};
 use crate::error::AppError;
 use crate::pages::learner::Refusal;
 
-#[component]
-pub fn CompetencyPage() -> impl IntoView {
+/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
+pub struct CompetencyPage;
+
+#[lazy_route]
+impl LazyRoute for CompetencyPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        competency_page().into_any()
+    }
+}
+
+fn competency_page() -> impl IntoView {
     let params = use_params_map();
     let ids = move || {
         params.with(|p| {

@@ -5,14 +5,29 @@ use cairn::model::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_home;
 use crate::components::layout::{Frame, Tile};
 use crate::components::progress::ProgressList;
 use crate::error::AppError;
 
-#[component]
-pub fn HomePage() -> impl IntoView {
+/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
+pub struct HomePage;
+
+#[lazy_route]
+impl LazyRoute for HomePage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        home_page().into_any()
+    }
+}
+
+fn home_page() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
     view! {
         <Title text="Home" />

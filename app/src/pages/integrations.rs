@@ -5,12 +5,27 @@
 use cairn::model::{CompetencyChoice, IntegrationToken, Integrations, LineItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_integrations, CreateToken, MapLineItem, RevokeToken, UnmapLineItem};
 use crate::pages::learner::Refusal;
 
-#[component]
-pub fn IntegrationsPage() -> impl IntoView {
+/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
+pub struct IntegrationsPage;
+
+#[lazy_route]
+impl LazyRoute for IntegrationsPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        integrations_page().into_any()
+    }
+}
+
+fn integrations_page() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let map = ServerAction::<MapLineItem>::new();

@@ -5,6 +5,7 @@ use cairn::model::LearnerProgress;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_learner;
 use crate::components::cohort::CohortComparison;
@@ -13,8 +14,22 @@ use crate::components::progress::{BadgeList, ProgressList};
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion, PageChoices};
 
-#[component]
-pub fn LearnerPage() -> impl IntoView {
+/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
+pub struct LearnerPage;
+
+#[lazy_route]
+impl LazyRoute for LearnerPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        learner_page().into_any()
+    }
+}
+
+fn learner_page() -> impl IntoView {
     let params = use_params_map();
     let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     // Moves on with every live event about this learner: the dashboard and the cohort chart

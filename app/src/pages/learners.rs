@@ -4,12 +4,27 @@
 use cairn::model::LearnerListing;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_learners;
 use crate::pages::learner::Refusal;
 
-#[component]
-pub fn LearnersPage() -> impl IntoView {
+/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
+pub struct LearnersPage;
+
+#[lazy_route]
+impl LazyRoute for LearnersPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        learners_page().into_any()
+    }
+}
+
+fn learners_page() -> impl IntoView {
     let learners = Resource::new(|| (), |_| get_learners());
     view! {
         <Title text="Learners" />

@@ -9,14 +9,29 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_roster, save_mark};
 use crate::error::AppError;
 use crate::live::use_live_events;
 use crate::pages::learner::Refusal;
 
-#[component]
-pub fn RosterPage() -> impl IntoView {
+/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
+pub struct RosterPage;
+
+#[lazy_route]
+impl LazyRoute for RosterPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        roster_page().into_any()
+    }
+}
+
+fn roster_page() -> impl IntoView {
     let params = use_params_map();
     let group_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let framework = RwSignal::new(None::<i64>);
