@@ -247,3 +247,73 @@ pub async fn unmap_line_item(store: &Store, viewer: &Viewer, id: i64) -> CoreRes
     let institution = administered(viewer)?;
     store.unmap_line_item(institution, id).await
 }
+
+/// The learner's credentials, for a viewer who may see the learner.
+pub async fn learner_credentials(
+    store: &Store,
+    viewer: &Viewer,
+    learner_id: UserId,
+) -> CoreResult<Vec<crate::model::CredentialSummary>> {
+    authorize_learner(store, viewer, learner_id).await?;
+    store.learner_credentials(learner_id).await
+}
+
+/// Issues an earned credential by hand: for the institution's administrators and the
+/// learner's teachers, once the achievement's criteria are met.
+pub async fn issue_credential(
+    store: &Store,
+    viewer: &Viewer,
+    learner_id: UserId,
+    achievement_id: i64,
+) -> CoreResult<crate::store::credentials::StoredCredential> {
+    let relations = authorize_learner(store, viewer, learner_id).await?;
+    if !crate::policy::may_issue_credential(viewer, &relations) {
+        return Err(CoreError::Forbidden);
+    }
+    store
+        .issue_credential(
+            learner_id,
+            achievement_id,
+            crate::model::CredentialKind::Earned,
+            Some(viewer.id),
+        )
+        .await
+}
+
+/// A learner shares their Provisional Evidence Record for an achievement as a signed
+/// provisional credential (a new version each time, the same id).
+pub async fn share_progress_record(
+    store: &Store,
+    viewer: &Viewer,
+    achievement_id: i64,
+) -> CoreResult<crate::store::credentials::StoredCredential> {
+    let relations = authorize_learner(store, viewer, viewer.id).await?;
+    if relations.learner_id != viewer.id {
+        return Err(CoreError::Forbidden);
+    }
+    store
+        .issue_credential(
+            viewer.id,
+            achievement_id,
+            crate::model::CredentialKind::Provisional,
+            None,
+        )
+        .await
+}
+
+/// Revokes a credential with a reason: the issuing institution's administrators only.
+pub async fn revoke_credential(
+    store: &Store,
+    viewer: &Viewer,
+    public_id: &str,
+    reason: &str,
+) -> CoreResult<()> {
+    let credential = store
+        .credential(public_id)
+        .await?
+        .ok_or_else(|| CoreError::NotFound(format!("credential {public_id}")))?;
+    if !crate::policy::may_view_institution(viewer, credential.institution_id) {
+        return Err(CoreError::Forbidden);
+    }
+    store.revoke_credential(public_id, reason).await
+}

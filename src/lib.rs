@@ -13,6 +13,8 @@ pub mod scores;
 pub mod access;
 #[cfg(feature = "store")]
 pub mod clock;
+#[cfg(feature = "credentials")]
+pub mod credentials;
 #[cfg(feature = "store")]
 pub mod demo;
 #[cfg(feature = "store")]

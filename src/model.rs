@@ -155,6 +155,8 @@ pub struct AchievementProgress {
     pub met: i64,
     pub required: i64,
     pub remaining: Vec<RemainingStep>,
+    /// The id of the earned credential that certifies it (`/credentials/{id}`), once issued.
+    pub credential: Option<String>,
 }
 
 impl AchievementProgress {
@@ -497,4 +499,95 @@ mod tests {
         competency.level = Some(3.0);
         assert!(competency.mastered());
     }
+}
+
+/// Whether a credential certifies an achievement earned, or shares a Provisional Evidence
+/// Record (its levels so far) before mastery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CredentialKind {
+    Provisional,
+    Earned,
+}
+
+impl CredentialKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::Provisional => "provisional",
+            CredentialKind::Earned => "earned",
+        }
+    }
+
+    pub fn parse(text: &str) -> CredentialKind {
+        if text == "provisional" {
+            CredentialKind::Provisional
+        } else {
+            CredentialKind::Earned
+        }
+    }
+}
+
+/// A line of a learner's credential list (`GET /api/v1/learners/{id}/credentials`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialSummary {
+    /// The credential's URL.
+    pub id: String,
+    /// The last segment of that URL.
+    pub public_id: String,
+    pub achievement: String,
+    pub kind: CredentialKind,
+    pub issued_at: String,
+    /// `active` or `revoked`.
+    pub status: String,
+}
+
+/// One check of a credential's verification and its outcome.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub check: String,
+    pub passed: bool,
+    pub detail: String,
+}
+
+/// Every check of a credential; it is verified when each passed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub verified: bool,
+    pub checks: Vec<Check>,
+}
+
+impl Verification {
+    /// The first failed check, if any.
+    pub fn failure(&self) -> Option<&Check> {
+        self.checks.iter().find(|check| !check.passed)
+    }
+}
+
+/// A competency result as a credential states it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialResult {
+    pub competency: String,
+    pub achieved: Option<String>,
+    pub required: Option<String>,
+}
+
+/// A credential as its public page shows it: what it says, and whether it verifies now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialView {
+    pub public_id: String,
+    /// The credential's URL (its `id`).
+    pub url: String,
+    pub kind: CredentialKind,
+    pub name: String,
+    pub description: String,
+    pub criteria: String,
+    pub issuer: String,
+    pub issuer_id: String,
+    pub learner: String,
+    pub valid_from: String,
+    pub results: Vec<CredentialResult>,
+    /// When and why it was revoked.
+    pub revoked: Option<(String, String)>,
+    pub verification: Verification,
+    /// Whether the viewer may revoke it.
+    pub may_revoke: bool,
 }

@@ -95,6 +95,14 @@ pub fn may_view_institution(viewer: &Viewer, institution_id: InstitutionId) -> b
     viewer.institution_id == institution_id && viewer.has(Role::Admin)
 }
 
+/// May `viewer` issue a learner's earned credential by hand? The institution's
+/// administrators and the learner's teachers.
+pub fn may_issue_credential(viewer: &Viewer, learner: &LearnerRelations) -> bool {
+    viewer.institution_id == learner.institution_id
+        && (viewer.has(Role::Admin)
+            || (viewer.has(Role::Teacher) && learner.teacher_ids.contains(&viewer.id)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -164,3 +164,53 @@ pub async fn unmap_line_item(id: i64) -> Result<(), AppError> {
     let store = crate::session::store()?;
     Ok(cairn::access::unmap_line_item(&store, &viewer, id).await?)
 }
+
+/// A credential's public page: what it says, and whether it verifies now. Anyone may open it.
+#[server(endpoint = "credential")]
+pub async fn get_credential(id: String) -> Result<cairn::model::CredentialView, AppError> {
+    let viewer = crate::session::viewer().ok();
+    let store = crate::session::store()?;
+    store
+        .credential_view(&id, viewer.as_ref())
+        .await?
+        .ok_or_else(|| AppError::NotFound("Such a credential".into()))
+}
+
+/// Revokes a credential with a reason (the issuing institution's administrators).
+#[server(endpoint = "credential-revoke")]
+pub async fn revoke_credential(id: String, reason: String) -> Result<(), AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::revoke_credential(&store, &viewer, &id, &reason).await?)
+}
+
+/// Issues a learner's earned credential by hand (administrators and the learner's teachers);
+/// answers the credential's id.
+#[server(endpoint = "credential-issue")]
+pub async fn issue_credential(learner_id: i64, achievement_id: i64) -> Result<String, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    let credential =
+        cairn::access::issue_credential(&store, &viewer, learner_id, achievement_id).await?;
+    Ok(credential.public_id)
+}
+
+/// The signed-in learner shares their progress record for an achievement as a provisional
+/// credential; answers its id.
+#[server(endpoint = "progress-share")]
+pub async fn share_progress_record(achievement_id: i64) -> Result<String, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    let credential = cairn::access::share_progress_record(&store, &viewer, achievement_id).await?;
+    Ok(credential.public_id)
+}
+
+/// A learner's credentials, for whoever may see the learner.
+#[server(endpoint = "credentials")]
+pub async fn get_credentials(
+    learner_id: i64,
+) -> Result<Vec<cairn::model::CredentialSummary>, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(cairn::access::learner_credentials(&store, &viewer, learner_id).await?)
+}

@@ -16,6 +16,7 @@ use leptos_router::{Lazy, ParamSegment, StaticSegment};
 
 use pages::category::CategoryPage;
 use pages::competency::CompetencyPage;
+use pages::credential::CredentialPage;
 use pages::integrations::IntegrationsPage;
 use pages::learners::LearnersPage;
 use pages::roster::RosterPage;
@@ -63,6 +64,14 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("integrations"))
                         view={Lazy::<IntegrationsPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("credentials"), ParamSegment("id"))
+                        view={Lazy::<CredentialPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("credentials"), ParamSegment("id"), StaticSegment("verify"))
+                        view={Lazy::<CredentialPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"), StaticSegment("roster"))

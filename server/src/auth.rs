@@ -167,6 +167,9 @@ fn is_public(path: &str) -> bool {
         || path == "/healthz"
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
+        // credentials, their issuers and status lists: verifiable by anyone
+        || path.starts_with("/credentials/")
+        || path.starts_with("/issuers/")
         // static files from public/ (favicon.ico, images)
         || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
 }
@@ -248,6 +251,8 @@ mod tests {
         assert!(!is_public("/"));
         assert!(!is_public("/learners/4"));
         assert!(is_public("/login"));
+        assert!(is_public("/credentials/abc/verify"));
+        assert!(is_public("/issuers/1"));
         assert!(is_public("/favicon.ico"));
         assert!(is_public("/pkg/cairn.wasm"));
         assert!(is_public("/api/v1/me"));

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cache;
 pub mod commands;
 pub mod config;
+pub mod credentials;
 pub mod events;
 pub mod limiter;
 pub mod router;

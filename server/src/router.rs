@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::cache::{self, Caches};
 use crate::limiter::LoginLimiter;
-use crate::{api, auth, events, scores};
+use crate::{api, auth, credentials, events, scores};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -78,6 +78,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/scores", post(scores::push))
         .route("/api/v1/learners/{id}/progress", get(api::learner_progress))
         .route("/learners/{id}/cohort.svg", get(api::cohort_svg))
+        .route(
+            "/api/v1/learners/{id}/credentials",
+            get(credentials::learner_credentials),
+        )
+        .route("/issuers/{id}", get(credentials::issuer_profile))
+        .route("/issuers/{id}/status/{list}", get(credentials::status_list))
+        .route("/credentials/{id}/jwt", get(credentials::credential_jwt))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -85,6 +92,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            credentials::credential_documents,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             learner_page_status,

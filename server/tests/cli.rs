@@ -158,3 +158,217 @@ fn a_token_is_printed_once_listed_by_name_and_revoked() {
     );
     let _ = std::fs::remove_dir_all(&data);
 }
+
+mod credential_verify {
+    //! `cairn credential verify FILE`: any OB 3.0 credential, offline; exit 1 naming the check
+    //! that failed.
+
+    use super::{assert_refused, cairn, temp_dir};
+    use cairn::credentials::keys::{generate, public_multibase, SigningKey};
+    use cairn::credentials::open_badge::{
+        AchievementClaim, BadgeClaim, CompetencyResult, IssuerProfile, LearnerIdentity,
+    };
+    use cairn::credentials::proof::{sign, ProofOptions};
+    use cairn::credentials::status_list::Bitstring;
+    use serde_json::{json, Value};
+
+    fn claim(issuer: &str, valid_from: &str) -> Value {
+        BadgeClaim {
+            id: "https://other.example/credentials/1".into(),
+            issuer: IssuerProfile {
+                id: issuer.into(),
+                name: "Another School".into(),
+                url: "https://other.example/".into(),
+            },
+            valid_from: valid_from.into(),
+            provisional: false,
+            learner: LearnerIdentity {
+                id: "https://other.example/learners/1".into(),
+                name: "Grace".into(),
+                email: "grace@other.example".into(),
+                salt: "pepper".into(),
+            },
+            achievement: AchievementClaim {
+                id: "https://other.example/achievements/1".into(),
+                name: "Navigation".into(),
+                description: "Finds the way.".into(),
+                criteria: "Reads a map.".into(),
+            },
+            results: vec![CompetencyResult {
+                code: "NAV-1".into(),
+                name: "Map reading".into(),
+                url: "https://other.example/competencies/1".into(),
+                framework: "Outdoors".into(),
+                levels: vec!["Starting".into(), "Confident".into()],
+                required_level: 2,
+                achieved_level: Some(2),
+            }],
+            status: ("https://other.example/status/1".into(), 3),
+        }
+        .to_credential()
+    }
+
+    fn signed(credential: &Value, key: &SigningKey, method: &str) -> Value {
+        sign(
+            credential,
+            key,
+            &ProofOptions {
+                verification_method: method,
+                created: "2026-01-01T00:00:00Z",
+            },
+        )
+        .unwrap()
+    }
+
+    fn write(dir: &std::path::Path, name: &str, value: &Value) -> String {
+        std::fs::create_dir_all(dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, value.to_string()).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn verify(args: &[&str], data: &std::path::Path) -> std::process::Output {
+        let mut all = vec!["credential", "verify"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--data-dir", data.to_str().unwrap()]);
+        cairn(&all)
+    }
+
+    #[test]
+    fn a_did_key_credential_verifies_without_any_database() {
+        let dir = temp_dir("verify-did-key");
+        let key = generate();
+        let did = format!("did:key:{}", public_multibase(&key.verifying_key()));
+        let method = format!("{did}#{}", public_multibase(&key.verifying_key()));
+        let mut credential = claim(&did, "2026-01-01T00:00:00Z");
+        credential
+            .as_object_mut()
+            .unwrap()
+            .remove("credentialStatus");
+        let file = write(&dir, "badge.json", &signed(&credential, &key, &method));
+        let output = verify(&[&file], &dir);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.lines().last() == Some("verified"), "{stdout}");
+        assert!(
+            !dir.join("cairn.db").exists(),
+            "verifying created a database"
+        );
+
+        // One changed word: the signature check fails, by name.
+        let mut tampered = signed(&credential, &key, &method);
+        tampered["name"] = json!("Navigation (advanced)");
+        let file = write(&dir, "tampered.json", &tampered);
+        assert_refused(&verify(&[&file], &dir), "signature check failed");
+
+        // Not valid yet.
+        let future = signed(
+            &{
+                let mut c = claim(&did, "2099-01-01T00:00:00Z");
+                c.as_object_mut().unwrap().remove("credentialStatus");
+                c
+            },
+            &key,
+            &method,
+        );
+        let file = write(&dir, "future.json", &future);
+        assert_refused(
+            &verify(&[&file], &dir),
+            "validity window check failed: not valid yet",
+        );
+    }
+
+    #[test]
+    fn another_issuers_key_and_status_list_are_taken_from_files() {
+        let dir = temp_dir("verify-files");
+        let key = generate();
+        let issuer = "https://other.example/issuers/1";
+        let method = format!("{issuer}#key-1");
+        let credential = signed(&claim(issuer, "2026-01-01T00:00:00Z"), &key, &method);
+        let file = write(&dir, "badge.json", &credential);
+        // Without the issuer's key nothing is fetched: the check says the key is out of reach.
+        assert_refused(&verify(&[&file], &dir), "cannot be resolved offline");
+
+        let profile = write(
+            &dir,
+            "issuer.json",
+            &json!({
+                "id": issuer,
+                "assertionMethod": [{
+                    "id": method, "type": "Multikey", "controller": issuer,
+                    "publicKeyMultibase": public_multibase(&key.verifying_key()),
+                }],
+            }),
+        );
+        let mut bits = Bitstring::new();
+        let list = |bits: &Bitstring| {
+            json!({
+                "id": "https://other.example/status/1",
+                "credentialSubject": {"type": "BitstringStatusList", "encodedList": bits.encode()},
+            })
+        };
+        let status = write(&dir, "status.json", &list(&bits));
+        let output = verify(
+            &[
+                &file,
+                "--issuer",
+                &profile,
+                "--status-list",
+                &status,
+                "--json",
+            ],
+            &dir,
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["verified"], true);
+
+        bits.set(3).unwrap();
+        let revoked = write(&dir, "revoked.json", &list(&bits));
+        assert_refused(
+            &verify(
+                &[&file, "--issuer", &profile, "--status-list", &revoked],
+                &dir,
+            ),
+            "status check failed: revoked by its issuer",
+        );
+    }
+
+    #[test]
+    fn hostile_files_are_refused_with_a_reason() {
+        let dir = temp_dir("verify-hostile");
+        std::fs::create_dir_all(&dir).unwrap();
+        let deep = dir.join("deep.json");
+        std::fs::write(
+            &deep,
+            format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200)),
+        )
+        .unwrap();
+        assert_refused(&verify(&[deep.to_str().unwrap()], &dir), "nested deeper");
+        let unknown = write(
+            &dir,
+            "unknown.json",
+            &json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx"],
+                "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                "issuer": "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+                "validFrom": "2026-01-01T00:00:00Z",
+                "credentialSubject": {"achievement": {}},
+                "proof": {
+                    "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                    "verificationMethod": "did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+                    "proofPurpose": "assertionMethod", "proofValue": format!("z{}", "1".repeat(64))
+                }
+            }),
+        );
+        assert_refused(&verify(&[&unknown], &dir), "https://evil.example/ctx");
+    }
+}

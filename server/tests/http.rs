@@ -548,7 +548,121 @@ async fn a_pushed_score_is_recorded_once_and_refusals_say_why(store: &Store) {
     assert_eq!(evidence(store).await, before + 1);
 }
 
+fn get_accepting(path: &str, accept: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, "localhost")
+        .header(header::ACCEPT, accept)
+        .body(Body::empty())
+        .unwrap()
+}
+
+async fn credentials_are_public_documents_and_listed_by_the_policy(store: &Store) {
+    let app = app(store).await;
+    store.set_public_url("http://localhost");
+    let learner = store
+        .find_login("learner@demo.cairn")
+        .await
+        .unwrap()
+        .unwrap()
+        .user_id;
+    let achievement: i64 = sqlx::query_scalar("SELECT MIN(id) FROM achievements")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let issued = store
+        .issue_credential(
+            learner,
+            achievement,
+            cairn::model::CredentialKind::Provisional,
+            None,
+        )
+        .await
+        .unwrap();
+    let address = format!("/credentials/{}", issued.public_id);
+
+    // Anyone gets the signed credential as JSON, its page as HTML, and its JWT.
+    let document = send(&app, get_accepting(&address, "application/vc+ld+json")).await;
+    assert_eq!(document.status, StatusCode::OK);
+    assert_eq!(
+        document.headers[header::CONTENT_TYPE],
+        "application/vc+ld+json"
+    );
+    assert_eq!(json(&document), issued.document);
+    let page = send(
+        &app,
+        get_accepting(&address, "text/html,application/xhtml+xml"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let jwt = send(&app, get(&format!("{address}/jwt"), None)).await;
+    assert_eq!(jwt.body, issued.jwt);
+    let verification = json(
+        &send(
+            &app,
+            get_accepting(&format!("{address}/verify"), "application/json"),
+        )
+        .await,
+    );
+    assert_eq!(verification["verified"], true, "{verification}");
+    assert_eq!(verification["checks"].as_array().unwrap().len(), 5);
+    let unknown = send(
+        &app,
+        get_accepting("/credentials/nothing-here", "application/json"),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    // The issuer profile and the status list are public too.
+    let profile = json(&send(&app, get("/issuers/1", None)).await);
+    assert_eq!(profile["id"], "http://localhost/issuers/1");
+    assert_eq!(profile["assertionMethod"][0]["type"], "Multikey");
+    let list_url = issued.document["credentialStatus"]["statusListCredential"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("http://localhost")
+        .to_owned();
+    let list = json(&send(&app, get(&list_url, None)).await);
+    assert_eq!(list["credentialSubject"]["type"], "BitstringStatusList");
+    assert_eq!(
+        send(&app, get("/issuers/99", None)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The list of a learner's credentials follows the policy.
+    let path = format!("/api/v1/learners/{learner}/credentials");
+    assert_eq!(
+        send(&app, get(&path, None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let own = sign_in(&app, "learner@demo.cairn").await;
+    let listed = json(&send(&app, get(&path, Some(&own))).await);
+    assert_eq!(listed[0]["id"], format!("http://localhost{address}"));
+    assert_eq!(listed[0]["status"], "active");
+    assert_eq!(
+        listed[0].as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["achievement", "id", "issued_at", "status"]
+    );
+    let other: i64 = sqlx::query_scalar(
+        "SELECT MAX(ur.user_id) FROM user_roles ur JOIN roles r ON r.id = ur.role_id \
+         WHERE r.key = 'learner'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let refused = send(
+        &app,
+        get(&format!("/api/v1/learners/{other}/credentials"), Some(&own)),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
 cairn::store_tests!(
+    credentials_are_public_documents_and_listed_by_the_policy,
     a_pushed_score_is_recorded_once_and_refusals_say_why,
     live_events_reach_only_those_who_may_see_the_learner,
     a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data,

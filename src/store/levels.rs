@@ -172,6 +172,11 @@ impl Store {
         tx.commit().await?;
         self.changed();
         self.publish(event);
+        // An achievement whose criteria this evidence completed is certified at once. The
+        // evidence stands either way; anything missed here is issued at the next start.
+        if let Err(error) = self.issue_due_credentials(new.learner_id).await {
+            tracing::warn!(%error, learner = new.learner_id, "automatic credential issuance failed");
+        }
         Ok(Recorded { evidence_id, level })
     }
 

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod batch;
 pub mod cohort;
+pub mod credentials;
 pub mod detail;
 pub mod home;
 pub mod integrations;
@@ -80,6 +81,8 @@ pub struct Store {
     events: broadcast::Sender<LiveEvent>,
     /// Tells this process's events apart from other instances' (see `relay`).
     instance: u64,
+    /// The public base URL credential, issuer and status list ids start with.
+    public_url: Arc<std::sync::RwLock<Arc<str>>>,
 }
 
 /// Live events buffered per subscriber; one that falls further behind is told it lagged and
@@ -146,6 +149,7 @@ impl Store {
             version: Arc::new(AtomicU64::new(0)),
             events: broadcast::channel(EVENT_BUFFER).0,
             instance: rand::random(),
+            public_url: Arc::new(std::sync::RwLock::new(Arc::from("http://127.0.0.1:3000"))),
         }
     }
 
@@ -260,5 +264,7 @@ mod tests {
     }
 }
 
+#[cfg(test)]
+mod credential_tests;
 #[cfg(test)]
 mod store_tests;

@@ -39,7 +39,7 @@ impl Store {
             return Ok(None);
         };
         let achievements = self
-            .achievement_progress(institution_id, &competencies)
+            .achievement_progress(institution_id, learner_id, &competencies)
             .await?;
         Ok(Some(LearnerProgress {
             learner,
@@ -157,6 +157,7 @@ impl Store {
     pub(super) async fn achievement_progress(
         &self,
         institution_id: i64,
+        learner_id: UserId,
         competencies: &[CompetencyLevel],
     ) -> CoreResult<Vec<AchievementProgress>> {
         let achievements: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
@@ -168,6 +169,16 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let criteria = self.achievement_criteria(institution_id).await?;
+        // The earned credentials that stand, by achievement.
+        let credentials: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
+            "SELECT achievement_id, public_id FROM credentials \
+             WHERE learner_id = $1 AND kind = 'earned' AND revoked_at IS NULL",
+        )
+        .bind(learner_id)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .collect();
         Ok(achievements
             .into_iter()
             .map(|(id, name, description, category_key)| {
@@ -212,6 +223,7 @@ impl Store {
                     met,
                     required,
                     remaining,
+                    credential: credentials.get(&id).cloned(),
                 }
             })
             .collect())

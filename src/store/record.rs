@@ -42,7 +42,7 @@ impl Store {
         .await?;
         let name = name.ok_or_else(|| CoreError::NotFound(format!("category {category_key}")))?;
         let achievements = self
-            .achievement_progress(institution_id, &competencies)
+            .achievement_progress(institution_id, learner_id, &competencies)
             .await?;
         let criteria = self.achievement_criteria(institution_id).await?;
         let methods = self.mastery_methods(institution_id).await?;

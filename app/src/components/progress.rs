@@ -191,6 +191,11 @@ pub fn BadgeList(learner_id: i64, achievements: Vec<AchievementProgress>) -> imp
                             {(!remaining.is_empty()).then(|| view! {
                                 <span class="next-step">"Still to reach Proficient: "{remaining}</span>
                             })}
+                            {badge.credential.clone().map(|id| view! {
+                                <a class="chip" href=format!("/credentials/{id}")>
+                                    {format!("View the {} credential", badge.name)}
+                                </a>
+                            })}
                         </li>
                     }
                 })

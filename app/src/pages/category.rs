@@ -157,6 +157,13 @@ fn Record(learner_id: i64, record: EvidenceRecord) -> impl IntoView {
             <p class="muted">
                 {format!("{} of {} criteria met", achievement.met, achievement.required)}
             </p>
+            {achievement.credential.clone().map(|id| view! {
+                <p>
+                    <a class="chip" href=format!("/credentials/{id}")>
+                        {format!("View the {} credential", achievement.name)}
+                    </a>
+                </p>
+            })}
             <table class="figures criteria">
                 <caption class="visually-hidden">
                     {format!("What {} asks for, and where it stands", achievement.name)}

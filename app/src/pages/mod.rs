@@ -2,6 +2,7 @@
 
 pub mod category;
 pub mod competency;
+pub mod credential;
 pub mod home;
 pub mod integrations;
 pub mod learner;

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand.
 
 mod baseline;
+mod credential;
 mod seed;
 mod serve;
 mod token;
@@ -33,6 +34,8 @@ pub enum Command {
     Seed(seed::SeedArgs),
     /// Integration tokens for the score push API (create, list, revoke)
     Token(token::TokenArgs),
+    /// Open Badges 3.0 credentials: verify any credential file offline, revoke one of Cairn's
+    Credential(credential::CredentialArgs),
     /// Serve one file's bytes from memory: the yardstick of `make bench`
     #[command(hide = true)]
     BenchBaseline(baseline::BaselineArgs),
@@ -49,6 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Seed(args) => seed::run(args).await,
         Command::Token(args) => token::run(args).await,
+        Command::Credential(args) => credential::run(args).await,
         Command::BenchBaseline(args) => baseline::run(args).await,
     }
 }

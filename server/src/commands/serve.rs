@@ -51,6 +51,25 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr().unwrap_or(addr);
+    store.set_public_url(
+        args.public_url
+            .as_deref()
+            .unwrap_or(&format!("http://{local}")),
+    );
+    store
+        .ensure_issuer_keys()
+        .await
+        .context("cannot create the institutions' signing keys")?;
+    // Credentials earned while no server was running (or loaded in bulk) are issued in the
+    // background; each new piece of evidence issues its own at once.
+    let sweeper = store.clone();
+    tokio::spawn(async move {
+        match sweeper.issue_all_due_credentials().await {
+            Ok(0) => {}
+            Ok(issued) => tracing::info!(issued, "issued the credentials that were due"),
+            Err(error) => tracing::error!(%error, "issuing due credentials failed"),
+        }
+    });
     let state = AppState {
         store: store.clone(),
         leptos_options: leptos_options(),

@@ -1,0 +1,160 @@
+//! A credential's public page at `/credentials/{id}` (and `/credentials/{id}/verify`): what it
+//! certifies, to whom, by whom, each verification check with its outcome, downloads as JSON
+//! and VC-JWT, and — for the issuing institution's administrators — revocation with a reason.
+
+use cairn::model::{CredentialKind, CredentialView, Verification};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
+
+use crate::api::{get_credential, RevokeCredential};
+use crate::pages::learner::Refusal;
+
+/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
+pub struct CredentialPage;
+
+#[lazy_route]
+impl LazyRoute for CredentialPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        credential_page().into_any()
+    }
+}
+
+fn credential_page() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let revoke = ServerAction::<RevokeCredential>::new();
+    let credential = Resource::new(
+        move || (id(), revoke.version().get()),
+        |(id, _)| get_credential(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <main id="main" class="page narrow" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match credential.await {
+                    Ok(credential) => view! { <Credential credential revoke /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Credential(credential: CredentialView, revoke: ServerAction<RevokeCredential>) -> impl IntoView {
+    let kind = match credential.kind {
+        CredentialKind::Earned => "Open Badge",
+        CredentialKind::Provisional => "Progress record (provisional)",
+    };
+    let json_href = format!("/credentials/{}", credential.public_id);
+    let jwt_href = format!("/credentials/{}/jwt", credential.public_id);
+    let results = credential
+        .results
+        .iter()
+        .map(|result| {
+            view! {
+                <li>
+                    <span class="competency-name">{result.competency.clone()}</span>
+                    " — "
+                    {result.achieved.clone().unwrap_or_else(|| "no level yet".into())}
+                    {result
+                        .required
+                        .clone()
+                        .map(|required| view! { <span class="muted">" (required: " {required} ")"</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let revoked = credential.revoked.clone();
+    let may_revoke = credential.may_revoke && revoked.is_none();
+    view! {
+        <Title text=credential.name.clone() />
+        <main id="main" class="page narrow credential">
+            <p class="muted">{kind}</p>
+            <h1>{credential.name.clone()}</h1>
+            <p class="lede">
+                "Awarded to " <strong>{credential.learner.clone()}</strong> " by "
+                <a href=credential.issuer_id.clone()>{credential.issuer.clone()}</a>
+                ", valid from " <time datetime=credential.valid_from.clone()>{credential.valid_from.clone()}</time>
+            </p>
+            {revoked.map(|(at, reason)| view! {
+                <p class="notice-box" role="alert">"Revoked on " {at} ": " {reason}</p>
+            })}
+            <VerificationResult verification=credential.verification.clone() />
+            <section aria-labelledby="about">
+                <h2 id="about">"What it certifies"</h2>
+                <p>{credential.description.clone()}</p>
+                <p><strong>"Criteria: "</strong>{credential.criteria.clone()}</p>
+                <ul class="rows">{results}</ul>
+            </section>
+            <p class="chips">
+                <a class="chip" href=json_href.clone() download=format!("{}.json", credential.public_id)
+                    type="application/vc+ld+json">"Download as JSON"</a>
+                <a class="chip" href=jwt_href download=format!("{}.jwt", credential.public_id)>"Download as VC-JWT"</a>
+            </p>
+            <p class="muted">"Its address: " <code class="code">{credential.url.clone()}</code></p>
+            {may_revoke.then(|| view! { <RevokeForm public_id=credential.public_id.clone() revoke /> })}
+        </main>
+    }
+}
+
+/// Each check and its outcome, the verdict first.
+#[component]
+fn VerificationResult(verification: Verification) -> impl IntoView {
+    let verdict = if verification.verified {
+        "Verified: every check passed."
+    } else {
+        "Not verified."
+    };
+    let checks = verification
+        .checks
+        .into_iter()
+        .map(|check| {
+            let outcome = if check.passed { "passed" } else { "failed" };
+            view! {
+                <li class=format!("check check-{outcome}")>
+                    <strong>{check.check}</strong> ": " {outcome} " — " {check.detail}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="verification" class="verification">
+            <h2 id="verification">"Verification"</h2>
+            <p class=if verification.verified { "status verified" } else { "status not-verified" } role="status">
+                {verdict}
+            </p>
+            <ul class="rows">{checks}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn RevokeForm(public_id: String, revoke: ServerAction<RevokeCredential>) -> impl IntoView {
+    let failure = move || {
+        revoke.value().with(|value| match value {
+            Some(Err(error)) => {
+                Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> })
+            }
+            _ => None,
+        })
+    };
+    view! {
+        <section aria-labelledby="revoke">
+            <h2 id="revoke">"Revoke"</h2>
+            <ActionForm action=revoke attr:class="stack">
+                <input type="hidden" name="id" value=public_id />
+                <label for="revoke-reason">"Reason (shown to whoever checks it)"</label>
+                <input id="revoke-reason" name="reason" required maxlength="500" />
+                <button type="submit">"Revoke this credential"</button>
+                {failure}
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,163 @@
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { PASSWORD, collectErrors, hydrated, signIn } from './helpers';
+
+// The JSON-LD contexts Cairn signs with, served to Digital Bazaar's verifier from the same
+// files: nothing is fetched from the network.
+const CONTEXT_DIR = path.resolve(__dirname, '..', '..', 'src', 'credentials', 'contexts');
+const CONTEXTS: Record<string, string> = {
+  'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json': 'ob-v3p0-context-3.0.3.json',
+  'https://w3id.org/security/data-integrity/v2': 'data-integrity-v2.jsonld',
+  'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
+  'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
+};
+
+async function signInByApi(request: APIRequestContext, email: string) {
+  const response = await request.post('/api/login', {
+    form: { email, password: PASSWORD },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(303);
+}
+
+/**
+ * The first credential of a learner who holds one, looking from the start of the admin's
+ * learner list or from its end (so that two tests running at once take different ones).
+ * Credentials earned in the demo school's loaded history are issued in the background at
+ * start-up: wait for them.
+ */
+async function someLearnersCredential(request: APIRequestContext, fromEnd: boolean) {
+  await signInByApi(request, 'admin@demo.cairn');
+  const learners: { id: number }[] = await (await request.get('/api/v1/learners')).json();
+  if (fromEnd) learners.reverse();
+  let found: { learner: number; summary: any } | undefined;
+  await expect
+    .poll(async () => {
+      for (const learner of learners) {
+        const list = await (await request.get(`/api/v1/learners/${learner.id}/credentials`)).json();
+        if (list.length > 0) {
+          found = { learner: learner.id, summary: list[0] };
+          return true;
+        }
+      }
+      return false;
+    }, { timeout: 30_000, message: 'a learner holds a credential' })
+    .toBe(true);
+  const { summary } = found!;
+  expect(summary).toEqual({
+    id: expect.stringMatching(/\/credentials\/\w+$/),
+    achievement: expect.any(String),
+    issued_at: expect.any(String),
+    status: 'active',
+  });
+  return found!;
+}
+
+/** Bit `index` of a BitstringStatusList (multibase base64url of GZIP, leftmost bit first). */
+function bit(encodedList: string, index: number): boolean {
+  const bytes = gunzipSync(Buffer.from(encodedList.slice(1), 'base64url'));
+  return ((bytes[index >> 3] >> (7 - (index & 7))) & 1) === 1;
+}
+
+test('a credential Cairn issued verifies with Digital Bazaar\'s eddsa-rdfc-2022 verifier', async ({ request }) => {
+  const { summary } = await someLearnersCredential(request, false);
+  const response = await request.get(summary.id, { headers: { Accept: 'application/vc+ld+json' } });
+  expect(response.headers()['content-type']).toContain('application/vc+ld+json');
+  const credential = await response.json();
+  expect(credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
+  expect(credential.proof.cryptosuite).toBe('eddsa-rdfc-2022');
+
+  // The issuer profile publishes the key as a Multikey in assertionMethod.
+  const profile = await (await request.get(credential.issuer.id)).json();
+  const method = profile.assertionMethod.find((m: { id: string }) => m.id === credential.proof.verificationMethod);
+  expect(method).toMatchObject({ type: 'Multikey', controller: credential.issuer.id });
+  expect(method.publicKeyMultibase).toMatch(/^z6Mk/);
+
+  const documents = new Map<string, unknown>();
+  for (const [url, file] of Object.entries(CONTEXTS)) {
+    documents.set(url, JSON.parse(readFileSync(path.join(CONTEXT_DIR, file), 'utf8')));
+  }
+  documents.set(method.id, { '@context': 'https://w3id.org/security/multikey/v1', ...method });
+  documents.set(credential.issuer.id, {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: credential.issuer.id,
+    assertionMethod: [method],
+  });
+  const documentLoader = async (url: string) => {
+    const document = documents.get(url);
+    if (!document) throw new Error(`offline: ${url} is not known to the test`);
+    return { contextUrl: null, documentUrl: url, document };
+  };
+  const checkStatus = async ({ credential: checked }: { credential: any }) => {
+    const entry = checked.credentialStatus;
+    const list = await (await request.get(entry.statusListCredential)).json();
+    const revoked = bit(list.credentialSubject.encodedList, Number(entry.statusListIndex));
+    return { verified: !revoked };
+  };
+
+  const vc: any = await import('@digitalbazaar/vc');
+  const { DataIntegrityProof }: any = await import('@digitalbazaar/data-integrity');
+  const { cryptosuite }: any = await import('@digitalbazaar/eddsa-rdfc-2022-cryptosuite');
+  const verify = (subject: unknown) =>
+    vc.verifyCredential({
+      credential: subject,
+      suite: new DataIntegrityProof({ cryptosuite }),
+      documentLoader,
+      checkStatus,
+    });
+
+  const result = await verify(credential);
+  expect(result.error, JSON.stringify(result.error?.errors ?? result.error)).toBeUndefined();
+  expect(result.verified).toBe(true);
+
+  // The same verifier refuses the credential once a word of it changes.
+  const tampered = structuredClone(credential);
+  tampered.credentialSubject.achievement.name = 'Something else entirely';
+  expect((await verify(tampered)).verified).toBe(false);
+
+  // Cairn's own verification agrees, check by check.
+  const verification = await (
+    await request.get(`${credential.id}/verify`, { headers: { Accept: 'application/json' } })
+  ).json();
+  expect(verification.verified).toBe(true);
+  expect(verification.checks.map((c: { check: string }) => c.check)).toEqual([
+    'format',
+    'signature',
+    'issuer',
+    'validity window',
+    'status',
+  ]);
+});
+
+test('an admin revokes a credential with a reason and its page then says it is not verified', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const { learner, summary } = await someLearnersCredential(request, true);
+  const address = new URL(summary.id).pathname;
+
+  // Anyone can open a credential's page: it is verified.
+  await page.goto(address);
+  await hydrated(page);
+  await expect(page.getByRole('status')).toHaveText('Verified: every check passed.');
+  await expect(page.getByRole('link', { name: 'Download as JSON' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Revoke this credential' })).toHaveCount(0);
+
+  await signIn(page, 'admin@demo.cairn');
+  await page.goto(address);
+  await hydrated(page);
+  await page.getByLabel('Reason (shown to whoever checks it)').fill('Awarded to the wrong learner');
+  await page.getByRole('button', { name: 'Revoke this credential' }).click();
+  await expect(page.getByRole('status')).toHaveText('Not verified.');
+  await expect(page.getByText('status: failed — revoked by its issuer')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Awarded to the wrong learner');
+
+  const verification = await (
+    await request.get(`${address}/verify`, { headers: { Accept: 'application/json' } })
+  ).json();
+  expect(verification.verified).toBe(false);
+  const list = await (await request.get(`/api/v1/learners/${learner}/credentials`)).json();
+  expect(list.find((c: { id: string }) => c.id === summary.id).status).toBe('revoked');
+  expect(errors).toEqual([]);
+});

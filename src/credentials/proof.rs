@@ -1,0 +1,244 @@
+//! Data Integrity proofs with the `eddsa-rdfc-2022` cryptosuite (W3C vc-di-eddsa): the proof
+//! configuration and the document, each canonicalized (RDFC-1.0) and hashed with SHA-256,
+//! concatenated proof-first, and signed with Ed25519; the signature is `proofValue`, base58btc.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::canon::canonical_nquads;
+use crate::error::{CoreError, CoreResult};
+
+pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
+
+/// The options of a proof, before it is signed.
+pub struct ProofOptions<'a> {
+    /// The URL of the Multikey that verifies it (`{issuer}#key-1`, or a `did:key` URL).
+    pub verification_method: &'a str,
+    /// When it was made (an XML Schema dateTime, e.g. `2026-11-25T09:00:00Z`).
+    pub created: &'a str,
+}
+
+/// Signs `document` (which must not carry a proof yet) and returns it with `proof` added.
+/// Blocking: canonicalization runs the JSON-LD processor on this thread.
+pub fn sign(document: &Value, key: &SigningKey, options: &ProofOptions) -> CoreResult<Value> {
+    let unsecured = as_object(document)?;
+    if unsecured.contains_key("proof") {
+        return Err(CoreError::invalid(
+            "proof",
+            "the document already carries a proof",
+        ));
+    }
+    let mut proof = proof_config(options);
+    let signed_bytes = hash_data(document, &proof)?;
+    let signature = key.sign(&signed_bytes);
+    proof["proofValue"] = Value::String(format!(
+        "z{}",
+        bs58::encode(signature.to_bytes()).into_string()
+    ));
+    let mut secured = unsecured.clone();
+    secured.insert("proof".into(), proof);
+    Ok(Value::Object(secured))
+}
+
+/// The proof's options as they are signed (without `@context` and `proofValue`).
+fn proof_config(options: &ProofOptions) -> Value {
+    json!({
+        "type": "DataIntegrityProof",
+        "cryptosuite": CRYPTOSUITE,
+        "created": options.created,
+        "verificationMethod": options.verification_method,
+        "proofPurpose": "assertionMethod",
+    })
+}
+
+/// What a proof claims, read before its signature is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProofClaims {
+    pub verification_method: String,
+    pub created: Option<String>,
+}
+
+/// The `eddsa-rdfc-2022` proof of a secured document, if it has one.
+pub fn claims(secured: &Value) -> CoreResult<ProofClaims> {
+    let proof = find_proof(secured)?;
+    Ok(ProofClaims {
+        verification_method: proof
+            .get("verificationMethod")
+            .and_then(Value::as_str)
+            .ok_or_else(|| CoreError::invalid("proof", "has no verificationMethod"))?
+            .to_owned(),
+        created: proof
+            .get("created")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    })
+}
+
+/// Checks the proof of `secured` against `key`. Blocking, like [`sign`].
+pub fn verify(secured: &Value, key: &VerifyingKey) -> CoreResult<()> {
+    let proof = find_proof(secured)?.clone();
+    if proof.get("proofPurpose").and_then(Value::as_str) != Some("assertionMethod") {
+        return Err(CoreError::invalid(
+            "proof",
+            "its purpose is not assertionMethod",
+        ));
+    }
+    let proof_value = proof
+        .get("proofValue")
+        .and_then(Value::as_str)
+        .ok_or_else(|| CoreError::invalid("proof", "has no proofValue"))?;
+    let signature = proof_value
+        .strip_prefix('z')
+        .and_then(|encoded| bs58::decode(encoded).into_vec().ok())
+        .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+        .map(|bytes| Signature::from_bytes(&bytes))
+        .ok_or_else(|| {
+            CoreError::invalid("proof", "its proofValue is not a base58btc signature")
+        })?;
+    let mut unsecured = as_object(secured)?.clone();
+    unsecured.remove("proof");
+    let mut options = proof;
+    if let Some(options) = options.as_object_mut() {
+        options.remove("proofValue");
+    }
+    let signed_bytes = hash_data(&Value::Object(unsecured), &options)?;
+    key.verify(&signed_bytes, &signature)
+        .map_err(|_| CoreError::invalid("proof", "the signature does not match the credential"))
+}
+
+/// SHA-256(canonical proof configuration) ‖ SHA-256(canonical document): the bytes signed.
+fn hash_data(document: &Value, proof_options: &Value) -> CoreResult<Vec<u8>> {
+    let mut config = proof_options.clone();
+    config["@context"] = document
+        .get("@context")
+        .cloned()
+        .ok_or_else(|| CoreError::invalid("@context", "is missing"))?;
+    let mut bytes = Sha256::digest(canonical_nquads(&config)?.as_bytes()).to_vec();
+    bytes.extend_from_slice(&Sha256::digest(canonical_nquads(document)?.as_bytes()));
+    Ok(bytes)
+}
+
+fn as_object(document: &Value) -> CoreResult<&Map<String, Value>> {
+    document
+        .as_object()
+        .ok_or_else(|| CoreError::invalid("credential", "is not a JSON object"))
+}
+
+fn find_proof(secured: &Value) -> CoreResult<&Value> {
+    let proofs = match secured.get("proof") {
+        Some(Value::Array(proofs)) => proofs.iter().collect::<Vec<_>>(),
+        Some(proof) => vec![proof],
+        None => {
+            return Err(CoreError::invalid(
+                "proof",
+                "the credential carries no proof",
+            ))
+        }
+    };
+    proofs
+        .into_iter()
+        .find(|proof| {
+            proof.get("type").and_then(Value::as_str) == Some("DataIntegrityProof")
+                && proof.get("cryptosuite").and_then(Value::as_str) == Some(CRYPTOSUITE)
+        })
+        .ok_or_else(|| {
+            CoreError::invalid(
+                "proof",
+                "there is no DataIntegrityProof with eddsa-rdfc-2022",
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::keys::{parse_secret_multibase, public_multibase};
+
+    /// 1EdTech's published OB 3.0 example (openbadges-specification,
+    /// ob_v3p0/impl/linked-data-proof-ob.html and test-vectors/obv3p0/).
+    fn published_credential() -> Value {
+        json!({
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+            ],
+            "id": "http://example.com/credentials/3527",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {
+                "id": "https://example.edu/issuers/565049",
+                "type": ["Profile"],
+                "url": "https://www.imsglobal.org",
+                "name": "Example Corp"
+            },
+            "validFrom": "2010-01-01T00:00:00Z",
+            "name": "Teamwork Badge",
+            "credentialSubject": {
+                "id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+                "type": ["AchievementSubject"],
+                "achievement": {
+                    "id": "https://example.com/achievements/21st-century-skills/teamwork",
+                    "type": ["Achievement"],
+                    "criteria": {
+                        "narrative": "Team members are nominated for this badge by their peers and recognized upon review by Example Corp management."
+                    },
+                    "description": "This badge recognizes the development of the capacity to collaborate within a group environment.",
+                    "name": "Teamwork"
+                }
+            }
+        })
+    }
+
+    const PUBLISHED_KEY: &str = "zrv2bqTbNwCTsRrHFcJCPjVAduh4Ezcnoq1A3ZxH1GWTNkxipLVuaAoMFmze2gFN9oNXfJjufxSHWVZzsJiUsMHFMcx";
+
+    fn published_options() -> ProofOptions<'static> {
+        ProofOptions {
+            verification_method:
+                "https://example.edu/issuers/565049#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+            created: "2010-01-01T19:23:24Z",
+        }
+    }
+
+    #[test]
+    fn the_published_test_vector_is_reproduced() {
+        let document = published_credential();
+        assert_eq!(
+            canonical_nquads(&document).unwrap(),
+            include_str!("test-vectors/obv3p0-document-canon.txt")
+        );
+        let mut config = proof_config(&published_options());
+        config["@context"] = document["@context"].clone();
+        assert_eq!(
+            canonical_nquads(&config).unwrap(),
+            include_str!("test-vectors/obv3p0-proof-canon.txt")
+        );
+        let key = parse_secret_multibase(PUBLISHED_KEY).unwrap();
+        assert_eq!(
+            public_multibase(&key.verifying_key()),
+            "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+        );
+        let secured = sign(&document, &key, &published_options()).unwrap();
+        assert_eq!(
+            secured["proof"]["proofValue"],
+            "z5x9aCBYovW3CQCbKdNyhEm7ffYSw1YpEdPywQJoNbzDD2gkzQDKJ1sYKJaWvqZtkMtSbz35HcbgXVEDYHxCzgkCr"
+        );
+        verify(&secured, &key.verifying_key()).unwrap();
+    }
+
+    #[test]
+    fn tampering_breaks_the_signature() {
+        let key = parse_secret_multibase(PUBLISHED_KEY).unwrap();
+        let mut secured = sign(&published_credential(), &key, &published_options()).unwrap();
+        secured["credentialSubject"]["achievement"]["name"] = json!("Leadership");
+        let error = verify(&secured, &key.verifying_key()).unwrap_err();
+        assert!(error.to_string().contains("does not match"), "{error}");
+    }
+
+    #[test]
+    fn another_key_does_not_verify() {
+        let key = parse_secret_multibase(PUBLISHED_KEY).unwrap();
+        let secured = sign(&published_credential(), &key, &published_options()).unwrap();
+        let other = crate::credentials::keys::generate();
+        assert!(verify(&secured, &other.verifying_key()).is_err());
+    }
+}

@@ -1,0 +1,229 @@
+//! Credentials against real databases: issued when earned, signed, verified, revoked.
+
+use super::Store;
+use crate::access;
+use crate::demo::{self, SeedOptions};
+use crate::error::CoreError;
+use crate::model::{CredentialKind, Viewer};
+
+fn small_school() -> demo::School {
+    demo::generate(&SeedOptions {
+        learners: 30,
+        seed: 5,
+        evidence_per_competency: (1, 2),
+    })
+}
+
+async fn user_id(store: &Store, email: &str) -> i64 {
+    store.find_login(email).await.unwrap().unwrap().user_id
+}
+
+async fn viewer(store: &Store, email: &str) -> Viewer {
+    let id = user_id(store, email).await;
+    store.viewer(id).await.unwrap().unwrap()
+}
+
+async fn achievement(store: &Store, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM achievements WHERE name = $1")
+        .bind(name)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn credential_rows(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM credentials")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// Marks every school value at the top level: the values award is then earned.
+async fn earn_values_award(store: &Store, learner: i64) {
+    for code in ["VAL-RES", "VAL-RSP", "VAL-RSL", "VAL-INT"] {
+        let competency: i64 = sqlx::query_scalar("SELECT id FROM competencies WHERE code = $1")
+            .bind(code)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        store
+            .record_evidence(&super::levels::NewEvidence {
+                learner_id: learner,
+                competency_id: competency,
+                level: 4.0,
+                given_by: None,
+                source: "teacher",
+                source_ref: None,
+                group_id: None,
+                comment: None,
+                supersedes_id: None,
+                score: None,
+                observed_at: "2026-11-23T09:00:00Z".into(),
+            })
+            .await
+            .unwrap();
+    }
+}
+
+async fn earning_an_achievement_issues_a_credential_that_verifies(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    store.set_public_url("https://school.example/");
+    store.ensure_issuer_keys().await.unwrap();
+    let learner = user_id(store, "learner@demo.cairn").await;
+    let before = store.learner_credentials(learner).await.unwrap();
+    earn_values_award(store, learner).await;
+    let after = store.learner_credentials(learner).await.unwrap();
+    let issued: Vec<_> = after.iter().filter(|c| !before.contains(c)).collect();
+    assert_eq!(issued.len(), 1, "{after:?}");
+    let summary = issued[0];
+    assert_eq!(summary.achievement, "Riverbend Values Award");
+    assert_eq!(summary.kind, CredentialKind::Earned);
+    assert_eq!(summary.status, "active");
+    assert_eq!(
+        summary.id,
+        format!("https://school.example/credentials/{}", summary.public_id)
+    );
+
+    let credential = store.credential(&summary.public_id).await.unwrap().unwrap();
+    let document = &credential.document;
+    assert_eq!(document["id"], summary.id.as_str());
+    assert_eq!(document["issuer"]["id"], "https://school.example/issuers/1");
+    assert_eq!(document["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+    assert_eq!(
+        document["credentialSubject"]["result"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert!(!document.to_string().contains("learner@demo.cairn"));
+
+    // Both forms verify, each check passing.
+    for form in [document.to_string(), credential.jwt.clone()] {
+        let verification = store.verify_credential(&form).await.unwrap();
+        assert!(verification.verified, "{verification:?}");
+    }
+    // The issuer profile publishes the key the proof names.
+    let profile = store.issuer_profile(1).await.unwrap().unwrap();
+    let method = document["proof"]["verificationMethod"].as_str().unwrap();
+    assert!(profile["assertionMethod"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["id"] == method && m["type"] == "Multikey"));
+    // Marking more changes nothing already issued, and issues nothing twice.
+    earn_values_award(store, learner).await;
+    assert_eq!(store.learner_credentials(learner).await.unwrap(), after);
+
+    // Revocation: only the institution's administrators, with a reason.
+    let parent = viewer(store, "parent@demo.cairn").await;
+    let admin = viewer(store, "admin@demo.cairn").await;
+    assert!(matches!(
+        access::revoke_credential(store, &parent, &summary.public_id, "no").await,
+        Err(CoreError::Forbidden)
+    ));
+    assert!(matches!(
+        access::revoke_credential(store, &admin, &summary.public_id, "  ").await,
+        Err(CoreError::Invalid { .. })
+    ));
+    access::revoke_credential(store, &admin, &summary.public_id, "awarded in error")
+        .await
+        .unwrap();
+    assert!(matches!(
+        access::revoke_credential(store, &admin, &summary.public_id, "again").await,
+        Err(CoreError::Conflict(_))
+    ));
+    let verification = store
+        .verify_credential(&document.to_string())
+        .await
+        .unwrap();
+    let failed = verification.failure().unwrap();
+    assert_eq!(
+        (failed.check.as_str(), failed.detail.as_str()),
+        ("status", "revoked by its issuer")
+    );
+    let list = store.status_list_credential(1, 1).await.unwrap().unwrap();
+    assert_eq!(list["type"][1], "BitstringStatusListCredential");
+    let status = store.learner_credentials(learner).await.unwrap();
+    assert_eq!(
+        status
+            .iter()
+            .find(|c| c.public_id == summary.public_id)
+            .unwrap()
+            .status,
+        "revoked"
+    );
+
+    // A revoked credential is not issued again by itself; staff may issue a new one.
+    earn_values_award(store, learner).await;
+    assert_eq!(
+        store.learner_credentials(learner).await.unwrap().len(),
+        after.len()
+    );
+    let award = achievement(store, "Riverbend Values Award").await;
+    let teacher = viewer(store, "teacher@demo.cairn").await;
+    let reissued = access::issue_credential(store, &admin, learner, award)
+        .await
+        .unwrap();
+    assert_ne!(reissued.public_id, summary.public_id);
+    assert!(matches!(
+        access::issue_credential(store, &parent, learner, award).await,
+        Err(CoreError::Forbidden)
+    ));
+    // The teacher of the learner's group is allowed; the standing credential comes back.
+    let again = access::issue_credential(store, &teacher, learner, award)
+        .await
+        .unwrap();
+    assert_eq!(again.public_id, reissued.public_id);
+}
+
+async fn a_progress_record_keeps_its_id_from_version_to_version(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    store.ensure_issuer_keys().await.unwrap();
+    let learner = viewer(store, "learner@demo.cairn").await;
+    let progress = store.learner_progress(learner.id).await.unwrap().unwrap();
+    let unmet = progress
+        .achievements
+        .iter()
+        .find(|a| a.state == crate::model::BadgeState::Provisional)
+        .expect("the demo learner has an achievement in progress");
+    let rows = credential_rows(store).await;
+    // Not earned yet: an earned credential is refused, and nothing is written.
+    let refused = store
+        .issue_credential(learner.id, unmet.id, CredentialKind::Earned, None)
+        .await;
+    assert!(
+        matches!(refused, Err(CoreError::Invalid { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(credential_rows(store).await, rows);
+
+    let first = access::share_progress_record(store, &learner, unmet.id)
+        .await
+        .unwrap();
+    let second = access::share_progress_record(store, &learner, unmet.id)
+        .await
+        .unwrap();
+    assert_eq!(first.public_id, second.public_id);
+    assert_eq!(first.document["id"], second.document["id"]);
+    assert!(second.document["validFrom"].as_str() >= first.document["validFrom"].as_str());
+    assert_eq!(
+        first.document["credentialStatus"],
+        second.document["credentialStatus"]
+    );
+    assert_eq!(credential_rows(store).await, rows + 2);
+    let latest = store.credential(&first.public_id).await.unwrap().unwrap();
+    assert_eq!(latest.document, second.document);
+    let verification = store.verify_credential(&latest.jwt).await.unwrap();
+    assert!(verification.verified, "{verification:?}");
+    // Only the learner shares their own record.
+    let parent = viewer(store, "parent@demo.cairn").await;
+    assert!(access::share_progress_record(store, &parent, unmet.id)
+        .await
+        .is_err());
+}
+
+crate::store_tests!(
+    earning_an_achievement_issues_a_credential_that_verifies,
+    a_progress_record_keeps_its_id_from_version_to_version,
+);
