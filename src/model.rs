@@ -591,3 +591,84 @@ pub struct CredentialView {
     /// Whether the viewer may revoke it.
     pub may_revoke: bool,
 }
+
+/// Where a backpack item came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ItemSource {
+    /// Issued by this Cairn.
+    Issued,
+    /// A credential from elsewhere, imported as JSON or a VC-JWT.
+    Imported,
+}
+
+/// A credential in a learner's backpack, with whether it verifies now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackpackItem {
+    pub id: i64,
+    pub title: String,
+    pub issuer: String,
+    pub source: ItemSource,
+    pub kind: CredentialKind,
+    pub added_at: String,
+    /// The page of a credential issued here (`/credentials/{id}`).
+    pub credential_page: Option<String>,
+    /// Where its JSON can be downloaded.
+    pub download: String,
+    pub verified: bool,
+    /// The first failed check, when it does not verify.
+    pub problem: Option<String>,
+}
+
+/// A share link of a collection: anyone holding it sees the collection until it expires or
+/// is revoked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShareLink {
+    pub id: i64,
+    /// The link's path (`/share/{token}`).
+    pub path: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// A named selection of backpack items.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Collection {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    /// Shown on the owner's public profile page.
+    pub public: bool,
+    pub item_ids: Vec<i64>,
+    pub links: Vec<ShareLink>,
+}
+
+/// An achievement the learner may share a signed progress record of.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShareableRecord {
+    pub achievement_id: i64,
+    pub name: String,
+    pub met: i64,
+    pub required: i64,
+}
+
+/// A learner's backpack: their credentials, collections, and the progress records they may
+/// share.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Backpack {
+    pub owner: String,
+    /// The public profile's path (`/u/{handle}`), shown when a collection is public.
+    pub profile_path: String,
+    pub items: Vec<BackpackItem>,
+    pub collections: Vec<Collection>,
+    pub records: Vec<ShareableRecord>,
+}
+
+/// A collection as a share link or a public profile shows it to anyone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedCollection {
+    pub owner: String,
+    pub name: String,
+    pub description: String,
+    pub items: Vec<BackpackItem>,
+}

@@ -214,3 +214,105 @@ pub async fn get_credentials(
     let store = crate::session::store()?;
     Ok(cairn::access::learner_credentials(&store, &viewer, learner_id).await?)
 }
+
+/// The signed-in person's backpack.
+#[server(endpoint = "backpack")]
+pub async fn get_backpack() -> Result<cairn::model::Backpack, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(store.backpack(viewer.id).await?)
+}
+
+/// Imports a credential from elsewhere (its JSON, or a VC-JWT) into the backpack.
+#[server(endpoint = "backpack-import")]
+pub async fn import_credential(document: String) -> Result<cairn::model::BackpackItem, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(store.import_credential(viewer.id, &document).await?)
+}
+
+/// A new collection in the backpack.
+#[server(endpoint = "collection-create")]
+pub async fn create_collection(name: String, description: String) -> Result<i64, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(store
+        .create_collection(viewer.id, &name, &description)
+        .await?)
+}
+
+/// Puts a backpack item into a collection, or takes it out.
+#[server(endpoint = "collection-item")]
+pub async fn include_item(collection: i64, item: i64, include: bool) -> Result<(), AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(store
+        .include_item(viewer.id, collection, item, include)
+        .await?)
+}
+
+/// Shows a collection on the public profile page, or stops showing it.
+#[server(endpoint = "collection-public")]
+pub async fn set_collection_public(collection: i64, public: bool) -> Result<(), AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(store
+        .set_collection_public(viewer.id, collection, public)
+        .await?)
+}
+
+/// Deletes a collection (its credentials stay in the backpack).
+#[server(endpoint = "collection-delete")]
+pub async fn delete_collection(collection: i64) -> Result<(), AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(store.delete_collection(viewer.id, collection).await?)
+}
+
+/// A new share link for a collection, lasting `days` or until revoked (`days` empty).
+#[server(endpoint = "share-create")]
+pub async fn create_share_link(
+    collection: i64,
+    days: String,
+) -> Result<cairn::model::ShareLink, AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    let days = match days.trim() {
+        "" => None,
+        days => Some(days.parse::<i64>().map_err(|_| AppError::Invalid {
+            field: "days".into(),
+            reason: "a number of days, or empty for a link that lasts until revoked".into(),
+        })?),
+    };
+    Ok(store.create_share_link(viewer.id, collection, days).await?)
+}
+
+/// Revokes a share link.
+#[server(endpoint = "share-revoke")]
+pub async fn revoke_share_link(link: i64) -> Result<(), AppError> {
+    let viewer = crate::session::viewer()?;
+    let store = crate::session::store()?;
+    Ok(store.revoke_share_link(viewer.id, link).await?)
+}
+
+/// A shared collection, for anyone holding its link.
+#[server(endpoint = "shared")]
+pub async fn get_shared(token: String) -> Result<cairn::model::SharedCollection, AppError> {
+    let store = crate::session::store()?;
+    store
+        .shared_collection(&token)
+        .await?
+        .ok_or_else(|| AppError::NotFound("shared collection".into()))
+}
+
+/// A person's public profile: the collections they chose to publish.
+#[server(endpoint = "profile")]
+pub async fn get_profile(
+    handle: String,
+) -> Result<(String, Vec<cairn::model::SharedCollection>), AppError> {
+    let store = crate::session::store()?;
+    store
+        .public_profile(&handle)
+        .await?
+        .ok_or_else(|| AppError::NotFound("public profile".into()))
+}

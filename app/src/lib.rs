@@ -14,12 +14,14 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, ParamSegment, StaticSegment};
 
+use pages::backpack::BackpackPage;
 use pages::category::CategoryPage;
 use pages::competency::CompetencyPage;
 use pages::credential::CredentialPage;
 use pages::integrations::IntegrationsPage;
 use pages::learners::LearnersPage;
 use pages::roster::RosterPage;
+use pages::shared::{ProfilePage, SharedPage};
 use pages::{home::HomePage, learner::LearnerPage, login::LoginPage, not_found::NotFound};
 
 /// The HTML document the server renders around the app.
@@ -61,6 +63,15 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view={Lazy::<HomePage>::new()} />
                     <Route path=StaticSegment("login") view={Lazy::<LoginPage>::new()} />
                     <Route path=StaticSegment("learners") view={Lazy::<LearnersPage>::new()} />
+                    <Route path=StaticSegment("backpack") view={Lazy::<BackpackPage>::new()} />
+                    <Route
+                        path=(StaticSegment("share"), ParamSegment("token"))
+                        view={Lazy::<SharedPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("u"), ParamSegment("handle"))
+                        view={Lazy::<ProfilePage>::new()}
+                    />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("integrations"))
                         view={Lazy::<IntegrationsPage>::new()}

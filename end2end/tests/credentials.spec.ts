@@ -1,4 +1,5 @@
 import { test, expect, type APIRequestContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -159,5 +160,52 @@ test('an admin revokes a credential with a reason and its page then says it is n
   expect(verification.verified).toBe(false);
   const list = await (await request.get(`/api/v1/learners/${learner}/credentials`)).json();
   expect(list.find((c: { id: string }) => c.id === summary.id).status).toBe('revoked');
+  expect(errors).toEqual([]);
+});
+
+test('a learner shares a collection: a visitor sees it verified, and a revoked link stops working', async ({ page, browser }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'learner@demo.cairn');
+  await page.getByRole('link', { name: 'Open my backpack' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/'s backpack$/);
+  await hydrated(page);
+
+  // A signed progress record arrives in the backpack, verified.
+  await page.getByRole('button', { name: /^Sign a progress record of / }).first().click();
+  const item = page.locator('li.credential-item').first();
+  await expect(item).toHaveAttribute('data-verified', 'true');
+  await expect(item).toContainText('Verified');
+
+  await page.getByLabel('New collection').fill('For my portfolio');
+  await page.getByRole('button', { name: 'Create collection' }).click();
+  const collection = page.getByRole('article', { name: 'For my portfolio' });
+  await expect(collection).toBeVisible();
+  await collection.getByRole('checkbox').first().check();
+  await expect(collection.getByRole('checkbox').first()).toBeChecked();
+  await collection.getByRole('button', { name: 'Create a share link' }).click();
+  const link = collection.getByRole('link', { name: /^\/share\// });
+  await expect(link).toBeVisible();
+  const path = (await link.getAttribute('href'))!;
+
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help}`);
+  expect(serious).toEqual([]);
+
+  // Someone who is not signed in opens the link.
+  const visitor = await (await browser.newContext()).newPage();
+  const opened = await visitor.goto(path);
+  expect(opened!.status()).toBe(200);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('For my portfolio');
+  await expect(visitor.getByRole('status')).toHaveText('1 of 1 credentials verified');
+  await expect(visitor.locator('li.credential-item')).toContainText('Verified');
+
+  // Revoked: the same link now finds nothing.
+  await collection.getByRole('button', { name: 'Revoke this link' }).click();
+  await expect(collection.getByText(/no longer works/)).toBeVisible();
+  const gone = await visitor.goto(path);
+  expect(gone!.status()).toBe(404);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Not found');
   expect(errors).toEqual([]);
 });

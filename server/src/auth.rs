@@ -170,6 +170,9 @@ fn is_public(path: &str) -> bool {
         // credentials, their issuers and status lists: verifiable by anyone
         || path.starts_with("/credentials/")
         || path.starts_with("/issuers/")
+        // what a learner shares: a collection by link, their public profile
+        || path.starts_with("/share/")
+        || path.starts_with("/u/")
         // static files from public/ (favicon.ico, images)
         || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
 }

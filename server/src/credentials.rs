@@ -78,6 +78,51 @@ pub async fn credential_jwt(State(state): State<AppState>, Path(id): Path<String
     }
 }
 
+/// `GET /credentials/{id}/json`: the signed credential as a file to keep.
+pub async fn credential_file(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match state.store.credential(&id).await {
+        Ok(Some(credential)) => attachment(
+            credential.document.to_string(),
+            "application/vc+ld+json",
+            &format!("{id}.json"),
+        ),
+        Ok(None) => not_found("credential"),
+        Err(error) => core_error(error),
+    }
+}
+
+/// `GET /backpack/items/{id}/json`: an imported credential, for its owner to download.
+pub async fn imported_file(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    viewer: Option<Extension<Viewer>>,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return unauthorized();
+    };
+    match state.store.imported_document(viewer.id, id).await {
+        Ok(document) => attachment(
+            document,
+            "application/json",
+            &format!("credential-{id}.json"),
+        ),
+        Err(error) => core_error(error),
+    }
+}
+
+fn attachment(body: String, content_type: &'static str, name: &str) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// Whether a request asks for JSON rather than a page.
 fn wants_json(headers: &HeaderMap) -> bool {
     let accept = headers

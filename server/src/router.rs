@@ -85,6 +85,8 @@ pub fn router(state: AppState) -> Router {
         .route("/issuers/{id}", get(credentials::issuer_profile))
         .route("/issuers/{id}/status/{list}", get(credentials::status_list))
         .route("/credentials/{id}/jwt", get(credentials::credential_jwt))
+        .route("/credentials/{id}/json", get(credentials::credential_file))
+        .route("/backpack/items/{id}/json", get(credentials::imported_file))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -149,6 +151,8 @@ async fn learner_page_status(
                 cairn::access::authorize_group(&state.store, &viewer, group_id)
                     .await
                     .map(|_| ())
+            } else if path.starts_with("/share/") || path.starts_with("/u/") {
+                public_page_status(&state.store, path).await
             } else if path == "/admin" || path.starts_with("/admin/") {
                 if cairn::policy::may_view_institution(&viewer, viewer.institution_id) {
                     Ok(())
@@ -158,6 +162,9 @@ async fn learner_page_status(
             } else {
                 Ok(())
             }
+        }
+        None if request.method() == axum::http::Method::GET => {
+            public_page_status(&state.store, path).await
         }
         _ => Ok(()),
     };
@@ -171,6 +178,23 @@ async fn learner_page_status(
         *response.status_mut() = status;
     }
     response
+}
+
+/// A share link that is unknown, revoked or expired is not found (which of the three is
+/// nobody's business), nor is a profile with nothing public.
+async fn public_page_status(store: &Store, path: &str) -> Result<(), cairn::CoreError> {
+    let found = if let Some(token) = path.strip_prefix("/share/") {
+        store.shared_collection(token).await?.is_some()
+    } else if let Some(handle) = path.strip_prefix("/u/") {
+        store.public_profile(handle).await?.is_some()
+    } else {
+        true
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(cairn::CoreError::NotFound("page".into()))
+    }
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -53,8 +53,8 @@ type Dataset = HashSet<Spog<SimpleTerm<'static>>>;
 
 /// The canonical N-Quads of a JSON-LD document, one quad per line, each ending in `\n`.
 ///
-/// Runs the JSON-LD processor to completion on the calling thread: call it from
-/// `tokio::task::spawn_blocking` (or outside any runtime), never directly from async code.
+/// Runs the JSON-LD processor to completion on the calling thread (CPU work of a few
+/// milliseconds): async code should call it through `tokio::task::spawn_blocking`.
 pub fn canonical_nquads(document: &Value) -> CoreResult<String> {
     check_contexts(document)?;
     let text = serde_json::to_string(document)
@@ -75,8 +75,10 @@ pub fn canonical_nquads(document: &Value) -> CoreResult<String> {
             })
         });
     let parser = JsonLdParser::new_with_options(options);
-    let dataset: Dataset = parser
-        .parse_str(&text)
+    // The loader answers at once (no I/O), so the processor's future completes without a
+    // runtime: run it here, whatever thread this is (sophia's own `parse_str` would start a
+    // tokio runtime, which panics inside another).
+    let dataset: Dataset = futures::executor::block_on(parser.async_parse_str(&text))
         .collect_quads()
         .map_err(|error| CoreError::invalid("credential", format!("not valid JSON-LD: {error}")))?;
     let mut nquads = Vec::new();

@@ -223,7 +223,191 @@ async fn a_progress_record_keeps_its_id_from_version_to_version(store: &Store) {
         .is_err());
 }
 
+/// A credential from another issuer, signed with a `did:key`.
+fn foreign_credential() -> serde_json::Value {
+    use crate::credentials::keys::{generate, public_multibase};
+    use crate::credentials::open_badge::tests::claim;
+    let key = generate();
+    let did = format!("did:key:{}", public_multibase(&key.verifying_key()));
+    let mut credential = claim().to_credential();
+    credential["issuer"]["id"] = did.clone().into();
+    credential
+        .as_object_mut()
+        .unwrap()
+        .remove("credentialStatus");
+    crate::credentials::proof::sign(
+        &credential,
+        &key,
+        &crate::credentials::proof::ProofOptions {
+            verification_method: &format!("{did}#{}", public_multibase(&key.verifying_key())),
+            created: "2026-11-25T09:00:00Z",
+        },
+    )
+    .unwrap()
+}
+
+async fn backpack_items(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM backpack_items")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn the_backpack_keeps_imports_collections_and_share_links(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    store.ensure_issuer_keys().await.unwrap();
+    let learner = viewer(store, "learner@demo.cairn").await;
+    let parent = viewer(store, "parent@demo.cairn").await;
+    let achievement = store
+        .learner_progress(learner.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .achievements[0]
+        .id;
+    // What is issued arrives in the backpack, once per credential.
+    access::share_progress_record(store, &learner, achievement)
+        .await
+        .unwrap();
+    access::share_progress_record(store, &learner, achievement)
+        .await
+        .unwrap();
+    let backpack = store.backpack(learner.id).await.unwrap();
+    assert_eq!(backpack.items.len(), 1);
+    assert!(backpack.items[0].verified, "{:?}", backpack.items[0]);
+    assert_eq!(backpack.items[0].kind, CredentialKind::Provisional);
+
+    // Imports: a good one verifies; a tampered one is kept, shown as not verified; hostile
+    // input is refused and nothing is stored.
+    let foreign_document = foreign_credential().to_string();
+    let imported = store
+        .import_credential(learner.id, &foreign_document)
+        .await
+        .unwrap();
+    assert!(imported.verified, "{imported:?}");
+    let mut tampered = foreign_credential();
+    tampered["name"] = "Something grander".into();
+    let kept = store
+        .import_credential(learner.id, &tampered.to_string())
+        .await
+        .unwrap();
+    assert!(!kept.verified);
+    assert!(
+        kept.problem.as_deref().unwrap().starts_with("signature"),
+        "{kept:?}"
+    );
+    let rows = backpack_items(store).await;
+    let mut unknown_context = foreign_credential();
+    unknown_context["@context"][1] = "https://evil.example/context.json".into();
+    for hostile in [
+        unknown_context.to_string(),
+        format!("{{\"a\":{}{}}}", "[".repeat(100), "]".repeat(100)),
+        "x".repeat(300 * 1024),
+        serde_json::json!({"type": ["VerifiableCredential"], "name": "not a badge"}).to_string(),
+    ] {
+        let refused = store.import_credential(learner.id, &hostile).await;
+        assert!(
+            matches!(refused, Err(CoreError::Invalid { .. })),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(backpack_items(store).await, rows);
+    let document = store
+        .imported_document(learner.id, imported.id)
+        .await
+        .unwrap();
+    assert_eq!(document, foreign_document);
+    assert!(store
+        .imported_document(parent.id, imported.id)
+        .await
+        .is_err());
+
+    // A collection, shared by link; only its owner changes it.
+    let collection = store
+        .create_collection(learner.id, "For my application", "")
+        .await
+        .unwrap();
+    assert!(store.create_collection(learner.id, "  ", "").await.is_err());
+    store
+        .include_item(learner.id, collection, imported.id, true)
+        .await
+        .unwrap();
+    assert!(store
+        .include_item(parent.id, collection, imported.id, true)
+        .await
+        .is_err());
+    let link = store
+        .create_share_link(learner.id, collection, Some(30))
+        .await
+        .unwrap();
+    assert!(store
+        .create_share_link(learner.id, collection, Some(0))
+        .await
+        .is_err());
+    let token = link.path.trim_start_matches("/share/").to_owned();
+    let shared = store.shared_collection(&token).await.unwrap().unwrap();
+    assert_eq!(shared.name, "For my application");
+    assert_eq!(shared.items.len(), 1);
+    assert!(shared.items[0].verified);
+    assert!(
+        shared.items[0].download.is_empty(),
+        "imported documents stay private"
+    );
+    assert!(store.revoke_share_link(parent.id, link.id).await.is_err());
+    store.revoke_share_link(learner.id, link.id).await.unwrap();
+    assert!(store.shared_collection(&token).await.unwrap().is_none());
+    // An expired link stops working too.
+    let later = store
+        .create_share_link(learner.id, collection, None)
+        .await
+        .unwrap();
+    let later_token = later.path.trim_start_matches("/share/").to_owned();
+    assert!(store
+        .shared_collection(&later_token)
+        .await
+        .unwrap()
+        .is_some());
+    sqlx::query("UPDATE share_links SET expires_at = '2026-01-01T00:00:00Z' WHERE id = $1")
+        .bind(later.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert!(store
+        .shared_collection(&later_token)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .shared_collection("no-such-token")
+        .await
+        .unwrap()
+        .is_none());
+
+    // The public profile shows only what is published.
+    let handle = store
+        .backpack(learner.id)
+        .await
+        .unwrap()
+        .profile_path
+        .trim_start_matches("/u/")
+        .to_owned();
+    assert!(store.public_profile(&handle).await.unwrap().is_none());
+    store
+        .set_collection_public(learner.id, collection, true)
+        .await
+        .unwrap();
+    let (_, published) = store.public_profile(&handle).await.unwrap().unwrap();
+    assert_eq!(published.len(), 1);
+    store
+        .delete_collection(learner.id, collection)
+        .await
+        .unwrap();
+    assert!(store.public_profile(&handle).await.unwrap().is_none());
+    assert_eq!(store.backpack(learner.id).await.unwrap().items.len(), 3);
+}
+
 crate::store_tests!(
+    the_backpack_keeps_imports_collections_and_share_links,
     earning_an_achievement_issues_a_credential_that_verifies,
     a_progress_record_keeps_its_id_from_version_to_version,
 );

@@ -213,6 +213,7 @@ impl Store {
         } else {
             None
         };
+        let first_version = earlier.is_none();
         let (public_id, list_id, index) = match earlier {
             Some(earlier) => earlier,
             None => {
@@ -251,10 +252,10 @@ impl Store {
         let (document, token) =
             sign_both(claim.to_credential(), issuer_key.key, method, now.clone()).await?;
         let mut tx = self.write_tx().await?;
-        sqlx::query(
+        let (credential_id,): (i64,) = sqlx::query_as(
             "INSERT INTO credentials (credential_uri, public_id, achievement_id, learner_id, kind, \
                document, jwt, issued_by, valid_from, status_list_id, status_index, issued_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(&claim.id)
         .bind(&public_id)
@@ -268,7 +269,7 @@ impl Store {
         .bind(list_id)
         .bind(index)
         .bind(&now)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|error| match error {
             // Another request issued the same earned credential a moment earlier.
@@ -277,6 +278,20 @@ impl Store {
             }
             other => other.into(),
         })?;
+        // Into the learner's backpack, once per credential (a provisional record's later
+        // versions are the same item).
+        if first_version {
+            sqlx::query(
+                "INSERT INTO backpack_items (owner_id, credential_id, source, title, added_at) \
+                 VALUES ($1, $2, 'issued', $3, $4)",
+            )
+            .bind(learner_id)
+            .bind(credential_id)
+            .bind(&claim.achievement.name)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         self.changed();
         Ok(StoredCredential {

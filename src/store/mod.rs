@@ -4,6 +4,7 @@
 //! timestamps. Each backend has its own migrations folder.
 
 pub mod accounts;
+pub mod backpack;
 pub mod batch;
 pub mod cohort;
 pub mod credentials;

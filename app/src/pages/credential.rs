@@ -52,7 +52,7 @@ fn Credential(credential: CredentialView, revoke: ServerAction<RevokeCredential>
         CredentialKind::Earned => "Open Badge",
         CredentialKind::Provisional => "Progress record (provisional)",
     };
-    let json_href = format!("/credentials/{}", credential.public_id);
+    let json_href = format!("/credentials/{}/json", credential.public_id);
     let jwt_href = format!("/credentials/{}/jwt", credential.public_id);
     let results = credential
         .results

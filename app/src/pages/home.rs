@@ -101,7 +101,11 @@ fn HomeTiles(home: Home) -> impl IntoView {
             <div class="tiles">
                 {own_progress.map(|progress| view! {
                     <Tile id="my-progress" title="My progress" wide=true>
-                        <p><a href=format!("/learners/{}", progress.learner.id)>"Open my dashboard"</a></p>
+                        <p>
+                            <a href=format!("/learners/{}", progress.learner.id)>"Open my dashboard"</a>
+                            " · "
+                            <a href="/backpack">"Open my backpack"</a>
+                        </p>
                         <ProgressList progress />
                     </Tile>
                 })}

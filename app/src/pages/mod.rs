@@ -1,5 +1,6 @@
 //! Pages, one module per thing the person sees.
 
+pub mod backpack;
 pub mod category;
 pub mod competency;
 pub mod credential;
@@ -10,3 +11,4 @@ pub mod learners;
 pub mod login;
 pub mod not_found;
 pub mod roster;
+pub mod shared;

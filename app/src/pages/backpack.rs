@@ -1,0 +1,345 @@
+//! The learner's backpack at `/backpack`: every credential issued to them (and those imported
+//! from elsewhere) with whether it verifies now, signed progress records to share, collections
+//! with their share links, and the public profile they may opt into.
+
+use cairn::model::{Backpack, BackpackItem, Collection, ItemSource, ShareableRecord};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
+
+use crate::api::{
+    get_backpack, CreateCollection, CreateShareLink, DeleteCollection, ImportCredential,
+    IncludeItem, RevokeShareLink, SetCollectionPublic, ShareProgressRecord,
+};
+use crate::pages::learner::Refusal;
+
+/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
+pub struct BackpackPage;
+
+#[lazy_route]
+impl LazyRoute for BackpackPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        backpack_page().into_any()
+    }
+}
+
+/// Every action on the page; the backpack reloads after each.
+#[derive(Clone, Copy)]
+struct Actions {
+    import: ServerAction<ImportCredential>,
+    record: ServerAction<ShareProgressRecord>,
+    create: ServerAction<CreateCollection>,
+    include: ServerAction<IncludeItem>,
+    public: ServerAction<SetCollectionPublic>,
+    delete: ServerAction<DeleteCollection>,
+    share: ServerAction<CreateShareLink>,
+    revoke: ServerAction<RevokeShareLink>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Actions {
+            import: ServerAction::new(),
+            record: ServerAction::new(),
+            create: ServerAction::new(),
+            include: ServerAction::new(),
+            public: ServerAction::new(),
+            delete: ServerAction::new(),
+            share: ServerAction::new(),
+            revoke: ServerAction::new(),
+        }
+    }
+
+    fn versions(&self) -> [usize; 8] {
+        [
+            self.import.version().get(),
+            self.record.version().get(),
+            self.create.version().get(),
+            self.include.version().get(),
+            self.public.version().get(),
+            self.delete.version().get(),
+            self.share.version().get(),
+            self.revoke.version().get(),
+        ]
+    }
+}
+
+fn backpack_page() -> impl IntoView {
+    let actions = Actions::new();
+    let backpack = Resource::new(move || actions.versions(), |_| get_backpack());
+    view! {
+        <Title text="Backpack" />
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match backpack.await {
+                    Ok(backpack) => view! { <Contents backpack actions /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// An action's refusal, said plainly next to its form.
+fn failure<A>(action: ServerAction<A>) -> impl IntoView
+where
+    A: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    A::Output: Send + Sync + 'static,
+    A::Error: std::fmt::Display + Send + Sync + 'static,
+{
+    move || {
+        action.value().with(|value| match value {
+            Some(Err(error)) => {
+                Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> })
+            }
+            _ => None,
+        })
+    }
+}
+
+#[component]
+fn Contents(backpack: Backpack, actions: Actions) -> impl IntoView {
+    let Backpack {
+        owner,
+        profile_path,
+        items,
+        collections,
+        records,
+    } = backpack;
+    let any_public = collections.iter().any(|c| c.public);
+    view! {
+        <main id="main" class="page backpack">
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <a href="/">"Home"</a>
+                " › "
+                <span aria-current="page">"Backpack"</span>
+            </nav>
+            <h1>{format!("{owner}'s backpack")}</h1>
+            <p class="lede">
+                "Your credentials are yours for life: they stay here after you leave, and anyone you share them with can check them."
+            </p>
+            {any_public.then(|| view! {
+                <p>"Your public profile: " <a href=profile_path.clone()>{profile_path.clone()}</a></p>
+            })}
+            <div class="tiles">
+                <section class="tile wide" aria-labelledby="credentials-title">
+                    <h2 id="credentials-title">"Credentials"</h2>
+                    <ItemList items=items.clone() />
+                </section>
+                <RecordList records actions />
+                <ImportForm actions />
+            </div>
+            <section aria-labelledby="collections-title">
+                <h2 id="collections-title">"Collections"</h2>
+                <CreateCollectionForm actions />
+                {collections
+                    .into_iter()
+                    .map(|collection| view! { <CollectionEditor collection items=items.clone() actions /> })
+                    .collect_view()}
+            </section>
+        </main>
+    }
+}
+
+/// Credentials with their verification, as the owner or anyone shown them sees them.
+#[component]
+pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
+    if items.is_empty() {
+        return view! {
+            <p class="empty">"No credentials yet. Each badge you earn arrives here the moment you earn it."</p>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="rows credentials">
+            {items
+                .into_iter()
+                .map(|item| {
+                    let state = if item.verified { "Verified" } else { "Not verified" };
+                    let source = match item.source {
+                        ItemSource::Issued => "",
+                        ItemSource::Imported => " (imported)",
+                    };
+                    view! {
+                        <li class="credential-item" data-verified=item.verified.to_string()>
+                            {match item.credential_page.clone() {
+                                Some(page) => view! { <a class="badge-name" href=page>{item.title.clone()}</a> }.into_any(),
+                                None => view! { <span class="badge-name">{item.title.clone()}</span> }.into_any(),
+                            }}
+                            <span class="muted">{format!(" — {}{source}", item.issuer)}</span>
+                            " "
+                            <span class="status" class:verified=item.verified>{state}</span>
+                            {item.problem.clone().map(|problem| view! { <span class="muted">{format!(" ({problem})")}</span> })}
+                            {(!item.download.is_empty()).then(|| view! {
+                                " "
+                                <a class="chip" href=item.download.clone() download="">
+                                    {format!("Download {} as JSON", item.title)}
+                                </a>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn RecordList(records: Vec<ShareableRecord>, actions: Actions) -> impl IntoView {
+    view! {
+        <section class="tile" aria-labelledby="records-title">
+            <h2 id="records-title">"Share your progress"</h2>
+            <p class="muted">
+                "A signed progress record shows the levels you have reached so far; each new one replaces the last, and the badge replaces it once earned."
+            </p>
+            <ul class="rows">
+                {records
+                    .into_iter()
+                    .map(|record| view! {
+                        <li>
+                            <ActionForm action=actions.record attr:class="inline-form">
+                                <input type="hidden" name="achievement_id" value=record.achievement_id />
+                                <span>{format!("{} ({} of {} criteria met) ", record.name, record.met, record.required)}</span>
+                                <button type="submit">{format!("Sign a progress record of {}", record.name)}</button>
+                            </ActionForm>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+            {failure(actions.record)}
+        </section>
+    }
+}
+
+#[component]
+fn ImportForm(actions: Actions) -> impl IntoView {
+    view! {
+        <section class="tile" aria-labelledby="import-title">
+            <h2 id="import-title">"Import a credential"</h2>
+            <ActionForm action=actions.import attr:class="stack">
+                <label for="import-document">"Credential from elsewhere (its JSON, or a VC-JWT)"</label>
+                <textarea id="import-document" name="document" rows="4" required></textarea>
+                <button type="submit">"Import and verify"</button>
+            </ActionForm>
+            {failure(actions.import)}
+        </section>
+    }
+}
+
+#[component]
+fn CreateCollectionForm(actions: Actions) -> impl IntoView {
+    view! {
+        <ActionForm action=actions.create attr:class="inline-form">
+            <label for="collection-name">"New collection"</label>
+            <input id="collection-name" name="name" required maxlength="100" />
+            <input type="hidden" name="description" value="" />
+            <button type="submit">"Create collection"</button>
+        </ActionForm>
+        {failure(actions.create)}
+    }
+}
+
+#[component]
+fn CollectionEditor(
+    collection: Collection,
+    items: Vec<BackpackItem>,
+    actions: Actions,
+) -> impl IntoView {
+    let id = collection.id;
+    let heading = format!("collection-{id}-title");
+    let labelled_by = heading.clone();
+    let public = collection.public;
+    view! {
+        <article class="record collection" aria-labelledby=labelled_by>
+            <h3 id=heading>{collection.name.clone()}</h3>
+            <fieldset>
+                <legend>"Credentials in this collection"</legend>
+                {items
+                    .iter()
+                    .map(|item| {
+                        let item_id = item.id;
+                        let included = collection.item_ids.contains(&item_id);
+                        let field = format!("collection-{id}-item-{item_id}");
+                        view! {
+                            <div>
+                                <input
+                                    type="checkbox"
+                                    id=field.clone()
+                                    prop:checked=included
+                                    on:change=move |event| {
+                                        actions.include.dispatch(IncludeItem {
+                                            collection: id,
+                                            item: item_id,
+                                            include: event_target_checked(&event),
+                                        });
+                                    }
+                                />
+                                <label for=field>{item.title.clone()}</label>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            {failure(actions.include)}
+            <ActionForm action=actions.public attr:class="inline-form">
+                <input type="hidden" name="collection" value=id />
+                <input type="hidden" name="public" value=(!public).to_string() />
+                <button type="submit">
+                    {if public { "Take it off my public profile" } else { "Show it on my public profile" }}
+                </button>
+            </ActionForm>
+            <h4>"Share links"</h4>
+            <ul class="rows">
+                {collection
+                    .links
+                    .into_iter()
+                    .map(|link| {
+                        let until = link
+                            .expires_at
+                            .clone()
+                            .map_or_else(|| "until revoked".to_string(), |at| format!("until {at}"));
+                        view! {
+                            <li>
+                                {if link.revoked {
+                                    view! { <span class="muted">{format!("{} (no longer works)", link.path)}</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <a href=link.path.clone()>{link.path.clone()}</a>
+                                        <span class="muted">{format!(" — works {until} ")}</span>
+                                        <ActionForm action=actions.revoke attr:class="inline-form">
+                                            <input type="hidden" name="link" value=link.id />
+                                            <button type="submit">"Revoke this link"</button>
+                                        </ActionForm>
+                                    }
+                                    .into_any()
+                                }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <ActionForm action=actions.share attr:class="inline-form">
+                <input type="hidden" name="collection" value=id />
+                <label for=format!("collection-{id}-days")>"Link lasts"</label>
+                <select id=format!("collection-{id}-days") name="days">
+                    <option value="">"until I revoke it"</option>
+                    <option value="7">"7 days"</option>
+                    <option value="30">"30 days"</option>
+                    <option value="365">"a year"</option>
+                </select>
+                <button type="submit">"Create a share link"</button>
+            </ActionForm>
+            {failure(actions.share)}
+            <ActionForm action=actions.delete attr:class="inline-form">
+                <input type="hidden" name="collection" value=id />
+                <button type="submit">{format!("Delete the collection {}", collection.name)}</button>
+            </ActionForm>
+        </article>
+    }
+}

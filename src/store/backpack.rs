@@ -1,0 +1,502 @@
+//! The learner's backpack: every credential issued to them here (added as it is issued) and
+//! those they import from elsewhere (verified on import, refused if malformed), collections of
+//! them, share links (random, optionally expiring, revocable), and a public profile of the
+//! collections they choose to publish. Every change is the owner's alone.
+
+use rand::RngCore;
+use serde_json::Value;
+
+use super::Store;
+use crate::clock;
+use crate::credentials::canon::canonical_nquads;
+use crate::credentials::verify::Presented;
+use crate::error::{CoreError, CoreResult};
+use crate::model::{
+    Backpack, BackpackItem, Collection, CredentialKind, ItemSource, ShareLink, ShareableRecord,
+    SharedCollection, UserId,
+};
+
+/// A backpack item as stored: id, title, source, when added, an imported document, and the
+/// public id of a credential issued here.
+type ItemRow = (i64, String, String, String, Option<String>, Option<String>);
+
+/// A share link as stored: id, token, created, expires, revoked.
+type LinkRow = (i64, String, String, Option<String>, Option<String>);
+
+const ITEM_SQL: &str = "SELECT b.id, b.title, b.source, b.added_at, b.imported_document, \
+       c.public_id FROM backpack_items b LEFT JOIN credentials c ON c.id = b.credential_id";
+
+impl Store {
+    /// The owner's backpack, each credential verified now.
+    pub async fn backpack(&self, owner: UserId) -> CoreResult<Backpack> {
+        let person: Option<(String, String)> =
+            sqlx::query_as("SELECT name, handle FROM users WHERE id = $1")
+                .bind(owner)
+                .fetch_optional(self.pool())
+                .await?;
+        let (name, handle) = person.ok_or_else(|| CoreError::NotFound(format!("user {owner}")))?;
+        let rows: Vec<ItemRow> = sqlx::query_as(&format!(
+            "{ITEM_SQL} WHERE b.owner_id = $1 ORDER BY b.added_at DESC, b.id DESC"
+        ))
+        .bind(owner)
+        .fetch_all(self.pool())
+        .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            items.push(self.item(row).await?);
+        }
+        let collections = self.collections(owner).await?;
+        let records = match self.learner_progress(owner).await? {
+            Some(progress) => progress
+                .achievements
+                .into_iter()
+                .filter(|a| a.required > 0 && a.credential.is_none())
+                .map(|a| ShareableRecord {
+                    achievement_id: a.id,
+                    name: a.name,
+                    met: a.met,
+                    required: a.required,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(Backpack {
+            owner: name,
+            profile_path: format!("/u/{handle}"),
+            items,
+            collections,
+            records,
+        })
+    }
+
+    /// One item as shown: its latest document, verified now.
+    async fn item(&self, row: ItemRow) -> CoreResult<BackpackItem> {
+        let (id, title, source, added_at, imported, public_id) = row;
+        let (document, source, kind, page, download) = match (source.as_str(), public_id) {
+            ("issued", Some(public_id)) => {
+                let credential = self
+                    .credential(&public_id)
+                    .await?
+                    .ok_or_else(|| CoreError::NotFound(format!("credential {public_id}")))?;
+                (
+                    credential.document.to_string(),
+                    ItemSource::Issued,
+                    credential.kind,
+                    Some(format!("/credentials/{public_id}")),
+                    format!("/credentials/{public_id}/json"),
+                )
+            }
+            _ => (
+                imported.unwrap_or_default(),
+                ItemSource::Imported,
+                CredentialKind::Earned,
+                None,
+                format!("/backpack/items/{id}/json"),
+            ),
+        };
+        let verification = self.verify_credential(&document).await;
+        let (verified, problem) = match verification {
+            Ok(verification) => (
+                verification.verified,
+                verification
+                    .failure()
+                    .map(|check| format!("{}: {}", check.check, check.detail)),
+            ),
+            Err(error) => (false, Some(error.to_string())),
+        };
+        let issuer = Presented::parse(&document)
+            .ok()
+            .map(|presented| issuer_name(presented.credential()))
+            .unwrap_or_default();
+        Ok(BackpackItem {
+            id,
+            title,
+            issuer,
+            source,
+            kind,
+            added_at,
+            credential_page: page,
+            download,
+            verified,
+            problem,
+        })
+    }
+
+    /// Imports a credential from elsewhere (JSON or VC-JWT). Malformed, oversized, deeply
+    /// nested, non-OB or unknown-context input is refused with the reason and stored nowhere;
+    /// a well-formed credential is kept and shown as verified or not.
+    pub async fn import_credential(&self, owner: UserId, text: &str) -> CoreResult<BackpackItem> {
+        let presented = Presented::parse(text)?;
+        let credential = presented.credential().clone();
+        let types = credential["type"].as_array().cloned().unwrap_or_default();
+        if !types
+            .iter()
+            .any(|t| t == "OpenBadgeCredential" || t == "AchievementCredential")
+        {
+            return Err(CoreError::invalid(
+                "credential",
+                "is not an Open Badges 3.0 credential (its type lacks OpenBadgeCredential)",
+            ));
+        }
+        let checked = credential.clone();
+        tokio::task::spawn_blocking(move || canonical_nquads(&checked))
+            .await
+            .map_err(|_| CoreError::Conflict("the import was interrupted".into()))??;
+        let title = credential["name"]
+            .as_str()
+            .or(credential["credentialSubject"]["achievement"]["name"].as_str())
+            .unwrap_or("Imported credential")
+            .chars()
+            .take(200)
+            .collect::<String>();
+        let verification = self.verify_credential(text).await?;
+        let now = clock::now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO backpack_items (owner_id, imported_document, source, title, verified_at, \
+               added_at) VALUES ($1, $2, 'imported', $3, $4, $5) RETURNING id",
+        )
+        .bind(owner)
+        .bind(text.trim())
+        .bind(&title)
+        .bind(verification.verified.then(|| now.clone()))
+        .bind(&now)
+        .fetch_one(self.pool())
+        .await?;
+        self.changed();
+        let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} WHERE b.id = $1"))
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        self.item(row).await
+    }
+
+    /// The JSON (or JWT) of an imported item, for its owner to download.
+    pub async fn imported_document(&self, owner: UserId, item: i64) -> CoreResult<String> {
+        let document: Option<Option<String>> = sqlx::query_scalar(
+            "SELECT imported_document FROM backpack_items WHERE id = $1 AND owner_id = $2",
+        )
+        .bind(item)
+        .bind(owner)
+        .fetch_optional(self.pool())
+        .await?;
+        document
+            .flatten()
+            .ok_or_else(|| CoreError::NotFound(format!("backpack item {item}")))
+    }
+
+    async fn collections(&self, owner: UserId) -> CoreResult<Vec<Collection>> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, name, description, is_public FROM backpack_collections \
+             WHERE owner_id = $1 ORDER BY id",
+        )
+        .bind(owner)
+        .fetch_all(self.pool())
+        .await?;
+        let now = clock::now();
+        let mut collections = Vec::with_capacity(rows.len());
+        for (id, name, description, public) in rows {
+            let item_ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT item_id FROM collection_items WHERE collection_id = $1 \
+                 ORDER BY position, item_id",
+            )
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
+            let links: Vec<LinkRow> = sqlx::query_as(
+                "SELECT id, token, created_at, expires_at, revoked_at FROM share_links \
+                     WHERE collection_id = $1 ORDER BY id",
+            )
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
+            collections.push(Collection {
+                id,
+                name,
+                description,
+                public: public != 0,
+                item_ids,
+                links: links
+                    .into_iter()
+                    .map(
+                        |(id, token, created_at, expires_at, revoked_at)| ShareLink {
+                            id,
+                            path: format!("/share/{token}"),
+                            revoked: revoked_at.is_some()
+                                || expires_at.as_deref().is_some_and(|at| at <= now.as_str()),
+                            created_at,
+                            expires_at,
+                        },
+                    )
+                    .collect(),
+            });
+        }
+        Ok(collections)
+    }
+
+    /// A new, empty collection.
+    pub async fn create_collection(
+        &self,
+        owner: UserId,
+        name: &str,
+        description: &str,
+    ) -> CoreResult<i64> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(CoreError::invalid(
+                "name",
+                "a collection needs a name of 1 to 100 characters",
+            ));
+        }
+        if description.chars().count() > 1000 {
+            return Err(CoreError::invalid(
+                "description",
+                "at most 1,000 characters",
+            ));
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO backpack_collections (owner_id, name, description, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(owner)
+        .bind(name)
+        .bind(description.trim())
+        .bind(clock::now())
+        .fetch_one(self.pool())
+        .await?;
+        self.changed();
+        Ok(id)
+    }
+
+    /// The owner's collection, or `NotFound` (someone else's is not found either).
+    async fn owned_collection(&self, owner: UserId, collection: i64) -> CoreResult<()> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM backpack_collections WHERE id = $1 AND owner_id = $2",
+        )
+        .bind(collection)
+        .bind(owner)
+        .fetch_optional(self.pool())
+        .await?;
+        found
+            .map(|_| ())
+            .ok_or_else(|| CoreError::NotFound(format!("collection {collection}")))
+    }
+
+    /// Puts one of the owner's items into a collection (at its end), or takes it out.
+    pub async fn include_item(
+        &self,
+        owner: UserId,
+        collection: i64,
+        item: i64,
+        include: bool,
+    ) -> CoreResult<()> {
+        self.owned_collection(owner, collection).await?;
+        let mine: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM backpack_items WHERE id = $1 AND owner_id = $2")
+                .bind(item)
+                .bind(owner)
+                .fetch_optional(self.pool())
+                .await?;
+        if mine.is_none() {
+            return Err(CoreError::NotFound(format!("backpack item {item}")));
+        }
+        if include {
+            sqlx::query(
+                "INSERT INTO collection_items (collection_id, item_id, position) \
+                 SELECT $1, $2, COALESCE(MAX(position) + 1, 0) FROM collection_items \
+                 WHERE collection_id = $1 ON CONFLICT DO NOTHING",
+            )
+            .bind(collection)
+            .bind(item)
+            .execute(self.pool())
+            .await?;
+        } else {
+            sqlx::query("DELETE FROM collection_items WHERE collection_id = $1 AND item_id = $2")
+                .bind(collection)
+                .bind(item)
+                .execute(self.pool())
+                .await?;
+        }
+        self.changed();
+        Ok(())
+    }
+
+    /// Shows a collection on the owner's public profile page, or stops showing it.
+    pub async fn set_collection_public(
+        &self,
+        owner: UserId,
+        collection: i64,
+        public: bool,
+    ) -> CoreResult<()> {
+        self.owned_collection(owner, collection).await?;
+        sqlx::query("UPDATE backpack_collections SET is_public = $1 WHERE id = $2")
+            .bind(public as i64)
+            .bind(collection)
+            .execute(self.pool())
+            .await?;
+        self.changed();
+        Ok(())
+    }
+
+    /// Deletes a collection and its share links (its credentials stay in the backpack).
+    pub async fn delete_collection(&self, owner: UserId, collection: i64) -> CoreResult<()> {
+        self.owned_collection(owner, collection).await?;
+        let mut tx = self.write_tx().await?;
+        for table in ["share_links", "collection_items"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE collection_id = $1"))
+                .bind(collection)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM backpack_collections WHERE id = $1")
+            .bind(collection)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(())
+    }
+
+    /// A new share link for a collection, valid for `days` (1 to 365) or until revoked.
+    pub async fn create_share_link(
+        &self,
+        owner: UserId,
+        collection: i64,
+        days: Option<i64>,
+    ) -> CoreResult<ShareLink> {
+        self.owned_collection(owner, collection).await?;
+        if days.is_some_and(|days| !(1..=365).contains(&days)) {
+            return Err(CoreError::invalid(
+                "expires",
+                "a link lasts 1 to 365 days, or until revoked",
+            ));
+        }
+        let mut bytes = [0u8; 18];
+        rand::rng().fill_bytes(&mut bytes);
+        let token = bs58::encode(bytes).into_string();
+        let now = time::OffsetDateTime::now_utc();
+        let created_at = clock::format(now);
+        let expires_at = days.map(|days| clock::format(now + time::Duration::days(days)));
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO share_links (collection_id, token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(collection)
+        .bind(&token)
+        .bind(&created_at)
+        .bind(&expires_at)
+        .fetch_one(self.pool())
+        .await?;
+        self.changed();
+        Ok(ShareLink {
+            id,
+            path: format!("/share/{token}"),
+            created_at,
+            expires_at,
+            revoked: false,
+        })
+    }
+
+    /// Revokes one of the owner's share links: it stops working at once.
+    pub async fn revoke_share_link(&self, owner: UserId, link: i64) -> CoreResult<()> {
+        let updated = sqlx::query(
+            "UPDATE share_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \
+               AND collection_id IN (SELECT id FROM backpack_collections WHERE owner_id = $3)",
+        )
+        .bind(clock::now())
+        .bind(link)
+        .bind(owner)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Err(CoreError::NotFound(format!("share link {link}")));
+        }
+        self.changed();
+        Ok(())
+    }
+
+    /// The collection behind a share link, for anyone holding it; `None` when the link is
+    /// unknown, revoked or expired.
+    pub async fn shared_collection(&self, token: &str) -> CoreResult<Option<SharedCollection>> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT collection_id FROM share_links WHERE token = $1 AND revoked_at IS NULL \
+               AND (expires_at IS NULL OR expires_at > $2)",
+        )
+        .bind(token)
+        .bind(clock::now())
+        .fetch_optional(self.pool())
+        .await?;
+        match found {
+            Some(collection) => self.shown_collection(collection).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The collections a person chose to publish on their profile, by handle; `None` when
+    /// there is no such person or nothing is public.
+    pub async fn public_profile(
+        &self,
+        handle: &str,
+    ) -> CoreResult<Option<(String, Vec<SharedCollection>)>> {
+        let collections: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT c.id, u.name FROM backpack_collections c JOIN users u ON u.id = c.owner_id \
+             WHERE u.handle = $1 AND c.is_public = 1 ORDER BY c.id",
+        )
+        .bind(handle)
+        .fetch_all(self.pool())
+        .await?;
+        let Some(name) = collections.first().map(|(_, name)| name.clone()) else {
+            return Ok(None);
+        };
+        let mut shown = Vec::with_capacity(collections.len());
+        for (id, _) in collections {
+            shown.push(self.shown_collection(id).await?);
+        }
+        Ok(Some((name, shown)))
+    }
+
+    async fn shown_collection(&self, collection: i64) -> CoreResult<SharedCollection> {
+        let (owner, name, description): (String, String, String) = sqlx::query_as(
+            "SELECT u.name, c.name, c.description FROM backpack_collections c \
+             JOIN users u ON u.id = c.owner_id WHERE c.id = $1",
+        )
+        .bind(collection)
+        .fetch_one(self.pool())
+        .await?;
+        let rows: Vec<ItemRow> = sqlx::query_as(&format!(
+            "{ITEM_SQL} JOIN collection_items ci ON ci.item_id = b.id \
+             WHERE ci.collection_id = $1 ORDER BY ci.position, b.id"
+        ))
+        .bind(collection)
+        .fetch_all(self.pool())
+        .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut item = self.item(row).await?;
+            // Anyone may open an issued credential's page; an imported one is downloadable
+            // by its owner only.
+            if item.source == ItemSource::Imported {
+                item.download.clear();
+            }
+            items.push(item);
+        }
+        Ok(SharedCollection {
+            owner,
+            name,
+            description,
+            items,
+        })
+    }
+}
+
+/// The issuer's name as a credential states it (or its id).
+fn issuer_name(credential: &Value) -> String {
+    match &credential["issuer"] {
+        Value::String(id) => id.clone(),
+        issuer => issuer["name"]
+            .as_str()
+            .or(issuer["id"].as_str())
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
