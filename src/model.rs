@@ -617,6 +617,8 @@ pub struct BackpackItem {
     pub verified: bool,
     /// The first failed check, when it does not verify.
     pub problem: Option<String>,
+    /// For a progress record: the page of the earned badge that supersedes it.
+    pub superseded_by: Option<String>,
 }
 
 /// A share link of a collection: anyone holding it sees the collection until it expires or

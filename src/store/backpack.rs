@@ -72,6 +72,19 @@ impl Store {
     /// One item as shown: its latest document, verified now.
     async fn item(&self, row: ItemRow) -> CoreResult<BackpackItem> {
         let (id, title, source, added_at, imported, public_id) = row;
+        let superseded_by: Option<String> = match &public_id {
+            Some(public_id) => sqlx::query_scalar(
+                "SELECT e.public_id FROM credentials p JOIN credentials e \
+                   ON e.achievement_id = p.achievement_id AND e.learner_id = p.learner_id \
+                 WHERE p.public_id = $1 AND p.kind = 'provisional' AND e.kind = 'earned' \
+                   AND e.revoked_at IS NULL ORDER BY e.id DESC LIMIT 1",
+            )
+            .bind(public_id)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|earned: String| format!("/credentials/{earned}")),
+            None => None,
+        };
         let (document, source, kind, page, download) = match (source.as_str(), public_id) {
             ("issued", Some(public_id)) => {
                 let credential = self
@@ -119,6 +132,7 @@ impl Store {
             download,
             verified,
             problem,
+            superseded_by,
         })
     }
 

@@ -70,6 +70,12 @@ async fn earning_an_achievement_issues_a_credential_that_verifies(store: &Store)
     store.set_public_url("https://school.example/");
     store.ensure_issuer_keys().await.unwrap();
     let learner = user_id(store, "learner@demo.cairn").await;
+    // A progress record shared before mastery, which the earned badge will supersede.
+    let award = achievement(store, "Riverbend Values Award").await;
+    let record =
+        access::share_progress_record(store, &viewer(store, "learner@demo.cairn").await, award)
+            .await
+            .unwrap();
     let before = store.learner_credentials(learner).await.unwrap();
     earn_values_award(store, learner).await;
     let after = store.learner_credentials(learner).await.unwrap();
@@ -84,6 +90,20 @@ async fn earning_an_achievement_issues_a_credential_that_verifies(store: &Store)
         format!("https://school.example/credentials/{}", summary.public_id)
     );
 
+    let superseded = store
+        .backpack(learner)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|i| {
+            i.credential_page.as_deref() == Some(&format!("/credentials/{}", record.public_id))
+        })
+        .unwrap();
+    assert_eq!(
+        superseded.superseded_by,
+        Some(format!("/credentials/{}", summary.public_id))
+    );
     let credential = store.credential(&summary.public_id).await.unwrap().unwrap();
     let document = &credential.document;
     assert_eq!(document["id"], summary.id.as_str());
@@ -216,6 +236,16 @@ async fn a_progress_record_keeps_its_id_from_version_to_version(store: &Store) {
     assert_eq!(latest.document, second.document);
     let verification = store.verify_credential(&latest.jwt).await.unwrap();
     assert!(verification.verified, "{verification:?}");
+    let item = store
+        .backpack(learner.id)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|i| {
+            i.credential_page.as_deref() == Some(&format!("/credentials/{}", first.public_id))
+        });
+    assert_eq!(item.unwrap().superseded_by, None);
     // Only the learner shares their own record.
     let parent = viewer(store, "parent@demo.cairn").await;
     assert!(access::share_progress_record(store, &parent, unmet.id)

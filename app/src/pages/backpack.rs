@@ -175,6 +175,10 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
                             " "
                             <span class="status" class:verified=item.verified>{state}</span>
                             {item.problem.clone().map(|problem| view! { <span class="muted">{format!(" ({problem})")}</span> })}
+                            {item.superseded_by.clone().map(|page| view! {
+                                " "
+                                <a href=page>"Superseded by the earned badge"</a>
+                            })}
                             {(!item.download.is_empty()).then(|| view! {
                                 " "
                                 <a class="chip" href=item.download.clone() download="">
