@@ -599,6 +599,9 @@ pub enum ItemSource {
     Issued,
     /// A credential from elsewhere, imported as JSON or a VC-JWT.
     Imported,
+    /// A record of training elsewhere, uploaded with its certificate (a file, not a signed
+    /// credential: it cannot be verified).
+    Uploaded,
 }
 
 /// A credential in a learner's backpack, with whether it verifies now.
@@ -664,6 +667,8 @@ pub struct Backpack {
     pub items: Vec<BackpackItem>,
     pub collections: Vec<Collection>,
     pub records: Vec<ShareableRecord>,
+    /// The largest file that may be uploaded, in MB.
+    pub max_upload_mb: u64,
 }
 
 /// A collection as a share link or a public profile shows it to anyone.

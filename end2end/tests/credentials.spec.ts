@@ -207,5 +207,24 @@ test('a learner shares a collection: a visitor sees it verified, and a revoked l
   const gone = await visitor.goto(path);
   expect(gone!.status()).toBe(404);
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Not found');
+
+  // A training record from elsewhere, with its certificate: a real PNG is kept, an
+  // executable named like one is refused with the reason.
+  const png = Buffer.from('89504e470d0a1a0a0000000d494844520000000100000001080600000000', 'hex');
+  await page.getByLabel('What the training was').fill('First aid course');
+  await page.getByLabel(/^Its certificate/).setInputFiles({ name: 'first-aid.png', mimeType: 'image/png', buffer: png });
+  await page.getByRole('button', { name: 'Upload the record' }).click();
+  await expect(page.getByText('The record was added to your backpack.')).toBeVisible();
+  await expect(page.locator('li.credential-item', { hasText: 'First aid course' })).toContainText('(uploaded)');
+  await hydrated(page);
+  await page.getByLabel('What the training was').fill('Not really a photo');
+  await page.getByLabel(/^Its certificate/).setInputFiles({
+    name: 'photo.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from('4d5a90000300000004000000ffff0000', 'hex'),
+  });
+  await page.getByRole('button', { name: 'Upload the record' }).click();
+  await expect(page.getByRole('alert')).toContainText('photo.png is not a PDF');
+  await expect(page.locator('li.credential-item', { hasText: 'Not really a photo' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -11,3 +11,4 @@ pub mod events;
 pub mod limiter;
 pub mod router;
 pub mod scores;
+pub mod uploads;

@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::cache::{self, Caches};
 use crate::limiter::LoginLimiter;
-use crate::{api, auth, credentials, events, scores};
+use crate::{api, auth, credentials, events, scores, uploads};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let store = state.store.clone();
     let options = state.leptos_options.clone();
+    let upload_limit = state.store.max_upload_bytes();
     Router::new()
         .route("/healthz", get(api::healthz))
         .route("/api/login", post(auth::login))
@@ -87,12 +88,17 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/{id}/jwt", get(credentials::credential_jwt))
         .route("/credentials/{id}/json", get(credentials::credential_file))
         .route("/backpack/items/{id}/json", get(credentials::imported_file))
+        .route("/files/{id}", get(uploads::file))
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(store.clone()),
             move || shell(options.clone()),
         )
+        // Request bodies are small everywhere but on the upload routes, which have their own
+        // limit.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(uploads::routes(upload_limit))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -110,7 +116,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::session_layer,
         ))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(header_layer(
             header::CONTENT_SECURITY_POLICY,
             CONTENT_SECURITY_POLICY,

@@ -661,7 +661,99 @@ async fn credentials_are_public_documents_and_listed_by_the_policy(store: &Store
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
 
+fn upload(cookie: &str, title: &str, file_name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "cairn-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/backpack/records")
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only(store: &Store) {
+    let dir = std::env::temp_dir().join(format!("cairn-http-files-{}", std::process::id()));
+    store.set_file_storage(dir.clone(), 3 * 1024 * 1024);
+    let app = app(store).await;
+    let learner = sign_in(&app, "learner@demo.cairn").await;
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let reply = send(&app, upload(&learner, "Lifeguard course", "pool.png", png)).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.headers[header::LOCATION], "/backpack?added=1");
+    let file: i64 = sqlx::query_scalar("SELECT MAX(id) FROM files")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let download = send(&app, get(&format!("/files/{file}"), Some(&learner))).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(download.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(download.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let parent = sign_in(&app, "parent@demo.cairn").await;
+    assert_eq!(
+        send(&app, get(&format!("/files/{file}"), Some(&parent)))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let anonymous = send(&app, get(&format!("/files/{file}"), None)).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.headers[header::LOCATION], "/login");
+
+    // A disguised executable, and a file beyond the 2 MB that other requests may carry (but
+    // within the 3 MB upload limit, so it is the content that decides).
+    let files = |store: &Store| {
+        let store = store.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM files")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+        }
+    };
+    let before = files(store).await;
+    let refused = send(
+        &app,
+        upload(&learner, "Photo", "photo.png", b"MZ\x90\0\x03"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    let location = refused.headers[header::LOCATION].to_str().unwrap();
+    assert!(
+        location.starts_with("/backpack?upload_error=file%3A%20photo.png%20is%20not"),
+        "{location}"
+    );
+    let mut big = png.to_vec();
+    big.resize(2 * 1024 * 1024 + 512 * 1024, 0);
+    let accepted = send(&app, upload(&learner, "Big scan", "scan.png", &big)).await;
+    assert_eq!(accepted.headers[header::LOCATION], "/backpack?added=1");
+    big.resize(5 * 1024 * 1024, 0);
+    let too_big = send(&app, upload(&learner, "Bigger scan", "scan.png", &big)).await;
+    assert!(too_big.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .contains("larger%20than%203%20MB"));
+    assert_eq!(files(store).await, before + 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 cairn::store_tests!(
+    a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only,
     credentials_are_public_documents_and_listed_by_the_policy,
     a_pushed_score_is_recorded_once_and_refusals_say_why,
     live_events_reach_only_those_who_may_see_the_learner,

@@ -16,15 +16,24 @@ use crate::model::{
     SharedCollection, UserId,
 };
 
-/// A backpack item as stored: id, title, source, when added, an imported document, and the
-/// public id of a credential issued here.
-type ItemRow = (i64, String, String, String, Option<String>, Option<String>);
+/// A backpack item as stored: id, title, source, when added, an imported document, the
+/// public id of a credential issued here, and an uploaded record's file.
+type ItemRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
 
 /// A share link as stored: id, token, created, expires, revoked.
 type LinkRow = (i64, String, String, Option<String>, Option<String>);
 
 const ITEM_SQL: &str = "SELECT b.id, b.title, b.source, b.added_at, b.imported_document, \
-       c.public_id FROM backpack_items b LEFT JOIN credentials c ON c.id = b.credential_id";
+       c.public_id, b.file_id FROM backpack_items b \
+     LEFT JOIN credentials c ON c.id = b.credential_id";
 
 impl Store {
     /// The owner's backpack, each credential verified now.
@@ -66,12 +75,32 @@ impl Store {
             items,
             collections,
             records,
+            max_upload_mb: self.max_upload_bytes() / (1024 * 1024),
         })
     }
 
     /// One item as shown: its latest document, verified now.
     async fn item(&self, row: ItemRow) -> CoreResult<BackpackItem> {
-        let (id, title, source, added_at, imported, public_id) = row;
+        let (id, title, source, added_at, imported, public_id, file_id) = row;
+        if source == "uploaded" {
+            return Ok(BackpackItem {
+                id,
+                title,
+                issuer: "Uploaded by its owner".into(),
+                source: ItemSource::Uploaded,
+                kind: CredentialKind::Earned,
+                added_at,
+                credential_page: None,
+                download: file_id
+                    .map(|file| format!("/files/{file}"))
+                    .unwrap_or_default(),
+                verified: false,
+                problem: Some(
+                    "an uploaded record, not a signed credential: it cannot be verified".into(),
+                ),
+                superseded_by: None,
+            });
+        }
         let superseded_by: Option<String> = match &public_id {
             Some(public_id) => sqlx::query_scalar(
                 "SELECT e.public_id FROM credentials p JOIN credentials e \
@@ -174,6 +203,41 @@ impl Store {
         .bind(&title)
         .bind(verification.verified.then(|| now.clone()))
         .bind(&now)
+        .fetch_one(self.pool())
+        .await?;
+        self.changed();
+        let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} WHERE b.id = $1"))
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        self.item(row).await
+    }
+
+    /// Adds a record of training done elsewhere, with its certificate file (checked and kept
+    /// by `save_file`; nothing is kept when either is refused).
+    pub async fn add_training_record(
+        &self,
+        owner: UserId,
+        title: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> CoreResult<BackpackItem> {
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(CoreError::invalid(
+                "title",
+                "say what the training was, in 1 to 200 characters",
+            ));
+        }
+        let file = self.save_file(owner, file_name, bytes).await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO backpack_items (owner_id, source, title, file_id, added_at) \
+             VALUES ($1, 'uploaded', $2, $3, $4) RETURNING id",
+        )
+        .bind(owner)
+        .bind(title)
+        .bind(file.id)
+        .bind(clock::now())
         .fetch_one(self.pool())
         .await?;
         self.changed();
@@ -487,9 +551,9 @@ impl Store {
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let mut item = self.item(row).await?;
-            // Anyone may open an issued credential's page; an imported one is downloadable
-            // by its owner only.
-            if item.source == ItemSource::Imported {
+            // Anyone may open an issued credential's page; imported documents and uploaded
+            // files are downloadable by their owner only.
+            if item.source != ItemSource::Issued {
                 item.download.clear();
             }
             items.push(item);

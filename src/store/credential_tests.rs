@@ -436,7 +436,74 @@ async fn the_backpack_keeps_imports_collections_and_share_links(store: &Store) {
     assert_eq!(store.backpack(learner.id).await.unwrap().items.len(), 3);
 }
 
+/// The smallest PNG there is: a signature and an empty chunk are enough for the sniffer.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
+async fn rows_in(store: &Store, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+async fn a_training_record_keeps_its_file_and_refuses_disguises(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("cairn-files-{}", rand::random::<u64>()));
+    store.set_file_storage(dir.clone(), 1024);
+    let learner = viewer(store, "learner@demo.cairn").await;
+    let parent = viewer(store, "parent@demo.cairn").await;
+
+    let item = store
+        .add_training_record(learner.id, "First aid (St John)", "certificate.png", PNG)
+        .await
+        .unwrap();
+    assert_eq!(item.source, crate::model::ItemSource::Uploaded);
+    assert!(!item.verified);
+    let file_id: i64 = item.download.trim_start_matches("/files/").parse().unwrap();
+    let file = store.owned_file(learner.id, file_id).await.unwrap();
+    assert_eq!(file.content_type, "image/png");
+    assert_eq!(std::fs::read(&file.path).unwrap(), PNG);
+    assert!(store.owned_file(parent.id, file_id).await.is_err());
+
+    // Refused, and nothing kept: an executable named .png, an oversized file, no title.
+    let (files, items) = (
+        rows_in(store, "files").await,
+        rows_in(store, "backpack_items").await,
+    );
+    let kept_on_disk = std::fs::read_dir(&dir).unwrap().count();
+    let disguised = store
+        .add_training_record(
+            learner.id,
+            "Totally a certificate",
+            "photo.png",
+            b"MZ\x90\0\x03\0\0\0",
+        )
+        .await;
+    assert!(
+        matches!(&disguised, Err(CoreError::Invalid { reason, .. }) if reason.contains("photo.png is not")),
+        "{disguised:?}"
+    );
+    let mut large = PNG.to_vec();
+    large.resize(2048, 0);
+    let oversized = store
+        .add_training_record(learner.id, "Big", "big.png", &large)
+        .await;
+    assert!(
+        matches!(&oversized, Err(CoreError::Invalid { reason, .. }) if reason.contains("larger than")),
+        "{oversized:?}"
+    );
+    assert!(store
+        .add_training_record(learner.id, " ", "c.png", PNG)
+        .await
+        .is_err());
+    assert_eq!(rows_in(store, "files").await, files);
+    assert_eq!(rows_in(store, "backpack_items").await, items);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), kept_on_disk);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 crate::store_tests!(
+    a_training_record_keeps_its_file_and_refuses_disguises,
     the_backpack_keeps_imports_collections_and_share_links,
     earning_an_achievement_issues_a_credential_that_verifies,
     a_progress_record_keeps_its_id_from_version_to_version,

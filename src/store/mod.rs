@@ -9,6 +9,7 @@ pub mod batch;
 pub mod cohort;
 pub mod credentials;
 pub mod detail;
+pub mod files;
 pub mod home;
 pub mod integrations;
 pub mod levels;
@@ -84,6 +85,8 @@ pub struct Store {
     instance: u64,
     /// The public base URL credential, issuer and status list ids start with.
     public_url: Arc<std::sync::RwLock<Arc<str>>>,
+    /// Where uploaded files are kept, and how large one may be (see `files`).
+    files: Arc<std::sync::RwLock<(Option<std::path::PathBuf>, u64)>>,
 }
 
 /// Live events buffered per subscriber; one that falls further behind is told it lagged and
@@ -151,6 +154,10 @@ impl Store {
             events: broadcast::channel(EVENT_BUFFER).0,
             instance: rand::random(),
             public_url: Arc::new(std::sync::RwLock::new(Arc::from("http://127.0.0.1:3000"))),
+            files: Arc::new(std::sync::RwLock::new((
+                None,
+                files::DEFAULT_MAX_UPLOAD_BYTES,
+            ))),
         }
     }
 

@@ -5,6 +5,7 @@
 use cairn::model::{Backpack, BackpackItem, Collection, ItemSource, ShareableRecord};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{
@@ -110,6 +111,7 @@ fn Contents(backpack: Backpack, actions: Actions) -> impl IntoView {
         items,
         collections,
         records,
+        max_upload_mb,
     } = backpack;
     let any_public = collections.iter().any(|c| c.public);
     view! {
@@ -133,6 +135,7 @@ fn Contents(backpack: Backpack, actions: Actions) -> impl IntoView {
                 </section>
                 <RecordList records actions />
                 <ImportForm actions />
+                <UploadForm max_upload_mb />
             </div>
             <section aria-labelledby="collections-title">
                 <h2 id="collections-title">"Collections"</h2>
@@ -164,6 +167,7 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
                     let source = match item.source {
                         ItemSource::Issued => "",
                         ItemSource::Imported => " (imported)",
+                        ItemSource::Uploaded => " (uploaded)",
                     };
                     view! {
                         <li class="credential-item" data-verified=item.verified.to_string()>
@@ -232,6 +236,37 @@ fn ImportForm(actions: Actions) -> impl IntoView {
                 <button type="submit">"Import and verify"</button>
             </ActionForm>
             {failure(actions.import)}
+        </section>
+    }
+}
+
+/// A record of training elsewhere with its certificate: a plain form posted to the server
+/// (files go as multipart), which comes back here with what happened.
+#[component]
+fn UploadForm(max_upload_mb: u64) -> impl IntoView {
+    let query = use_query_map();
+    let refused = move || query.with(|q| q.get("upload_error"));
+    let added = move || query.with(|q| q.get("added").is_some());
+    view! {
+        <section class="tile" aria-labelledby="upload-title">
+            <h2 id="upload-title">"Add a training record"</h2>
+            <form method="post" action="/backpack/records" enctype="multipart/form-data" class="stack">
+                <label for="record-title">"What the training was"</label>
+                <input id="record-title" name="title" required maxlength="200" />
+                <label for="record-file">
+                    {format!("Its certificate (PDF, PNG, JPEG, GIF or WebP; {max_upload_mb} MB at most)")}
+                </label>
+                <input
+                    id="record-file"
+                    name="file"
+                    type="file"
+                    required
+                    accept="application/pdf,image/png,image/jpeg,image/gif,image/webp"
+                />
+                <button type="submit">"Upload the record"</button>
+            </form>
+            {move || refused().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
+            {move || added().then(|| view! { <p role="status">"The record was added to your backpack."</p> })}
         </section>
     }
 }

@@ -23,6 +23,9 @@ pub struct ServeArgs {
     /// Public base URL (credential ids, share links); https here marks cookies Secure
     #[arg(long, env = "CAIRN_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The largest file a person may upload, in MB
+    #[arg(long, env = "CAIRN_MAX_UPLOAD_MB", default_value_t = 20)]
+    pub max_upload_mb: u64,
     /// Memory for learner pages kept between writes, in MB (0 keeps none)
     #[arg(long, env = "CAIRN_PAGE_CACHE_MB", default_value_t = 128)]
     pub page_cache_mb: usize,
@@ -55,6 +58,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         args.public_url
             .as_deref()
             .unwrap_or(&format!("http://{local}")),
+    );
+    store.set_file_storage(
+        args.database.data_dir.join("files"),
+        args.max_upload_mb.max(1) * 1024 * 1024,
     );
     store
         .ensure_issuer_keys()

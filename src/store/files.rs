@@ -1,0 +1,221 @@
+//! Files people upload (a training record's certificate, later goal evidence and project
+//! images): kept under the data directory by content hash, size-limited, and accepted only when
+//! their bytes — not their name — say they are one of the allowed types.
+
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use super::Store;
+use crate::clock;
+use crate::error::{CoreError, CoreResult};
+use crate::model::UserId;
+
+/// The default upload limit (`--max-upload-mb`).
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
+
+/// The types Cairn accepts, by the signature their content starts with. The allow-list is five
+/// signatures, so it is spelled out here rather than taken from a general sniffing library.
+const ALLOWED: [(&str, &str); 5] = [
+    ("application/pdf", "a PDF"),
+    ("image/png", "a PNG image"),
+    ("image/jpeg", "a JPEG image"),
+    ("image/gif", "a GIF image"),
+    ("image/webp", "a WebP image"),
+];
+
+/// The content type the bytes show, if it is one Cairn accepts.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    let kind = if bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        "image/gif"
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        "image/webp"
+    } else {
+        return None;
+    };
+    ALLOWED
+        .iter()
+        .find(|(mime, _)| *mime == kind)
+        .map(|(mime, _)| *mime)
+}
+
+/// A stored file as the store describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredFile {
+    pub id: i64,
+    pub owner_id: UserId,
+    pub name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub path: PathBuf,
+}
+
+impl Store {
+    /// Where uploaded files are kept (`<data-dir>/files`) and how large one may be.
+    pub fn set_file_storage(&self, dir: PathBuf, max_bytes: u64) {
+        if let Ok(mut storage) = self.files.write() {
+            *storage = (Some(dir), max_bytes);
+        }
+    }
+
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.files
+            .read()
+            .map(|storage| storage.1)
+            .unwrap_or(DEFAULT_MAX_UPLOAD_BYTES)
+    }
+
+    fn files_dir(&self) -> CoreResult<PathBuf> {
+        self.files
+            .read()
+            .ok()
+            .and_then(|storage| storage.0.clone())
+            .ok_or_else(|| CoreError::invalid("file", "this Cairn has no place to keep files"))
+    }
+
+    /// Keeps an upload: refused (and nothing written) when it is empty, too large, or not one
+    /// of the allowed types by its content.
+    pub async fn save_file(
+        &self,
+        owner: UserId,
+        name: &str,
+        bytes: &[u8],
+    ) -> CoreResult<StoredFile> {
+        let max = self.max_upload_bytes();
+        if bytes.is_empty() {
+            return Err(CoreError::invalid("file", "is empty"));
+        }
+        if bytes.len() as u64 > max {
+            return Err(CoreError::invalid(
+                "file",
+                format!("is larger than {} MB", max / (1024 * 1024)),
+            ));
+        }
+        let content_type = sniff(bytes).ok_or_else(|| {
+            CoreError::invalid(
+                "file",
+                format!(
+                    "{} is not {}: Cairn looks at what a file contains, not at its name",
+                    display_name(name),
+                    allowed_list()
+                ),
+            )
+        })?;
+        let name = display_name(name);
+        let hash: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let dir = self.files_dir()?;
+        let path = dir.join(&hash);
+        if !path.exists() {
+            let temporary = dir.join(format!("{hash}.part"));
+            let bytes = bytes.to_vec();
+            let (write_to, rename_to) = (temporary.clone(), path.clone());
+            tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+                std::fs::create_dir_all(write_to.parent().expect("a file in a directory"))?;
+                std::fs::write(&write_to, bytes)?;
+                std::fs::rename(&write_to, &rename_to)
+            })
+            .await
+            .map_err(|_| CoreError::Conflict("the upload was interrupted".into()))?
+            .map_err(|error| {
+                tracing::error!(%error, "cannot write an uploaded file");
+                CoreError::Conflict("the file could not be kept; nothing was saved".into())
+            })?;
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO files (owner_id, name, content_type, size_bytes, sha256, stored_path, \
+               created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(owner)
+        .bind(&name)
+        .bind(content_type)
+        .bind(bytes.len() as i64)
+        .bind(&hash)
+        .bind(&hash)
+        .bind(clock::now())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(StoredFile {
+            id,
+            owner_id: owner,
+            name,
+            content_type: content_type.to_owned(),
+            size_bytes: bytes.len() as i64,
+            path,
+        })
+    }
+
+    /// A file for its owner (the only one who may download it for now).
+    pub async fn owned_file(&self, owner: UserId, id: i64) -> CoreResult<StoredFile> {
+        let row: Option<(i64, String, String, i64, String)> = sqlx::query_as(
+            "SELECT owner_id, name, content_type, size_bytes, stored_path FROM files WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        match row {
+            Some((owner_id, name, content_type, size_bytes, stored)) if owner_id == owner => {
+                Ok(StoredFile {
+                    id,
+                    owner_id,
+                    name,
+                    content_type,
+                    size_bytes,
+                    path: self.files_dir()?.join(stored),
+                })
+            }
+            _ => Err(CoreError::NotFound(format!("file {id}"))),
+        }
+    }
+}
+
+/// The file's name as people see it: no directories, at most 200 characters.
+fn display_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
+    let base = if base.is_empty() { "upload" } else { base };
+    base.chars().filter(|c| !c.is_control()).take(200).collect()
+}
+
+fn allowed_list() -> String {
+    let names: Vec<&str> = ALLOWED.iter().map(|(_, name)| *name).collect();
+    format!(
+        "{} or {}",
+        names[..names.len() - 1].join(", "),
+        names[names.len() - 1]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_told_by_content_not_by_name() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
+        assert_eq!(sniff(b"RIFF\x10\0\0\0WEBPVP8 "), Some("image/webp"));
+        // A Windows executable, an ELF binary, a script, an HTML page: none of them.
+        for hostile in [
+            &b"MZ\x90\0\x03"[..],
+            b"\x7fELF\x02\x01",
+            b"#!/bin/sh\n",
+            b"<html><script>",
+        ] {
+            assert_eq!(sniff(hostile), None);
+        }
+        assert_eq!(display_name("../../etc/passwd"), "passwd");
+        assert_eq!(display_name("C:\\evil\\x.png"), "x.png");
+        assert_eq!(
+            allowed_list(),
+            "a PDF, a PNG image, a JPEG image, a GIF image or a WebP image"
+        );
+    }
+}
