@@ -76,8 +76,10 @@ pub async fn category_record(
     learner_id: UserId,
     category_key: &str,
 ) -> CoreResult<crate::model::CategoryRecord> {
-    authorize_learner(store, viewer, learner_id).await?;
-    store.category_record(learner_id, category_key).await
+    let relations = authorize_learner(store, viewer, learner_id).await?;
+    let mut record = store.category_record(learner_id, category_key).await?;
+    record.may_issue = crate::policy::may_issue_credential(viewer, &relations);
+    Ok(record)
 }
 
 /// Every learner `viewer` may see, for lists: by the same rules as `authorize_learner`.

@@ -220,6 +220,9 @@ pub struct CategoryRecord {
     pub name: String,
     pub competencies: Vec<CompetencyLevel>,
     pub records: Vec<EvidenceRecord>,
+    /// Whether the viewer may issue an earned credential by hand (administrators and the
+    /// learner's teachers).
+    pub may_issue: bool,
 }
 
 /// One learner's competencies with their current levels, in framework order, and their

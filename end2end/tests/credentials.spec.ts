@@ -160,6 +160,21 @@ test('an admin revokes a credential with a reason and its page then says it is n
   expect(verification.verified).toBe(false);
   const list = await (await request.get(`/api/v1/learners/${learner}/credentials`)).json();
   expect(list.find((c: { id: string }) => c.id === summary.id).status).toBe('revoked');
+
+  // A revoked badge is not issued again by itself; the administrator may issue a new one by
+  // hand from the learner's evidence record.
+  await page.goto(`/learners/${learner}`);
+  await hydrated(page);
+  await page.locator('.badges').getByRole('link', { name: summary.achievement, exact: true }).click();
+  const issue = page.getByRole('button', { name: `Issue the ${summary.achievement} credential` });
+  await expect(issue).toBeVisible();
+  await hydrated(page);
+  await issue.click();
+  const fresh = page.getByRole('link', { name: `View the ${summary.achievement} credential` });
+  await expect(fresh).toBeVisible();
+  await fresh.click();
+  await expect(page.getByRole('status')).toHaveText('Verified: every check passed.');
+  expect(new URL(page.url()).pathname).not.toBe(address);
   expect(errors).toEqual([]);
 });
 

@@ -109,6 +109,7 @@ impl Store {
                 .filter(|c| c.category_key == category_key)
                 .collect(),
             records,
+            may_issue: false,
         })
     }
 }

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::api::get_category;
+use crate::api::{get_category, IssueCredential};
 use crate::components::progress::{source_label, CompetencyItem};
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
@@ -38,9 +38,10 @@ fn category_page() -> impl IntoView {
         })
     };
     let live = LiveVersion::provide();
+    let issue = ServerAction::<IssueCredential>::new();
     let record = Resource::new(
-        move || (ids(), live.get()),
-        |(ids, _)| async move {
+        move || (ids(), live.get(), issue.version().get()),
+        |(ids, _, _)| async move {
             match ids {
                 Some((learner, category)) => get_category(learner, category).await,
                 None => Err(AppError::NotFound("such category".into())),
@@ -59,7 +60,7 @@ fn category_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(record) => view! { <Category record /> }.into_any(),
+                    Ok(record) => view! { <Category record issue /> }.into_any(),
                     Err(error) => view! { <Refusal error /> }.into_any(),
                 }
             })}
@@ -68,12 +69,13 @@ fn category_page() -> impl IntoView {
 }
 
 #[component]
-fn Category(record: CategoryRecord) -> impl IntoView {
+fn Category(record: CategoryRecord, issue: ServerAction<IssueCredential>) -> impl IntoView {
     let CategoryRecord {
         learner,
         name,
         competencies,
         records,
+        may_issue,
         ..
     } = record;
     let learner_id = learner.id;
@@ -106,7 +108,7 @@ fn Category(record: CategoryRecord) -> impl IntoView {
                     } else {
                         records
                             .into_iter()
-                            .map(|record| view! { <Record learner_id record /> })
+                            .map(|record| view! { <Record learner_id record may_issue issue /> })
                             .collect_view()
                             .into_any()
                     }}
@@ -131,7 +133,12 @@ fn level_number(level: Option<f64>) -> String {
 
 /// One achievement's Provisional Evidence Record (or the earned badge's record).
 #[component]
-fn Record(learner_id: i64, record: EvidenceRecord) -> impl IntoView {
+fn Record(
+    learner_id: i64,
+    record: EvidenceRecord,
+    may_issue: bool,
+    issue: ServerAction<IssueCredential>,
+) -> impl IntoView {
     let EvidenceRecord {
         achievement,
         criteria,
@@ -164,6 +171,19 @@ fn Record(learner_id: i64, record: EvidenceRecord) -> impl IntoView {
                     </a>
                 </p>
             })}
+            {(earned && achievement.credential.is_none() && may_issue).then({
+                let (id, name) = (achievement.id, achievement.name.clone());
+                move || view! {
+                <ActionForm action=issue attr:class="inline-form">
+                    <input type="hidden" name="learner_id" value=learner_id />
+                    <input type="hidden" name="achievement_id" value=id />
+                    <button type="submit">{format!("Issue the {name} credential")}</button>
+                </ActionForm>
+                {move || issue.value().with(|value| match value {
+                    Some(Err(error)) => Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                    _ => None,
+                })}
+            }})}
             <table class="figures criteria">
                 <caption class="visually-hidden">
                     {format!("What {} asks for, and where it stands", achievement.name)}
