@@ -72,8 +72,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let sweeper = store.clone();
     tokio::spawn(async move {
         match sweeper.issue_all_due_credentials().await {
-            Ok(0) => {}
-            Ok(issued) => tracing::info!(issued, "issued the credentials that were due"),
+            Ok(issued) => tracing::info!(issued, "credentials due at start-up are issued"),
             Err(error) => tracing::error!(%error, "issuing due credentials failed"),
         }
     });
