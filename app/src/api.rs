@@ -173,7 +173,7 @@ pub async fn get_credential(id: String) -> Result<cairn::model::CredentialView, 
     store
         .credential_view(&id, viewer.as_ref())
         .await?
-        .ok_or_else(|| AppError::NotFound("Such a credential".into()))
+        .ok_or_else(|| AppError::NotFound("credential".into()))
 }
 
 /// Revokes a credential with a reason (the issuing institution's administrators).

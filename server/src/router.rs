@@ -156,7 +156,10 @@ async fn learner_page_status(
                 cairn::access::authorize_group(&state.store, &viewer, group_id)
                     .await
                     .map(|_| ())
-            } else if path.starts_with("/share/") || path.starts_with("/u/") {
+            } else if ["/share/", "/u/", "/credentials/"]
+                .iter()
+                .any(|prefix| path.starts_with(prefix))
+            {
                 public_page_status(&state.store, path).await
             } else if path == "/admin" || path.starts_with("/admin/") {
                 if cairn::policy::may_view_institution(&viewer, viewer.institution_id) {
@@ -186,12 +189,15 @@ async fn learner_page_status(
 }
 
 /// A share link that is unknown, revoked or expired is not found (which of the three is
-/// nobody's business), nor is a profile with nothing public.
+/// nobody's business), nor is a profile with nothing public, nor a credential nobody issued.
 async fn public_page_status(store: &Store, path: &str) -> Result<(), cairn::CoreError> {
     let found = if let Some(token) = path.strip_prefix("/share/") {
         store.shared_collection(token).await?.is_some()
     } else if let Some(handle) = path.strip_prefix("/u/") {
         store.public_profile(handle).await?.is_some()
+    } else if let Some(rest) = path.strip_prefix("/credentials/") {
+        let id = rest.split('/').next().unwrap_or_default();
+        store.credential(id).await?.is_some()
     } else {
         true
     };

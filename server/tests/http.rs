@@ -615,6 +615,15 @@ async fn credentials_are_public_documents_and_listed_by_the_policy(store: &Store
     )
     .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let unknown_page = send(
+        &app,
+        get_accepting("/credentials/nothing-here", "text/html"),
+    )
+    .await;
+    assert_eq!(unknown_page.status, StatusCode::NOT_FOUND);
+    assert!(unknown_page
+        .body
+        .contains("There is no credential at this address."));
 
     // The issuer profile and the status list are public too.
     let profile = json(&send(&app, get("/issuers/1", None)).await);
