@@ -83,7 +83,7 @@ pub async fn credential_file(State(state): State<AppState>, Path(id): Path<Strin
     match state.store.credential(&id).await {
         Ok(Some(credential)) => attachment(
             credential.document.to_string(),
-            "application/vc+ld+json",
+            HeaderValue::from_static("application/vc+ld+json"),
             &format!("{id}.json"),
         ),
         Ok(None) => not_found("credential"),
@@ -103,22 +103,29 @@ pub async fn imported_file(
     match state.store.imported_document(viewer.id, id).await {
         Ok(document) => attachment(
             document,
-            "application/json",
+            HeaderValue::from_static("application/json"),
             &format!("credential-{id}.json"),
         ),
         Err(error) => core_error(error),
     }
 }
 
-fn attachment(body: String, content_type: &'static str, name: &str) -> Response {
+/// A download: the bytes with their type, saved under `name` (quotes and backslashes in it
+/// replaced).
+pub(crate) fn attachment(
+    body: impl Into<axum::body::Body>,
+    content_type: HeaderValue,
+    name: &str,
+) -> Response {
+    let name = name.replace(['"', '\\'], "_");
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_TYPE, content_type),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        body,
+        body.into(),
     )
         .into_response()
 }

@@ -11,6 +11,7 @@ use cairn::model::Viewer;
 
 use crate::api::{core_error, unauthorized};
 use crate::auth::percent_encode;
+use crate::credentials::attachment;
 use crate::router::AppState;
 
 /// The upload routes, with a body limit of their own (the rest of the app keeps 2 MB).
@@ -110,23 +111,12 @@ pub async fn file(
             return core_error(cairn::CoreError::NotFound(format!("file {id}")));
         }
     };
-    let disposition = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}\"",
-        stored.name.replace(['"', '\\'], "_")
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     let content_type = HeaderValue::from_str(&stored.content_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    let mut response = attachment(bytes, content_type, &stored.name);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
 }

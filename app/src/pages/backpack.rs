@@ -12,6 +12,7 @@ use crate::api::{
     get_backpack, CreateCollection, CreateShareLink, DeleteCollection, ImportCredential,
     IncludeItem, RevokeShareLink, SetCollectionPublic, ShareProgressRecord,
 };
+use crate::components::forms::failure;
 use crate::pages::learner::Refusal;
 
 /// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
@@ -83,23 +84,6 @@ fn backpack_page() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// An action's refusal, said plainly next to its form.
-fn failure<A>(action: ServerAction<A>) -> impl IntoView
-where
-    A: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-    A::Output: Send + Sync + 'static,
-    A::Error: std::fmt::Display + Send + Sync + 'static,
-{
-    move || {
-        action.value().with(|value| match value {
-            Some(Err(error)) => {
-                Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> })
-            }
-            _ => None,
-        })
     }
 }
 

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_category, IssueCredential};
+use crate::components::forms::failure;
 use crate::components::progress::{source_label, CompetencyItem};
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
@@ -179,10 +180,7 @@ fn Record(
                     <input type="hidden" name="achievement_id" value=id />
                     <button type="submit">{format!("Issue the {name} credential")}</button>
                 </ActionForm>
-                {move || issue.value().with(|value| match value {
-                    Some(Err(error)) => Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
-                    _ => None,
-                })}
+                {failure(issue)}
             }})}
             <table class="figures criteria">
                 <caption class="visually-hidden">

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_credential, RevokeCredential};
+use crate::components::forms::failure;
 use crate::pages::learner::Refusal;
 
 /// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
@@ -137,14 +138,6 @@ fn VerificationResult(verification: Verification) -> impl IntoView {
 
 #[component]
 fn RevokeForm(public_id: String, revoke: ServerAction<RevokeCredential>) -> impl IntoView {
-    let failure = move || {
-        revoke.value().with(|value| match value {
-            Some(Err(error)) => {
-                Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> })
-            }
-            _ => None,
-        })
-    };
     view! {
         <section aria-labelledby="revoke">
             <h2 id="revoke">"Revoke"</h2>
@@ -153,7 +146,7 @@ fn RevokeForm(public_id: String, revoke: ServerAction<RevokeCredential>) -> impl
                 <label for="revoke-reason">"Reason (shown to whoever checks it)"</label>
                 <input id="revoke-reason" name="reason" required maxlength="500" />
                 <button type="submit">"Revoke this credential"</button>
-                {failure}
+                {failure(revoke)}
             </ActionForm>
         </section>
     }

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_integrations, CreateToken, MapLineItem, RevokeToken, UnmapLineItem};
+use crate::components::forms::failure;
 use crate::pages::learner::Refusal;
 
 /// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
@@ -51,23 +52,6 @@ fn integrations_page() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// An action's refusal, said plainly next to its form.
-fn failure<A>(action: ServerAction<A>) -> impl IntoView
-where
-    A: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-    A::Output: Send + Sync + 'static,
-    A::Error: std::fmt::Display + Send + Sync + 'static,
-{
-    move || {
-        action.value().with(|value| match value {
-            Some(Err(error)) => {
-                Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> })
-            }
-            _ => None,
-        })
     }
 }
 
