@@ -192,9 +192,9 @@ async fn learner_page_status(
 /// nobody's business), nor is a profile with nothing public, nor a credential nobody issued.
 async fn public_page_status(store: &Store, path: &str) -> Result<(), cairn::CoreError> {
     let found = if let Some(token) = path.strip_prefix("/share/") {
-        store.shared_collection(token).await?.is_some()
+        store.share_link_is_live(token).await?
     } else if let Some(handle) = path.strip_prefix("/u/") {
-        store.public_profile(handle).await?.is_some()
+        store.has_public_profile(handle).await?
     } else if let Some(rest) = path.strip_prefix("/credentials/") {
         let id = rest.split('/').next().unwrap_or_default();
         store.credential(id).await?.is_some()

@@ -79,6 +79,14 @@ impl Store {
         })
     }
 
+    async fn item_by_id(&self, id: i64) -> CoreResult<BackpackItem> {
+        let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} WHERE b.id = $1"))
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        self.item(row).await
+    }
+
     /// One item as shown: its latest document, verified now.
     async fn item(&self, row: ItemRow) -> CoreResult<BackpackItem> {
         let (id, title, source, added_at, imported, public_id, file_id) = row;
@@ -206,11 +214,7 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         self.changed();
-        let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} WHERE b.id = $1"))
-            .bind(id)
-            .fetch_one(self.pool())
-            .await?;
-        self.item(row).await
+        self.item_by_id(id).await
     }
 
     /// Adds a record of training done elsewhere, with its certificate file (checked and kept
@@ -241,11 +245,7 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         self.changed();
-        let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} WHERE b.id = $1"))
-            .bind(id)
-            .fetch_one(self.pool())
-            .await?;
-        self.item(row).await
+        self.item_by_id(id).await
     }
 
     /// The JSON (or JWT) of an imported item, for its owner to download.
@@ -496,18 +496,27 @@ impl Store {
     /// The collection behind a share link, for anyone holding it; `None` when the link is
     /// unknown, revoked or expired.
     pub async fn shared_collection(&self, token: &str) -> CoreResult<Option<SharedCollection>> {
-        let found: Option<i64> = sqlx::query_scalar(
+        match self.live_share(token).await? {
+            Some(collection) => self.shown_collection(collection).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The collection a share link opens while it is neither revoked nor expired.
+    async fn live_share(&self, token: &str) -> CoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar(
             "SELECT collection_id FROM share_links WHERE token = $1 AND revoked_at IS NULL \
                AND (expires_at IS NULL OR expires_at > $2)",
         )
         .bind(token)
         .bind(clock::now())
         .fetch_optional(self.pool())
-        .await?;
-        match found {
-            Some(collection) => self.shown_collection(collection).await.map(Some),
-            None => Ok(None),
-        }
+        .await?)
+    }
+
+    /// Whether a share link opens anything now (without showing, or verifying, what it opens).
+    pub async fn share_link_is_live(&self, token: &str) -> CoreResult<bool> {
+        Ok(self.live_share(token).await?.is_some())
     }
 
     /// The collections a person chose to publish on their profile, by handle; `None` when
@@ -516,13 +525,7 @@ impl Store {
         &self,
         handle: &str,
     ) -> CoreResult<Option<(String, Vec<SharedCollection>)>> {
-        let collections: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT c.id, u.name FROM backpack_collections c JOIN users u ON u.id = c.owner_id \
-             WHERE u.handle = $1 AND c.is_public = 1 ORDER BY c.id",
-        )
-        .bind(handle)
-        .fetch_all(self.pool())
-        .await?;
+        let collections = self.public_collections(handle).await?;
         let Some(name) = collections.first().map(|(_, name)| name.clone()) else {
             return Ok(None);
         };
@@ -531,6 +534,21 @@ impl Store {
             shown.push(self.shown_collection(id).await?);
         }
         Ok(Some((name, shown)))
+    }
+
+    /// Whether a person has published anything (without showing, or verifying, it).
+    pub async fn has_public_profile(&self, handle: &str) -> CoreResult<bool> {
+        Ok(!self.public_collections(handle).await?.is_empty())
+    }
+
+    async fn public_collections(&self, handle: &str) -> CoreResult<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT c.id, u.name FROM backpack_collections c JOIN users u ON u.id = c.owner_id \
+             WHERE u.handle = $1 AND c.is_public = 1 ORDER BY c.id",
+        )
+        .bind(handle)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     async fn shown_collection(&self, collection: i64) -> CoreResult<SharedCollection> {
