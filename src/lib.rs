@@ -20,8 +20,12 @@ pub mod demo;
 #[cfg(feature = "store")]
 pub mod home;
 #[cfg(feature = "store")]
+pub mod markdown;
+#[cfg(feature = "store")]
 pub mod password;
 #[cfg(feature = "store")]
 pub mod store;
+#[cfg(feature = "store")]
+pub mod story;
 
 pub use error::CoreError;

@@ -103,6 +103,28 @@ pub fn may_issue_credential(viewer: &Viewer, learner: &LearnerRelations) -> bool
             || (viewer.has(Role::Teacher) && learner.teacher_ids.contains(&viewer.id)))
 }
 
+/// May `viewer` write this learner's own story: set goals and plan them, reflect, add evidence,
+/// build projects, assess themself and send check-ins? The learner alone.
+pub fn may_write_story(viewer: &Viewer, learner: &LearnerRelations) -> bool {
+    viewer.institution_id == learner.institution_id
+        && viewer.id == learner.learner_id
+        && viewer.has(Role::Learner)
+}
+
+/// May `viewer` comment on this learner's goals, give feedback on their projects and assess
+/// them on the rubric? The teachers of the learner's groups.
+pub fn may_review_story(viewer: &Viewer, learner: &LearnerRelations) -> bool {
+    viewer.institution_id == learner.institution_id
+        && viewer.id != learner.learner_id
+        && viewer.has(Role::Teacher)
+        && learner.teacher_ids.contains(&viewer.id)
+}
+
+/// May this learner send a check-in to `teacher_id`? Only to a teacher of their groups.
+pub fn may_check_in_with(learner: &LearnerRelations, teacher_id: UserId) -> bool {
+    learner.teacher_ids.contains(&teacher_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +213,34 @@ mod tests {
         let mut elsewhere = admin.clone();
         elsewhere.institution_id = 2;
         assert!(!may_view_group(&elsewhere, &group));
+    }
+
+    #[test]
+    fn only_the_learner_writes_their_story_and_only_their_teachers_review_it() {
+        let record = learner();
+        assert!(may_write_story(&viewer(10, &[Role::Learner]), &record));
+        for other in [
+            viewer(11, &[Role::Learner]),
+            viewer(20, &[Role::Parent]),
+            viewer(30, &[Role::Teacher]),
+            viewer(50, &[Role::Admin]),
+        ] {
+            assert!(!may_write_story(&other, &record), "{:?}", other.roles);
+        }
+        assert!(may_review_story(&viewer(30, &[Role::Teacher]), &record));
+        // The learner cannot assess themself as a teacher, even holding the role.
+        assert!(!may_review_story(
+            &viewer(10, &[Role::Learner, Role::Teacher]),
+            &record
+        ));
+        for other in [
+            viewer(31, &[Role::Teacher]),
+            viewer(20, &[Role::Parent]),
+            viewer(50, &[Role::Admin]),
+        ] {
+            assert!(!may_review_story(&other, &record), "{:?}", other.roles);
+        }
+        assert!(may_check_in_with(&record, 30));
+        assert!(!may_check_in_with(&record, 31));
     }
 }

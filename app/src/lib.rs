@@ -16,10 +16,15 @@ use leptos_router::{Lazy, ParamSegment, StaticSegment};
 
 use pages::backpack::BackpackPage;
 use pages::category::CategoryPage;
+use pages::checkins::CheckInsPage;
 use pages::competency::CompetencyPage;
 use pages::credential::CredentialPage;
+use pages::goal::GoalPage;
+use pages::goals::GoalsPage;
 use pages::integrations::IntegrationsPage;
 use pages::learners::LearnersPage;
+use pages::project::ProjectPage;
+use pages::projects::ProjectsPage;
 use pages::roster::RosterPage;
 use pages::shared::{ProfilePage, SharedPage};
 use pages::{home::HomePage, learner::LearnerPage, login::LoginPage, not_found::NotFound};
@@ -64,6 +69,23 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view={Lazy::<LoginPage>::new()} />
                     <Route path=StaticSegment("learners") view={Lazy::<LearnersPage>::new()} />
                     <Route path=StaticSegment("backpack") view={Lazy::<BackpackPage>::new()} />
+                    <Route path=StaticSegment("checkins") view={Lazy::<CheckInsPage>::new()} />
+                    <Route
+                        path=(StaticSegment("goals"), ParamSegment("id"))
+                        view={Lazy::<GoalPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("projects"), ParamSegment("id"))
+                        view={Lazy::<ProjectPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("goals"))
+                        view={Lazy::<GoalsPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("projects"))
+                        view={Lazy::<ProjectsPage>::new()}
+                    />
                     <Route
                         path=(StaticSegment("share"), ParamSegment("token"))
                         view={Lazy::<SharedPage>::new()}

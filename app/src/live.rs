@@ -87,7 +87,7 @@ mod browser {
             return;
         };
         let on_resync = Rc::new(on_resync);
-        let on_evidence = Closure::<dyn Fn(MessageEvent)>::new(move |message: MessageEvent| {
+        let on_live_event = Closure::<dyn Fn(MessageEvent)>::new(move |message: MessageEvent| {
             let Some(text) = message.data().as_string() else {
                 return;
             };
@@ -106,11 +106,13 @@ mod browser {
                 on_resync();
             }
         });
-        let _ = source
-            .add_event_listener_with_callback("evidence", on_evidence.as_ref().unchecked_ref());
+        for name in ["evidence", "story", "checkin"] {
+            let _ = source
+                .add_event_listener_with_callback(name, on_live_event.as_ref().unchecked_ref());
+        }
         let _ = source.add_event_listener_with_callback("lagged", lagged.as_ref().unchecked_ref());
         source.set_onopen(Some(reopened.as_ref().unchecked_ref()));
-        let kept = SendWrapper::new((source, on_evidence, lagged, reopened));
+        let kept = SendWrapper::new((source, on_live_event, lagged, reopened));
         on_cleanup(move || {
             let (source, ..) = kept.take();
             source.close();

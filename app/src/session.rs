@@ -20,3 +20,8 @@ pub fn viewer() -> Result<Viewer, AppError> {
         .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
         .ok_or(AppError::Unauthorized)
 }
+
+/// The signed-in person and the store, as most server functions start.
+pub fn viewer_and_store() -> Result<(Viewer, Store), AppError> {
+    Ok((viewer()?, store()?))
+}

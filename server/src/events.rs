@@ -66,6 +66,8 @@ impl Subscription {
 fn sse_event(event: &LiveEvent) -> Event {
     let event_id = match event {
         LiveEvent::Evidence { evidence_id, .. } => evidence_id.to_string(),
+        LiveEvent::Story { at, .. } => at.clone(),
+        LiveEvent::CheckIn { checkin_id, at, .. } => format!("{checkin_id}@{at}"),
     };
     Event::default()
         .event(event.name())

@@ -89,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/{id}/json", get(credentials::credential_file))
         .route("/backpack/items/{id}/json", get(credentials::imported_file))
         .route("/files/{id}", get(uploads::file))
+        .route("/files/{id}/thumbnail", get(uploads::thumbnail))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -129,7 +130,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Gives a learner's page, a group's roster or an admin page the status its refusal deserves
+/// Gives a learner's page (and their goals and projects), a group's roster or an admin page the status its refusal deserves
 /// (403 not allowed, 404 no such learner or group). The page streams, so it cannot set its own status once it knows; the policy
 /// answers here first, the same way the page's server function will.
 async fn learner_page_status(
@@ -145,10 +146,26 @@ async fn learner_page_status(
             .and_then(|id| id.parse::<i64>().ok())
     };
     let (learner_id, group_id) = (id_after("/learners/"), id_after("/groups/"));
+    let (goal_id, project_id) = (id_after("/goals/"), id_after("/projects/"));
     let viewer = request.extensions().get::<cairn::model::Viewer>().cloned();
     let decision = match viewer {
         Some(viewer) if request.method() == axum::http::Method::GET => {
-            if let Some(learner_id) = learner_id {
+            // A goal or project is the learner's record: the same answer as their page.
+            let owner = match (goal_id, project_id) {
+                (Some(goal), _) => Some(state.store.goal_learner(goal).await),
+                (_, Some(project)) => Some(state.store.project_learner(project).await),
+                _ => None,
+            };
+            if let Some(owner) = owner {
+                match owner {
+                    Ok(learner_id) => {
+                        cairn::access::authorize_learner(&state.store, &viewer, learner_id)
+                            .await
+                            .map(|_| ())
+                    }
+                    Err(error) => Err(error),
+                }
+            } else if let Some(learner_id) = learner_id {
                 cairn::access::authorize_learner(&state.store, &viewer, learner_id)
                     .await
                     .map(|_| ())

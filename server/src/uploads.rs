@@ -18,11 +18,90 @@ use crate::router::AppState;
 pub fn routes(max_bytes: u64) -> Router<AppState> {
     Router::new()
         .route("/backpack/records", post(training_record))
+        .route("/goals/{id}/evidence", post(goal_evidence))
+        .route("/projects/{id}/files", post(project_file))
         .layer(DefaultBodyLimit::max(max_bytes as usize + 1024 * 1024))
 }
 
-fn back(outcome: &str) -> Response {
-    Redirect::to(&format!("/backpack?{outcome}")).into_response()
+/// Back to the page the form was on, with what happened in its query.
+fn back(page: &str, outcome: &str) -> Response {
+    Redirect::to(&format!("{page}?{outcome}")).into_response()
+}
+
+fn refused(page: &str, reason: &str) -> Response {
+    back(page, &format!("upload_error={}", percent_encode(reason)))
+}
+
+/// A multipart form's text fields and its one file (`file`: name and bytes), or the reason it
+/// could not be read (too large, most often).
+struct Upload {
+    fields: Vec<(String, String)>,
+    file: Option<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    async fn read(state: &AppState, mut form: Multipart) -> Result<Upload, String> {
+        let too_large = || {
+            format!(
+                "file: is larger than {} MB",
+                state.store.max_upload_bytes() / (1024 * 1024)
+            )
+        };
+        let mut upload = Upload {
+            fields: Vec::new(),
+            file: None,
+        };
+        loop {
+            let field = match form.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(_) => return Err(too_large()),
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "file" {
+                let file_name = field.file_name().unwrap_or("upload").to_owned();
+                let bytes = field.bytes().await.map_err(|_| too_large())?;
+                if !bytes.is_empty() {
+                    upload.file = Some((file_name, bytes.to_vec()));
+                }
+            } else {
+                let value = field.text().await.map_err(|_| too_large())?;
+                upload.fields.push((name, value));
+            }
+        }
+        Ok(upload)
+    }
+
+    fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// The file, or the reason there is none.
+    fn take_file(&mut self) -> Result<(String, Vec<u8>), String> {
+        self.file
+            .take()
+            .ok_or_else(|| "file: choose a file to upload".to_string())
+    }
+}
+
+/// What a refused upload says on its page: the reason a person can act on, or that nothing was
+/// kept when the fault is ours.
+fn outcome<T>(page: &str, result: cairn::error::CoreResult<T>) -> Response {
+    match result {
+        Ok(_) => back(page, "added=1"),
+        Err(cairn::CoreError::Invalid { field, reason }) => {
+            refused(page, &format!("{field}: {reason}"))
+        }
+        Err(cairn::CoreError::Forbidden) => refused(page, "You are not allowed to do that."),
+        Err(cairn::CoreError::NotFound(what)) => refused(page, &format!("{what} was not found.")),
+        Err(error) => {
+            tracing::error!(%error, page, "an upload failed");
+            refused(page, "Something went wrong on our side; nothing was kept.")
+        }
+    }
 }
 
 /// `POST /backpack/records` (multipart: `title`, `file`): keeps the file and adds the record to
@@ -31,67 +110,130 @@ fn back(outcome: &str) -> Response {
 pub async fn training_record(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Response {
     let Some(Extension(viewer)) = viewer else {
         return Redirect::to("/login").into_response();
     };
-    let too_large = || {
-        format!(
-            "upload_error={}",
-            percent_encode(&format!(
-                "file: is larger than {} MB",
-                state.store.max_upload_bytes() / (1024 * 1024)
-            ))
-        )
+    let page = "/backpack";
+    let mut upload = match Upload::read(&state, form).await {
+        Ok(upload) => upload,
+        Err(reason) => return refused(page, &reason),
     };
-    let mut title = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => return back(&too_large()),
-        };
-        match field.name() {
-            Some("title") => title = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("upload").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(_) => return back(&too_large()),
-                }
-            }
-            _ => {}
-        }
-    }
-    let Some((name, bytes)) = file else {
-        return back(&format!(
-            "upload_error={}",
-            percent_encode("file: choose a file to upload")
-        ));
+    let (name, bytes) = match upload.take_file() {
+        Ok(file) => file,
+        Err(reason) => return refused(page, &reason),
     };
-    match state
+    let result = state
         .store
-        .add_training_record(viewer.id, &title, &name, &bytes)
-        .await
-    {
-        Ok(_) => back("added=1"),
-        Err(cairn::CoreError::Invalid { field, reason }) => back(&format!(
-            "upload_error={}",
-            percent_encode(&format!("{field}: {reason}"))
-        )),
+        .add_training_record(viewer.id, upload.field("title"), &name, &bytes)
+        .await;
+    outcome(page, result)
+}
+
+/// `POST /goals/{id}/evidence` (multipart: `file`): the learner adds an evidence file to
+/// their goal; back to the goal's page.
+pub async fn goal_evidence(
+    State(state): State<AppState>,
+    Path(goal_id): Path<i64>,
+    viewer: Option<Extension<Viewer>>,
+    form: Multipart,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/login").into_response();
+    };
+    let page = format!("/goals/{goal_id}");
+    let mut upload = match Upload::read(&state, form).await {
+        Ok(upload) => upload,
+        Err(reason) => return refused(&page, &reason),
+    };
+    let (name, bytes) = match upload.take_file() {
+        Ok(file) => file,
+        Err(reason) => return refused(&page, &reason),
+    };
+    let result =
+        cairn::story::add_goal_evidence(&state.store, &viewer, goal_id, &name, &bytes).await;
+    outcome(&page, result)
+}
+
+/// `POST /projects/{id}/files` (multipart: `title`, `file`): the learner adds an image or a
+/// file to their project; back to the project's page.
+pub async fn project_file(
+    State(state): State<AppState>,
+    Path(project_id): Path<i64>,
+    viewer: Option<Extension<Viewer>>,
+    form: Multipart,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/login").into_response();
+    };
+    let page = format!("/projects/{project_id}");
+    let mut upload = match Upload::read(&state, form).await {
+        Ok(upload) => upload,
+        Err(reason) => return refused(&page, &reason),
+    };
+    let (name, bytes) = match upload.take_file() {
+        Ok(file) => file,
+        Err(reason) => return refused(&page, &reason),
+    };
+    let result = cairn::story::add_project_file(
+        &state.store,
+        &viewer,
+        project_id,
+        upload.field("title"),
+        &name,
+        &bytes,
+    )
+    .await;
+    outcome(&page, result)
+}
+
+/// `GET /files/{id}/thumbnail`: a small PNG of an image, for whoever may download the image.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    viewer: Option<Extension<Viewer>>,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return unauthorized();
+    };
+    let stored = match cairn::story::file(&state.store, &viewer, id).await {
+        Ok(stored) => stored,
+        Err(error) => return core_error(error),
+    };
+    let not_found = || {
+        core_error(cairn::CoreError::NotFound(format!(
+            "a thumbnail of file {id}"
+        )))
+    };
+    let Some(path) = stored.thumbnail else {
+        return not_found();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(png) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, max-age=86400"),
+                ),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
+            ],
+            png,
+        )
+            .into_response(),
         Err(error) => {
-            tracing::error!(%error, "training record upload failed");
-            back(&format!(
-                "upload_error={}",
-                percent_encode("Something went wrong on our side; nothing was kept.")
-            ))
+            tracing::error!(%error, file = id, "a thumbnail is missing from the data directory");
+            not_found()
         }
     }
 }
 
-/// `GET /files/{id}`: a file, as a download, for its owner.
+/// `GET /files/{id}`: a file, as a download, for its owner and — when it is evidence on a goal
+/// or in a project — whoever may see that learner.
 pub async fn file(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -100,7 +242,7 @@ pub async fn file(
     let Some(Extension(viewer)) = viewer else {
         return unauthorized();
     };
-    let stored = match state.store.owned_file(viewer.id, id).await {
+    let stored = match cairn::story::file(&state.store, &viewer, id).await {
         Ok(stored) => stored,
         Err(error) => return core_error(error),
     };

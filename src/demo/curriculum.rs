@@ -237,9 +237,11 @@ pub const ACHIEVEMENTS: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
-pub const GOALS: &[(&str, [&str; 3])] = &[
+/// Goals: (title, the competency it works on, its action plan).
+pub const GOALS: &[(&str, &str, [&str; 3])] = &[
     (
         "Write more persuasive essays",
+        "EN4-ECA-01",
         [
             "Read two model essays",
             "Plan an essay with a clear thesis",
@@ -248,6 +250,7 @@ pub const GOALS: &[(&str, [&str; 3])] = &[
     ),
     (
         "Master linear equations",
+        "MA4-LIN-C-01",
         [
             "Finish the practice set",
             "Explain a worked solution to a friend",
@@ -256,6 +259,7 @@ pub const GOALS: &[(&str, [&str; 3])] = &[
     ),
     (
         "Speak up more in class discussions",
+        "GC-COM",
         [
             "Prepare one question per lesson",
             "Share an idea in group work",
@@ -264,6 +268,7 @@ pub const GOALS: &[(&str, [&str; 3])] = &[
     ),
     (
         "Get organised for assessments",
+        "GC-SMG",
         [
             "Use a weekly planner",
             "Start assignments a week early",
@@ -272,6 +277,7 @@ pub const GOALS: &[(&str, [&str; 3])] = &[
     ),
     (
         "Read ten novels this term",
+        "EN4-RVL-01",
         [
             "Choose a reading list",
             "Read 20 minutes a day",
@@ -280,6 +286,7 @@ pub const GOALS: &[(&str, [&str; 3])] = &[
     ),
     (
         "Improve my lab reports",
+        "SC4-WS-01",
         [
             "Learn the report structure",
             "Record data in tables",

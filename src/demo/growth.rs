@@ -24,15 +24,17 @@ pub fn generate(
             "id",
             "learner_id",
             "title",
-            "description",
+            "why",
             "status",
-            "due_on",
+            "target_on",
             "created_at",
+            "updated_at",
         ],
     );
+    let mut goal_competencies = TableRows::new("goal_competencies", &["goal_id", "competency_id"]);
     let mut steps = TableRows::new(
         "goal_steps",
-        &["id", "goal_id", "text", "position", "done_at"],
+        &["id", "goal_id", "text", "position", "due_on", "done_at"],
     );
     let mut reflections = TableRows::new(
         "reflections",
@@ -84,6 +86,8 @@ pub fn generate(
             "created_at",
             "answer",
             "answered_at",
+            "read_by_teacher_at",
+            "answer_read_at",
         ],
     );
     let next_id = |table: &TableRows| table.rows.len() as i64 + 1;
@@ -93,27 +97,33 @@ pub fn generate(
         let learner_id = learner.person.id;
         let teacher = people.group_teachers[learner.group][0];
         for _ in 0..g.rng.random_range(1..=2) {
-            let (title, goal_steps) = GOALS[g.rng.random_range(0..GOALS.len())];
+            let (title, code, goal_steps) = GOALS[g.rng.random_range(0..GOALS.len())];
             let goal_id = next_id(&goals);
             let set_on = g.school_day_in(0..4);
             goals.push(row![
                 goal_id,
                 learner_id,
                 title,
-                "",
+                "It will help me in every subject next year.",
                 "active",
                 &due_on,
+                at(set_on, 10),
                 at(set_on, 10)
             ]);
+            if let Some(competency_id) = catalogue.id_of(code) {
+                goal_competencies.push(row![goal_id, competency_id]);
+            }
             let done = g.rng.random_range(0..=goal_steps.len());
             for (position, text) in goal_steps.iter().enumerate() {
                 let done_at = (position < done)
                     .then(|| at(set_on + Duration::weeks(position as i64 + 1), 15));
+                let step_due = clock::format_date(set_on + Duration::weeks(position as i64 + 2));
                 steps.push(row![
                     next_id(&steps),
                     goal_id,
                     *text,
                     position as i64,
+                    step_due,
                     done_at
                 ]);
             }
@@ -187,11 +197,14 @@ pub fn generate(
                 at(asked, 12),
                 answered.then_some("Of course — come and see me at lunch on Thursday."),
                 answered.then(|| at(asked, 16)),
+                at(asked, 13),
+                answered.then(|| at(asked, 17)),
             ]);
         }
     }
     tables.extend([
         goals,
+        goal_competencies,
         steps,
         projects,
         project_competencies,

@@ -1,10 +1,11 @@
 //! Credentials against real databases: issued when earned, signed, verified, revoked.
 
+use super::testing::{user_id, viewer};
 use super::Store;
 use crate::access;
 use crate::demo::{self, SeedOptions};
 use crate::error::CoreError;
-use crate::model::{CredentialKind, Viewer};
+use crate::model::CredentialKind;
 
 fn small_school() -> demo::School {
     demo::generate(&SeedOptions {
@@ -12,15 +13,6 @@ fn small_school() -> demo::School {
         seed: 5,
         evidence_per_competency: (1, 2),
     })
-}
-
-async fn user_id(store: &Store, email: &str) -> i64 {
-    store.find_login(email).await.unwrap().unwrap().user_id
-}
-
-async fn viewer(store: &Store, email: &str) -> Viewer {
-    let id = user_id(store, email).await;
-    store.viewer(id).await.unwrap().unwrap()
 }
 
 async fn achievement(store: &Store, name: &str) -> i64 {
@@ -460,10 +452,11 @@ async fn a_training_record_keeps_its_file_and_refuses_disguises(store: &Store) {
     assert_eq!(item.source, crate::model::ItemSource::Uploaded);
     assert!(!item.verified);
     let file_id: i64 = item.download.trim_start_matches("/files/").parse().unwrap();
-    let file = store.owned_file(learner.id, file_id).await.unwrap();
+    let file = crate::story::file(store, &learner, file_id).await.unwrap();
     assert_eq!(file.content_type, "image/png");
     assert_eq!(std::fs::read(&file.path).unwrap(), PNG);
-    assert!(store.owned_file(parent.id, file_id).await.is_err());
+    // A record's certificate is its owner's alone, even for a linked parent.
+    assert!(crate::story::file(store, &parent, file_id).await.is_err());
 
     // Refused, and nothing kept: an executable named .png, an oversized file, no title.
     let (files, items) = (

@@ -54,6 +54,34 @@ pub struct StoredFile {
     pub content_type: String,
     pub size_bytes: i64,
     pub path: PathBuf,
+    /// A small PNG of an image (at most `THUMBNAIL_SIZE` pixels each way), when it could be made.
+    pub thumbnail: Option<PathBuf>,
+}
+
+/// The longest side of a thumbnail, in pixels.
+pub const THUMBNAIL_SIZE: u32 = 320;
+
+/// Images larger than this (either way) get no thumbnail: decoding them would cost too much.
+const THUMBNAIL_SOURCE_LIMIT: u32 = 12_000;
+
+/// A PNG thumbnail of an image, or `None` when its bytes do not decode (the sniffer looks only
+/// at the signature) or it is too large to decode safely.
+pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(THUMBNAIL_SOURCE_LIMIT);
+    limits.max_image_height = Some(THUMBNAIL_SOURCE_LIMIT);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode().ok()?;
+    let small = image.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+    let mut png = Vec::new();
+    small
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .ok()?;
+    Some(png)
 }
 
 impl Store {
@@ -114,12 +142,26 @@ impl Store {
             .collect();
         let dir = self.files_dir()?;
         let path = dir.join(&hash);
-        if !path.exists() {
+        let thumbnail_name = format!("{hash}.thumb.png");
+        let thumbnail_path = dir.join(&thumbnail_name);
+        let is_image = content_type.starts_with("image/");
+        if !path.exists() || (is_image && !thumbnail_path.exists()) {
             let temporary = dir.join(format!("{hash}.part"));
             let bytes = bytes.to_vec();
             let (write_to, rename_to) = (temporary.clone(), path.clone());
+            let thumbnail_to = thumbnail_path.clone();
             tokio::task::spawn_blocking(move || -> std::io::Result<()> {
                 std::fs::create_dir_all(write_to.parent().expect("a file in a directory"))?;
+                if is_image {
+                    if let Some(png) = thumbnail(&bytes) {
+                        let part = thumbnail_to.with_extension("part");
+                        std::fs::write(&part, png)?;
+                        std::fs::rename(&part, &thumbnail_to)?;
+                    }
+                }
+                if rename_to.exists() {
+                    return Ok(());
+                }
                 std::fs::write(&write_to, bytes)?;
                 std::fs::rename(&write_to, &rename_to)
             })
@@ -130,9 +172,10 @@ impl Store {
                 CoreError::Conflict("the file could not be kept; nothing was saved".into())
             })?;
         }
+        let thumbnail = thumbnail_path.exists().then_some(thumbnail_path);
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO files (owner_id, name, content_type, size_bytes, sha256, stored_path, \
-               created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+               thumbnail_path, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(owner)
         .bind(&name)
@@ -140,6 +183,7 @@ impl Store {
         .bind(bytes.len() as i64)
         .bind(&hash)
         .bind(&hash)
+        .bind(thumbnail.as_ref().map(|_| thumbnail_name))
         .bind(clock::now())
         .fetch_one(self.pool())
         .await?;
@@ -150,30 +194,45 @@ impl Store {
             content_type: content_type.to_owned(),
             size_bytes: bytes.len() as i64,
             path,
+            thumbnail,
         })
     }
 
-    /// A file for its owner (the only one who may download it for now).
-    pub async fn owned_file(&self, owner: UserId, id: i64) -> CoreResult<StoredFile> {
-        let row: Option<(i64, String, String, i64, String)> = sqlx::query_as(
-            "SELECT owner_id, name, content_type, size_bytes, stored_path FROM files WHERE id = $1",
+    /// A kept file by id (the core decides who may download it).
+    pub async fn stored_file(&self, id: i64) -> CoreResult<StoredFile> {
+        let row: Option<(i64, String, String, i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT owner_id, name, content_type, size_bytes, stored_path, thumbnail_path \
+             FROM files WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
-        match row {
-            Some((owner_id, name, content_type, size_bytes, stored)) if owner_id == owner => {
-                Ok(StoredFile {
-                    id,
-                    owner_id,
-                    name,
-                    content_type,
-                    size_bytes,
-                    path: self.files_dir()?.join(stored),
-                })
-            }
-            _ => Err(CoreError::NotFound(format!("file {id}"))),
-        }
+        let (owner_id, name, content_type, size_bytes, stored, thumbnail) =
+            row.ok_or_else(|| CoreError::NotFound(format!("file {id}")))?;
+        let dir = self.files_dir()?;
+        Ok(StoredFile {
+            id,
+            owner_id,
+            name,
+            content_type,
+            size_bytes,
+            path: dir.join(stored),
+            thumbnail: thumbnail.map(|name| dir.join(name)),
+        })
+    }
+
+    /// The learner whose goal or project the file is attached to, if it is.
+    pub async fn file_attached_to(&self, id: i64) -> CoreResult<Option<UserId>> {
+        Ok(sqlx::query_scalar(
+            "SELECT g.learner_id FROM goal_files gf JOIN goals g ON g.id = gf.goal_id \
+               WHERE gf.file_id = $1 \
+             UNION \
+             SELECT p.learner_id FROM project_media m JOIN projects p ON p.id = m.project_id \
+               WHERE m.file_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
     }
 }
 

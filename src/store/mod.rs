@@ -6,19 +6,23 @@
 pub mod accounts;
 pub mod backpack;
 pub mod batch;
+pub mod checkins;
 pub mod cohort;
 pub mod credentials;
 pub mod detail;
 pub mod files;
+pub mod goals;
 pub mod home;
 pub mod integrations;
 pub mod levels;
 pub mod progress;
+pub mod projects;
 pub mod record;
 pub mod relations;
 pub mod relay;
 pub mod roster;
 pub mod school;
+pub mod story;
 pub mod testing;
 
 use std::path::Path;
@@ -204,6 +208,25 @@ impl Store {
         Ok(store)
     }
 
+    /// Applies the migrations up to and including `last` only: for tests of an upgrade.
+    pub async fn migrate_until(&self, last: i64) -> CoreResult<()> {
+        let all = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let migrator = Migrator {
+            migrations: all
+                .iter()
+                .filter(|migration| migration.version <= last)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into(),
+            ..Migrator::DEFAULT
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
     /// Applies the migrations this database has not seen yet.
     pub async fn migrate(&self) -> CoreResult<()> {
         match self.backend {
@@ -276,3 +299,5 @@ mod tests {
 mod credential_tests;
 #[cfg(test)]
 mod store_tests;
+#[cfg(test)]
+mod story_tests;

@@ -1,5 +1,6 @@
 //! The store against real databases: each test runs on SQLite and on PostgreSQL.
 
+use super::testing::{competency, count, user_id};
 use super::Store;
 use crate::demo::{self, SeedOptions, DEMO_PASSWORD};
 use crate::model::Role;
@@ -12,10 +13,6 @@ fn small_school() -> demo::School {
         seed: 11,
         evidence_per_competency: (1, 3),
     })
-}
-
-async fn user_id(store: &Store, email: &str) -> i64 {
-    store.find_login(email).await.unwrap().unwrap().user_id
 }
 
 /// A teacher's mark through the store's one way in.
@@ -43,23 +40,6 @@ async fn mark(
         })
         .await
         .unwrap()
-}
-
-async fn competency(store: &Store, code: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM competencies WHERE code = $1")
-        .bind(code)
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    id
-}
-
-async fn count(store: &Store, table: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    n
 }
 
 async fn migrations_give_an_empty_database_that_answers(store: &Store) {
@@ -461,6 +441,7 @@ async fn a_roster_mark_lands_in_the_cell_and_goes_out_live(store: &Store) {
             assert_eq!(group_id, Some(group));
             assert_eq!(given_by.as_deref(), Some(teacher.name.as_str()));
         }
+        other => panic!("expected the mark's evidence event, got {other:?}"),
     }
     let after = access::roster(store, &teacher, group, None).await.unwrap();
     let cell = after.cell(row, 0).unwrap();

@@ -45,6 +45,23 @@ impl TestStore {
         }
     }
 
+    /// A SQLite database in a new file with the migrations up to `last` only.
+    pub async fn sqlite_until(last: i64) -> TestStore {
+        let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let store = Store::connect(&url)
+            .await
+            .expect("open a test SQLite database");
+        store
+            .migrate_until(last)
+            .await
+            .expect("migrate a test database");
+        TestStore {
+            store,
+            cleanup: Cleanup::File(path),
+        }
+    }
+
     /// A migrated PostgreSQL schema of its own, or `None` when no server is configured
     /// (outside CI only).
     pub async fn postgres() -> Option<TestStore> {
@@ -171,4 +188,32 @@ macro_rules! store_tests {
             )*
         }
     };
+}
+
+/// A person's id by their sign-in email (in a loaded school).
+pub async fn user_id(store: &Store, email: &str) -> i64 {
+    store.find_login(email).await.unwrap().unwrap().user_id
+}
+
+/// A person as pages and server functions see them.
+pub async fn viewer(store: &Store, email: &str) -> crate::model::Viewer {
+    let id = user_id(store, email).await;
+    store.viewer(id).await.unwrap().unwrap()
+}
+
+/// A competency's id by its code.
+pub async fn competency(store: &Store, code: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM competencies WHERE code = $1")
+        .bind(code)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// How many rows a table holds.
+pub async fn count(store: &Store, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
 }

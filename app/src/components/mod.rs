@@ -5,3 +5,4 @@ pub mod forms;
 pub mod layout;
 pub mod progress;
 pub mod radar;
+pub mod story;

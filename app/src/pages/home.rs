@@ -10,7 +10,10 @@ use leptos_router::{lazy_route, LazyRoute};
 use crate::api::get_home;
 use crate::components::layout::{Frame, Tile};
 use crate::components::progress::ProgressList;
+use crate::components::story::{CheckInsTile, StoryTile};
 use crate::error::AppError;
+use crate::live::{use_live_events, LiveVersion};
+use cairn::model::LiveEvent;
 
 /// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
 pub struct HomePage;
@@ -29,6 +32,17 @@ impl LazyRoute for HomePage {
 
 fn home_page() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
+    // The story and check-in tiles follow what is written and answered, live; marks do not
+    // move them.
+    let live = LiveVersion::provide();
+    use_live_events(
+        move |event| {
+            if !matches!(event, LiveEvent::Evidence { .. }) {
+                live.bump();
+            }
+        },
+        move || live.bump(),
+    );
     view! {
         <Title text="Home" />
         <Suspense fallback=|| view! { <HomeSkeleton /> }>
@@ -99,19 +113,25 @@ fn HomeTiles(home: Home) -> impl IntoView {
                 </p>
             })}
             <div class="tiles">
-                {own_progress.map(|progress| view! {
-                    <Tile id="my-progress" title="My progress" wide=true>
-                        <p>
-                            <a href=format!("/learners/{}", progress.learner.id)>"Open my dashboard"</a>
-                            " · "
-                            <a href="/backpack">"Open my backpack"</a>
-                        </p>
-                        <ProgressList progress />
-                    </Tile>
+                {own_progress.map(|progress| {
+                    let learner_id = progress.learner.id;
+                    view! {
+                        <Tile id="my-progress" title="My progress" wide=true>
+                            <p>
+                                <a href=format!("/learners/{learner_id}")>"Open my dashboard"</a>
+                                " · "
+                                <a href="/backpack">"Open my backpack"</a>
+                            </p>
+                            <ProgressList progress />
+                        </Tile>
+                        <StoryTile learner_id />
+                    }
                 })}
                 {children
                     .into_iter()
-                    .map(|progress| view! {
+                    .map(|progress| {
+                        let child_id = progress.learner.id;
+                        view! {
                         <Tile
                             id=format!("learner-{}", progress.learner.id)
                             title=progress.learner.name.clone()
@@ -124,8 +144,10 @@ fn HomeTiles(home: Home) -> impl IntoView {
                             </p>
                             <ProgressList progress />
                         </Tile>
-                    })
+                        <StoryTile learner_id=child_id />
+                    }})
                     .collect_view()}
+                {(!teaching.is_empty()).then(|| view! { <CheckInsTile /> })}
                 {(!teaching.is_empty()).then(|| view! { <TeachingTile groups=teaching learners=taught /> })}
                 {(!seats.is_empty()).then(|| view! { <SeatsTile seats /> })}
                 {(!orders.is_empty()).then(|| view! { <OrdersTile orders /> })}

@@ -11,6 +11,7 @@ use crate::api::get_learner;
 use crate::components::cohort::CohortComparison;
 use crate::components::layout::Tile;
 use crate::components::progress::{BadgeList, ProgressList};
+use crate::components::story::StoryTile;
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion, PageChoices};
 
@@ -86,6 +87,7 @@ fn Dashboard(progress: LearnerProgress) -> impl IntoView {
                 <Tile id="badges" title="Badges">
                     <BadgeList learner_id achievements />
                 </Tile>
+                <StoryTile learner_id />
                 <CohortComparison learner_id />
             </div>
         </main>

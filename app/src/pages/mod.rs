@@ -2,13 +2,18 @@
 
 pub mod backpack;
 pub mod category;
+pub mod checkins;
 pub mod competency;
 pub mod credential;
+pub mod goal;
+pub mod goals;
 pub mod home;
 pub mod integrations;
 pub mod learner;
 pub mod learners;
 pub mod login;
 pub mod not_found;
+pub mod project;
+pub mod projects;
 pub mod roster;
 pub mod shared;

@@ -147,7 +147,10 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                 given_by,
                 recorded_at,
                 ..
-            } = event;
+            } = event
+            else {
+                return;
+            };
             let row = learners.with_value(|l| l.iter().position(|l| l.id == learner_id));
             let column = columns.with_value(|c| c.iter().position(|c| c.id == competency_id));
             if let (Some(row), Some(column)) = (row, column) {

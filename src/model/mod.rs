@@ -1,6 +1,9 @@
 //! Plain types shared by the store, the server and the browser: who is looking, and what a
 //! home page shows. No database, no framework.
 
+mod story;
+pub use story::*;
+
 use serde::{Deserialize, Serialize};
 
 pub type UserId = i64;
@@ -301,13 +304,30 @@ pub enum LiveEvent {
         /// The evidence this one corrected.
         supersedes: Option<i64>,
     },
+    /// Something was added to a learner's goal or project: a step, a reflection, evidence, a
+    /// teacher's comment, an assessment.
+    Story {
+        learner_id: UserId,
+        goal_id: Option<i64>,
+        project_id: Option<i64>,
+        at: String,
+    },
+    /// A check-in was sent or answered.
+    CheckIn {
+        checkin_id: i64,
+        learner_id: UserId,
+        teacher_id: UserId,
+        at: String,
+    },
 }
 
 impl LiveEvent {
     /// The learner the event is about: who may see it is who may see them.
     pub fn learner_id(&self) -> UserId {
         match self {
-            LiveEvent::Evidence { learner_id, .. } => *learner_id,
+            LiveEvent::Evidence { learner_id, .. }
+            | LiveEvent::Story { learner_id, .. }
+            | LiveEvent::CheckIn { learner_id, .. } => *learner_id,
         }
     }
 
@@ -315,6 +335,8 @@ impl LiveEvent {
     pub fn name(&self) -> &'static str {
         match self {
             LiveEvent::Evidence { .. } => "evidence",
+            LiveEvent::Story { .. } => "story",
+            LiveEvent::CheckIn { .. } => "checkin",
         }
     }
 }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+mod story;
+pub use story::*;
+
 /// Everything the signed-in person's home page shows.
 #[server(endpoint = "home")]
 pub async fn get_home() -> Result<Home, AppError> {

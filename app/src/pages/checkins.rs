@@ -1,0 +1,198 @@
+//! Check-ins at `/checkins`: a learner sends a short message to one of their teachers, about a
+//! goal or project; the teacher answers here. New ones and answers arrive live; what was new
+//! when the page opened stays marked so.
+
+use cairn::model::{CheckIn, CheckIns};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use leptos_router::{lazy_route, LazyRoute};
+
+use crate::api::{get_checkins, AnswerCheckin, SendCheckin};
+use crate::components::forms::failure;
+use crate::components::story::day;
+use crate::live::{use_live_events, LiveVersion};
+use crate::pages::learner::Refusal;
+
+pub struct CheckInsPage;
+
+#[lazy_route]
+impl LazyRoute for CheckInsPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        checkins_page().into_any()
+    }
+}
+
+fn checkins_page() -> impl IntoView {
+    let live = LiveVersion::provide();
+    let send = ServerAction::<SendCheckin>::new();
+    let answer = ServerAction::<AnswerCheckin>::new();
+    let checkins = Resource::new(
+        move || (live.get(), send.version().get(), answer.version().get()),
+        |_| get_checkins(),
+    );
+    use_live_events(
+        move |event| {
+            if matches!(event, cairn::model::LiveEvent::CheckIn { .. }) {
+                live.bump();
+            }
+        },
+        move || live.bump(),
+    );
+    view! {
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match checkins.await {
+                    Ok(checkins) => view! { <Conversations checkins send answer /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Conversations(
+    checkins: CheckIns,
+    send: ServerAction<SendCheckin>,
+    answer: ServerAction<AnswerCheckin>,
+) -> impl IntoView {
+    let CheckIns {
+        modules,
+        sent,
+        received,
+        teachers,
+        topics,
+    } = checkins;
+    let query = use_query_map();
+    let chosen_topic = query.with_untracked(|q| q.get("about")).unwrap_or_default();
+    let may_send = !teachers.is_empty();
+    let name = modules.checkins.clone();
+    view! {
+        <Title text=name.clone() />
+        <main id="main" class="page checkins">
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <a href="/">"Home"</a>
+                " › "
+                <span aria-current="page">{name.clone()}</span>
+            </nav>
+            <h1>{name.clone()}</h1>
+            {may_send.then(|| view! {
+                <section class="tile wide" aria-labelledby="send-title">
+                    <h2 id="send-title">"Ask a teacher"</h2>
+                    <ActionForm action=send attr:class="stack">
+                        <label for="checkin-teacher">"To"</label>
+                        <select id="checkin-teacher" name="teacher_id" required>
+                            {teachers
+                                .into_iter()
+                                .map(|t| view! { <option value=t.id>{t.name}</option> })
+                                .collect_view()}
+                        </select>
+                        <label for="checkin-about">"About"</label>
+                        <select id="checkin-about" name="about">
+                            <option value="">"Nothing in particular"</option>
+                            {topics
+                                .into_iter()
+                                .map(|topic| {
+                                    let key = topic_key(&topic);
+                                    let selected = key == chosen_topic;
+                                    view! { <option value=key selected=selected>{topic.title}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                        <label for="checkin-body">"Message"</label>
+                        <textarea id="checkin-body" name="body" rows="3" required maxlength="1000"></textarea>
+                        <button type="submit" class="primary">"Send"</button>
+                    </ActionForm>
+                    {failure(send)}
+                </section>
+            })}
+            {(!received.is_empty()).then(|| view! {
+                <section aria-labelledby="received-title">
+                    <h2 id="received-title">"Sent to you"</h2>
+                    <ul class="rows checkin-list">
+                        {received.into_iter().map(|checkin| view! { <Received checkin answer /> }).collect_view()}
+                    </ul>
+                    {failure(answer)}
+                </section>
+            })}
+            <section aria-labelledby="sent-title">
+                <h2 id="sent-title">"Sent by you"</h2>
+                {if sent.is_empty() {
+                    view! { <p class="empty">"Nothing sent yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="rows checkin-list">
+                            {sent.into_iter().map(|checkin| view! { <Sent checkin /> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }}
+            </section>
+        </main>
+    }
+}
+
+/// `goal:3` for a topic, as the send form names it.
+fn topic_key(topic: &cairn::model::Topic) -> String {
+    format!("{}:{}", topic.kind, topic.id)
+}
+
+fn about_line(checkin: &CheckIn) -> AnyView {
+    match checkin.about.clone() {
+        Some(topic) => {
+            view! { <span class="muted">" · about "<a href=topic.path>{topic.title}</a></span> }
+                .into_any()
+        }
+        None => ().into_any(),
+    }
+}
+
+#[component]
+fn Sent(checkin: CheckIn) -> impl IntoView {
+    let about = about_line(&checkin);
+    view! {
+        <li class="checkin" class:unread=checkin.unread>
+            <p>
+                <strong>{format!("To {}", checkin.teacher.name)}</strong>
+                {about}
+                <span class="muted">{format!(" · {}", day(&checkin.created_at))}</span>
+                {checkin.unread.then(|| view! { " " <span class="chip new">"New answer"</span> })}
+            </p>
+            <p>{checkin.body.clone()}</p>
+            {match checkin.answer.clone() {
+                Some(answer) => view! { <p class="answer"><strong>"Answer: "</strong>{answer}</p> }.into_any(),
+                None => view! { <p class="muted">"Not answered yet."</p> }.into_any(),
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn Received(checkin: CheckIn, answer: ServerAction<AnswerCheckin>) -> impl IntoView {
+    let about = about_line(&checkin);
+    let field = format!("answer-{}", checkin.id);
+    view! {
+        <li class="checkin" class:unread=checkin.unread>
+            <p>
+                <strong>{format!("From {}", checkin.learner.name)}</strong>
+                {about}
+                <span class="muted">{format!(" · {}", day(&checkin.created_at))}</span>
+                {checkin.unread.then(|| view! { " " <span class="chip new">"New"</span> })}
+            </p>
+            <p>{checkin.body.clone()}</p>
+            {checkin.answer.clone().map(|text| view! { <p class="answer"><strong>"Your answer: "</strong>{text}</p> })}
+            <ActionForm action=answer attr:class="inline-form">
+                <input type="hidden" name="checkin_id" value=checkin.id />
+                <label for=field.clone()>{format!("Answer {}", checkin.learner.name)}</label>
+                <input id=field type="text" name="answer" required maxlength="1000" />
+                <button type="submit">"Send the answer"</button>
+            </ActionForm>
+        </li>
+    }
+}

@@ -1,0 +1,170 @@
+//! A learner's goals at `/learners/{id}/goals`: each with its status, plan progress and linked
+//! competencies; the learner sets new ones here. Named as the institution names the module.
+
+use cairn::model::{GoalSummary, LearnerGoals};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::{lazy_route, LazyRoute};
+
+use crate::api::{get_goals, CreateGoal};
+use crate::components::forms::failure;
+use crate::components::story::{day, CompetencyChips, CompetencyPicker};
+use crate::error::AppError;
+use crate::live::{use_live_events, LiveVersion};
+use crate::pages::learner::Refusal;
+
+pub struct GoalsPage;
+
+#[lazy_route]
+impl LazyRoute for GoalsPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        goals_page().into_any()
+    }
+}
+
+fn goals_page() -> impl IntoView {
+    let params = use_params_map();
+    let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let live = LiveVersion::provide();
+    let create = ServerAction::<CreateGoal>::new();
+    let goals = Resource::new(
+        move || (learner_id(), live.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_goals(id).await,
+                None => Err(AppError::NotFound("such learner".into())),
+            }
+        },
+    );
+    use_live_events(
+        move |event| {
+            if Some(event.learner_id()) == learner_id() {
+                live.bump();
+            }
+        },
+        move || live.bump(),
+    );
+    // A new goal opens at once.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(goal_id)) = create.value().get() {
+            navigate(&format!("/goals/{goal_id}"), Default::default());
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match goals.await {
+                    Ok(goals) => view! { <GoalList goals create /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn GoalList(goals: LearnerGoals, create: ServerAction<CreateGoal>) -> impl IntoView {
+    let LearnerGoals {
+        modules,
+        learner,
+        goals,
+        may_write,
+        competencies,
+    } = goals;
+    let heading = if may_write {
+        format!("My {}", modules.goals.to_lowercase())
+    } else {
+        format!("{} — {}", modules.goals, learner.name)
+    };
+    view! {
+        <Title text=heading.clone() />
+        <main id="main" class="page goals">
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <a href="/">"Home"</a>
+                " › "
+                <a href=format!("/learners/{}", learner.id)>{learner.name.clone()}</a>
+                " › "
+                <span aria-current="page">{modules.goals.clone()}</span>
+            </nav>
+            <h1>{heading}</h1>
+            {if goals.is_empty() {
+                view! { <p class="empty">{format!("No {} yet.", modules.goals.to_lowercase())}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rows goal-list">
+                        {goals.into_iter().map(|goal| view! { <GoalRow goal /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+            {may_write.then(|| view! { <NewGoalForm create competencies goals_name=modules.goals.clone() /> })}
+        </main>
+    }
+}
+
+#[component]
+fn GoalRow(goal: GoalSummary) -> impl IntoView {
+    let status = goal.status.label();
+    let target = goal
+        .target_on
+        .as_deref()
+        .map(|on| format!(" · target {}", day(on)))
+        .unwrap_or_default();
+    view! {
+        <li class="goal-row" data-status=goal.status.key()>
+            <a class="goal-title" href=format!("/goals/{}", goal.id)>{goal.title.clone()}</a>
+            " "
+            <span class="status">{status}</span>
+            <span class="muted">{format!(" · {} of {} steps done{target}", goal.steps_done, goal.steps)}</span>
+            " "
+            <CompetencyChips competencies=goal.competencies />
+        </li>
+    }
+}
+
+#[component]
+fn NewGoalForm(
+    create: ServerAction<CreateGoal>,
+    competencies: Vec<cairn::model::CompetencyChoice>,
+    goals_name: String,
+) -> impl IntoView {
+    let step = |n: u8| {
+        view! {
+            <div class="inline-field">
+                <label for=format!("goal-step-{n}")>{format!("Step {n}")}</label>
+                <input id=format!("goal-step-{n}") type="text" name=format!("step_{n}") maxlength="300" />
+                <label for=format!("goal-due-{n}")>{format!("Step {n} due")}</label>
+                <input id=format!("goal-due-{n}") type="date" name=format!("due_{n}") />
+            </div>
+        }
+    };
+    view! {
+        <section class="tile wide" aria-labelledby="new-goal-title">
+            <h2 id="new-goal-title">{format!("Add to {goals_name}")}</h2>
+            <ActionForm action=create attr:class="stack">
+                <label for="goal-title">"What do you want to achieve?"</label>
+                <input id="goal-title" type="text" name="title" required maxlength="200" />
+                <label for="goal-why">"Why it matters to you"</label>
+                <textarea id="goal-why" name="why" rows="2" maxlength="2000"></textarea>
+                <label for="goal-target">"Target date"</label>
+                <input id="goal-target" type="date" name="target_on" />
+                <CompetencyPicker choices=competencies id="goal-competency" legend="Skills it works on" />
+                <fieldset>
+                    <legend>"Action plan (you can add more steps later)"</legend>
+                    {step(1)}
+                    {step(2)}
+                    {step(3)}
+                </fieldset>
+                <button type="submit" class="primary">{format!("Add to {goals_name}")}</button>
+            </ActionForm>
+            {failure(create)}
+        </section>
+    }
+}

@@ -1,0 +1,134 @@
+//! A learner's projects at `/learners/{id}/projects`, each attached to competencies; the learner
+//! starts new ones here. Named as the institution names the module.
+
+use cairn::model::{LearnerProjects, ProjectSummary};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::{lazy_route, LazyRoute};
+
+use crate::api::{get_projects, CreateProject};
+use crate::components::forms::failure;
+use crate::components::story::{day, CompetencyChips, CompetencyPicker};
+use crate::error::AppError;
+use crate::live::{use_live_events, LiveVersion};
+use crate::pages::learner::Refusal;
+
+pub struct ProjectsPage;
+
+#[lazy_route]
+impl LazyRoute for ProjectsPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        crate::page_hydrated();
+        projects_page().into_any()
+    }
+}
+
+fn projects_page() -> impl IntoView {
+    let params = use_params_map();
+    let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let live = LiveVersion::provide();
+    let create = ServerAction::<CreateProject>::new();
+    let projects = Resource::new(
+        move || (learner_id(), live.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_projects(id).await,
+                None => Err(AppError::NotFound("such learner".into())),
+            }
+        },
+    );
+    use_live_events(
+        move |event| {
+            if Some(event.learner_id()) == learner_id() {
+                live.bump();
+            }
+        },
+        move || live.bump(),
+    );
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(project_id)) = create.value().get() {
+            navigate(&format!("/projects/{project_id}"), Default::default());
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match projects.await {
+                    Ok(projects) => view! { <ProjectList projects create /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProjectList(projects: LearnerProjects, create: ServerAction<CreateProject>) -> impl IntoView {
+    let LearnerProjects {
+        modules,
+        learner,
+        projects,
+        may_write,
+        competencies,
+    } = projects;
+    let heading = if may_write {
+        format!("My {}", modules.projects.to_lowercase())
+    } else {
+        format!("{} — {}", modules.projects, learner.name)
+    };
+    let name = modules.projects.clone();
+    view! {
+        <Title text=heading.clone() />
+        <main id="main" class="page projects">
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <a href="/">"Home"</a>
+                " › "
+                <a href=format!("/learners/{}", learner.id)>{learner.name.clone()}</a>
+                " › "
+                <span aria-current="page">{modules.projects.clone()}</span>
+            </nav>
+            <h1>{heading}</h1>
+            {if projects.is_empty() {
+                view! { <p class="empty">{format!("No {} yet.", modules.projects.to_lowercase())}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rows project-list">
+                        {projects.into_iter().map(|project| view! { <ProjectRow project /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+            {may_write.then(|| view! {
+                <section class="tile wide" aria-labelledby="new-project-title">
+                    <h2 id="new-project-title">{format!("Add to {name}")}</h2>
+                    <ActionForm action=create attr:class="stack">
+                        <label for="project-title">"Title"</label>
+                        <input id="project-title" type="text" name="title" required maxlength="200" />
+                        <label for="project-body">"What it is about (Markdown: **bold**, lists, links)"</label>
+                        <textarea id="project-body" name="body" rows="6"></textarea>
+                        <CompetencyPicker choices=competencies id="project-competency" legend="Skills it shows (at least one)" />
+                        <button type="submit" class="primary">{format!("Add to {name}")}</button>
+                    </ActionForm>
+                    {failure(create)}
+                </section>
+            })}
+        </main>
+    }
+}
+
+#[component]
+fn ProjectRow(project: ProjectSummary) -> impl IntoView {
+    view! {
+        <li class="project-row">
+            <a class="project-title" href=format!("/projects/{}", project.id)>{project.title.clone()}</a>
+            <span class="muted">{format!(" · updated {} ", day(&project.updated_at))}</span>
+            <CompetencyChips competencies=project.competencies />
+        </li>
+    }
+}

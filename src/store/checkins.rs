@@ -1,0 +1,224 @@
+//! Check-ins: a short message from a learner to one of their teachers, about a goal or a
+//! project, and the teacher's answer. Each side knows what it has not read yet.
+
+use super::Store;
+use crate::clock;
+use crate::error::{CoreError, CoreResult};
+use crate::model::{CheckIn, LearnerRef, LiveEvent, PersonRef, Topic, UserId};
+
+type CheckInRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+const SELECT: &str = "SELECT c.id, c.learner_id, l.name, c.teacher_id, t.name, \
+       c.goal_id, g.title, c.project_id, p.title, c.body, c.created_at, c.answer, c.answered_at, \
+       c.read_by_teacher_at, c.answer_read_at \
+     FROM checkins c JOIN users l ON l.id = c.learner_id JOIN users t ON t.id = c.teacher_id \
+     LEFT JOIN goals g ON g.id = c.goal_id LEFT JOIN projects p ON p.id = c.project_id";
+
+/// A check-in as its `viewer` sees it: unread if it is new to them.
+fn check_in(row: CheckInRow, viewer: UserId) -> CheckIn {
+    let (
+        id,
+        learner_id,
+        learner,
+        teacher_id,
+        teacher,
+        goal_id,
+        goal,
+        project_id,
+        project,
+        body,
+        created_at,
+        answer,
+        answered_at,
+        read_by_teacher_at,
+        answer_read_at,
+    ) = row;
+    let about = match (goal_id, goal, project_id, project) {
+        (Some(id), Some(title), _, _) => Some(topic("goal", id, title)),
+        (_, _, Some(id), Some(title)) => Some(topic("project", id, title)),
+        _ => None,
+    };
+    let unread = if viewer == teacher_id {
+        read_by_teacher_at.is_none()
+    } else {
+        answer.is_some() && answer_read_at.is_none()
+    };
+    CheckIn {
+        id,
+        learner: LearnerRef {
+            id: learner_id,
+            name: learner,
+        },
+        teacher: PersonRef {
+            id: teacher_id,
+            name: teacher,
+        },
+        about,
+        body,
+        created_at,
+        answer,
+        answered_at,
+        unread,
+    }
+}
+
+pub fn topic(kind: &str, id: i64, title: String) -> Topic {
+    Topic {
+        kind: kind.into(),
+        id,
+        title,
+        path: format!("/{kind}s/{id}"),
+    }
+}
+
+impl Store {
+    /// Sends a check-in (the core checks the teacher and the topic).
+    pub async fn send_checkin(
+        &self,
+        learner_id: UserId,
+        teacher_id: UserId,
+        goal_id: Option<i64>,
+        project_id: Option<i64>,
+        body: &str,
+    ) -> CoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        let now = clock::now();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO checkins (learner_id, teacher_id, goal_id, project_id, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(learner_id)
+        .bind(teacher_id)
+        .bind(goal_id)
+        .bind(project_id)
+        .bind(body)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let event = LiveEvent::CheckIn {
+            checkin_id: id,
+            learner_id,
+            teacher_id,
+            at: now,
+        };
+        self.commit_story(tx, event).await?;
+        Ok(id)
+    }
+
+    /// The teacher's answer to a check-in sent to them (a later answer replaces it).
+    pub async fn answer_checkin(
+        &self,
+        teacher_id: UserId,
+        checkin_id: i64,
+        answer: &str,
+    ) -> CoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let now = clock::now();
+        let learner: Option<(i64,)> = sqlx::query_as(
+            "UPDATE checkins SET answer = $1, answered_at = $2, answer_read_at = NULL, \
+               read_by_teacher_at = COALESCE(read_by_teacher_at, $2) \
+             WHERE id = $3 AND teacher_id = $4 RETURNING learner_id",
+        )
+        .bind(answer)
+        .bind(&now)
+        .bind(checkin_id)
+        .bind(teacher_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (learner_id,) =
+            learner.ok_or_else(|| CoreError::NotFound(format!("check-in {checkin_id}")))?;
+        let event = LiveEvent::CheckIn {
+            checkin_id,
+            learner_id,
+            teacher_id,
+            at: now,
+        };
+        self.commit_story(tx, event).await
+    }
+
+    /// The check-ins a learner sent and those sent to a teacher (one person may be both), newest
+    /// first, as `viewer` sees them.
+    pub async fn checkins_of(&self, viewer: UserId) -> CoreResult<(Vec<CheckIn>, Vec<CheckIn>)> {
+        let read = |column: &'static str| async move {
+            let rows: Vec<CheckInRow> = sqlx::query_as(&format!(
+                "{SELECT} WHERE c.{column} = $1 ORDER BY c.created_at DESC, c.id DESC"
+            ))
+            .bind(viewer)
+            .fetch_all(self.pool())
+            .await?;
+            Ok::<_, CoreError>(rows.into_iter().map(|row| check_in(row, viewer)).collect())
+        };
+        Ok((read("learner_id").await?, read("teacher_id").await?))
+    }
+
+    /// Marks everything new to `viewer` as read: check-ins sent to them and answers to theirs.
+    pub async fn mark_checkins_read(&self, viewer: UserId) -> CoreResult<()> {
+        let now = clock::now();
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE checkins SET read_by_teacher_at = $1 \
+             WHERE teacher_id = $2 AND read_by_teacher_at IS NULL",
+        )
+        .bind(&now)
+        .bind(viewer)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE checkins SET answer_read_at = $1 \
+             WHERE learner_id = $2 AND answer IS NOT NULL AND answer_read_at IS NULL",
+        )
+        .bind(&now)
+        .bind(viewer)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(())
+    }
+
+    /// How many check-ins are new to `viewer`.
+    pub async fn unread_checkins(&self, viewer: UserId) -> CoreResult<usize> {
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM checkins WHERE teacher_id = $1 \
+                       AND read_by_teacher_at IS NULL) \
+                  + (SELECT COUNT(*) FROM checkins WHERE learner_id = $1 \
+                       AND answer IS NOT NULL AND answer_read_at IS NULL)",
+        )
+        .bind(viewer)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(count as usize)
+    }
+
+    /// People by id, for naming a learner's teachers.
+    pub async fn people(&self, ids: &[UserId]) -> CoreResult<Vec<PersonRef>> {
+        let mut people = Vec::with_capacity(ids.len());
+        for id in ids {
+            let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+            if let Some(name) = name {
+                people.push(PersonRef { id: *id, name });
+            }
+        }
+        people.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(people)
+    }
+}
