@@ -671,6 +671,16 @@ async fn credentials_are_public_documents_and_listed_by_the_policy(store: &Store
 }
 
 fn upload(cookie: &str, title: &str, file_name: &str, bytes: &[u8]) -> Request<Body> {
+    upload_to("/backpack/records", cookie, title, file_name, bytes)
+}
+
+fn upload_to(
+    path: &str,
+    cookie: &str,
+    title: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Request<Body> {
     let boundary = "cairn-test-boundary";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n\
@@ -680,7 +690,7 @@ fn upload(cookie: &str, title: &str, file_name: &str, bytes: &[u8]) -> Request<B
     .into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post("/backpack/records")
+    Request::post(path)
         .header(header::HOST, "localhost")
         .header(header::ORIGIN, "http://localhost")
         .header(header::COOKIE, cookie)
@@ -761,7 +771,129 @@ async fn a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only(
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+async fn a_goal_its_evidence_and_its_files_follow_the_policy(store: &Store) {
+    let dir = std::env::temp_dir().join(format!("cairn-http-goals-{}", rand_suffix()));
+    store.set_file_storage(dir.clone(), 3 * 1024 * 1024);
+    let app = app(store).await;
+    let viewer = |email: &'static str| async move {
+        let id = store.find_login(email).await.unwrap().unwrap().user_id;
+        store.viewer(id).await.unwrap().unwrap()
+    };
+    let learner = viewer("learner@demo.cairn").await;
+    let goal = cairn::story::create_goal(
+        store,
+        &learner,
+        &cairn::story::GoalDraft {
+            title: "Swim 1 km <b>without stopping</b>".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let own = sign_in(&app, "learner@demo.cairn").await;
+    let parent = sign_in(&app, "parent@demo.cairn").await;
+    let teacher = sign_in(&app, "teacher@demo.cairn").await;
+    let page = send(&app, get(&format!("/goals/{goal}"), Some(&own))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The title is text, never markup.
+    assert!(page
+        .body
+        .contains("Swim 1 km &lt;b&gt;without stopping&lt;/b&gt;"));
+    assert_eq!(
+        send(&app, get(&format!("/goals/{goal}"), Some(&parent)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let other: i64 = sqlx::query_scalar(
+        "SELECT MIN(u.id) FROM users u JOIN user_roles ur ON ur.user_id = u.id \
+         JOIN roles r ON r.id = ur.role_id AND r.key = 'learner' WHERE u.id <> $1",
+    )
+    .bind(learner.id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let other_email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(other)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let stranger = sign_in(&app, &other_email).await;
+    assert_eq!(
+        send(&app, get(&format!("/goals/{goal}"), Some(&stranger)))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&app, get("/goals/999999", Some(&own))).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Evidence: the learner's own upload is kept and shown to those who may see them.
+    let path = format!("/goals/{goal}/evidence");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let kept = send(&app, upload_to(&path, &own, "", "swim.png", png)).await;
+    assert_eq!(
+        kept.headers[header::LOCATION],
+        format!("/goals/{goal}?added=1").as_str()
+    );
+    let file: i64 = sqlx::query_scalar("SELECT MAX(file_id) FROM goal_files")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    for (who, cookie, status) in [
+        ("the learner", &own, StatusCode::OK),
+        ("their parent", &parent, StatusCode::OK),
+        ("their teacher", &teacher, StatusCode::OK),
+        ("another learner", &stranger, StatusCode::NOT_FOUND),
+    ] {
+        let reply = send(&app, get(&format!("/files/{file}"), Some(cookie))).await;
+        assert_eq!(reply.status, status, "{who}");
+    }
+    // This PNG is only a signature: kept, but with no thumbnail to make.
+    assert_eq!(
+        send(&app, get(&format!("/files/{file}/thumbnail"), Some(&own)))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Refused, nothing kept: someone else's upload to the goal, a disguised executable.
+    let files = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM files")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    let before = files().await;
+    let by_teacher = send(&app, upload_to(&path, &teacher, "", "swim.png", png)).await;
+    assert!(by_teacher.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .contains("upload_error=You%20are%20not%20allowed"));
+    let disguised = send(
+        &app,
+        upload_to(&path, &own, "", "swim.png", b"MZ\x90\0\x03"),
+    )
+    .await;
+    assert!(disguised.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .contains("upload_error=file%3A%20swim.png%20is%20not"));
+    assert_eq!(files().await, before);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
 cairn::store_tests!(
+    a_goal_its_evidence_and_its_files_follow_the_policy,
     a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only,
     credentials_are_public_documents_and_listed_by_the_policy,
     a_pushed_score_is_recorded_once_and_refusals_say_why,

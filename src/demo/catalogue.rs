@@ -27,6 +27,23 @@ impl Catalogue {
     }
 }
 
+/// What each level of the four-level rubric asks for on one competency.
+fn level_criteria(name: &str) -> [(i64, String); 4] {
+    let skill = name.to_lowercase();
+    [
+        (1, format!("With help, makes a start on {skill}.")),
+        (
+            2,
+            format!("Shows {skill} in familiar tasks, sometimes with guidance."),
+        ),
+        (3, format!("Shows {skill} independently and consistently.")),
+        (
+            4,
+            format!("Applies {skill} in new, complex situations and helps others to."),
+        ),
+    ]
+}
+
 pub fn generate(g: &Generator, tables: &mut Vec<TableRows>) -> Catalogue {
     let created = &g.created;
     let mut frameworks = TableRows::new(
@@ -70,6 +87,10 @@ pub fn generate(g: &Generator, tables: &mut Vec<TableRows>) -> Catalogue {
             "target_framework",
             "target_code",
         ],
+    );
+    let mut rubric_criteria = TableRows::new(
+        "rubric_criteria",
+        &["rubric_id", "competency_id", "level", "text"],
     );
     let mut tags = TableRows::new("tags", &["id", "institution_id", "name", "kind"]);
     let mut competency_tags = TableRows::new("competency_tags", &["competency_id", "tag_id"]);
@@ -122,6 +143,9 @@ pub fn generate(g: &Generator, tables: &mut Vec<TableRows>) -> Catalogue {
                     category,
                     position as i64,
                 ]);
+                for (level, text) in level_criteria(name) {
+                    rubric_criteria.push(row![RUBRIC_ID, id, level, text]);
+                }
                 let alignment = format!("{} — {}", framework.name, name);
                 alignments.push(row![id, id, alignment, framework.name, *code]);
                 let tag_id = match tag_names.iter().position(|t| t == tag) {
@@ -180,6 +204,7 @@ pub fn generate(g: &Generator, tables: &mut Vec<TableRows>) -> Catalogue {
         frameworks,
         areas,
         competencies,
+        rubric_criteria,
         alignments,
         tags,
         competency_tags,

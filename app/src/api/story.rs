@@ -3,6 +3,7 @@
 
 use cairn::model::{CheckIns, GoalView, LearnerGoals, LearnerProjects, ProjectView, StorySummary};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
@@ -35,28 +36,37 @@ pub async fn get_goals(learner_id: i64) -> Result<LearnerGoals, AppError> {
     Ok(cairn::story::learner_goals(&store, &viewer, learner_id).await?)
 }
 
-/// The learner sets a goal with up to three first steps; answers with its id.
-#[allow(clippy::too_many_arguments)]
+/// A new goal as its form sends it (fields named `goal[title]`, `goal[step_1]`, …): up to
+/// three first steps with their due dates, and the chosen competencies comma-separated.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GoalForm {
+    pub title: String,
+    pub why: String,
+    pub target_on: String,
+    pub competencies: String,
+    pub step_1: String,
+    pub due_1: String,
+    pub step_2: String,
+    pub due_2: String,
+    pub step_3: String,
+    pub due_3: String,
+}
+
+/// The learner sets a goal; answers with its id.
 #[server(endpoint = "create_goal")]
-pub async fn create_goal(
-    title: String,
-    why: String,
-    target_on: String,
-    competencies: String,
-    step_1: String,
-    due_1: String,
-    step_2: String,
-    due_2: String,
-    step_3: String,
-    due_3: String,
-) -> Result<i64, AppError> {
+pub async fn create_goal(goal: GoalForm) -> Result<i64, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
     let draft = cairn::story::GoalDraft {
-        title,
-        why,
-        target_on,
-        competencies: ids(&competencies)?,
-        steps: vec![(step_1, due_1), (step_2, due_2), (step_3, due_3)],
+        competencies: ids(&goal.competencies)?,
+        steps: vec![
+            (goal.step_1, goal.due_1),
+            (goal.step_2, goal.due_2),
+            (goal.step_3, goal.due_3),
+        ],
+        title: goal.title,
+        why: goal.why,
+        target_on: goal.target_on,
     };
     Ok(cairn::story::create_goal(&store, &viewer, &draft).await?)
 }

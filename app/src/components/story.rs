@@ -89,6 +89,9 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
 pub fn CompetencyPicker(
     choices: Vec<CompetencyChoice>,
     #[prop(into)] id: String,
+    /// The hidden field's name.
+    #[prop(into)]
+    name: String,
     #[prop(into)] legend: String,
 ) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<i64>::new());
@@ -97,7 +100,7 @@ pub fn CompetencyPicker(
     view! {
         <fieldset class="competency-picker">
             <legend>{legend}</legend>
-            <input type="hidden" name="competencies" prop:value=value />
+            <input type="hidden" name=name prop:value=value />
             <div class="picker-options">
                 {choices
                     .into_iter()
@@ -159,7 +162,7 @@ pub fn StoryTile(learner_id: i64) -> impl IntoView {
                     let title = format!("{} and {}", summary.modules.goals, summary.modules.projects);
                     view! {
                         <Tile id=format!("story-{learner_id}") title=title>
-                            <ul class="rows">
+                            <ul class="rows story-links">
                                 <li>
                                     <a href=format!("/learners/{learner_id}/goals")>{summary.modules.goals.clone()}</a>
                                     <span class="muted">{format!(" — {} active", summary.active_goals)}</span>

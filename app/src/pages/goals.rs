@@ -139,9 +139,9 @@ fn NewGoalForm(
         view! {
             <div class="inline-field">
                 <label for=format!("goal-step-{n}")>{format!("Step {n}")}</label>
-                <input id=format!("goal-step-{n}") type="text" name=format!("step_{n}") maxlength="300" />
+                <input id=format!("goal-step-{n}") type="text" name=format!("goal[step_{n}]") maxlength="300" />
                 <label for=format!("goal-due-{n}")>{format!("Step {n} due")}</label>
-                <input id=format!("goal-due-{n}") type="date" name=format!("due_{n}") />
+                <input id=format!("goal-due-{n}") type="date" name=format!("goal[due_{n}]") />
             </div>
         }
     };
@@ -150,12 +150,12 @@ fn NewGoalForm(
             <h2 id="new-goal-title">{format!("Add to {goals_name}")}</h2>
             <ActionForm action=create attr:class="stack">
                 <label for="goal-title">"What do you want to achieve?"</label>
-                <input id="goal-title" type="text" name="title" required maxlength="200" />
+                <input id="goal-title" type="text" name="goal[title]" required maxlength="200" />
                 <label for="goal-why">"Why it matters to you"</label>
-                <textarea id="goal-why" name="why" rows="2" maxlength="2000"></textarea>
+                <textarea id="goal-why" name="goal[why]" rows="2" maxlength="2000"></textarea>
                 <label for="goal-target">"Target date"</label>
-                <input id="goal-target" type="date" name="target_on" />
-                <CompetencyPicker choices=competencies id="goal-competency" legend="Skills it works on" />
+                <input id="goal-target" type="date" name="goal[target_on]" />
+                <CompetencyPicker choices=competencies id="goal-competency" name="goal[competencies]" legend="Skills it works on" />
                 <fieldset>
                     <legend>"Action plan (you can add more steps later)"</legend>
                     {step(1)}

@@ -112,7 +112,7 @@ fn ProjectList(projects: LearnerProjects, create: ServerAction<CreateProject>) -
                         <input id="project-title" type="text" name="title" required maxlength="200" />
                         <label for="project-body">"What it is about (Markdown: **bold**, lists, links)"</label>
                         <textarea id="project-body" name="body" rows="6"></textarea>
-                        <CompetencyPicker choices=competencies id="project-competency" legend="Skills it shows (at least one)" />
+                        <CompetencyPicker choices=competencies id="project-competency" name="competencies" legend="Skills it shows (at least one)" />
                         <button type="submit" class="primary">{format!("Add to {name}")}</button>
                     </ActionForm>
                     {failure(create)}
