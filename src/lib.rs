@@ -8,9 +8,12 @@ pub mod mastery;
 pub mod model;
 pub mod policy;
 pub mod scores;
+pub mod theme;
 
 #[cfg(feature = "store")]
 pub mod access;
+#[cfg(feature = "store")]
+pub mod admin;
 #[cfg(feature = "store")]
 pub mod clock;
 #[cfg(feature = "credentials")]

@@ -14,6 +14,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, ParamSegment, StaticSegment};
 
+use pages::audit::AuditPage;
 use pages::backpack::BackpackPage;
 use pages::category::CategoryPage;
 use pages::checkins::CheckInsPage;
@@ -26,6 +27,7 @@ use pages::learners::LearnersPage;
 use pages::project::ProjectPage;
 use pages::projects::ProjectsPage;
 use pages::roster::RosterPage;
+use pages::settings::SettingsPage;
 use pages::shared::{ProfilePage, SharedPage};
 use pages::{home::HomePage, learner::LearnerPage, login::LoginPage, not_found::NotFound};
 
@@ -41,6 +43,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" />
                 <HydrationScripts options />
                 <MetaTags />
+                // The institution's colours, after the stylesheet they override; the page
+                // swaps it for a fresh copy when an administrator saves new ones.
+                <link id="theme" rel="stylesheet" href="/theme.css" />
             </head>
             <body>
                 <App />
@@ -97,6 +102,14 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("integrations"))
                         view={Lazy::<IntegrationsPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("settings"))
+                        view={Lazy::<SettingsPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("audit"))
+                        view={Lazy::<AuditPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"))

@@ -92,7 +92,12 @@ mod browser {
                 return;
             };
             match serde_json::from_str::<LiveEvent>(&text) {
-                Ok(event) => on_event(event),
+                Ok(event) => {
+                    if let LiveEvent::Settings { at, .. } = &event {
+                        refresh_theme(at);
+                    }
+                    on_event(event)
+                }
                 Err(error) => leptos::logging::warn!("unreadable live event: {error}"),
             }
         });
@@ -106,7 +111,7 @@ mod browser {
                 on_resync();
             }
         });
-        for name in ["evidence", "story", "checkin"] {
+        for name in ["evidence", "story", "checkin", "settings"] {
             let _ = source
                 .add_event_listener_with_callback(name, on_live_event.as_ref().unchecked_ref());
         }
@@ -117,5 +122,20 @@ mod browser {
             let (source, ..) = kept.take();
             source.close();
         });
+    }
+
+    /// Loads the institution's colours again: the `<link id="theme">` gets a new address, so
+    /// the browser fetches the saved theme and the page changes colour in place.
+    fn refresh_theme(version: &str) {
+        let link = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.get_element_by_id("theme"));
+        if let Some(link) = link {
+            let version: String = version
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            let _ = link.set_attribute("href", &format!("/theme.css?v={version}"));
+        }
     }
 }

@@ -25,3 +25,14 @@ pub fn viewer() -> Result<Viewer, AppError> {
 pub fn viewer_and_store() -> Result<(Viewer, Store), AppError> {
     Ok((viewer()?, store()?))
 }
+
+/// The address a request came from, put into the request by the server's session layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
+
+/// The address the request came from, for the audit log.
+pub fn origin() -> Option<String> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
+        .map(|ClientAddress(address)| address)
+}

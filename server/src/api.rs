@@ -1,7 +1,7 @@
-//! The REST API under `/api/v1`, and the health check.
+//! The REST API under `/api/v1`, the health check, and the institution's theme stylesheet.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use cairn::cohort::CohortView;
@@ -227,6 +227,26 @@ pub async fn cohort_svg(
             StatusCode::NOT_FOUND,
             "no cohort chart: the learner's group is too small or they are in none",
         ),
+        Err(error) => core_error(error),
+    }
+}
+
+/// `GET /theme.css`: the signed-in person's institution colours as CSS custom properties (the
+/// defaults for visitors). Revalidated on every use, so a saved change shows on the next page.
+pub async fn theme_css(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+) -> Response {
+    let viewer = viewer.map(|Extension(viewer)| viewer);
+    match cairn::admin::theme_css(&state.store, viewer.as_ref()).await {
+        Ok(css) => (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "private, no-cache"),
+            ],
+            css,
+        )
+            .into_response(),
         Err(error) => core_error(error),
     }
 }

@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use cairn::model::{LiveEvent, UserId, Viewer};
+use cairn::model::{Audience, LiveEvent, UserId, Viewer};
 use futures::stream::{self, Stream};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
@@ -49,7 +49,11 @@ impl Subscription {
         loop {
             match self.events.recv().await {
                 Ok(event) => {
-                    if self.may_see(event.learner_id()).await {
+                    let allowed = match event.audience() {
+                        Audience::Learner(learner_id) => self.may_see(learner_id).await,
+                        Audience::Institution(id) => id == self.viewer.institution_id,
+                    };
+                    if allowed {
                         return Some(sse_event(&event));
                     }
                 }
@@ -68,6 +72,7 @@ fn sse_event(event: &LiveEvent) -> Event {
         LiveEvent::Evidence { evidence_id, .. } => evidence_id.to_string(),
         LiveEvent::Story { at, .. } => at.clone(),
         LiveEvent::CheckIn { checkin_id, at, .. } => format!("{checkin_id}@{at}"),
+        LiveEvent::Settings { at, .. } => at.clone(),
     };
     Event::default()
         .event(event.name())

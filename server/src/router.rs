@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/backpack/items/{id}/json", get(credentials::imported_file))
         .route("/files/{id}", get(uploads::file))
         .route("/files/{id}/thumbnail", get(uploads::thumbnail))
+        .route("/theme.css", get(api::theme_css))
         .leptos_routes_with_context(
             &state,
             routes,

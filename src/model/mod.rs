@@ -1,7 +1,9 @@
 //! Plain types shared by the store, the server and the browser: who is looking, and what a
 //! home page shows. No database, no framework.
 
+mod admin;
 mod story;
+pub use admin::*;
 pub use story::*;
 
 use serde::{Deserialize, Serialize};
@@ -319,15 +321,38 @@ pub enum LiveEvent {
         teacher_id: UserId,
         at: String,
     },
+    /// An administrator changed the institution's settings (module names, colours).
+    Settings {
+        institution_id: InstitutionId,
+        at: String,
+    },
+}
+
+/// Who may receive a live event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Whoever may see this learner.
+    Learner(UserId),
+    /// Everyone of this institution.
+    Institution(InstitutionId),
 }
 
 impl LiveEvent {
-    /// The learner the event is about: who may see it is who may see them.
-    pub fn learner_id(&self) -> UserId {
+    /// The learner the event is about, if it is about one.
+    pub fn learner_id(&self) -> Option<UserId> {
+        match self.audience() {
+            Audience::Learner(learner_id) => Some(learner_id),
+            Audience::Institution(_) => None,
+        }
+    }
+
+    /// Who may receive it: for a learner's event, who may see the learner.
+    pub fn audience(&self) -> Audience {
         match self {
             LiveEvent::Evidence { learner_id, .. }
             | LiveEvent::Story { learner_id, .. }
-            | LiveEvent::CheckIn { learner_id, .. } => *learner_id,
+            | LiveEvent::CheckIn { learner_id, .. } => Audience::Learner(*learner_id),
+            LiveEvent::Settings { institution_id, .. } => Audience::Institution(*institution_id),
         }
     }
 
@@ -337,6 +362,7 @@ impl LiveEvent {
             LiveEvent::Evidence { .. } => "evidence",
             LiveEvent::Story { .. } => "story",
             LiveEvent::CheckIn { .. } => "checkin",
+            LiveEvent::Settings { .. } => "settings",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! timestamps. Each backend has its own migrations folder.
 
 pub mod accounts;
+pub mod audit;
 pub mod backpack;
 pub mod batch;
 pub mod checkins;
@@ -22,6 +23,7 @@ pub mod relations;
 pub mod relay;
 pub mod roster;
 pub mod school;
+pub mod settings;
 pub mod story;
 pub mod testing;
 
@@ -295,6 +297,8 @@ mod tests {
     }
 }
 
+#[cfg(test)]
+mod admin_tests;
 #[cfg(test)]
 mod credential_tests;
 #[cfg(test)]

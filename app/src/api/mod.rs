@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+mod admin;
 mod story;
+pub use admin::*;
 pub use story::*;
 
 /// Everything the signed-in person's home page shows.

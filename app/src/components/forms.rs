@@ -19,3 +19,102 @@ where
         })
     }
 }
+
+/// A form that posts its fields to a server function as the browser has them, and says why
+/// when it is refused. Unlike `ActionForm` it is not generic over the server function, so a
+/// page with many forms carries the code once. Before the wasm arrives it is a plain form post
+/// (the server function redirects back). `on_done` gets the server's answer (JSON) once
+/// accepted; the page reloads what changed.
+#[component]
+pub fn PostForm(
+    /// The server function's path (`SomeFunction::PATH`).
+    action: &'static str,
+    #[prop(optional, into)] on_done: Option<Callback<String>>,
+    #[prop(optional, into)] class: String,
+    children: Children,
+) -> impl IntoView {
+    let refusal = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            event.prevent_default();
+            let Some(form) = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            pending.set(true);
+            leptos::task::spawn_local(async move {
+                match browser::submit(action, &form).await {
+                    Ok(answer) => {
+                        refusal.set(None);
+                        if let Some(on_done) = on_done {
+                            on_done.run(answer);
+                        }
+                    }
+                    Err(reason) => refusal.set(Some(reason)),
+                }
+                pending.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, on_done);
+    };
+    view! {
+        <form method="post" action=action class=class on:submit=on_submit aria-busy=move || pending.get().to_string()>
+            {children()}
+        </form>
+        {move || refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{FormData, HtmlFormElement, RequestInit, Response, UrlSearchParams};
+
+    use crate::error::AppError;
+
+    const UNREACHABLE: &str = "Cairn could not be reached. Check your connection and try again.";
+
+    /// Posts the form's fields URL-encoded, as server functions read them; the answer's body,
+    /// or the refusal as a person reads it.
+    pub async fn submit(url: &str, form: &HtmlFormElement) -> Result<String, String> {
+        let unreachable = |_| UNREACHABLE.to_string();
+        let fields = FormData::new_with_form(form).map_err(unreachable)?;
+        let body = UrlSearchParams::new_with_str_sequence_sequence(&fields).map_err(unreachable)?;
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&String::from(body.to_string()).into());
+        let headers = web_sys::Headers::new().map_err(unreachable)?;
+        headers
+            .set("Content-Type", "application/x-www-form-urlencoded")
+            .map_err(unreachable)?;
+        headers
+            .set("Accept", "application/json")
+            .map_err(unreachable)?;
+        init.set_headers(&headers);
+        let window = web_sys::window().ok_or_else(|| UNREACHABLE.to_string())?;
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+            .await
+            .map_err(unreachable)?
+            .dyn_into()
+            .map_err(unreachable)?;
+        let text = JsFuture::from(response.text().map_err(unreachable)?)
+            .await
+            .map_err(unreachable)?
+            .as_string()
+            .unwrap_or_default();
+        if response.ok() {
+            Ok(text)
+        } else {
+            Err(serde_json::from_str::<AppError>(&text)
+                .map(|error| error.to_string())
+                .unwrap_or_else(|_| AppError::Internal.to_string()))
+        }
+    }
+}

@@ -51,7 +51,7 @@ fn category_page() -> impl IntoView {
     );
     use_live_events(
         move |event| {
-            if ids().is_some_and(|(learner, _)| learner == event.learner_id()) {
+            if ids().is_some_and(|(learner, _)| Some(learner) == event.learner_id()) {
                 live.bump();
             }
         },

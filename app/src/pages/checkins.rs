@@ -8,8 +8,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::{get_checkins, AnswerCheckin, SendCheckin};
-use crate::components::forms::failure;
+use crate::components::forms::PostForm;
 use crate::components::story::day;
 use crate::live::{use_live_events, LiveVersion};
 use crate::pages::learner::Refusal;
@@ -30,12 +32,10 @@ impl LazyRoute for CheckInsPage {
 
 fn checkins_page() -> impl IntoView {
     let live = LiveVersion::provide();
-    let send = ServerAction::<SendCheckin>::new();
-    let answer = ServerAction::<AnswerCheckin>::new();
-    let checkins = Resource::new(
-        move || (live.get(), send.version().get(), answer.version().get()),
-        |_| get_checkins(),
-    );
+    // Moves on when a check-in is sent or answered from this page.
+    let changed = RwSignal::new(0u64);
+    let done = Callback::new(move |_: String| changed.update(|n| *n += 1));
+    let checkins = Resource::new(move || (live.get(), changed.get()), |_| get_checkins());
     use_live_events(
         move |event| {
             if matches!(event, cairn::model::LiveEvent::CheckIn { .. }) {
@@ -48,7 +48,7 @@ fn checkins_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match checkins.await {
-                    Ok(checkins) => view! { <Conversations checkins send answer /> }.into_any(),
+                    Ok(checkins) => view! { <Conversations checkins done /> }.into_any(),
                     Err(error) => view! { <Refusal error /> }.into_any(),
                 }
             })}
@@ -57,11 +57,7 @@ fn checkins_page() -> impl IntoView {
 }
 
 #[component]
-fn Conversations(
-    checkins: CheckIns,
-    send: ServerAction<SendCheckin>,
-    answer: ServerAction<AnswerCheckin>,
-) -> impl IntoView {
+fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
     let CheckIns {
         modules,
         sent,
@@ -85,7 +81,7 @@ fn Conversations(
             {may_send.then(|| view! {
                 <section class="tile wide" aria-labelledby="send-title">
                     <h2 id="send-title">"Ask a teacher"</h2>
-                    <ActionForm action=send attr:class="stack">
+                    <PostForm action=SendCheckin::PATH on_done=done class="stack">
                         <label for="checkin-teacher">"To"</label>
                         <select id="checkin-teacher" name="teacher_id" required>
                             {teachers
@@ -108,17 +104,15 @@ fn Conversations(
                         <label for="checkin-body">"Message"</label>
                         <textarea id="checkin-body" name="body" rows="3" required maxlength="1000"></textarea>
                         <button type="submit" class="primary">"Send"</button>
-                    </ActionForm>
-                    {failure(send)}
+                    </PostForm>
                 </section>
             })}
             {(!received.is_empty()).then(|| view! {
                 <section aria-labelledby="received-title">
                     <h2 id="received-title">"Sent to you"</h2>
                     <ul class="rows checkin-list">
-                        {received.into_iter().map(|checkin| view! { <Received checkin answer /> }).collect_view()}
+                        {received.into_iter().map(|checkin| view! { <Received checkin done /> }).collect_view()}
                     </ul>
-                    {failure(answer)}
                 </section>
             })}
             <section aria-labelledby="sent-title">
@@ -174,7 +168,7 @@ fn Sent(checkin: CheckIn) -> impl IntoView {
 }
 
 #[component]
-fn Received(checkin: CheckIn, answer: ServerAction<AnswerCheckin>) -> impl IntoView {
+fn Received(checkin: CheckIn, done: Callback<String>) -> impl IntoView {
     let about = about_line(&checkin);
     let field = format!("answer-{}", checkin.id);
     view! {
@@ -187,12 +181,12 @@ fn Received(checkin: CheckIn, answer: ServerAction<AnswerCheckin>) -> impl IntoV
             </p>
             <p>{checkin.body.clone()}</p>
             {checkin.answer.clone().map(|text| view! { <p class="answer"><strong>"Your answer: "</strong>{text}</p> })}
-            <ActionForm action=answer attr:class="inline-form">
+            <PostForm action=AnswerCheckin::PATH on_done=done class="inline-form">
                 <input type="hidden" name="checkin_id" value=checkin.id />
                 <label for=field.clone()>{format!("Answer {}", checkin.learner.name)}</label>
                 <input id=field type="text" name="answer" required maxlength="1000" />
                 <button type="submit">"Send the answer"</button>
-            </ActionForm>
+            </PostForm>
         </li>
     }
 }

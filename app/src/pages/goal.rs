@@ -8,10 +8,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::{
-    get_goal, AddComment, AddGoalStep, AddReflection, SetGoalStatus, SetGoalStepDone,
+    get_goal, set_goal_step_done, AddComment, AddGoalStep, AddReflection, SetGoalStatus,
 };
-use crate::components::forms::failure;
+use crate::components::forms::PostForm;
 use crate::components::story::{day, CompetencyChips, Timeline, UploadOutcome};
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
@@ -31,34 +33,37 @@ impl LazyRoute for GoalPage {
     }
 }
 
+/// What the page's forms share: a counter that each accepted change moves on, so the goal
+/// reloads, and the refusal of a step's tick.
 #[derive(Clone, Copy)]
 struct Actions {
-    step: ServerAction<AddGoalStep>,
-    done: ServerAction<SetGoalStepDone>,
-    status: ServerAction<SetGoalStatus>,
-    reflect: ServerAction<AddReflection>,
-    comment: ServerAction<AddComment>,
+    changed: RwSignal<u64>,
+    done: Callback<String>,
+    refusal: RwSignal<Option<String>>,
 }
 
 impl Actions {
     fn new() -> Self {
+        let changed = RwSignal::new(0);
         Actions {
-            step: ServerAction::new(),
-            done: ServerAction::new(),
-            status: ServerAction::new(),
-            reflect: ServerAction::new(),
-            comment: ServerAction::new(),
+            changed,
+            done: Callback::new(move |_| changed.update(|n| *n += 1)),
+            refusal: RwSignal::new(None),
         }
     }
 
-    fn versions(&self) -> [usize; 5] {
-        [
-            self.step.version().get(),
-            self.done.version().get(),
-            self.status.version().get(),
-            self.reflect.version().get(),
-            self.comment.version().get(),
-        ]
+    fn versions(&self) -> u64 {
+        self.changed.get()
+    }
+
+    /// Ticks a step of the plan (or unticks it), then reloads the goal.
+    fn tick(self, goal_id: i64, step_id: i64, done: bool) {
+        leptos::task::spawn_local(async move {
+            let outcome = set_goal_step_done(goal_id, step_id, done).await;
+            self.refusal
+                .set(outcome.err().map(|error| error.to_string()));
+            self.changed.update(|n| *n += 1);
+        });
     }
 }
 
@@ -80,7 +85,10 @@ fn goal_page() -> impl IntoView {
     let owner = RwSignal::new(None::<i64>);
     use_live_events(
         move |event| {
-            if Some(event.learner_id()) == owner.get_untracked() {
+            if event
+                .learner_id()
+                .is_none_or(|id| Some(id) == owner.get_untracked())
+            {
                 live.bump();
             }
         },
@@ -166,11 +174,7 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
                                                     prop:checked=done
                                                     disabled=!may_write
                                                     on:change=move |event| {
-                                                        actions.done.dispatch(SetGoalStepDone {
-                                                            goal_id: id,
-                                                            step_id,
-                                                            done: event_target_checked(&event),
-                                                        });
+                                                        actions.tick(id, step_id, event_target_checked(&event));
                                                     }
                                                 />
                                                 <label for=field>{step.text.clone()}</label>
@@ -183,30 +187,28 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
                         }
                         .into_any()
                     }}
-                    {failure(actions.done)}
+                    {move || actions.refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
                     {may_write.then(|| view! {
-                        <ActionForm action=actions.step attr:class="stack">
+                        <PostForm action=AddGoalStep::PATH on_done=actions.done class="stack">
                             <input type="hidden" name="goal_id" value=id />
                             <label for="new-step">"Add a step"</label>
                             <input id="new-step" type="text" name="text" required maxlength="300" />
                             <label for="new-step-due">"Due"</label>
                             <input id="new-step-due" type="date" name="due_on" />
                             <button type="submit">"Add the step"</button>
-                        </ActionForm>
-                        {failure(actions.step)}
+                        </PostForm>
                     })}
                 </section>
                 {may_write.then(|| view! { <GoalTools id status max_upload_mb actions about=about.clone() checkins=modules.checkins.clone() /> })}
                 {may_comment.then(|| view! {
                     <section class="tile" aria-labelledby="comment-title">
                         <h2 id="comment-title">"Comment"</h2>
-                        <ActionForm action=actions.comment attr:class="stack">
+                        <PostForm action=AddComment::PATH on_done=actions.done class="stack">
                             <input type="hidden" name="about" value=about.clone() />
                             <label for="comment-body">{format!("Your comment to {}", learner.name)}</label>
                             <textarea id="comment-body" name="body" rows="3" required maxlength="4000"></textarea>
                             <button type="submit">"Post the comment"</button>
-                        </ActionForm>
-                        {failure(actions.comment)}
+                        </PostForm>
                     </section>
                 })}
             </div>
@@ -234,13 +236,12 @@ fn GoalTools(
     view! {
         <section class="tile" aria-labelledby="reflect-title">
             <h2 id="reflect-title">"Reflect"</h2>
-            <ActionForm action=actions.reflect attr:class="stack">
+            <PostForm action=AddReflection::PATH on_done=actions.done class="stack">
                 <input type="hidden" name="about" value=about.clone() />
                 <label for="reflection-body">"How is it going? What will you do next?"</label>
                 <textarea id="reflection-body" name="body" rows="3" required maxlength="4000"></textarea>
                 <button type="submit">"Add the reflection"</button>
-            </ActionForm>
-            {failure(actions.reflect)}
+            </PostForm>
         </section>
         <section class="tile" aria-labelledby="evidence-title">
             <h2 id="evidence-title">"Add evidence"</h2>
@@ -261,7 +262,7 @@ fn GoalTools(
         </section>
         <section class="tile" aria-labelledby="status-title">
             <h2 id="status-title">"Status"</h2>
-            <ActionForm action=actions.status attr:class="inline-form">
+            <PostForm action=SetGoalStatus::PATH on_done=actions.done class="inline-form">
                 <input type="hidden" name="goal_id" value=id />
                 <label for="goal-status">"Status"</label>
                 <select id="goal-status" name="status">
@@ -273,8 +274,7 @@ fn GoalTools(
                         .collect_view()}
                 </select>
                 <button type="submit">"Update the status"</button>
-            </ActionForm>
-            {failure(actions.status)}
+            </PostForm>
             <p><a href=checkin_link>{format!("{checkins}: ask a teacher about this")}</a></p>
         </section>
     }

@@ -7,8 +7,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::{lazy_route, LazyRoute};
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::{get_goals, CreateGoal};
-use crate::components::forms::failure;
+use crate::components::forms::PostForm;
 use crate::components::story::{day, CompetencyChips, CompetencyPicker};
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
@@ -32,7 +34,9 @@ fn goals_page() -> impl IntoView {
     let params = use_params_map();
     let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let live = LiveVersion::provide();
-    let create = ServerAction::<CreateGoal>::new();
+    // The id of what was just created: the page opens it.
+    let created = RwSignal::new(None::<i64>);
+    let create = Callback::new(move |answer: String| created.set(answer.trim().parse().ok()));
     let goals = Resource::new(
         move || (learner_id(), live.get()),
         |(id, _)| async move {
@@ -44,7 +48,7 @@ fn goals_page() -> impl IntoView {
     );
     use_live_events(
         move |event| {
-            if Some(event.learner_id()) == learner_id() {
+            if event.learner_id().is_none_or(|id| Some(id) == learner_id()) {
                 live.bump();
             }
         },
@@ -53,7 +57,7 @@ fn goals_page() -> impl IntoView {
     // A new goal opens at once.
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(goal_id)) = create.value().get() {
+        if let Some(goal_id) = created.get() {
             navigate(&format!("/goals/{goal_id}"), Default::default());
         }
     });
@@ -70,7 +74,7 @@ fn goals_page() -> impl IntoView {
 }
 
 #[component]
-fn GoalList(goals: LearnerGoals, create: ServerAction<CreateGoal>) -> impl IntoView {
+fn GoalList(goals: LearnerGoals, create: Callback<String>) -> impl IntoView {
     let LearnerGoals {
         modules,
         learner,
@@ -131,7 +135,7 @@ fn GoalRow(goal: GoalSummary) -> impl IntoView {
 
 #[component]
 fn NewGoalForm(
-    create: ServerAction<CreateGoal>,
+    create: Callback<String>,
     competencies: Vec<cairn::model::CompetencyChoice>,
     goals_name: String,
 ) -> impl IntoView {
@@ -148,7 +152,7 @@ fn NewGoalForm(
     view! {
         <section class="tile wide" aria-labelledby="new-goal-title">
             <h2 id="new-goal-title">{format!("Add to {goals_name}")}</h2>
-            <ActionForm action=create attr:class="stack">
+            <PostForm action=CreateGoal::PATH on_done=create class="stack">
                 <label for="goal-title">"What do you want to achieve?"</label>
                 <input id="goal-title" type="text" name="goal[title]" required maxlength="200" />
                 <label for="goal-why">"Why it matters to you"</label>
@@ -163,8 +167,7 @@ fn NewGoalForm(
                     {step(3)}
                 </fieldset>
                 <button type="submit" class="primary">{format!("Add to {goals_name}")}</button>
-            </ActionForm>
-            {failure(create)}
+            </PostForm>
         </section>
     }
 }

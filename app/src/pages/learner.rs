@@ -48,7 +48,7 @@ fn learner_page() -> impl IntoView {
     );
     use_live_events(
         move |event| {
-            if Some(event.learner_id()) == learner_id() {
+            if event.learner_id().is_none_or(|id| Some(id) == learner_id()) {
                 live.bump();
             }
         },

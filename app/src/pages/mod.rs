@@ -1,5 +1,6 @@
 //! Pages, one module per thing the person sees.
 
+pub mod audit;
 pub mod backpack;
 pub mod category;
 pub mod checkins;
@@ -16,4 +17,5 @@ pub mod not_found;
 pub mod project;
 pub mod projects;
 pub mod roster;
+pub mod settings;
 pub mod shared;

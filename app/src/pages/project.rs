@@ -8,10 +8,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::{
     get_project, AddComment, AddProjectLink, AddReflection, AssessProject, EditProject,
 };
-use crate::components::forms::failure;
+use crate::components::forms::PostForm;
 use crate::components::story::{day, CompetencyChips, Timeline, UploadOutcome};
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
@@ -31,34 +33,25 @@ impl LazyRoute for ProjectPage {
     }
 }
 
+/// What the page's forms share: a counter that each accepted change moves on, so the project
+/// reloads.
 #[derive(Clone, Copy)]
 struct Actions {
-    assess: ServerAction<AssessProject>,
-    comment: ServerAction<AddComment>,
-    reflect: ServerAction<AddReflection>,
-    edit: ServerAction<EditProject>,
-    link: ServerAction<AddProjectLink>,
+    changed: RwSignal<u64>,
+    done: Callback<String>,
 }
 
 impl Actions {
     fn new() -> Self {
+        let changed = RwSignal::new(0);
         Actions {
-            assess: ServerAction::new(),
-            comment: ServerAction::new(),
-            reflect: ServerAction::new(),
-            edit: ServerAction::new(),
-            link: ServerAction::new(),
+            changed,
+            done: Callback::new(move |_| changed.update(|n| *n += 1)),
         }
     }
 
-    fn versions(&self) -> [usize; 5] {
-        [
-            self.assess.version().get(),
-            self.comment.version().get(),
-            self.reflect.version().get(),
-            self.edit.version().get(),
-            self.link.version().get(),
-        ]
+    fn versions(&self) -> u64 {
+        self.changed.get()
     }
 }
 
@@ -79,7 +72,10 @@ fn project_page() -> impl IntoView {
     let owner = RwSignal::new(None::<i64>);
     use_live_events(
         move |event| {
-            if Some(event.learner_id()) == owner.get_untracked() {
+            if event
+                .learner_id()
+                .is_none_or(|id| Some(id) == owner.get_untracked())
+            {
                 live.bump();
             }
         },
@@ -148,13 +144,12 @@ fn Project(project: ProjectView, actions: Actions) -> impl IntoView {
                 {may_assess.then(|| view! {
                     <section class="tile" aria-labelledby="feedback-title">
                         <h2 id="feedback-title">"Feedback"</h2>
-                        <ActionForm action=actions.comment attr:class="stack">
+                        <PostForm action=AddComment::PATH on_done=actions.done class="stack">
                             <input type="hidden" name="about" value=feedback_about.clone() />
                             <label for="feedback-body">{format!("Your feedback to {learner_name}")}</label>
                             <textarea id="feedback-body" name="body" rows="3" required maxlength="4000"></textarea>
                             <button type="submit">"Post the feedback"</button>
-                        </ActionForm>
-                        {failure(actions.comment)}
+                        </PostForm>
                     </section>
                 }.into_any())}
                 {may_write.then(|| view! {
@@ -285,7 +280,7 @@ fn AssessForms(
                 let field = format!("assess-{competency_id}");
                 let comment_field = format!("assess-{competency_id}-comment");
                 view! {
-                    <ActionForm action=actions.assess attr:class="inline-form assess-form">
+                    <PostForm action=AssessProject::PATH on_done=actions.done class="inline-form assess-form">
                         <input type="hidden" name="project_id" value=id />
                         <input type="hidden" name="competency_id" value=competency_id />
                         <input type="hidden" name="as_teacher" value=as_teacher.to_string() />
@@ -306,11 +301,10 @@ fn AssessForms(
                         <label for=comment_field.clone() class="visually-hidden">"Comment"</label>
                         <input id=comment_field type="text" name="comment" maxlength="2000" placeholder="Comment (optional)" />
                         <button type="submit">{format!("Save the assessment of {}", row.competency.code)}</button>
-                    </ActionForm>
+                    </PostForm>
                 }
             })
             .collect_view()}
-        {failure(actions.assess)}
     }
     .into_any()
 }
@@ -331,19 +325,18 @@ fn ProjectTools(
     view! {
         <section class="tile" aria-labelledby="edit-title">
             <h2 id="edit-title">"Edit the page"</h2>
-            <ActionForm action=actions.edit attr:class="stack">
+            <PostForm action=EditProject::PATH on_done=actions.done class="stack">
                 <input type="hidden" name="project_id" value=id />
                 <label for="edit-title-field">"Title"</label>
                 <input id="edit-title-field" type="text" name="title" required maxlength="200" value=title />
                 <label for="edit-body">"Text (Markdown)"</label>
                 <textarea id="edit-body" name="body" rows="8" prop:value=body></textarea>
                 <button type="submit">"Save the page"</button>
-            </ActionForm>
-            {failure(actions.edit)}
+            </PostForm>
         </section>
         <section class="tile" aria-labelledby="add-media-title">
             <h2 id="add-media-title">"Add a video or link"</h2>
-            <ActionForm action=actions.link attr:class="stack">
+            <PostForm action=AddProjectLink::PATH on_done=actions.done class="stack">
                 <input type="hidden" name="project_id" value=id />
                 <label for="link-kind">"Kind"</label>
                 <select id="link-kind" name="kind">
@@ -355,8 +348,7 @@ fn ProjectTools(
                 <label for="link-url">"Address (https://…)"</label>
                 <input id="link-url" type="url" name="url" required maxlength="2000" />
                 <button type="submit">"Add it"</button>
-            </ActionForm>
-            {failure(actions.link)}
+            </PostForm>
             <h3>"Add an image or file"</h3>
             <form method="post" action=format!("/projects/{id}/files") enctype="multipart/form-data" class="stack">
                 <label for="project-file-title">"Title (optional)"</label>
@@ -377,13 +369,12 @@ fn ProjectTools(
         </section>
         <section class="tile" aria-labelledby="reflect-title">
             <h2 id="reflect-title">"Reflect"</h2>
-            <ActionForm action=actions.reflect attr:class="stack">
+            <PostForm action=AddReflection::PATH on_done=actions.done class="stack">
                 <input type="hidden" name="about" value=about.clone() />
                 <label for="reflection-body">"What did you learn? What would you change?"</label>
                 <textarea id="reflection-body" name="body" rows="3" required maxlength="4000"></textarea>
                 <button type="submit">"Add the reflection"</button>
-            </ActionForm>
-            {failure(actions.reflect)}
+            </PostForm>
             <p><a href=checkin_link>{format!("{checkins}: ask a teacher about this")}</a></p>
         </section>
     }

@@ -7,8 +7,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::{lazy_route, LazyRoute};
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::{get_projects, CreateProject};
-use crate::components::forms::failure;
+use crate::components::forms::PostForm;
 use crate::components::story::{day, CompetencyChips, CompetencyPicker};
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
@@ -32,7 +34,9 @@ fn projects_page() -> impl IntoView {
     let params = use_params_map();
     let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let live = LiveVersion::provide();
-    let create = ServerAction::<CreateProject>::new();
+    // The id of what was just created: the page opens it.
+    let created = RwSignal::new(None::<i64>);
+    let create = Callback::new(move |answer: String| created.set(answer.trim().parse().ok()));
     let projects = Resource::new(
         move || (learner_id(), live.get()),
         |(id, _)| async move {
@@ -44,7 +48,7 @@ fn projects_page() -> impl IntoView {
     );
     use_live_events(
         move |event| {
-            if Some(event.learner_id()) == learner_id() {
+            if event.learner_id().is_none_or(|id| Some(id) == learner_id()) {
                 live.bump();
             }
         },
@@ -52,7 +56,7 @@ fn projects_page() -> impl IntoView {
     );
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(project_id)) = create.value().get() {
+        if let Some(project_id) = created.get() {
             navigate(&format!("/projects/{project_id}"), Default::default());
         }
     });
@@ -69,7 +73,7 @@ fn projects_page() -> impl IntoView {
 }
 
 #[component]
-fn ProjectList(projects: LearnerProjects, create: ServerAction<CreateProject>) -> impl IntoView {
+fn ProjectList(projects: LearnerProjects, create: Callback<String>) -> impl IntoView {
     let LearnerProjects {
         modules,
         learner,
@@ -107,15 +111,14 @@ fn ProjectList(projects: LearnerProjects, create: ServerAction<CreateProject>) -
             {may_write.then(|| view! {
                 <section class="tile wide" aria-labelledby="new-project-title">
                     <h2 id="new-project-title">{format!("Add to {name}")}</h2>
-                    <ActionForm action=create attr:class="stack">
+                    <PostForm action=CreateProject::PATH on_done=create class="stack">
                         <label for="project-title">"Title"</label>
                         <input id="project-title" type="text" name="title" required maxlength="200" />
                         <label for="project-body">"What it is about (Markdown: **bold**, lists, links)"</label>
                         <textarea id="project-body" name="body" rows="6"></textarea>
                         <CompetencyPicker choices=competencies id="project-competency" name="competencies" legend="Skills it shows (at least one)" />
                         <button type="submit" class="primary">{format!("Add to {name}")}</button>
-                    </ActionForm>
-                    {failure(create)}
+                    </PostForm>
                 </section>
             })}
         </main>

@@ -1,0 +1,79 @@
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { collectErrors, hydrated, signIn } from './helpers';
+
+const primaryOf = () => getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim();
+
+test('an admin renames Goals and changes the primary colour; an open learner page follows', async ({ page, browser }) => {
+  const errors = collectErrors(page);
+  const learner = await (await browser.newContext()).newPage();
+  await signIn(learner, 'learner@demo.cairn');
+  await hydrated(learner);
+  const story = learner.getByRole('region', { name: /and Projects$/ });
+  await expect(story.getByRole('link', { name: 'Goals', exact: true })).toBeVisible();
+  expect(await learner.evaluate(primaryOf)).toBe('#1f5fa8');
+
+  await signIn(page, 'admin@demo.cairn');
+  await page.getByRole('link', { name: 'Settings: module names and colours' }).click();
+  await expect(page).toHaveURL(/\/admin\/settings$/);
+  await hydrated(page);
+  await page.getByLabel('Goals are called').fill('Learning Intentions');
+
+  // Too pale: the preview measures it, and saving is refused with the ratio; nothing changes.
+  await page.getByLabel('Primary (links, buttons)').fill('#8ab4f8');
+  await expect(page.locator('.contrast[data-passes="false"]').first()).toContainText('Links on the background: 1.9');
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(page.getByRole('alert')).toContainText('has a contrast of 1.9');
+  await expect(story.getByRole('link', { name: 'Goals', exact: true })).toBeVisible();
+
+  await page.getByLabel('Primary (links, buttons)').fill('#0b6e4f');
+  await expect(page.locator('.contrast[data-passes="false"]')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(page.getByRole('status')).toContainText('Saved');
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+
+  // The learner's open page changes without a reload: the name, and the colour.
+  await expect(story.getByRole('link', { name: 'Learning Intentions' })).toBeVisible();
+  await expect.poll(() => learner.evaluate(primaryOf)).toBe('#0b6e4f');
+  await learner.getByRole('link', { name: 'Learning Intentions' }).click();
+  await expect(learner.getByRole('heading', { level: 1 })).toHaveText('My learning intentions');
+
+  // Both changes are in the audit log, with who and from where.
+  await page.goto('/admin/audit');
+  const log = page.locator('table.audit-log');
+  await expect(log).toContainText('Goals → Learning Intentions');
+  await expect(log).toContainText('#1f5fa8 → #0b6e4f');
+  await page.getByLabel('Action').selectOption('change colour');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/action=change/);
+  await expect(log).not.toContainText('Learning Intentions');
+  await expect(log).toContainText('127.0.0.1');
+
+  // Put the school back as it was.
+  await page.goto('/admin/settings');
+  await hydrated(page);
+  await page.getByLabel('Goals are called').fill('Goals');
+  await page.getByRole('button', { name: "Back to Cairn's colours" }).click();
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(page.getByRole('status')).toContainText('Saved');
+  await expect.poll(() => learner.evaluate(primaryOf)).toBe('#1f5fa8');
+  // The refused save is the one failed request the browser reports; nothing else went wrong.
+  expect(errors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
+  expect(errors.length).toBeLessThanOrEqual(1);
+});
+
+test('settings and the audit log are for administrators only', async ({ page }) => {
+  await signIn(page, 'teacher@demo.cairn');
+  for (const path of ['/admin/settings', '/admin/audit']) {
+    const response = await page.goto(path);
+    expect(response!.status()).toBe(403);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Not allowed');
+  }
+  const refused = await page.request.post('/api/save_settings', {
+    form: { 'settings[goals]': 'Mine', 'settings[projects]': 'P', 'settings[checkins]': 'C', 'settings[primary]': '#000000', 'settings[accent]': '#000000', 'settings[background]': '#ffffff' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(refused.ok()).toBe(false);
+  expect(await refused.json()).toEqual('Forbidden');
+});

@@ -1,0 +1,133 @@
+//! Administration against real databases: settings saved with their audit lines and
+//! announced; refusals that change nothing; the audit log filtered.
+
+use super::testing::{count, viewer};
+use super::Store;
+use crate::demo::{self, SeedOptions};
+use crate::error::CoreError;
+use crate::model::{Audience, AuditFilter, LiveEvent, Settings};
+use crate::theme::Theme;
+
+async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 20,
+            seed: 3,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    let learner = viewer(store, demo::DEMO_LEARNER).await;
+
+    let mut wanted = crate::admin::settings(store, &admin).await.unwrap();
+    assert_eq!(wanted, Settings::default());
+    wanted.modules.goals = "  Learning Intentions ".into();
+    wanted.theme.primary = "#0B6E4F".into();
+    let mut events = store.subscribe();
+    let lines_before = count(store, "audit_log").await;
+    crate::admin::save_settings(store, &admin, Some("203.0.113.9"), &wanted)
+        .await
+        .unwrap();
+    match events.try_recv().unwrap() {
+        event @ LiveEvent::Settings { .. } => {
+            assert_eq!(
+                event.audience(),
+                Audience::Institution(admin.institution_id)
+            )
+        }
+        other => panic!("expected a settings event, got {other:?}"),
+    }
+    let saved = crate::admin::settings(store, &admin).await.unwrap();
+    assert_eq!(saved.modules.goals, "Learning Intentions");
+    assert_eq!(saved.theme.primary, "#0b6e4f");
+    // Every page reads the new name; every member's stylesheet has the colour.
+    let goals = crate::story::learner_goals(store, &learner, learner.id)
+        .await
+        .unwrap();
+    assert_eq!(goals.modules.goals, "Learning Intentions");
+    let css = crate::admin::theme_css(store, Some(&learner))
+        .await
+        .unwrap();
+    assert!(css.contains("--color-primary: #0b6e4f"), "{css}");
+    assert!(crate::admin::theme_css(store, None)
+        .await
+        .unwrap()
+        .contains(&Theme::default().primary));
+
+    let log = crate::admin::audit_log(store, &admin, &AuditFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        count(store, "audit_log").await,
+        lines_before + 2,
+        "one line per change"
+    );
+    let rename = log
+        .entries
+        .iter()
+        .find(|e| e.action == "rename module")
+        .unwrap();
+    assert_eq!(rename.detail, "Goals → Learning Intentions");
+    assert_eq!(rename.actor.as_deref(), Some(admin.name.as_str()));
+    assert_eq!(rename.origin.as_deref(), Some("203.0.113.9"));
+    assert_eq!(rename.subject, "module goals");
+    let only_colours = AuditFilter {
+        action: "change colour".into(),
+        ..AuditFilter::default()
+    };
+    let colours = crate::admin::audit_log(store, &admin, &only_colours)
+        .await
+        .unwrap();
+    assert!(colours.entries.iter().all(|e| e.action == "change colour"));
+    assert_eq!(colours.entries[0].detail, "#1f5fa8 → #0b6e4f");
+    let by_nobody = AuditFilter {
+        actor: "no such person".into(),
+        ..AuditFilter::default()
+    };
+    assert!(crate::admin::audit_log(store, &admin, &by_nobody)
+        .await
+        .unwrap()
+        .entries
+        .is_empty());
+
+    // Refused, nothing written: a pale primary (with its measured ratio), an empty name.
+    let lines = count(store, "audit_log").await;
+    let pale = Settings {
+        theme: Theme {
+            primary: "#8ab4f8".into(),
+            ..saved.theme.clone()
+        },
+        ..saved.clone()
+    };
+    let error = crate::admin::save_settings(store, &admin, None, &pale)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("contrast of 1.9"), "{error}");
+    let mut unnamed = saved.clone();
+    unnamed.modules.projects = " ".into();
+    assert!(matches!(
+        crate::admin::save_settings(store, &admin, None, &unnamed).await,
+        Err(CoreError::Invalid { .. })
+    ));
+    assert_eq!(count(store, "audit_log").await, lines);
+    assert_eq!(crate::admin::settings(store, &admin).await.unwrap(), saved);
+
+    // Only administrators.
+    assert!(matches!(
+        crate::admin::settings(store, &teacher).await,
+        Err(CoreError::Forbidden)
+    ));
+    assert!(matches!(
+        crate::admin::save_settings(store, &teacher, None, &saved).await,
+        Err(CoreError::Forbidden)
+    ));
+    assert!(matches!(
+        crate::admin::audit_log(store, &learner, &AuditFilter::default()).await,
+        Err(CoreError::Forbidden)
+    ));
+}
+
+crate::store_tests!(settings_change_every_page_and_leave_an_audit_line);

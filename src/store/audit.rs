@@ -1,0 +1,114 @@
+//! The audit log: append-only lines of who did what, when and from where. Written in the same
+//! transaction as the change it records, so a change and its line exist together or not at all.
+
+use sqlx::Any;
+
+use super::Store;
+use crate::clock;
+use crate::error::CoreResult;
+use crate::model::{AuditEntry, AuditFilter, AuditLog, InstitutionId, UserId};
+
+/// What an audit line says about one action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Audit<'a> {
+    pub institution_id: InstitutionId,
+    pub actor_id: Option<UserId>,
+    pub origin: Option<&'a str>,
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: Option<String>,
+    pub detail: String,
+}
+
+/// How many lines the page shows at most.
+pub const AUDIT_PAGE: usize = 500;
+
+impl Store {
+    /// Appends a line, in the caller's transaction.
+    pub(super) async fn append_audit(
+        &self,
+        tx: &mut sqlx::Transaction<'static, Any>,
+        audit: &Audit<'_>,
+    ) -> CoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (institution_id, actor_id, action, subject_type, subject_id, \
+               detail, origin, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(audit.institution_id)
+        .bind(audit.actor_id)
+        .bind(audit.action)
+        .bind(audit.subject_type)
+        .bind(audit.subject_id.clone())
+        .bind(&audit.detail)
+        .bind(audit.origin)
+        .bind(clock::now())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Appends a line on its own (for reads, which change nothing else).
+    pub async fn record_audit(&self, audit: &Audit<'_>) -> CoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        self.append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The newest lines of an institution's log that match the filter.
+    pub async fn audit_log(
+        &self,
+        institution_id: InstitutionId,
+        filter: &AuditFilter,
+    ) -> CoreResult<AuditLog> {
+        let actor = format!("%{}%", filter.actor.trim().to_lowercase());
+        let since = filter.since.trim();
+        let rows: Vec<(i64, String, Option<String>, String, String, Option<String>, String, Option<String>)> =
+            sqlx::query_as(
+                "SELECT a.id, a.at, u.name, a.action, a.subject_type, a.subject_id, a.detail, a.origin \
+                 FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+                 WHERE a.institution_id = $1 \
+                   AND ($2 = '%%' OR LOWER(COALESCE(u.name, '')) LIKE $2 \
+                        OR LOWER(COALESCE(u.email, '')) LIKE $2) \
+                   AND ($3 = '' OR a.action = $3) \
+                   AND ($4 = '' OR a.at >= $4) \
+                 ORDER BY a.at DESC, a.id DESC LIMIT $5",
+            )
+            .bind(institution_id)
+            .bind(&actor)
+            .bind(filter.action.trim())
+            .bind(since)
+            .bind(AUDIT_PAGE as i64)
+            .fetch_all(self.pool())
+            .await?;
+        let actions: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT action FROM audit_log WHERE institution_id = $1 ORDER BY action",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(AuditLog {
+            entries: rows
+                .into_iter()
+                .map(
+                    |(id, at, actor, action, subject_type, subject_id, detail, origin)| {
+                        AuditEntry {
+                            id,
+                            at,
+                            actor,
+                            action,
+                            subject: match subject_id {
+                                Some(id) => format!("{subject_type} {id}"),
+                                None => subject_type,
+                            },
+                            detail,
+                            origin,
+                        }
+                    },
+                )
+                .collect(),
+            actions,
+            limit: AUDIT_PAGE,
+        })
+    }
+}
