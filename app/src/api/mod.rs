@@ -40,12 +40,15 @@ pub async fn get_competency(
     Ok(cairn::access::competency_detail(&store, &viewer, learner_id, competency_id).await?)
 }
 
-/// The cohort tile's content: the frameworks to choose from, the one shown, and its chart data.
+/// The cohort tile's content: the frameworks to choose from, the one shown, its chart data,
+/// and the radar chart drawn on the server (the browser carries no charting code).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CohortTile {
     pub frameworks: Vec<FrameworkChoice>,
     pub chosen: i64,
     pub view: CohortView,
+    /// The radar chart as SVG markup, when there is a cohort to compare with.
+    pub svg: Option<String>,
 }
 
 /// A learner compared with their cohort on one framework (the first when none is chosen).
@@ -58,10 +61,17 @@ pub async fn get_cohort(
     let store = crate::session::store()?;
     let (frameworks, chosen, view) =
         cairn::access::cohort_view(&store, &viewer, learner_id, framework_id).await?;
+    let svg = match &view {
+        CohortView::Radar {
+            axes, max_level, ..
+        } => Some(crate::components::radar::radar_svg(axes, *max_level)),
+        _ => None,
+    };
     Ok(CohortTile {
         frameworks,
         chosen,
         view,
+        svg,
     })
 }
 

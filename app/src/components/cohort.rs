@@ -1,4 +1,4 @@
-//! The cohort comparison tile: a framework chooser, the radar chart (drawn again in the browser
+//! The cohort comparison tile: a framework chooser, the radar chart (drawn on the server, also
 //! when the framework changes), and the same numbers as a table.
 
 use cairn::cohort::{CohortView, RadarAxis};
@@ -6,7 +6,6 @@ use leptos::prelude::*;
 
 use crate::api::{get_cohort, CohortTile};
 use crate::components::layout::Tile;
-use crate::components::radar::radar_svg;
 use crate::live::LiveVersion;
 
 fn level(value: Option<f64>) -> String {
@@ -41,6 +40,7 @@ fn CohortBody(tile: CohortTile, chosen: RwSignal<Option<i64>>) -> impl IntoView 
         frameworks,
         chosen: shown,
         view,
+        svg,
     } = tile;
     view! {
         <label class="inline-field">
@@ -55,8 +55,8 @@ fn CohortBody(tile: CohortTile, chosen: RwSignal<Option<i64>>) -> impl IntoView 
             </select>
         </label>
         {match view {
-            CohortView::Radar { framework, cohort, learners, max_level, axes } => {
-                let svg = radar_svg(&axes, max_level);
+            CohortView::Radar { framework, cohort, learners, axes, .. } => {
+                let svg = svg.unwrap_or_default();
                 let label = format!(
                     "Radar chart of {framework}: this learner's levels against the median and \
                      middle half of {cohort} ({learners} learners). The table below has the numbers."

@@ -4,5 +4,6 @@ pub mod cohort;
 pub mod forms;
 pub mod layout;
 pub mod progress;
+#[cfg(feature = "ssr")]
 pub mod radar;
 pub mod story;

@@ -1,6 +1,6 @@
 //! The cohort radar chart: one function from chart data to an SVG string (plotters, SVG
-//! backend), run on the server for the first paint and in the browser when the person switches
-//! framework. Axes are competencies; the learner's levels are the strongest line, the cohort
+//! backend), run on the server only — for the page, for the tile when the person switches
+//! framework, and for `/learners/{id}/cohort.svg` — so the browser carries no charting code. Axes are competencies; the learner's levels are the strongest line, the cohort
 //! median dashed, the interquartile band translucent.
 
 use std::f64::consts::PI;
