@@ -20,6 +20,18 @@ pub struct Audit<'a> {
     pub detail: String,
 }
 
+/// `id, at, actor, action, subject_type, subject_id, detail, origin`.
+type AuditRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
 /// How many lines the page shows at most.
 pub const AUDIT_PAGE: usize = 500;
 
@@ -63,7 +75,7 @@ impl Store {
     ) -> CoreResult<AuditLog> {
         let actor = format!("%{}%", filter.actor.trim().to_lowercase());
         let since = filter.since.trim();
-        let rows: Vec<(i64, String, Option<String>, String, String, Option<String>, String, Option<String>)> =
+        let rows: Vec<AuditRow> =
             sqlx::query_as(
                 "SELECT a.id, a.at, u.name, a.action, a.subject_type, a.subject_id, a.detail, a.origin \
                  FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
