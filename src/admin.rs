@@ -75,3 +75,36 @@ pub async fn audit_log(
     let institution = administered(viewer)?;
     store.audit_log(institution, filter).await
 }
+
+/// The institution's people, searched and filtered.
+pub async fn people(
+    store: &Store,
+    viewer: &Viewer,
+    filter: &crate::model::UserFilter,
+) -> CoreResult<crate::model::UserList> {
+    let institution = administered(viewer)?;
+    store.people_list(institution, filter, viewer.id).await
+}
+
+/// Approves, disables, enables or marks as alumni one of the institution's people. An
+/// administrator cannot disable themself (someone must be left to undo it).
+pub async fn set_user_status(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    user_id: crate::model::UserId,
+    status: &str,
+) -> CoreResult<()> {
+    let institution = administered(viewer)?;
+    let status = crate::model::UserStatus::from_key(status)
+        .ok_or_else(|| CoreError::invalid("status", "is pending, active, disabled or alumni"))?;
+    if user_id == viewer.id && status != crate::model::UserStatus::Active {
+        return Err(CoreError::invalid(
+            "person",
+            "you cannot disable your own account; ask another administrator",
+        ));
+    }
+    store
+        .set_user_status(institution, viewer.id, origin, user_id, status)
+        .await
+}

@@ -24,6 +24,7 @@ use pages::goal::GoalPage;
 use pages::goals::GoalsPage;
 use pages::integrations::IntegrationsPage;
 use pages::learners::LearnersPage;
+use pages::people::PeoplePage;
 use pages::project::ProjectPage;
 use pages::projects::ProjectsPage;
 use pages::roster::RosterPage;
@@ -110,6 +111,10 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
                         view={Lazy::<AuditPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("people"))
+                        view={Lazy::<PeoplePage>::new()}
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"))

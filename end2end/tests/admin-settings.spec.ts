@@ -65,7 +65,7 @@ test('an admin renames Goals and changes the primary colour; an open learner pag
 
 test('settings and the audit log are for administrators only', async ({ page }) => {
   await signIn(page, 'teacher@demo.cairn');
-  for (const path of ['/admin/settings', '/admin/audit']) {
+  for (const path of ['/admin/settings', '/admin/audit', '/admin/people']) {
     const response = await page.goto(path);
     expect(response!.status()).toBe(403);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Not allowed');
@@ -76,4 +76,35 @@ test('settings and the audit log are for administrators only', async ({ page }) 
   });
   expect(refused.ok()).toBe(false);
   expect(await refused.json()).toEqual('Forbidden');
+});
+
+test("a disabled person's open session stops working at once", async ({ page, browser }) => {
+  const manager = await (await browser.newContext()).newPage();
+  await signIn(manager, 'manager@demo.cairn');
+  expect((await manager.request.get('/api/v1/me')).status()).toBe(200);
+
+  await signIn(page, 'admin@demo.cairn');
+  await page.getByRole('link', { name: /^People/ }).click();
+  await expect(page).toHaveURL(/\/admin\/people$/);
+  await hydrated(page);
+  await page.getByLabel('Name or email').fill('manager@demo');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/query=manager/);
+  const row = page.locator('table.people-list tbody tr');
+  await expect(row).toHaveCount(1);
+  const name = (await row.locator('th').textContent())!.trim();
+  await row.getByRole('button', { name: `Disable ${name}` }).click();
+  await expect(row).toHaveAttribute('data-status', 'disabled');
+
+  // Their next request is refused, and their page goes to sign-in.
+  expect((await manager.request.get('/api/v1/me')).status()).toBe(401);
+  await manager.reload();
+  await expect(manager).toHaveURL(/\/login$/);
+
+  // Enabled again, they sign in as before; both changes are in the audit log.
+  await row.getByRole('button', { name: `Enable ${name}` }).click();
+  await expect(row).toHaveAttribute('data-status', 'active');
+  await signIn(manager, 'manager@demo.cairn');
+  await page.goto('/admin/audit');
+  await expect(page.locator('table.audit-log')).toContainText('disable person');
 });

@@ -274,7 +274,74 @@ async fn progress_json_has_the_documented_shape(store: &Store) {
     assert!(["provisional", "earned"].contains(&achievement["state"].as_str().unwrap()));
 }
 
+/// A server function called with URL-encoded arguments, as a form or the browser sends them.
+fn call(path: &str, body: &str, cookie: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, "localhost")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+async fn administration_is_for_administrators_only(store: &Store) {
+    let (app, _) = setup(store).await;
+    let pages = [
+        "/admin/settings",
+        "/admin/audit",
+        "/admin/people",
+        "/admin/integrations",
+    ];
+    let functions = [
+        ("/api/settings", ""),
+        ("/api/audit", "filter[actor]="),
+        ("/api/people", "filter[query]="),
+        (
+            "/api/save_settings",
+            "settings[goals]=G&settings[projects]=P&settings[checkins]=C\
+             &settings[primary]=%231f5fa8&settings[accent]=%23b3541e&settings[background]=%23f5f7fa",
+        ),
+        ("/api/person_status", "user_id=1&status=disabled"),
+    ];
+    for who in [
+        "learner@demo.cairn",
+        "parent@demo.cairn",
+        "teacher@demo.cairn",
+        "manager@demo.cairn",
+    ] {
+        let cookie = sign_in(&app, who).await;
+        for page in pages {
+            let (status, _) = status_and_body(&app, get(page, Some(&cookie))).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who} {page}");
+        }
+        for (path, body) in functions {
+            let (status, answer) = status_and_body(&app, call(path, body, &cookie)).await;
+            assert!(!status.is_success(), "{who} {path}");
+            assert_eq!(answer, "\"Forbidden\"", "{who} {path}");
+        }
+    }
+    let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let admin = sign_in(&app, "admin@demo.cairn").await;
+    for page in pages {
+        let (status, _) = status_and_body(&app, get(page, Some(&admin))).await;
+        assert_eq!(status, StatusCode::OK, "admin {page}");
+    }
+    let (status, _) = status_and_body(&app, call("/api/people", "filter[query]=", &admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    // Nothing the others tried was written.
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(after, lines);
+}
+
 cairn::store_tests!(
+    administration_is_for_administrators_only,
     every_role_sees_exactly_its_own_learners,
     nobody_signed_in_is_sent_to_sign_in_or_refused,
     an_unknown_learner_is_not_found,

@@ -130,4 +130,118 @@ async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
     ));
 }
 
-crate::store_tests!(settings_change_every_page_and_leave_an_audit_line);
+async fn a_disabled_persons_sessions_end_at_once(store: &Store) {
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 20,
+            seed: 4,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let manager = viewer(store, demo::DEMO_MANAGER).await;
+    store
+        .create_session(
+            manager.id,
+            "manager-token",
+            "2026-01-01T00:00:00Z",
+            "2999-01-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+    let now = crate::clock::now();
+    assert!(store
+        .session_viewer("manager-token", &now)
+        .await
+        .unwrap()
+        .is_some());
+
+    // Found by part of the email, and by role.
+    let found = crate::admin::people(
+        store,
+        &admin,
+        &crate::model::UserFilter {
+            query: "MANAGER@demo".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.users.len(), 1);
+    assert_eq!(found.users[0].id, manager.id);
+    let teachers = crate::admin::people(
+        store,
+        &admin,
+        &crate::model::UserFilter {
+            role: "teacher".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(teachers.matching >= 2);
+    assert!(teachers
+        .users
+        .iter()
+        .all(|u| u.roles.contains(&crate::model::Role::Teacher)));
+
+    crate::admin::set_user_status(store, &admin, Some("198.51.100.7"), manager.id, "disabled")
+        .await
+        .unwrap();
+    assert!(store
+        .session_viewer("manager-token", &now)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(count(store, "sessions").await, 0);
+    let log = crate::admin::audit_log(
+        store,
+        &admin,
+        &AuditFilter {
+            action: "disable person".into(),
+            ..AuditFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(log.entries.len(), 1);
+    assert!(log.entries[0].detail.ends_with("active → disabled"));
+    // Signing in is refused too, until they are enabled again.
+    assert!(!store
+        .find_login(demo::DEMO_MANAGER)
+        .await
+        .unwrap()
+        .unwrap()
+        .may_sign_in());
+    crate::admin::set_user_status(store, &admin, None, manager.id, "active")
+        .await
+        .unwrap();
+    assert!(store
+        .find_login(demo::DEMO_MANAGER)
+        .await
+        .unwrap()
+        .unwrap()
+        .may_sign_in());
+
+    // Not oneself, not a status that does not exist, not someone else's institution's tool.
+    assert!(
+        crate::admin::set_user_status(store, &admin, None, admin.id, "disabled")
+            .await
+            .is_err()
+    );
+    assert!(
+        crate::admin::set_user_status(store, &admin, None, manager.id, "banned")
+            .await
+            .is_err()
+    );
+    assert!(matches!(
+        crate::admin::set_user_status(store, &manager, None, admin.id, "disabled").await,
+        Err(CoreError::Forbidden)
+    ));
+}
+
+crate::store_tests!(
+    settings_change_every_page_and_leave_an_audit_line,
+    a_disabled_persons_sessions_end_at_once,
+);

@@ -16,6 +16,7 @@ pub mod goals;
 pub mod home;
 pub mod integrations;
 pub mod levels;
+pub mod people;
 pub mod progress;
 pub mod projects;
 pub mod record;

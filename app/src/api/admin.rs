@@ -49,3 +49,19 @@ pub async fn get_audit(filter: AuditFilter) -> Result<AuditLog, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
     Ok(cairn::admin::audit_log(&store, &viewer, &filter).await?)
 }
+
+#[server(endpoint = "people")]
+pub async fn get_people(
+    filter: cairn::model::UserFilter,
+) -> Result<cairn::model::UserList, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::admin::people(&store, &viewer, &filter).await?)
+}
+
+/// Approves, disables, enables or marks as alumni one person (`status`: a status key).
+#[server(endpoint = "person_status")]
+pub async fn set_person_status(user_id: i64, status: String) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::admin::set_user_status(&store, &viewer, origin.as_deref(), user_id, &status).await?)
+}

@@ -14,6 +14,7 @@ pub mod learner;
 pub mod learners;
 pub mod login;
 pub mod not_found;
+pub mod people;
 pub mod project;
 pub mod projects;
 pub mod roster;
