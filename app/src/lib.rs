@@ -64,7 +64,9 @@ pub fn App() -> impl IntoView {
     provide_context(Hydrated(hydrated));
     view! {
         <Stylesheet id="cairn" href="/pkg/cairn.css" />
-        <Title formatter=|page: String| {
+        // Always a title, even for the moment a live page swaps its content (and with it its
+        // own `<Title>`): "Cairn" until the page names itself.
+        <Title text="" formatter=|page: String| {
             if page.is_empty() { "Cairn".to_string() } else { format!("{page} · Cairn") }
         } />
         <a class="skip-link" href="#main">"Skip to main content"</a>

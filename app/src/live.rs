@@ -70,6 +70,28 @@ pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static, on_resync: impl F
     let _ = (on_event, on_resync);
 }
 
+/// Moves `live` on with every event about the learner `learner()` names — and every event for
+/// the whole institution, such as new settings — and after a reconnection.
+pub fn follow_learner(
+    live: LiveVersion,
+    learner: impl Fn() -> Option<cairn::model::UserId> + 'static,
+) {
+    use_live_events(
+        move |event| {
+            if event.learner_id().is_none_or(|id| Some(id) == learner()) {
+                live.bump();
+            }
+        },
+        move || live.bump(),
+    );
+}
+
+/// The page's `{id}` route parameter as a number (none when absent or not a number).
+pub fn id_param() -> impl Fn() -> Option<i64> + Copy + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use std::cell::Cell;

@@ -20,6 +20,39 @@ where
     }
 }
 
+/// A counter that each accepted change moves on, so the page reloads what it shows: resources
+/// read `version()`, and `done` is the `on_done` of the page's `PostForm`s.
+#[derive(Clone, Copy)]
+pub struct Changes {
+    changed: RwSignal<u64>,
+    pub done: Callback<String>,
+}
+
+impl Changes {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        let changed = RwSignal::new(0);
+        Changes {
+            changed,
+            done: Callback::new(move |_| changed.update(|n| *n += 1)),
+        }
+    }
+
+    /// The number of accepted changes (tracked).
+    pub fn version(&self) -> u64 {
+        self.changed.get()
+    }
+
+    /// Whether any change was accepted yet (untracked: for what a reload shows).
+    pub fn any(&self) -> bool {
+        self.changed.get_untracked() > 0
+    }
+
+    pub fn bump(&self) {
+        self.changed.update(|n| *n += 1);
+    }
+}
+
 /// A form that posts its fields to a server function as the browser has them, and says why
 /// when it is refused. Unlike `ActionForm` it is not generic over the server function, so a
 /// page with many forms carries the code once. Before the wasm arrives it is a plain form post

@@ -11,7 +11,7 @@ use leptos_router::{lazy_route, LazyRoute};
 use leptos::server_fn::ServerFn;
 
 use crate::api::{get_checkins, AnswerCheckin, SendCheckin};
-use crate::components::forms::PostForm;
+use crate::components::forms::{Changes, PostForm};
 use crate::components::story::day;
 use crate::live::{use_live_events, LiveVersion};
 use crate::pages::learner::Refusal;
@@ -32,10 +32,9 @@ impl LazyRoute for CheckInsPage {
 
 fn checkins_page() -> impl IntoView {
     let live = LiveVersion::provide();
-    // Moves on when a check-in is sent or answered from this page.
-    let changed = RwSignal::new(0u64);
-    let done = Callback::new(move |_: String| changed.update(|n| *n += 1));
-    let checkins = Resource::new(move || (live.get(), changed.get()), |_| get_checkins());
+    let changes = Changes::new();
+    let done = changes.done;
+    let checkins = Resource::new(move || (live.get(), changes.version()), |_| get_checkins());
     use_live_events(
         move |event| {
             if matches!(event, cairn::model::LiveEvent::CheckIn { .. }) {

@@ -5,7 +5,6 @@
 use cairn::model::{GoalStatus, GoalView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
@@ -13,10 +12,10 @@ use leptos::server_fn::ServerFn;
 use crate::api::{
     get_goal, set_goal_step_done, AddComment, AddGoalStep, AddReflection, SetGoalStatus,
 };
-use crate::components::forms::PostForm;
+use crate::components::forms::{Changes, PostForm};
 use crate::components::story::{day, CompetencyChips, Timeline, UploadOutcome};
 use crate::error::AppError;
-use crate::live::{use_live_events, LiveVersion};
+use crate::live::{follow_learner, id_param, LiveVersion};
 use crate::pages::learner::Refusal;
 
 pub struct GoalPage;
@@ -33,27 +32,23 @@ impl LazyRoute for GoalPage {
     }
 }
 
-/// What the page's forms share: a counter that each accepted change moves on, so the goal
-/// reloads, and the refusal of a step's tick.
+/// What the page's forms share: the changes that reload the goal, and the refusal of a step's
+/// tick.
 #[derive(Clone, Copy)]
 struct Actions {
-    changed: RwSignal<u64>,
+    changes: Changes,
     done: Callback<String>,
     refusal: RwSignal<Option<String>>,
 }
 
 impl Actions {
     fn new() -> Self {
-        let changed = RwSignal::new(0);
+        let changes = Changes::new();
         Actions {
-            changed,
-            done: Callback::new(move |_| changed.update(|n| *n += 1)),
+            changes,
+            done: changes.done,
             refusal: RwSignal::new(None),
         }
-    }
-
-    fn versions(&self) -> u64 {
-        self.changed.get()
     }
 
     /// Ticks a step of the plan (or unticks it), then reloads the goal.
@@ -62,18 +57,17 @@ impl Actions {
             let outcome = set_goal_step_done(goal_id, step_id, done).await;
             self.refusal
                 .set(outcome.err().map(|error| error.to_string()));
-            self.changed.update(|n| *n += 1);
+            self.changes.bump();
         });
     }
 }
 
 fn goal_page() -> impl IntoView {
-    let params = use_params_map();
-    let goal_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let goal_id = id_param();
     let live = LiveVersion::provide();
     let actions = Actions::new();
     let goal = Resource::new(
-        move || (goal_id(), live.get(), actions.versions()),
+        move || (goal_id(), live.get(), actions.changes.version()),
         |(id, _, _)| async move {
             match id {
                 Some(id) => get_goal(id).await,
@@ -83,17 +77,7 @@ fn goal_page() -> impl IntoView {
     );
     // Whose goal it is, once known: their live events move the page on.
     let owner = RwSignal::new(None::<i64>);
-    use_live_events(
-        move |event| {
-            if event
-                .learner_id()
-                .is_none_or(|id| Some(id) == owner.get_untracked())
-            {
-                live.bump();
-            }
-        },
-        move || live.bump(),
-    );
+    follow_learner(live, move || owner.get_untracked());
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {

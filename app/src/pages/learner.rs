@@ -4,7 +4,6 @@
 use cairn::model::LearnerProgress;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_learner;
@@ -13,7 +12,7 @@ use crate::components::layout::Tile;
 use crate::components::progress::{BadgeList, ProgressList};
 use crate::components::story::StoryTile;
 use crate::error::AppError;
-use crate::live::{use_live_events, LiveVersion, PageChoices};
+use crate::live::{follow_learner, id_param, LiveVersion, PageChoices};
 
 /// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
 pub struct LearnerPage;
@@ -31,8 +30,7 @@ impl LazyRoute for LearnerPage {
 }
 
 fn learner_page() -> impl IntoView {
-    let params = use_params_map();
-    let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let learner_id = id_param();
     // Moves on with every live event about this learner: the dashboard and the cohort chart
     // reload in place.
     let live = LiveVersion::provide();
@@ -46,14 +44,7 @@ fn learner_page() -> impl IntoView {
             }
         },
     );
-    use_live_events(
-        move |event| {
-            if event.learner_id().is_none_or(|id| Some(id) == learner_id()) {
-                live.bump();
-            }
-        },
-        move || live.bump(),
-    );
+    follow_learner(live, learner_id);
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_people, SetPersonStatus};
-use crate::components::forms::PostForm;
+use crate::components::forms::{Changes, PostForm};
 use crate::pages::learner::Refusal;
 
 pub struct PeoplePage;
@@ -37,10 +37,10 @@ fn people_page() -> impl IntoView {
             status: q.get("status").unwrap_or_default(),
         })
     };
-    let changed = RwSignal::new(0u64);
-    let done = Callback::new(move |_: String| changed.update(|n| *n += 1));
+    let changes = Changes::new();
+    let done = changes.done;
     let people = Resource::new(
-        move || (filter(), changed.get()),
+        move || (filter(), changes.version()),
         |(filter, _)| get_people(filter),
     );
     view! {

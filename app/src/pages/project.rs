@@ -5,7 +5,6 @@
 use cairn::model::{AssessedCompetency, Assessment, MediaKind, ProjectMedia, ProjectView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
@@ -13,10 +12,10 @@ use leptos::server_fn::ServerFn;
 use crate::api::{
     get_project, AddComment, AddProjectLink, AddReflection, AssessProject, EditProject,
 };
-use crate::components::forms::PostForm;
+use crate::components::forms::{Changes, PostForm};
 use crate::components::story::{day, CompetencyChips, Timeline, UploadOutcome};
 use crate::error::AppError;
-use crate::live::{use_live_events, LiveVersion};
+use crate::live::{follow_learner, id_param, LiveVersion};
 use crate::pages::learner::Refusal;
 
 pub struct ProjectPage;
@@ -33,35 +32,12 @@ impl LazyRoute for ProjectPage {
     }
 }
 
-/// What the page's forms share: a counter that each accepted change moves on, so the project
-/// reloads.
-#[derive(Clone, Copy)]
-struct Actions {
-    changed: RwSignal<u64>,
-    done: Callback<String>,
-}
-
-impl Actions {
-    fn new() -> Self {
-        let changed = RwSignal::new(0);
-        Actions {
-            changed,
-            done: Callback::new(move |_| changed.update(|n| *n += 1)),
-        }
-    }
-
-    fn versions(&self) -> u64 {
-        self.changed.get()
-    }
-}
-
 fn project_page() -> impl IntoView {
-    let params = use_params_map();
-    let project_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let project_id = id_param();
     let live = LiveVersion::provide();
-    let actions = Actions::new();
+    let actions = Changes::new();
     let project = Resource::new(
-        move || (project_id(), live.get(), actions.versions()),
+        move || (project_id(), live.get(), actions.version()),
         |(id, _, _)| async move {
             match id {
                 Some(id) => get_project(id).await,
@@ -70,17 +46,7 @@ fn project_page() -> impl IntoView {
         },
     );
     let owner = RwSignal::new(None::<i64>);
-    use_live_events(
-        move |event| {
-            if event
-                .learner_id()
-                .is_none_or(|id| Some(id) == owner.get_untracked())
-            {
-                live.bump();
-            }
-        },
-        move || live.bump(),
-    );
+    follow_learner(live, move || owner.get_untracked());
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
@@ -97,7 +63,7 @@ fn project_page() -> impl IntoView {
 }
 
 #[component]
-fn Project(project: ProjectView, actions: Actions) -> impl IntoView {
+fn Project(project: ProjectView, actions: Changes) -> impl IntoView {
     let ProjectView {
         modules,
         learner,
@@ -264,7 +230,7 @@ fn AssessForms(
     id: i64,
     competencies: Vec<AssessedCompetency>,
     as_teacher: bool,
-    actions: Actions,
+    actions: Changes,
 ) -> impl IntoView {
     let heading = if as_teacher {
         "Assess on the rubric"
@@ -317,7 +283,7 @@ fn ProjectTools(
     title: String,
     body: String,
     max_upload_mb: u64,
-    actions: Actions,
+    actions: Changes,
     about: String,
     checkins: String,
 ) -> impl IntoView {

@@ -4,7 +4,7 @@
 use cairn::model::{LearnerProjects, ProjectSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
@@ -13,7 +13,7 @@ use crate::api::{get_projects, CreateProject};
 use crate::components::forms::PostForm;
 use crate::components::story::{day, CompetencyChips, CompetencyPicker};
 use crate::error::AppError;
-use crate::live::{use_live_events, LiveVersion};
+use crate::live::{follow_learner, id_param, LiveVersion};
 use crate::pages::learner::Refusal;
 
 pub struct ProjectsPage;
@@ -31,8 +31,7 @@ impl LazyRoute for ProjectsPage {
 }
 
 fn projects_page() -> impl IntoView {
-    let params = use_params_map();
-    let learner_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let learner_id = id_param();
     let live = LiveVersion::provide();
     // The id of what was just created: the page opens it.
     let created = RwSignal::new(None::<i64>);
@@ -46,14 +45,7 @@ fn projects_page() -> impl IntoView {
             }
         },
     );
-    use_live_events(
-        move |event| {
-            if event.learner_id().is_none_or(|id| Some(id) == learner_id()) {
-                live.bump();
-            }
-        },
-        move || live.bump(),
-    );
+    follow_learner(live, learner_id);
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(project_id) = created.get() {

@@ -11,7 +11,7 @@ use leptos_router::{lazy_route, LazyRoute};
 use leptos::server_fn::ServerFn;
 
 use crate::api::{get_settings, SaveSettings};
-use crate::components::forms::PostForm;
+use crate::components::forms::{Changes, PostForm};
 use crate::pages::learner::Refusal;
 
 pub struct SettingsPage;
@@ -29,15 +29,15 @@ impl LazyRoute for SettingsPage {
 }
 
 fn settings_page() -> impl IntoView {
-    let saved = RwSignal::new(0u64);
-    let save = Callback::new(move |_: String| saved.update(|n| *n += 1));
-    let settings = Resource::new(move || saved.get(), |_| get_settings());
+    let saved = Changes::new();
+    let save = saved.done;
+    let settings = Resource::new(move || saved.version(), |_| get_settings());
     view! {
         <Title text="Settings" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(settings) => view! { <SettingsForm settings save saved={saved.get_untracked() > 0} /> }.into_any(),
+                    Ok(settings) => view! { <SettingsForm settings save saved={saved.any()} /> }.into_any(),
                     Err(error) => view! { <Refusal error /> }.into_any(),
                 }
             })}
