@@ -79,11 +79,21 @@ impl Upload {
             .map_or("", |(_, value)| value.as_str())
     }
 
-    /// The file, or the reason there is none.
-    fn take_file(&mut self) -> Result<(String, Vec<u8>), String> {
-        self.file
+    /// The form and its file, or — when it cannot be read or has no file — the way back to
+    /// `page` with the reason.
+    async fn with_file(
+        state: &AppState,
+        form: Multipart,
+        page: &str,
+    ) -> Result<(Upload, String, Vec<u8>), Response> {
+        let mut upload = Upload::read(state, form)
+            .await
+            .map_err(|reason| refused(page, &reason))?;
+        let (name, bytes) = upload
+            .file
             .take()
-            .ok_or_else(|| "file: choose a file to upload".to_string())
+            .ok_or_else(|| refused(page, "file: choose a file to upload"))?;
+        Ok((upload, name, bytes))
     }
 }
 
@@ -116,13 +126,9 @@ pub async fn training_record(
         return Redirect::to("/login").into_response();
     };
     let page = "/backpack";
-    let mut upload = match Upload::read(&state, form).await {
-        Ok(upload) => upload,
-        Err(reason) => return refused(page, &reason),
-    };
-    let (name, bytes) = match upload.take_file() {
-        Ok(file) => file,
-        Err(reason) => return refused(page, &reason),
+    let (upload, name, bytes) = match Upload::with_file(&state, form, page).await {
+        Ok(read) => read,
+        Err(back) => return back,
     };
     let result = state
         .store
@@ -143,13 +149,9 @@ pub async fn goal_evidence(
         return Redirect::to("/login").into_response();
     };
     let page = format!("/goals/{goal_id}");
-    let mut upload = match Upload::read(&state, form).await {
-        Ok(upload) => upload,
-        Err(reason) => return refused(&page, &reason),
-    };
-    let (name, bytes) = match upload.take_file() {
-        Ok(file) => file,
-        Err(reason) => return refused(&page, &reason),
+    let (_, name, bytes) = match Upload::with_file(&state, form, &page).await {
+        Ok(read) => read,
+        Err(back) => return back,
     };
     let result =
         cairn::story::add_goal_evidence(&state.store, &viewer, goal_id, &name, &bytes).await;
@@ -168,13 +170,9 @@ pub async fn project_file(
         return Redirect::to("/login").into_response();
     };
     let page = format!("/projects/{project_id}");
-    let mut upload = match Upload::read(&state, form).await {
-        Ok(upload) => upload,
-        Err(reason) => return refused(&page, &reason),
-    };
-    let (name, bytes) = match upload.take_file() {
-        Ok(file) => file,
-        Err(reason) => return refused(&page, &reason),
+    let (upload, name, bytes) = match Upload::with_file(&state, form, &page).await {
+        Ok(read) => read,
+        Err(back) => return back,
     };
     let result = cairn::story::add_project_file(
         &state.store,
