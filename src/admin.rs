@@ -108,3 +108,83 @@ pub async fn set_user_status(
         .set_user_status(institution, viewer.id, origin, user_id, status)
         .await
 }
+
+/// Imports people from a CSV file: reads and checks every row, then writes the accepted ones
+/// in one transaction — none of them when `mode` is all-or-nothing and a row is wrong. The
+/// tracker follows it; the report names every rejected row by line, field and reason.
+pub async fn import_people(
+    store: &Store,
+    by: &crate::store::people_import::ImportedBy<'_>,
+    bytes: Vec<u8>,
+    mode: crate::model::ImportMode,
+    tracker: &crate::people_import::Tracker,
+) -> CoreResult<crate::model::ImportReport> {
+    let known = store.import_facts(by.institution_id).await?;
+    let checking = tracker.clone();
+    // Reading and checking is CPU work over the whole file: off the async workers.
+    let checked =
+        tokio::task::spawn_blocking(move || crate::people_import::check(&bytes, &known, &checking))
+            .await
+            .map_err(|fault| CoreError::Conflict(format!("the import stopped: {fault}")))?;
+    let write_nothing = checked.accepted.is_empty()
+        || (mode == crate::model::ImportMode::AllOrNothing && !checked.errors.is_empty());
+    let rows = if write_nothing {
+        &[][..]
+    } else {
+        &checked.accepted[..]
+    };
+    let report = checked.report(by.file_name, mode, 0);
+    let by = crate::store::people_import::ImportedBy {
+        rejected: report.rejected,
+        ..by.clone()
+    };
+    let imported = store.write_people(&by, rows, tracker).await?;
+    Ok(crate::model::ImportReport { imported, ..report })
+}
+
+/// Starts an administrator's import in the background and returns its id, which
+/// `import_progress` follows.
+pub fn start_import(
+    store: &Store,
+    imports: &crate::people_import::Imports,
+    viewer: &Viewer,
+    origin: Option<String>,
+    file_name: String,
+    bytes: Vec<u8>,
+    mode: crate::model::ImportMode,
+) -> CoreResult<u64> {
+    let institution_id = administered(viewer)?;
+    let tracker = imports.start(institution_id, &file_name);
+    let id = tracker.snapshot().id;
+    let store = store.clone();
+    let actor_id = viewer.id;
+    tokio::spawn(async move {
+        let by = crate::store::people_import::ImportedBy {
+            institution_id,
+            actor_id: Some(actor_id),
+            origin: origin.as_deref(),
+            file_name: &file_name,
+            rejected: 0,
+        };
+        match import_people(&store, &by, bytes, mode, &tracker).await {
+            Ok(report) => tracker.finish(report),
+            Err(error) => {
+                tracing::error!(%error, "an import of people failed");
+                tracker.fail("Something went wrong on our side; nothing was written.".into());
+            }
+        }
+    });
+    Ok(id)
+}
+
+/// Where one of the institution's imports is.
+pub fn import_progress(
+    imports: &crate::people_import::Imports,
+    viewer: &Viewer,
+    id: u64,
+) -> CoreResult<crate::model::ImportProgress> {
+    let institution_id = administered(viewer)?;
+    imports
+        .progress(institution_id, id)
+        .ok_or_else(|| CoreError::NotFound(format!("import {id}")))
+}

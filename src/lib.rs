@@ -27,6 +27,8 @@ pub mod markdown;
 #[cfg(feature = "store")]
 pub mod password;
 #[cfg(feature = "store")]
+pub mod people_import;
+#[cfg(feature = "store")]
 pub mod store;
 #[cfg(feature = "store")]
 pub mod story;

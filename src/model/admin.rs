@@ -119,3 +119,108 @@ pub struct UserList {
     /// The administrator looking (who may not disable themself).
     pub me: super::UserId,
 }
+
+/// What an import does when some rows are wrong: write nothing, or write the rows that are
+/// right. Either way a row is written whole or not at all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportMode {
+    #[default]
+    AllOrNothing,
+    ValidRows,
+}
+
+impl ImportMode {
+    pub fn key(self) -> &'static str {
+        match self {
+            ImportMode::AllOrNothing => "all",
+            ImportMode::ValidRows => "valid",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<ImportMode> {
+        [ImportMode::AllOrNothing, ImportMode::ValidRows]
+            .into_iter()
+            .find(|mode| mode.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportMode::AllOrNothing => "Import nothing if any row is wrong",
+            ImportMode::ValidRows => "Import the valid rows, report the others",
+        }
+    }
+}
+
+/// Why one row (or the header, line 1) of an imported file was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    /// The line in the file, counting the header as line 1.
+    pub line: u64,
+    /// The column at fault (`email`), or `row` / `file` when it is the whole line.
+    pub field: String,
+    pub reason: String,
+}
+
+/// Where an import is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportPhase {
+    /// Reading the file's rows.
+    Reading,
+    /// Checking each row against the institution.
+    Checking,
+    /// Writing the accepted rows, in one transaction.
+    Writing,
+    /// Finished: the report says what was written.
+    Done,
+    /// Stopped by a fault of ours: nothing was written.
+    Failed,
+}
+
+impl ImportPhase {
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportPhase::Reading => "Reading the file",
+            ImportPhase::Checking => "Checking each row",
+            ImportPhase::Writing => "Writing",
+            ImportPhase::Done => "Finished",
+            ImportPhase::Failed => "Failed",
+        }
+    }
+
+    pub fn finished(self) -> bool {
+        matches!(self, ImportPhase::Done | ImportPhase::Failed)
+    }
+}
+
+/// What a finished import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub file_name: String,
+    pub mode: ImportMode,
+    /// Data rows in the file (the header not counted).
+    pub rows: usize,
+    /// People written.
+    pub imported: usize,
+    /// How many rows were rejected in all.
+    pub rejected: usize,
+    /// The reasons, by line (the first `IMPORT_ERRORS_SHOWN` of them).
+    pub errors: Vec<RowError>,
+}
+
+/// How many row errors a report lists; the count covers the rest.
+pub const IMPORT_ERRORS_SHOWN: usize = 1000;
+
+/// An import as the page follows it, reported by the server while it works.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    pub id: u64,
+    pub file_name: String,
+    pub phase: ImportPhase,
+    /// 0 to 100, over the whole import.
+    pub percent: u8,
+    /// Rows handled so far in this phase.
+    pub rows: usize,
+    pub report: Option<ImportReport>,
+    /// When the phase is `Failed`: what went wrong (nothing was written).
+    pub failure: Option<String>,
+}

@@ -241,7 +241,131 @@ async fn a_disabled_persons_sessions_end_at_once(store: &Store) {
     ));
 }
 
+async fn an_import_writes_every_valid_row_or_nothing(store: &Store) {
+    use crate::model::ImportMode;
+    use crate::people_import::Tracker;
+    use crate::store::people_import::ImportedBy;
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 12,
+            seed: 5,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let csv = format!(
+        "name,email,role,groups,parent_of\n\
+         Ines Okafor,ines@riverbend.example,learner,7A,\n\
+         Omar Okafor,omar@riverbend.example,Parent,,ines@riverbend.example;{learner}\n\
+         Bad Role,bad.role@riverbend.example,pilot,,\n\
+         Mr Ngata,ngata@riverbend.example,teacher,7A; 7a,\n\
+         Copy,{admin},learner,,\n",
+        learner = demo::DEMO_LEARNER,
+        admin = demo::DEMO_ADMIN,
+    );
+    let by = ImportedBy {
+        institution_id: admin.institution_id,
+        actor_id: Some(admin.id),
+        origin: Some("192.0.2.4"),
+        file_name: "people.csv",
+        rejected: 0,
+    };
+    let people_before = count(store, "users").await;
+    let tracker = Tracker::new(1, "people.csv");
+    let report = crate::admin::import_people(
+        store,
+        &by,
+        csv.clone().into_bytes(),
+        ImportMode::AllOrNothing,
+        &tracker,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (report.rows, report.imported, report.rejected),
+        (5, 0, 2),
+        "{:?}",
+        report.errors
+    );
+    let lines: Vec<(u64, &str)> = report
+        .errors
+        .iter()
+        .map(|error| (error.line, error.field.as_str()))
+        .collect();
+    assert_eq!(lines, vec![(4, "role"), (6, "email")]);
+    assert_eq!(count(store, "users").await, people_before, "all or nothing");
+
+    let report = crate::admin::import_people(
+        store,
+        &by,
+        csv.into_bytes(),
+        ImportMode::ValidRows,
+        &Tracker::new(2, "people.csv"),
+    )
+    .await
+    .unwrap();
+    assert_eq!((report.imported, report.rejected), (3, 2));
+    assert_eq!(count(store, "users").await, people_before + 3);
+    let ines = super::testing::user_id(store, "ines@riverbend.example").await;
+    let omar = viewer(store, "omar@riverbend.example").await;
+    assert_eq!(omar.roles, vec![crate::model::Role::Parent]);
+    let children: Vec<i64> = store
+        .linked_learners(omar.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|child| child.id)
+        .collect();
+    assert!(children.contains(&ines) && children.len() == 2);
+    let teaching: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM group_members m JOIN users u ON u.id = m.user_id \
+         WHERE u.email = 'ngata@riverbend.example' AND m.member_role = 'teacher'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(teaching, 1, "a group named twice is joined once");
+    // The new learner is in the teacher's roster and the list of learners.
+    let ngata = viewer(store, "ngata@riverbend.example").await;
+    assert!(crate::access::learners(store, &ngata)
+        .await
+        .unwrap()
+        .iter()
+        .any(|learner| learner.id == ines));
+    let log = crate::admin::audit_log(
+        store,
+        &admin,
+        &AuditFilter {
+            action: "import people".into(),
+            ..AuditFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(log.entries.len(), 2);
+    assert!(log.entries[0]
+        .detail
+        .contains("3 people imported, 2 rows rejected"));
+
+    // Only administrators import.
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    assert!(matches!(
+        crate::admin::start_import(
+            store,
+            &crate::people_import::Imports::default(),
+            &teacher,
+            None,
+            "x.csv".into(),
+            Vec::new(),
+            ImportMode::ValidRows,
+        ),
+        Err(CoreError::Forbidden)
+    ));
+}
+
 crate::store_tests!(
     settings_change_every_page_and_leave_an_audit_line,
     a_disabled_persons_sessions_end_at_once,
+    an_import_writes_every_valid_row_or_nothing,
 );

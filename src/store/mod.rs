@@ -17,6 +17,7 @@ pub mod home;
 pub mod integrations;
 pub mod levels;
 pub mod people;
+pub mod people_import;
 pub mod progress;
 pub mod projects;
 pub mod record;
