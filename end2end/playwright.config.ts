@@ -30,11 +30,11 @@ export default defineConfig({
       ],
     },
   },
-  // Administrators' settings change every page of the school: those tests run on their own,
-  // after all the others.
+  // Administrators change the whole school (its settings, its people): those tests run on
+  // their own, after all the others.
   projects: [
-    { name: 'school', testIgnore: /admin-settings/ },
-    { name: 'admin-settings', testMatch: /admin-settings/, dependencies: ['school'] },
+    { name: 'school', testIgnore: /admin-/ },
+    { name: 'admin', testMatch: /admin-/, dependencies: ['school'] },
   ],
   webServer: {
     command: `"${bin}" serve --demo --addr 127.0.0.1:${port} --data-dir "${dataDir}"`,

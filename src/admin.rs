@@ -188,3 +188,120 @@ pub fn import_progress(
         .progress(institution_id, id)
         .ok_or_else(|| CoreError::NotFound(format!("import {id}")))
 }
+
+/// One of the institution's people, with their roles, family links and groups.
+pub async fn person(
+    store: &Store,
+    viewer: &Viewer,
+    user_id: crate::model::UserId,
+) -> CoreResult<crate::model::PersonAdmin> {
+    let institution = administered(viewer)?;
+    store.person_admin(institution, user_id, viewer.id).await
+}
+
+/// Changes a person's roles, parent links or groups (one change at a time, with its audit
+/// line). A parent is linked to a learner by the learner's email.
+pub async fn change_person(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    user_id: crate::model::UserId,
+    change: &crate::store::people::PersonChange,
+) -> CoreResult<()> {
+    let institution = administered(viewer)?;
+    store
+        .change_person(institution, viewer.id, origin, user_id, change)
+        .await
+}
+
+/// The learner of the institution with this email, for linking a parent.
+pub async fn learner_by_email(
+    store: &Store,
+    viewer: &Viewer,
+    email: &str,
+) -> CoreResult<crate::model::UserId> {
+    let institution = administered(viewer)?;
+    let email = crate::store::accounts::normalize_email(email);
+    if email.is_empty() {
+        return Err(CoreError::invalid("learner", "give the learner's email"));
+    }
+    store
+        .learner_by_email(institution, &email)
+        .await?
+        .ok_or_else(|| {
+            CoreError::invalid("learner", format!("no learner here has the email {email}"))
+        })
+}
+
+/// The institution's groups, open ones first.
+pub async fn groups(store: &Store, viewer: &Viewer) -> CoreResult<Vec<crate::model::GroupAdmin>> {
+    store.groups_admin(administered(viewer)?).await
+}
+
+fn group_actor<'a>(
+    viewer: &Viewer,
+    origin: Option<&'a str>,
+) -> CoreResult<crate::store::groups::GroupActor<'a>> {
+    Ok(crate::store::groups::GroupActor {
+        institution_id: administered(viewer)?,
+        actor_id: viewer.id,
+        origin,
+    })
+}
+
+/// Creates a group: a name of 1 to 60 characters, and a year level from 0 to 13 or none.
+pub async fn create_group(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    name: &str,
+    year_level: &str,
+) -> CoreResult<crate::model::GroupId> {
+    let by = group_actor(viewer, origin)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+        return Err(CoreError::invalid("name", "is 1 to 60 characters of text"));
+    }
+    let year_level = match year_level.trim() {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .ok()
+                .filter(|year| (0..=13).contains(year))
+                .ok_or_else(|| CoreError::invalid("year level", "is a number from 0 to 13"))?,
+        ),
+    };
+    store.create_group(by, name, year_level).await
+}
+
+pub async fn archive_group(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    group_id: crate::model::GroupId,
+) -> CoreResult<()> {
+    store
+        .archive_group(group_actor(viewer, origin)?, group_id)
+        .await
+}
+
+/// Adds several people to a group as learners or teachers, by their emails separated by
+/// commas, semicolons, spaces or lines: all of them or none.
+pub async fn add_group_members(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    group_id: crate::model::GroupId,
+    emails: &str,
+    member_role: &str,
+) -> CoreResult<usize> {
+    let by = group_actor(viewer, origin)?;
+    let emails: Vec<String> = emails
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .map(crate::store::accounts::normalize_email)
+        .filter(|email| !email.is_empty())
+        .collect();
+    store
+        .add_group_members(by, group_id, &emails, member_role)
+        .await
+}

@@ -22,9 +22,11 @@ use pages::competency::CompetencyPage;
 use pages::credential::CredentialPage;
 use pages::goal::GoalPage;
 use pages::goals::GoalsPage;
+use pages::groups::GroupsPage;
 use pages::integrations::IntegrationsPage;
 use pages::learners::LearnersPage;
 use pages::people::PeoplePage;
+use pages::person::PersonPage;
 use pages::project::ProjectPage;
 use pages::projects::ProjectsPage;
 use pages::roster::RosterPage;
@@ -117,6 +119,14 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("people"))
                         view={Lazy::<PeoplePage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("groups"))
+                        view={Lazy::<GroupsPage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id"))
+                        view={Lazy::<PersonPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"))

@@ -29,6 +29,8 @@ pub struct AppState {
     pub caches: Arc<Caches>,
     /// Mark cookies `Secure` (when Cairn is served over https).
     pub secure_cookies: bool,
+    /// Imports of people under way or recently finished, which their pages follow.
+    pub imports: cairn::people_import::Imports,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -67,6 +69,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let store = state.store.clone();
+    let imports = state.imports.clone();
     let options = state.leptos_options.clone();
     let upload_limit = state.store.max_upload_bytes();
     Router::new()
@@ -94,7 +97,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(store.clone()),
+            move || {
+                provide_context(store.clone());
+                provide_context(imports.clone());
+            },
             move || shell(options.clone()),
         )
         // Request bodies are small everywhere but on the upload routes, which have their own

@@ -20,6 +20,7 @@ pub fn routes(max_bytes: u64) -> Router<AppState> {
         .route("/backpack/records", post(training_record))
         .route("/goals/{id}/evidence", post(goal_evidence))
         .route("/projects/{id}/files", post(project_file))
+        .route("/admin/people/import", post(people_import))
         .layer(DefaultBodyLimit::max(max_bytes as usize + 1024 * 1024))
 }
 
@@ -259,4 +260,42 @@ pub async fn file(
         HeaderValue::from_static("private, no-store"),
     );
     response
+}
+
+/// `POST /admin/people/import` (multipart: `mode` = `all` | `valid`, `file`): starts importing
+/// people from a CSV file in the background and goes to the people page, which follows its
+/// progress (`?import={id}`) and shows its report. Administrators only: 403 for anyone else.
+pub async fn people_import(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    origin: Option<Extension<cairn_app::session::ClientAddress>>,
+    form: Multipart,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/login").into_response();
+    };
+    if !cairn::policy::may_view_institution(&viewer, viewer.institution_id) {
+        return core_error(cairn::CoreError::Forbidden);
+    }
+    let page = "/admin/people";
+    let (upload, name, bytes) = match Upload::with_file(&state, form, page).await {
+        Ok(read) => read,
+        Err(back) => return back,
+    };
+    let Some(mode) = cairn::model::ImportMode::from_key(upload.field("mode")) else {
+        return refused(page, "mode: choose what happens when a row is wrong");
+    };
+    let started = cairn::admin::start_import(
+        &state.store,
+        &state.imports,
+        &viewer,
+        origin.map(|Extension(address)| address.0),
+        name,
+        bytes,
+        mode,
+    );
+    match started {
+        Ok(id) => back(page, &format!("import={id}")),
+        Err(error) => outcome(page, Err::<(), _>(error)),
+    }
 }

@@ -159,6 +159,74 @@ fn a_token_is_printed_once_listed_by_name_and_revoked() {
     let _ = std::fs::remove_dir_all(&data);
 }
 
+#[test]
+fn people_are_imported_from_csv_all_or_nothing_or_the_valid_rows() {
+    let data = temp_dir("import");
+    let dir = data.to_str().unwrap();
+    let seeded = cairn(&["seed", "--learners", "5", "--data-dir", dir]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let file = data.join("people.csv");
+    std::fs::write(
+        &file,
+        "name,email,role\n\
+         Ana Lima,ana.lima@riverbend.example,learner\n\
+         Bo Tran,bo.tran@riverbend.example,astronaut\n\
+         Cy Park,cy.park@riverbend.example,teacher\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let all = cairn(&["import", "users", path, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&all.stdout);
+    let stderr = String::from_utf8_lossy(&all.stderr);
+    assert_eq!(all.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("line 3: role: 'astronaut' is not a role here"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Imported 0 of 3 rows"), "{stdout}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+
+    let valid = cairn(&["import", "users", path, "--valid-rows", "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&valid.stdout);
+    assert_eq!(valid.status.code(), Some(1));
+    assert!(stdout.contains("Imported 2 of 3 rows"), "{stdout}");
+    assert!(String::from_utf8_lossy(&valid.stderr).contains("the others were written"));
+
+    // The same people again are duplicates, named by line.
+    let again = cairn(&["import", "users", path, "--valid-rows", "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        stdout.contains("line 2: email: ana.lima@riverbend.example already belongs"),
+        "{stdout}"
+    );
+    let clean = data.join("more.csv");
+    std::fs::write(
+        &clean,
+        "email,name,role\nde.ng@riverbend.example,De Ng,parent\n",
+    )
+    .unwrap();
+    let done = cairn(&[
+        "import",
+        "users",
+        clean.to_str().unwrap(),
+        "--data-dir",
+        dir,
+    ]);
+    assert!(done.status.success(), "{done:?}");
+    assert!(String::from_utf8_lossy(&done.stdout).contains("Imported 1 of 1 rows"));
+    assert_refused(
+        &cairn(&[
+            "import",
+            "users",
+            "/nonexistent/people.csv",
+            "--data-dir",
+            dir,
+        ]),
+        "cannot read /nonexistent/people.csv",
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}
+
 mod credential_verify {
     //! `cairn credential verify FILE`: any OB 3.0 credential, offline; exit 1 naming the check
     //! that failed.

@@ -26,6 +26,7 @@ async fn app(store: &Store) -> Router {
         limiter: Arc::new(LoginLimiter::default()),
         caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
+        imports: Default::default(),
     })
 }
 

@@ -62,6 +62,7 @@ async fn setup(store: &Store) -> (Router, Learners) {
         limiter: Arc::new(LoginLimiter::default()),
         caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
+        imports: Default::default(),
     });
     let learners = Learners {
         own: learner(0),
@@ -291,6 +292,8 @@ async fn administration_is_for_administrators_only(store: &Store) {
         "/admin/settings",
         "/admin/audit",
         "/admin/people",
+        "/admin/people/1",
+        "/admin/groups",
         "/admin/integrations",
     ];
     let functions = [
@@ -303,6 +306,19 @@ async fn administration_is_for_administrators_only(store: &Store) {
              &settings[primary]=%231f5fa8&settings[accent]=%23b3541e&settings[background]=%23f5f7fa",
         ),
         ("/api/person_status", "user_id=1&status=disabled"),
+        ("/api/person", "user_id=1"),
+        (
+            "/api/change_person",
+            "change[user_id]=1&change[kind]=give_role&change[role_id]=5",
+        ),
+        ("/api/import_progress", "id=1"),
+        ("/api/admin_groups", ""),
+        ("/api/create_group", "name=Mine&year_level="),
+        ("/api/archive_group", "group_id=1"),
+        (
+            "/api/add_group_members",
+            "group_id=1&emails=learner%40demo.cairn&member_role=learner",
+        ),
     ];
     for who in [
         "learner@demo.cairn",

@@ -224,3 +224,64 @@ pub struct ImportProgress {
     /// When the phase is `Failed`: what went wrong (nothing was written).
     pub failure: Option<String>,
 }
+
+/// A role an administrator may give: built in, or one of the institution's custom roles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChoice {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub builtin: bool,
+    /// Whether the person holds it.
+    pub held: bool,
+}
+
+/// One stay of a person in a group: open while `left_at` is empty. Moving a learner closes
+/// one stay and opens another, so their history is kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub group_id: super::GroupId,
+    pub group: String,
+    /// `learner` or `teacher`.
+    pub member_role: String,
+    pub joined_at: String,
+    pub left_at: Option<String>,
+}
+
+/// A group an administrator can place someone in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupChoice {
+    pub id: super::GroupId,
+    pub name: String,
+}
+
+/// One person as an administrator manages them: roles, family links and groups.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonAdmin {
+    pub person: UserSummary,
+    pub roles: Vec<RoleChoice>,
+    /// The learners this person is a parent of.
+    pub children: Vec<super::LearnerRef>,
+    /// This learner's parents.
+    pub parents: Vec<super::LearnerRef>,
+    /// Every stay in a group, the open ones first.
+    pub memberships: Vec<Membership>,
+    /// The open groups, to join or move into.
+    pub groups: Vec<GroupChoice>,
+    /// The administrator looking (who may not take away their own administration).
+    pub me: super::UserId,
+}
+
+/// A group as administrators manage it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupAdmin {
+    pub id: super::GroupId,
+    pub name: String,
+    pub year_level: Option<i64>,
+    /// Learners in the group now.
+    pub learners: i64,
+    /// Its teachers now, by name.
+    pub teachers: Vec<String>,
+    /// When it was archived (its members' stays closed, kept as history).
+    pub archived_at: Option<String>,
+}

@@ -364,8 +364,293 @@ async fn an_import_writes_every_valid_row_or_nothing(store: &Store) {
     ));
 }
 
+async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(store: &Store) {
+    use crate::store::people::PersonChange;
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 40,
+            seed: 6,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let learner = viewer(store, demo::DEMO_LEARNER).await;
+    let before = crate::admin::person(store, &admin, learner.id)
+        .await
+        .unwrap();
+    let from = before
+        .memberships
+        .iter()
+        .find(|stay| stay.left_at.is_none())
+        .unwrap()
+        .clone();
+    let old_teacher: i64 = sqlx::query_scalar(
+        "SELECT user_id FROM group_members WHERE group_id = $1 AND member_role = 'teacher' \
+         AND left_at IS NULL ORDER BY user_id LIMIT 1",
+    )
+    .bind(from.group_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let old_teacher = store.viewer(old_teacher).await.unwrap().unwrap();
+    // A new group, which nobody teaches yet.
+    let new_group = crate::admin::create_group(store, &admin, None, "Year 7 support", "7")
+        .await
+        .unwrap();
+    let to = crate::admin::person(store, &admin, learner.id)
+        .await
+        .unwrap()
+        .groups
+        .into_iter()
+        .find(|group| group.id == new_group)
+        .unwrap();
+    let sees = |teacher: crate::model::Viewer| async move {
+        crate::access::learners(store, &teacher)
+            .await
+            .unwrap()
+            .iter()
+            .any(|listed| listed.id == learner.id)
+    };
+    assert!(sees(old_teacher.clone()).await);
+
+    crate::admin::change_person(
+        store,
+        &admin,
+        Some("192.0.2.8"),
+        learner.id,
+        &PersonChange::Move {
+            from: from.group_id,
+            to: to.id,
+        },
+    )
+    .await
+    .unwrap();
+    let after = crate::admin::person(store, &admin, learner.id)
+        .await
+        .unwrap();
+    let open: Vec<&str> = after
+        .memberships
+        .iter()
+        .filter(|stay| stay.left_at.is_none())
+        .map(|stay| stay.group.as_str())
+        .collect();
+    assert!(open.contains(&to.name.as_str()) && !open.contains(&from.group.as_str()));
+    assert!(after
+        .memberships
+        .iter()
+        .any(|stay| stay.group_id == from.group_id && stay.left_at.is_some()));
+    assert!(
+        !sees(old_teacher).await,
+        "the old group's teacher no longer sees them"
+    );
+    // Their evidence stays theirs: the dashboard still shows it.
+    let progress = crate::access::learner_progress(store, &admin, learner.id)
+        .await
+        .unwrap();
+    assert!(progress.competencies.iter().any(|c| c.evidence_count > 0));
+    // Moving from a group they are not in is refused, and changes nothing.
+    assert!(crate::admin::change_person(
+        store,
+        &admin,
+        None,
+        learner.id,
+        &PersonChange::Move {
+            from: from.group_id,
+            to: to.id,
+        },
+    )
+    .await
+    .is_err());
+
+    // A new parent: roles given, linked by the learner's email, then sees the learner.
+    let manager = viewer(store, demo::DEMO_MANAGER).await;
+    let parent_role: i64 = sqlx::query_scalar("SELECT id FROM roles WHERE key = 'parent'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let manager_role: i64 = sqlx::query_scalar("SELECT id FROM roles WHERE key = 'manager'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let refused = crate::admin::change_person(
+        store,
+        &admin,
+        None,
+        manager.id,
+        &PersonChange::LinkChild(learner.id),
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(CoreError::Invalid { .. })),
+        "not a parent yet"
+    );
+    crate::admin::change_person(
+        store,
+        &admin,
+        None,
+        manager.id,
+        &PersonChange::Roles(vec![manager_role, parent_role]),
+    )
+    .await
+    .unwrap();
+    let child = crate::admin::learner_by_email(store, &admin, " Learner@Demo.Cairn ")
+        .await
+        .unwrap();
+    crate::admin::change_person(
+        store,
+        &admin,
+        None,
+        manager.id,
+        &PersonChange::LinkChild(child),
+    )
+    .await
+    .unwrap();
+    let manager = viewer(store, demo::DEMO_MANAGER).await;
+    assert!(manager.has(crate::model::Role::Parent));
+    assert!(crate::access::learner_progress(store, &manager, learner.id)
+        .await
+        .is_ok());
+
+    // Administrators keep their own administration.
+    assert!(crate::admin::change_person(
+        store,
+        &admin,
+        None,
+        admin.id,
+        &PersonChange::Roles(vec![manager_role]),
+    )
+    .await
+    .is_err());
+    assert!(matches!(
+        crate::admin::change_person(
+            store,
+            &manager,
+            None,
+            learner.id,
+            &PersonChange::UnlinkChild(learner.id)
+        )
+        .await,
+        Err(CoreError::Forbidden)
+    ));
+    let log = crate::admin::audit_log(store, &admin, &AuditFilter::default())
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log
+        .entries
+        .iter()
+        .map(|entry| entry.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "link parent",
+            "change roles",
+            "move between groups",
+            "create group",
+            "institution.created"
+        ]
+    );
+}
+
+async fn groups_are_created_filled_all_or_nothing_and_archived_with_history(store: &Store) {
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 20,
+            seed: 7,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    let learners: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id \
+         JOIN roles r ON r.id = ur.role_id WHERE r.key = 'learner' ORDER BY u.id LIMIT 3",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let id = crate::admin::create_group(store, &admin, None, " Robotics club ", "")
+        .await
+        .unwrap();
+    assert!(matches!(
+        crate::admin::create_group(store, &admin, None, "ROBOTICS CLUB", "").await,
+        Err(CoreError::Invalid { .. })
+    ));
+    assert!(
+        crate::admin::create_group(store, &admin, None, "Year 99", "99")
+            .await
+            .is_err()
+    );
+    let emails: Vec<&str> = learners.iter().map(|(_, email)| email.as_str()).collect();
+    // One unknown email: nobody is added, and the reason names it.
+    let refused = crate::admin::add_group_members(
+        store,
+        &admin,
+        None,
+        id,
+        &format!("{}\nnobody@riverbend.example", emails.join(", ")),
+        "learner",
+    )
+    .await;
+    match refused {
+        Err(CoreError::Invalid { reason, .. }) => {
+            assert!(
+                reason.contains("nobody@riverbend.example is nobody here"),
+                "{reason}"
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let added =
+        crate::admin::add_group_members(store, &admin, None, id, &emails.join("; "), "learner")
+            .await
+            .unwrap();
+    assert_eq!(added, 3);
+    assert!(
+        crate::admin::add_group_members(store, &admin, None, id, emails[0], "teacher")
+            .await
+            .is_err(),
+        "a learner is not a teacher"
+    );
+    crate::admin::add_group_members(store, &admin, None, id, demo::DEMO_TEACHER, "teacher")
+        .await
+        .unwrap();
+    let listed = crate::admin::groups(store, &admin).await.unwrap();
+    let club = listed.iter().find(|group| group.id == id).unwrap();
+    assert_eq!((club.name.as_str(), club.learners), ("Robotics club", 3));
+    assert_eq!(club.teachers, vec![teacher.name.clone()]);
+    assert!(crate::access::roster(store, &teacher, id, None)
+        .await
+        .is_ok());
+
+    crate::admin::archive_group(store, &admin, Some("192.0.2.9"), id)
+        .await
+        .unwrap();
+    let listed = crate::admin::groups(store, &admin).await.unwrap();
+    let club = listed.iter().find(|group| group.id == id).unwrap();
+    assert!(club.archived_at.is_some() && club.learners == 0 && club.teachers.is_empty());
+    let history = crate::admin::person(store, &admin, learners[0].0)
+        .await
+        .unwrap();
+    assert!(history
+        .memberships
+        .iter()
+        .any(|stay| stay.group_id == id && stay.left_at.is_some()));
+    assert!(crate::admin::archive_group(store, &admin, None, id)
+        .await
+        .is_err());
+    assert!(matches!(
+        crate::admin::create_group(store, &teacher, None, "Mine", "").await,
+        Err(CoreError::Forbidden)
+    ));
+}
+
 crate::store_tests!(
     settings_change_every_page_and_leave_an_audit_line,
     a_disabled_persons_sessions_end_at_once,
     an_import_writes_every_valid_row_or_nothing,
+    a_learner_moves_between_groups_keeping_history_and_parents_are_linked,
+    groups_are_created_filled_all_or_nothing_and_archived_with_history,
 );

@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod detail;
 pub mod files;
 pub mod goals;
+pub mod groups;
 pub mod home;
 pub mod integrations;
 pub mod levels;

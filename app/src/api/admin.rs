@@ -65,3 +65,117 @@ pub async fn set_person_status(user_id: i64, status: String) -> Result<(), AppEr
     let origin = crate::session::origin();
     Ok(cairn::admin::set_user_status(&store, &viewer, origin.as_deref(), user_id, &status).await?)
 }
+
+/// Where one of the institution's imports of people is, as the server reports it.
+#[server(endpoint = "import_progress")]
+pub async fn get_import(id: u64) -> Result<cairn::model::ImportProgress, AppError> {
+    let viewer = crate::session::viewer()?;
+    let imports = use_context::<cairn::people_import::Imports>().ok_or_else(|| {
+        tracing::error!("no imports in the request context");
+        AppError::Internal
+    })?;
+    Ok(cairn::admin::import_progress(&imports, &viewer, id)?)
+}
+
+#[server(endpoint = "person")]
+pub async fn get_person(user_id: i64) -> Result<cairn::model::PersonAdmin, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::admin::person(&store, &viewer, user_id).await?)
+}
+
+/// One change to a person (`change[kind]`): `give_role` / `take_role` (`role_id`),
+/// `link` (`learner_email`) / `unlink` (`learner_id`), `join` (`group_id`, `member_role`),
+/// `leave` (`group_id`), `move` (`group_id` → `to`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersonChangeForm {
+    pub user_id: i64,
+    pub kind: String,
+    pub role_id: i64,
+    pub learner_email: String,
+    pub learner_id: i64,
+    pub group_id: i64,
+    pub member_role: String,
+    pub to: i64,
+}
+
+#[server(endpoint = "change_person")]
+pub async fn change_person(change: PersonChangeForm) -> Result<(), AppError> {
+    use cairn::store::people::PersonChange;
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    let user_id = change.user_id;
+    let change = match change.kind.as_str() {
+        "give_role" | "take_role" => {
+            let person = cairn::admin::person(&store, &viewer, user_id).await?;
+            let mut roles: Vec<i64> = person
+                .roles
+                .iter()
+                .filter(|role| role.held && role.id != change.role_id)
+                .map(|role| role.id)
+                .collect();
+            if change.kind == "give_role" {
+                roles.push(change.role_id);
+            }
+            PersonChange::Roles(roles)
+        }
+        "link" => PersonChange::LinkChild(
+            cairn::admin::learner_by_email(&store, &viewer, &change.learner_email).await?,
+        ),
+        "unlink" => PersonChange::UnlinkChild(change.learner_id),
+        "join" => PersonChange::Join {
+            group_id: change.group_id,
+            member_role: change.member_role,
+        },
+        "leave" => PersonChange::Leave {
+            group_id: change.group_id,
+        },
+        "move" => PersonChange::Move {
+            from: change.group_id,
+            to: change.to,
+        },
+        _ => return Err(cairn::CoreError::invalid("change", "is not a change Cairn knows").into()),
+    };
+    Ok(cairn::admin::change_person(&store, &viewer, origin.as_deref(), user_id, &change).await?)
+}
+
+#[server(endpoint = "admin_groups")]
+pub async fn get_admin_groups() -> Result<Vec<cairn::model::GroupAdmin>, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::admin::groups(&store, &viewer).await?)
+}
+
+#[server(endpoint = "create_group")]
+pub async fn create_group(name: String, year_level: String) -> Result<i64, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::admin::create_group(&store, &viewer, origin.as_deref(), &name, &year_level).await?)
+}
+
+#[server(endpoint = "archive_group")]
+pub async fn archive_group(group_id: i64) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::admin::archive_group(&store, &viewer, origin.as_deref(), group_id).await?)
+}
+
+/// Adds people to a group by email (`emails`: separated by commas, semicolons, spaces or
+/// lines) as `learner` or `teacher`: all of them or none.
+#[server(endpoint = "add_group_members")]
+pub async fn add_group_members(
+    group_id: i64,
+    emails: String,
+    member_role: String,
+) -> Result<usize, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::admin::add_group_members(
+        &store,
+        &viewer,
+        origin.as_deref(),
+        group_id,
+        &emails,
+        &member_role,
+    )
+    .await?)
+}

@@ -273,7 +273,8 @@ fn InstitutionTile(summary: InstitutionSummary) -> impl IntoView {
                 <div><dt>"Evidence records"</dt><dd>{summary.evidence}</dd></div>
             </dl>
             <p><a href="/learners">"Browse every learner"</a></p>
-            <p><a href="/admin/people">"People: search, approve and disable accounts"</a></p>
+            <p><a href="/admin/people">"People: search, import, approve, roles, families and groups"</a></p>
+            <p><a href="/admin/groups">"Groups: create, fill and archive"</a></p>
             <p><a href="/admin/settings">"Settings: module names and colours"</a></p>
             <p><a href="/admin/audit">"Audit log"</a></p>
             <p><a href="/admin/integrations">"Integrations: learning platform tokens and line items"</a></p>

@@ -1,8 +1,13 @@
 //! The administrator's people at `/admin/people`: everyone in the institution, searched by name
 //! or email and filtered by role and status (in the address), with approval of pending
-//! accounts and disabling — a disabled person's open sessions stop working at once.
+//! accounts and disabling — a disabled person's open sessions stop working at once — and
+//! imports of people from CSV, whose progress the server reports while it works
+//! (`?import={id}`) and whose report names every rejected row.
 
-use cairn::model::{Role, UserFilter, UserList, UserStatus, UserSummary};
+use cairn::model::{
+    ImportMode, ImportPhase, ImportProgress, ImportReport, Role, UserFilter, UserList, UserStatus,
+    UserSummary,
+};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -10,8 +15,9 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::api::{get_people, SetPersonStatus};
+use crate::api::{get_import, get_people, SetPersonStatus};
 use crate::components::forms::{Changes, PostForm};
+use crate::components::story::UploadOutcome;
 use crate::pages::learner::Refusal;
 
 pub struct PeoplePage;
@@ -43,12 +49,21 @@ fn people_page() -> impl IntoView {
         move || (filter(), changes.version()),
         |(filter, _)| get_people(filter),
     );
+    let import = move || query.with(|q| q.get("import").and_then(|id| id.parse::<u64>().ok()));
     view! {
         <Title text="People" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match people.await {
-                    Ok(list) => view! { <People list filter=filter() done /> }.into_any(),
+                    Ok(list) => {
+                        view! {
+                            <People list filter=filter() done>
+                                <ImportPeople />
+                                {import().map(|id| view! { <ImportStatus id done /> })}
+                            </People>
+                        }
+                            .into_any()
+                    }
                     Err(error) => view! { <Refusal error /> }.into_any(),
                 }
             })}
@@ -57,7 +72,12 @@ fn people_page() -> impl IntoView {
 }
 
 #[component]
-fn People(list: UserList, filter: UserFilter, done: Callback<String>) -> impl IntoView {
+fn People(
+    list: UserList,
+    filter: UserFilter,
+    done: Callback<String>,
+    children: Children,
+) -> impl IntoView {
     let UserList {
         users,
         matching,
@@ -72,6 +92,7 @@ fn People(list: UserList, filter: UserFilter, done: Callback<String>) -> impl In
                 <span aria-current="page">"People"</span>
             </nav>
             <h1>"People"</h1>
+            {children()}
             <Form method="GET" action="" attr:class="inline-form people-filter">
                 <label for="people-query">"Name or email"</label>
                 <input id="people-query" type="search" name="query" value=filter.query.clone() />
@@ -132,7 +153,9 @@ fn Person(person: UserSummary, me: i64, done: Callback<String>) -> impl IntoView
     let to = to.filter(|_| person.id != me);
     view! {
         <tr data-status=person.status.key()>
-            <th scope="row">{person.name.clone()}</th>
+            <th scope="row">
+                <a href=format!("/admin/people/{}", person.id)>{person.name.clone()}</a>
+            </th>
             <td>{person.email.clone()}</td>
             <td>{roles.join(", ")}</td>
             <td>{person.status.label()}</td>
@@ -146,5 +169,167 @@ fn Person(person: UserSummary, me: i64, done: Callback<String>) -> impl IntoView
                 })}
             </td>
         </tr>
+    }
+}
+
+/// The form that uploads a CSV file of people (a plain form: it works before the wasm arrives).
+#[component]
+fn ImportPeople() -> impl IntoView {
+    view! {
+        <section class="tile" aria-labelledby="import-title">
+            <h2 id="import-title">"Import people from CSV"</h2>
+            <p class="muted">
+                "A header line first, naming the columns: " <code>"name"</code> ", " <code>"email"</code>
+                " and " <code>"role"</code> " are required; " <code>"groups"</code>
+                " (group names separated by ;), " <code>"parent_of"</code>
+                " (learners' emails separated by ;), " <code>"year_level"</code> " and "
+                <code>"external_id"</code> " are optional. Save it as CSV UTF-8."
+            </p>
+            <form method="post" action="/admin/people/import" enctype="multipart/form-data" class="stack">
+                <label for="import-file">"CSV file"</label>
+                <input id="import-file" name="file" type="file" required accept=".csv,text/csv" />
+                <fieldset>
+                    <legend>"When a row is wrong"</legend>
+                    {[ImportMode::AllOrNothing, ImportMode::ValidRows]
+                        .into_iter()
+                        .map(|mode| {
+                            let id = format!("import-mode-{}", mode.key());
+                            view! {
+                                <div>
+                                    <input
+                                        type="radio"
+                                        id=id.clone()
+                                        name="mode"
+                                        value=mode.key()
+                                        checked=mode == ImportMode::AllOrNothing
+                                    />
+                                    <label for=id>{mode.label()}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <button type="submit">"Import"</button>
+            </form>
+            <UploadOutcome added="" />
+        </section>
+    }
+}
+
+/// An import as the server reports it: a progress bar while it works (asked again every
+/// third of a second), then its report with every rejected row.
+#[component]
+fn ImportStatus(id: u64, done: Callback<String>) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let progress = Resource::new(move || tick.get(), move |_| get_import(id));
+    // The list below reloads once, when this page saw the import finish with people written
+    // (the reloaded page shows a finished import and asks nothing more).
+    let working = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(now)) = progress.get() {
+            if now.phase.finished() {
+                let wrote = now
+                    .report
+                    .as_ref()
+                    .is_some_and(|report| report.imported > 0);
+                if working.get_value() && wrote {
+                    working.set_value(false);
+                    done.run(String::new());
+                }
+            } else {
+                working.set_value(true);
+                set_timeout(
+                    move || tick.update(|tick| *tick += 1),
+                    std::time::Duration::from_millis(300),
+                );
+            }
+        }
+    });
+    view! {
+        <section class="tile import-status" aria-labelledby="import-status-title">
+            <h2 id="import-status-title">"Import"</h2>
+            <Transition fallback=|| view! { <p aria-busy="true">"Asking the server…"</p> }>
+                {move || Suspend::new(async move {
+                    match progress.await {
+                        Ok(now) => view! { <ImportProgressView now /> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ImportProgressView(now: ImportProgress) -> impl IntoView {
+    let ImportProgress {
+        file_name,
+        phase,
+        percent,
+        rows,
+        report,
+        failure,
+        ..
+    } = now;
+    let status = match phase {
+        ImportPhase::Done | ImportPhase::Failed => format!("{file_name}: {}", phase.label()),
+        _ => format!("{file_name}: {} — {rows} rows, {percent} %", phase.label()),
+    };
+    view! {
+        <label for="import-progress">{status}</label>
+        <progress id="import-progress" max="100" value=percent.to_string() data-phase=format!("{phase:?}")>
+            {format!("{percent} %")}
+        </progress>
+        {failure.map(|failure| view! { <p class="form-error" role="alert">{failure}</p> })}
+        {report.map(|report| view! { <ImportReportView report /> })}
+    }
+}
+
+#[component]
+fn ImportReportView(report: ImportReport) -> impl IntoView {
+    let summary = if report.rows == 0 && !report.errors.is_empty() {
+        "The file cannot be imported as it is, so nothing was written.".to_string()
+    } else if report.rows == 0 {
+        "The file has no rows to import.".to_string()
+    } else if report.rejected == 0 {
+        format!("Imported all {} rows.", report.rows)
+    } else if report.imported == 0 {
+        format!(
+            "{} of {} rows were rejected, so nothing was written.",
+            report.rejected, report.rows
+        )
+    } else {
+        format!(
+            "Imported {} of {} rows; {} rows were rejected and not written.",
+            report.imported, report.rows, report.rejected
+        )
+    };
+    let more = report.rejected.saturating_sub(report.errors.len());
+    view! {
+        <p role="status" class="import-summary">{summary}</p>
+        {(!report.errors.is_empty()).then(|| view! {
+            <div class="table-scroll">
+                <table class="figures import-errors">
+                    <caption>"Rejected rows"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Line"</th>
+                            <th scope="col">"Column"</th>
+                            <th scope="col">"Reason"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {report.errors.into_iter().map(|error| view! {
+                            <tr>
+                                <th scope="row">{error.line}</th>
+                                <td>{error.field}</td>
+                                <td>{error.reason}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+        {(more > 0).then(|| view! { <p class="muted">{format!("… and {more} more rejected rows.")}</p> })}
     }
 }

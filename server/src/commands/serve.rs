@@ -85,6 +85,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .public_url
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
+        imports: Default::default(),
     };
     let app = router(state);
     println!("Cairn is serving at http://{local}/");

@@ -43,7 +43,7 @@ pub enum TokenAction {
 }
 
 /// The institution named, or the only one there is.
-async fn institution(store: &Store, chosen: Option<i64>) -> anyhow::Result<i64> {
+pub(super) async fn institution(store: &Store, chosen: Option<i64>) -> anyhow::Result<i64> {
     if let Some(id) = chosen {
         return Ok(id);
     }

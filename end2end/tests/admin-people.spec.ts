@@ -1,0 +1,96 @@
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { collectErrors, hydrated, signIn } from './helpers';
+
+/** A CSV of `rows` new learners in group 7A, with a bad email on line `badEmail` and an
+ * unknown group on line `badGroup` (the header is line 1). */
+function peopleCsv(rows: number, badEmail: number, badGroup: number): string {
+  const lines = ['name,email,role,groups'];
+  for (let n = 2; n <= rows + 1; n++) {
+    const email = n === badEmail ? `import.learner.${n}-at-riverbend.example` : `import.learner.${n}@riverbend.example`;
+    const group = n === badGroup ? 'Room 99' : '7A';
+    lines.push(`Imported Learner ${n},${email},learner,${group}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('a CSV with two bad rows: the progress bar moves and the report names both rows', async ({ page }) => {
+  const errors = collectErrors(page);
+  // Every value the progress bar shows, from the first render on.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as any).progressSeen = seen;
+    const record = () => {
+      const bar = document.getElementById('import-progress');
+      const value = bar?.getAttribute('value');
+      if (value != null && seen[seen.length - 1] !== value) seen.push(value);
+    };
+    new MutationObserver(record).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+  await signIn(page, 'admin@demo.cairn');
+  await page.goto('/admin/people');
+  await hydrated(page);
+  await page.getByLabel('CSV file').setInputFiles({
+    name: 'year7.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(peopleCsv(20000, 1500, 17001)),
+  });
+  await page.getByLabel('Import the valid rows, report the others').check();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/people\?import=\d+/);
+
+  const summary = page.locator('.import-summary');
+  await expect(summary).toHaveText('Imported 19998 of 20000 rows; 2 rows were rejected and not written.', { timeout: 60_000 });
+  const seen: string[] = await page.evaluate(() => (window as any).progressSeen);
+  expect(seen[seen.length - 1]).toBe('100');
+  expect(seen.some((value) => Number(value) < 100), `values seen: ${seen}`).toBe(true);
+
+  const report = page.locator('table.import-errors tbody tr');
+  await expect(report).toHaveCount(2);
+  await expect(report.nth(0)).toContainText('1500');
+  await expect(report.nth(0)).toContainText('email');
+  await expect(report.nth(0)).toContainText('is not an email address');
+  await expect(report.nth(1)).toContainText('17001');
+  await expect(report.nth(1)).toContainText("no open group is named 'Room 99'");
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+
+  // The people are there; the rejected ones are not.
+  await page.getByLabel('Name or email').fill('import.learner.1499@');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('table.people-list tbody tr')).toHaveCount(1);
+  await page.getByLabel('Name or email').fill('import.learner.17001@');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('0 people match.')).toBeVisible();
+  await page.goto('/admin/audit');
+  await expect(page.locator('table.audit-log')).toContainText('year7.csv: 19998 people imported, 2 rows rejected');
+  expect(errors).toEqual([]);
+});
+
+test('a file with a wrong header is refused at line 1 and nothing is written', async ({ page }) => {
+  await signIn(page, 'admin@demo.cairn');
+  await page.goto('/admin/people');
+  await page.getByLabel('CSV file').setInputFiles({
+    name: 'wrong.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('full name,email,role\nNo One,no.one@riverbend.example,learner\n'),
+  });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.locator('.import-summary')).toHaveText('The file cannot be imported as it is, so nothing was written.', { timeout: 30_000 });
+  const report = page.locator('table.import-errors tbody tr');
+  await expect(report.first()).toContainText('full name');
+  await expect(report.first()).toContainText('is not a column Cairn knows');
+  await expect(report.nth(1)).toContainText('is missing from the header');
+
+  // Not for anyone but administrators.
+  const teacher = await page.context().browser()!.newContext();
+  const teacherPage = await teacher.newPage();
+  await signIn(teacherPage, 'teacher@demo.cairn');
+  const refused = await teacherPage.request.post('/admin/people/import', {
+    multipart: { mode: 'valid', file: { name: 'x.csv', mimeType: 'text/csv', buffer: Buffer.from('name,email,role\n') } },
+    maxRedirects: 0,
+  });
+  expect(refused.status()).toBe(403);
+  expect((await teacherPage.request.post('/api/import_progress', { form: { id: '1' } })).ok()).toBe(false);
+  await teacher.close();
+});

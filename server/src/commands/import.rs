@@ -1,0 +1,103 @@
+//! `cairn import users PATH`: people from a CSV file, checked row by row and written in one
+//! transaction — all of them or none by default, the valid ones with `--valid-rows`. Progress
+//! goes to standard error; the report, by line, to standard output.
+
+use anyhow::{bail, Context};
+use cairn::model::{ImportMode, ImportPhase};
+use cairn::people_import::Tracker;
+use cairn::store::people_import::ImportedBy;
+use clap::{Args, Subcommand};
+
+use crate::config::DatabaseArgs;
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub kind: ImportKind,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportKind {
+    /// People from a CSV file with the columns name, email, role and optionally groups,
+    /// parent_of, year_level, external_id
+    Users {
+        /// The CSV file (UTF-8, a header line first)
+        path: std::path::PathBuf,
+        /// Write the valid rows and report the others, instead of writing nothing when any row
+        /// is wrong
+        #[arg(long)]
+        valid_rows: bool,
+        /// The institution the people join [default: the only one]
+        #[arg(long)]
+        institution: Option<i64>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
+    let ImportKind::Users {
+        path,
+        valid_rows,
+        institution,
+        database,
+    } = args.kind;
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let store = database.open().await?;
+    let institution_id = super::token::institution(&store, institution).await?;
+    let file_name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let mode = if valid_rows {
+        ImportMode::ValidRows
+    } else {
+        ImportMode::AllOrNothing
+    };
+    let tracker = Tracker::new(1, &file_name);
+    let watcher = tracker.clone();
+    let progress = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let now = watcher.snapshot();
+            eprintln!("{:>3} %  {}", now.percent, now.phase.label());
+            if now.phase == ImportPhase::Done {
+                break;
+            }
+        }
+    });
+    let by = ImportedBy {
+        institution_id,
+        actor_id: None,
+        origin: Some("command line"),
+        file_name: &file_name,
+        rejected: 0,
+    };
+    let result = cairn::admin::import_people(&store, &by, bytes, mode, &tracker).await;
+    progress.abort();
+    store.close().await;
+    let report = result.context("the import failed; nothing was written")?;
+    for error in &report.errors {
+        println!("line {}: {}: {}", error.line, error.field, error.reason);
+    }
+    if report.rejected > report.errors.len() {
+        println!("… and more: {} rows were rejected in all", report.rejected);
+    }
+    println!(
+        "Imported {} of {} rows from {file_name}.",
+        report.imported, report.rows
+    );
+    if report.rejected > 0 {
+        if report.imported == 0 {
+            bail!(
+                "{} rows were rejected, so nothing was written (use --valid-rows to write the others)",
+                report.rejected
+            );
+        }
+        bail!(
+            "{} rows were rejected (the others were written)",
+            report.rejected
+        );
+    }
+    Ok(())
+}
