@@ -233,6 +233,28 @@ pub async fn learner_by_email(
         })
 }
 
+/// A name of 1 to 60 characters, trimmed.
+fn checked_name(name: &str) -> CoreResult<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+        return Err(CoreError::invalid("name", "is 1 to 60 characters of text"));
+    }
+    Ok(name)
+}
+
+/// A year level from 0 to 13, or none when the field is empty.
+fn checked_year_level(text: &str) -> CoreResult<Option<i64>> {
+    match text.trim() {
+        "" => Ok(None),
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|year| (0..=13).contains(year))
+            .map(Some)
+            .ok_or_else(|| CoreError::invalid("year level", "is a number from 0 to 13")),
+    }
+}
+
 /// The institution's groups, open ones first.
 pub async fn groups(store: &Store, viewer: &Viewer) -> CoreResult<Vec<crate::model::GroupAdmin>> {
     store.groups_admin(administered(viewer)?).await
@@ -258,19 +280,8 @@ pub async fn create_group(
     year_level: &str,
 ) -> CoreResult<crate::model::GroupId> {
     let by = group_actor(viewer, origin)?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
-        return Err(CoreError::invalid("name", "is 1 to 60 characters of text"));
-    }
-    let year_level = match year_level.trim() {
-        "" => None,
-        text => Some(
-            text.parse::<i64>()
-                .ok()
-                .filter(|year| (0..=13).contains(year))
-                .ok_or_else(|| CoreError::invalid("year level", "is a number from 0 to 13"))?,
-        ),
-    };
+    let name = checked_name(name)?;
+    let year_level = checked_year_level(year_level)?;
     store.create_group(by, name, year_level).await
 }
 
@@ -303,5 +314,41 @@ pub async fn add_group_members(
         .collect();
     store
         .add_group_members(by, group_id, &emails, member_role)
+        .await
+}
+
+/// The institution's custom roles.
+pub async fn custom_roles(
+    store: &Store,
+    viewer: &Viewer,
+) -> CoreResult<Vec<crate::model::CustomRole>> {
+    store.custom_roles(administered(viewer)?).await
+}
+
+/// Defines a custom role: a name of 1 to 60 characters, at least one permission, and the year
+/// level whose groups it covers (none: every group).
+pub async fn create_custom_role(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    name: &str,
+    permissions: &[crate::model::Permission],
+    year_level: &str,
+) -> CoreResult<i64> {
+    let institution = administered(viewer)?;
+    let name = checked_name(name)?;
+    if permissions.is_empty() {
+        return Err(CoreError::invalid("permissions", "choose at least one"));
+    }
+    let year_level = checked_year_level(year_level)?;
+    store
+        .create_custom_role(
+            institution,
+            viewer.id,
+            origin,
+            name,
+            permissions,
+            year_level,
+        )
         .await
 }

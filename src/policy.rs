@@ -1,7 +1,7 @@
 //! The one authorization policy: who may see what. Every page, server function and API route
 //! asks here; the store only supplies the facts (links, group memberships) it decides on.
 
-use crate::model::{InstitutionId, Role, UserId, Viewer};
+use crate::model::{InstitutionId, Permission, Role, UserId, Viewer};
 
 /// The facts about one learner that decide who may see their record.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14,6 +14,16 @@ pub struct LearnerRelations {
     pub teacher_ids: Vec<UserId>,
     /// Managers who placed the learner through one of their registration codes.
     pub manager_ids: Vec<UserId>,
+    /// The year levels of the groups the learner is in now (for custom roles' grants).
+    pub year_levels: Vec<Option<i64>>,
+}
+
+/// Whether a custom role gives `viewer` this right over one of the learner's groups.
+fn granted_over(viewer: &Viewer, permission: Permission, learner: &LearnerRelations) -> bool {
+    learner
+        .year_levels
+        .iter()
+        .any(|year| viewer.granted(permission, *year))
 }
 
 /// May `viewer` see this learner's record (progress, evidence, badges)?
@@ -28,6 +38,7 @@ pub fn may_view_learner(viewer: &Viewer, learner: &LearnerRelations) -> bool {
         || (viewer.has(Role::Parent) && learner.parent_ids.contains(&viewer.id))
         || (viewer.has(Role::Teacher) && learner.teacher_ids.contains(&viewer.id))
         || (viewer.has(Role::Manager) && learner.manager_ids.contains(&viewer.id))
+        || granted_over(viewer, Permission::ViewRecords, learner)
 }
 
 /// The facts about one group that decide who may open and mark its roster.
@@ -37,19 +48,24 @@ pub struct GroupRelations {
     pub institution_id: InstitutionId,
     /// Teachers of the group now.
     pub teacher_ids: Vec<UserId>,
+    pub year_level: Option<i64>,
 }
 
-/// May `viewer` open this group's roster? Its teachers, and their institution's administrators.
+/// May `viewer` open this group's roster? Its teachers, custom roles that see its records, and
+/// their institution's administrators.
 pub fn may_view_group(viewer: &Viewer, group: &GroupRelations) -> bool {
     viewer.institution_id == group.institution_id
-        && (viewer.has(Role::Admin) || may_mark_group(viewer, group))
+        && (viewer.has(Role::Admin)
+            || may_mark_group(viewer, group)
+            || viewer.granted(Permission::ViewRecords, group.year_level))
 }
 
-/// May `viewer` record evidence for this group's learners? Only its teachers.
+/// May `viewer` record evidence for this group's learners? Its teachers, and custom roles
+/// that mark it.
 pub fn may_mark_group(viewer: &Viewer, group: &GroupRelations) -> bool {
     viewer.institution_id == group.institution_id
-        && viewer.has(Role::Teacher)
-        && group.teacher_ids.contains(&viewer.id)
+        && ((viewer.has(Role::Teacher) && group.teacher_ids.contains(&viewer.id))
+            || viewer.granted(Permission::Mark, group.year_level))
 }
 
 /// A set of learners a person may see, which the store turns into a query.
@@ -65,6 +81,9 @@ pub enum LearnerScope {
     PlacedBy(UserId),
     /// The learner themself.
     Only(UserId),
+    /// Learners in the institution's groups of one year level (`None`: every group), through
+    /// a custom role.
+    YearLevel(InstitutionId, Option<i64>),
 }
 
 /// The learners `viewer` may see, as the union of these scopes: the same rules as
@@ -86,6 +105,12 @@ pub fn learner_scopes(viewer: &Viewer) -> Vec<LearnerScope> {
     }
     if viewer.has(Role::Manager) {
         scopes.push(LearnerScope::PlacedBy(viewer.id));
+    }
+    for grant in &viewer.grants {
+        let scope = LearnerScope::YearLevel(viewer.institution_id, grant.year_level);
+        if grant.permission == Permission::ViewRecords && !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
     }
     scopes
 }
@@ -116,8 +141,8 @@ pub fn may_write_story(viewer: &Viewer, learner: &LearnerRelations) -> bool {
 pub fn may_review_story(viewer: &Viewer, learner: &LearnerRelations) -> bool {
     viewer.institution_id == learner.institution_id
         && viewer.id != learner.learner_id
-        && viewer.has(Role::Teacher)
-        && learner.teacher_ids.contains(&viewer.id)
+        && ((viewer.has(Role::Teacher) && learner.teacher_ids.contains(&viewer.id))
+            || granted_over(viewer, Permission::GiveFeedback, learner))
 }
 
 /// May this learner send a check-in to `teacher_id`? Only to a teacher of their groups.
@@ -137,6 +162,7 @@ mod tests {
             institution_id: 1,
             institution: "Riverbend".into(),
             roles: roles.to_vec(),
+            grants: Vec::new(),
         }
     }
 
@@ -147,6 +173,7 @@ mod tests {
             parent_ids: vec![20],
             teacher_ids: vec![30],
             manager_ids: vec![40],
+            year_levels: vec![Some(9)],
         }
     }
 
@@ -203,6 +230,7 @@ mod tests {
             group_id: 3,
             institution_id: 1,
             teacher_ids: vec![10, 11],
+            year_level: Some(7),
         };
         let teacher = viewer(10, &[Role::Teacher]);
         let other_teacher = viewer(12, &[Role::Teacher]);
@@ -242,5 +270,49 @@ mod tests {
         }
         assert!(may_check_in_with(&record, 30));
         assert!(!may_check_in_with(&record, 31));
+    }
+
+    #[test]
+    fn a_head_of_year_sees_and_marks_only_their_year_level() {
+        use crate::model::Grant;
+        let mut head = viewer(50, &[]);
+        head.grants = vec![
+            Grant {
+                permission: Permission::ViewRecords,
+                year_level: Some(9),
+            },
+            Grant {
+                permission: Permission::Mark,
+                year_level: Some(9),
+            },
+        ];
+        let year_9 = learner();
+        let year_10 = LearnerRelations {
+            year_levels: vec![Some(10)],
+            ..learner()
+        };
+        assert!(may_view_learner(&head, &year_9));
+        assert!(!may_view_learner(&head, &year_10));
+        assert!(
+            !may_review_story(&head, &year_9),
+            "feedback was not granted"
+        );
+        let group = |year_level| GroupRelations {
+            group_id: 1,
+            institution_id: 1,
+            teacher_ids: vec![30],
+            year_level,
+        };
+        assert!(may_view_group(&head, &group(Some(9))) && may_mark_group(&head, &group(Some(9))));
+        assert!(!may_view_group(&head, &group(Some(10))));
+        assert_eq!(
+            learner_scopes(&head),
+            vec![LearnerScope::YearLevel(1, Some(9))]
+        );
+        let elsewhere = Viewer {
+            institution_id: 2,
+            ..head.clone()
+        };
+        assert!(!may_view_learner(&elsewhere, &year_9));
     }
 }

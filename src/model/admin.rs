@@ -285,3 +285,15 @@ pub struct GroupAdmin {
     /// When it was archived (its members' stays closed, kept as history).
     pub archived_at: Option<String>,
 }
+
+/// A custom role: a named set of rights over the groups of one year level, or of every group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomRole {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub permissions: Vec<super::Permission>,
+    pub year_level: Option<i64>,
+    /// How many people hold it.
+    pub holders: i64,
+}

@@ -69,9 +69,70 @@ pub struct Viewer {
     pub institution_id: InstitutionId,
     pub institution: String,
     pub roles: Vec<Role>,
+    /// What the person's custom roles allow them (e.g. a head of year's rights over the
+    /// groups of one year level).
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+}
+
+/// One right a custom role gives, over the groups of one year level or over every group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub permission: Permission,
+    /// The year level whose groups it covers; `None`: every group of the institution.
+    pub year_level: Option<i64>,
+}
+
+/// The rights a custom role can be made of: each is a teacher's right, over the groups the
+/// role covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Permission {
+    /// See the records of the groups' learners and open their rosters.
+    ViewRecords,
+    /// Mark the groups' learners.
+    Mark,
+    /// Comment on and assess the groups' learners' goals and projects.
+    GiveFeedback,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 3] = [
+        Permission::ViewRecords,
+        Permission::Mark,
+        Permission::GiveFeedback,
+    ];
+
+    /// The key stored in `role_permissions.permission`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Permission::ViewRecords => "record.view_group",
+            Permission::Mark => "evidence.mark",
+            Permission::GiveFeedback => "feedback.give",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::ViewRecords => "See learners' records and rosters",
+            Permission::Mark => "Mark learners",
+            Permission::GiveFeedback => "Give feedback on goals and projects",
+        }
+    }
 }
 
 impl Viewer {
+    /// Whether a custom role gives `permission` over a group of this year level.
+    pub fn granted(&self, permission: Permission, year_level: Option<i64>) -> bool {
+        self.grants.iter().any(|grant| {
+            grant.permission == permission
+                && (grant.year_level.is_none() || grant.year_level == year_level)
+        })
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
@@ -522,6 +583,7 @@ mod tests {
             institution_id: 1,
             institution: "X".into(),
             roles: vec![Role::Parent, Role::Teacher],
+            grants: Vec::new(),
         };
         assert_eq!(viewer.primary_role(), Some(Role::Teacher));
     }

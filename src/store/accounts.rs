@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::Store;
 use crate::error::CoreResult;
-use crate::model::{LearnerRef, Role, UserId, Viewer};
+use crate::model::{Grant, LearnerRef, Permission, Role, UserId, Viewer};
 
 /// What sign-in needs to know about an account.
 #[derive(Clone, Debug)]
@@ -127,6 +127,24 @@ impl Store {
             .filter_map(|(key,)| Role::from_key(key))
             .collect();
         roles.sort();
+        // Custom roles: each permission over their year level (or every group).
+        let granted: Vec<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT DISTINCT p.permission, r.scope_year_level FROM user_roles ur \
+             JOIN roles r ON r.id = ur.role_id AND r.builtin = 0 \
+             JOIN role_permissions p ON p.role_id = r.id WHERE ur.user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_all(self.pool())
+        .await?;
+        let grants = granted
+            .into_iter()
+            .filter_map(|(key, year_level)| {
+                Permission::from_key(&key).map(|permission| Grant {
+                    permission,
+                    year_level,
+                })
+            })
+            .collect();
         Ok(Some(Viewer {
             id,
             name,
@@ -134,6 +152,7 @@ impl Store {
             institution_id,
             institution,
             roles,
+            grants,
         }))
     }
 

@@ -647,10 +647,120 @@ async fn groups_are_created_filled_all_or_nothing_and_archived_with_history(stor
     ));
 }
 
+async fn a_custom_role_gives_its_rights_over_one_year_level_only(store: &Store) {
+    use crate::model::Permission;
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 60,
+            seed: 8,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let role = crate::admin::create_custom_role(
+        store,
+        &admin,
+        None,
+        "Head of Year 8",
+        &[Permission::ViewRecords, Permission::Mark],
+        "8",
+    )
+    .await
+    .unwrap();
+    assert!(
+        crate::admin::create_custom_role(
+            store,
+            &admin,
+            None,
+            "head of year 8",
+            &[Permission::Mark],
+            ""
+        )
+        .await
+        .is_err(),
+        "names are unique"
+    );
+    assert!(
+        crate::admin::create_custom_role(store, &admin, None, "Nothing", &[], "")
+            .await
+            .is_err(),
+        "a role gives something"
+    );
+    let roles = crate::admin::custom_roles(store, &admin).await.unwrap();
+    let head_of_year = roles.iter().find(|r| r.id == role).unwrap();
+    assert_eq!(
+        head_of_year.permissions,
+        vec![Permission::Mark, Permission::ViewRecords]
+    );
+
+    // A new head of year, imported with the role by its name.
+    let by = crate::store::people_import::ImportedBy {
+        institution_id: admin.institution_id,
+        actor_id: Some(admin.id),
+        origin: None,
+        file_name: "staff.csv",
+        rejected: 0,
+    };
+    let report = crate::admin::import_people(
+        store,
+        &by,
+        b"name,email,role
+Hana Sato,hana.sato@riverbend.example,Head of Year 8
+"
+        .to_vec(),
+        crate::model::ImportMode::AllOrNothing,
+        &crate::people_import::Tracker::new(1, "staff.csv"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.imported, 1, "{:?}", report.errors);
+    let head = viewer(store, "hana.sato@riverbend.example").await;
+    assert_eq!(head.grants.len(), 2);
+    let seen = crate::access::learners(store, &head).await.unwrap();
+    let year_of = |learner: i64| async move {
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT g.year_level FROM group_members m JOIN groups g ON g.id = m.group_id \
+             WHERE m.user_id = $1 AND m.member_role = 'learner' AND m.left_at IS NULL",
+        )
+        .bind(learner)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+    };
+    assert!(!seen.is_empty());
+    for learner in &seen {
+        assert_eq!(year_of(learner.id).await, Some(8), "{}", learner.name);
+        assert!(crate::access::learner_progress(store, &head, learner.id)
+            .await
+            .is_ok());
+    }
+    let other: i64 = sqlx::query_scalar(
+        "SELECT m.user_id FROM group_members m JOIN groups g ON g.id = m.group_id \
+         WHERE m.member_role = 'learner' AND g.year_level = 9 LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(matches!(
+        crate::access::learner_progress(store, &head, other).await,
+        Err(CoreError::Forbidden)
+    ));
+    let groups: Vec<(i64, i64)> = sqlx::query_as("SELECT id, year_level FROM groups")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    for (group, year) in groups {
+        let opened = crate::access::roster(store, &head, group, None).await;
+        assert_eq!(opened.is_ok(), year == 8, "group {group} of year {year}");
+    }
+}
+
 crate::store_tests!(
     settings_change_every_page_and_leave_an_audit_line,
     a_disabled_persons_sessions_end_at_once,
     an_import_writes_every_valid_row_or_nothing,
     a_learner_moves_between_groups_keeping_history_and_parents_are_linked,
     groups_are_created_filled_all_or_nothing_and_archived_with_history,
+    a_custom_role_gives_its_rights_over_one_year_level_only,
 );

@@ -24,6 +24,7 @@ pub mod projects;
 pub mod record;
 pub mod relations;
 pub mod relay;
+pub mod roles;
 pub mod roster;
 pub mod school;
 pub mod settings;

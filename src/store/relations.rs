@@ -44,6 +44,14 @@ impl Store {
                  JOIN registration_codes c ON c.id = s.code_id \
                  WHERE s.user_id = $1")
             .await?,
+            year_levels: sqlx::query_scalar(
+                "SELECT DISTINCT g.year_level FROM group_members l \
+                 JOIN groups g ON g.id = l.group_id \
+                 WHERE l.user_id = $1 AND l.member_role = 'learner' AND l.left_at IS NULL",
+            )
+            .bind(learner_id)
+            .fetch_all(self.pool())
+            .await?,
         }))
     }
 }
@@ -85,6 +93,26 @@ impl Store {
                     manager,
                 ),
                 LearnerScope::Only(learner) => (format!("{learners} WHERE u.id = $1"), learner),
+                LearnerScope::YearLevel(institution, year_level) => {
+                    let year = if year_level.is_some() {
+                        "AND g.year_level = $2"
+                    } else {
+                        ""
+                    };
+                    let sql = format!(
+                        "{learners} JOIN group_members l ON l.user_id = u.id \
+                           AND l.member_role = 'learner' AND l.left_at IS NULL \
+                         JOIN groups g ON g.id = l.group_id \
+                         WHERE g.institution_id = $1 {year}"
+                    );
+                    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(institution);
+                    if let Some(year_level) = year_level {
+                        query = query.bind(year_level);
+                    }
+                    let rows = query.fetch_all(self.pool()).await?;
+                    ids.extend(rows);
+                    continue;
+                }
             };
             let rows: Vec<(i64,)> = sqlx::query_as(&sql)
                 .bind(key)

@@ -14,12 +14,12 @@ type MarkRow = (i64, i64, i64, f64, Option<String>, String);
 impl Store {
     /// The group's institution and current teachers; `None` when there is no such group.
     pub async fn group_relations(&self, group_id: GroupId) -> CoreResult<Option<GroupRelations>> {
-        let institution: Option<i64> =
-            sqlx::query_scalar("SELECT institution_id FROM groups WHERE id = $1")
+        let group: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT institution_id, year_level FROM groups WHERE id = $1")
                 .bind(group_id)
                 .fetch_optional(self.pool())
                 .await?;
-        let Some(institution_id) = institution else {
+        let Some((institution_id, year_level)) = group else {
             return Ok(None);
         };
         let teacher_ids: Vec<i64> = sqlx::query_scalar(
@@ -33,6 +33,7 @@ impl Store {
             group_id,
             institution_id,
             teacher_ids,
+            year_level,
         }))
     }
 

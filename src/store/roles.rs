@@ -1,0 +1,124 @@
+//! Custom roles: named sets of permissions over the groups of one year level (or every group),
+//! defined by administrators and enforced by the one policy through `Viewer::grants`.
+
+use super::audit::Audit;
+use super::Store;
+use crate::error::{CoreError, CoreResult};
+use crate::model::{CustomRole, InstitutionId, Permission, UserId};
+
+impl Store {
+    /// The institution's custom roles, by name.
+    pub async fn custom_roles(&self, institution_id: InstitutionId) -> CoreResult<Vec<CustomRole>> {
+        let roles: Vec<(i64, String, String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT r.id, r.key, r.name, r.scope_year_level, \
+               (SELECT COUNT(*) FROM user_roles ur WHERE ur.role_id = r.id) \
+             FROM roles r WHERE r.institution_id = $1 AND r.builtin = 0 ORDER BY r.name, r.id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut custom = Vec::with_capacity(roles.len());
+        for (id, key, name, year_level, holders) in roles {
+            let keys: Vec<String> = sqlx::query_scalar(
+                "SELECT permission FROM role_permissions WHERE role_id = $1 ORDER BY permission",
+            )
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?;
+            custom.push(CustomRole {
+                id,
+                key,
+                name,
+                permissions: keys
+                    .iter()
+                    .filter_map(|key| Permission::from_key(key))
+                    .collect(),
+                year_level,
+                holders,
+            });
+        }
+        Ok(custom)
+    }
+
+    /// Defines a custom role with its audit line; its name must be new to the institution.
+    pub async fn create_custom_role(
+        &self,
+        institution_id: InstitutionId,
+        actor_id: UserId,
+        origin: Option<&str>,
+        name: &str,
+        permissions: &[Permission],
+        year_level: Option<i64>,
+    ) -> CoreResult<i64> {
+        let key: String = name
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect::<String>()
+            .split('_')
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        let key = if key.is_empty() {
+            "custom".to_string()
+        } else {
+            key
+        };
+        let mut tx = self.write_tx().await?;
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM roles WHERE institution_id = $1 \
+             AND (key = $2 OR LOWER(name) = LOWER($3))",
+        )
+        .bind(institution_id)
+        .bind(&key)
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await?;
+        if taken > 0 {
+            return Err(CoreError::invalid(
+                "name",
+                format!("a role is already named {name}"),
+            ));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO roles (institution_id, key, name, builtin, scope_year_level) \
+             VALUES ($1, $2, $3, 0, $4) RETURNING id",
+        )
+        .bind(institution_id)
+        .bind(&key)
+        .bind(name)
+        .bind(year_level)
+        .fetch_one(&mut *tx)
+        .await?;
+        for permission in permissions {
+            sqlx::query("INSERT INTO role_permissions (role_id, permission) VALUES ($1, $2)")
+                .bind(id)
+                .bind(permission.key())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rights: Vec<&str> = permissions.iter().map(|p| p.label()).collect();
+        self.append_audit(
+            &mut tx,
+            &Audit {
+                institution_id,
+                actor_id: Some(actor_id),
+                origin,
+                action: "create role",
+                subject_type: "role",
+                subject_id: Some(id.to_string()),
+                detail: format!(
+                    "{name}: {} over {}",
+                    rights.join(", "),
+                    year_level.map_or("every group".to_string(), |year| format!(
+                        "the groups of year {year}"
+                    ))
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(id)
+    }
+}
