@@ -139,3 +139,21 @@ test('an admin creates a group, adds a learner, moves them out with history kept
   // The refused addition is the one failed request the browser reports.
   expect(errors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
 });
+
+test('an admin defines a custom role and can give it to a person', async ({ page }) => {
+  await signIn(page, 'admin@demo.cairn');
+  await page.goto('/admin/people');
+  await hydrated(page);
+  const roles = page.getByRole('region', { name: 'Custom roles' });
+  await expect(roles).toContainText('Head of Year 9');
+  await roles.getByLabel('Name').fill('Head of Year 10');
+  await roles.getByLabel('See learners\' records and rosters').check();
+  await roles.getByLabel('Mark learners').check();
+  await roles.getByLabel('Over the groups of year (empty: every group)').fill('10');
+  await roles.getByRole('button', { name: 'Create the role' }).click();
+  await expect(roles.locator('ul.custom-roles')).toContainText('Head of Year 10');
+  await expect(roles.locator('ul.custom-roles')).toContainText('over the groups of year 10; held by 0');
+  await page.goto('/admin/people?query=teacher%40demo.cairn');
+  await page.locator('table.people-list tbody tr').first().getByRole('link').click();
+  await expect(page.getByRole('button', { name: 'Give Head of Year 10' })).toBeVisible();
+});

@@ -313,6 +313,11 @@ async fn administration_is_for_administrators_only(store: &Store) {
         ),
         ("/api/import_progress", "id=1"),
         ("/api/admin_groups", ""),
+        ("/api/custom_roles", ""),
+        (
+            "/api/create_role",
+            "role[name]=Mine&role[year_level]=9&role[mark]=on",
+        ),
         ("/api/create_group", "name=Mine&year_level="),
         ("/api/archive_group", "group_id=1"),
         (

@@ -179,3 +179,46 @@ pub async fn add_group_members(
     )
     .await?)
 }
+
+#[server(endpoint = "custom_roles")]
+pub async fn get_custom_roles() -> Result<Vec<cairn::model::CustomRole>, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::admin::custom_roles(&store, &viewer).await?)
+}
+
+/// The form that defines a custom role (`role[name]`, `role[year_level]`, and a checkbox per
+/// permission: `role[view_records]`, `role[mark]`, `role[give_feedback]`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoleForm {
+    pub name: String,
+    pub year_level: String,
+    pub view_records: Option<String>,
+    pub mark: Option<String>,
+    pub give_feedback: Option<String>,
+}
+
+#[server(endpoint = "create_role")]
+pub async fn create_role(role: RoleForm) -> Result<i64, AppError> {
+    use cairn::model::Permission;
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    let permissions: Vec<Permission> = [
+        (Permission::ViewRecords, &role.view_records),
+        (Permission::Mark, &role.mark),
+        (Permission::GiveFeedback, &role.give_feedback),
+    ]
+    .into_iter()
+    .filter(|(_, checked)| checked.is_some())
+    .map(|(permission, _)| permission)
+    .collect();
+    Ok(cairn::admin::create_custom_role(
+        &store,
+        &viewer,
+        origin.as_deref(),
+        &role.name,
+        &permissions,
+        &role.year_level,
+    )
+    .await?)
+}

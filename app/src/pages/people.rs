@@ -5,8 +5,8 @@
 //! (`?import={id}`) and whose report names every rejected row.
 
 use cairn::model::{
-    ImportMode, ImportPhase, ImportProgress, ImportReport, Role, UserFilter, UserList, UserStatus,
-    UserSummary,
+    ImportMode, ImportPhase, ImportProgress, ImportReport, Permission, Role, UserFilter, UserList,
+    UserStatus, UserSummary,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -15,7 +15,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::api::{get_import, get_people, SetPersonStatus};
+use crate::api::{get_custom_roles, get_import, get_people, CreateRole, SetPersonStatus};
 use crate::components::forms::{Changes, PostForm};
 use crate::components::story::UploadOutcome;
 use crate::pages::learner::Refusal;
@@ -60,6 +60,7 @@ fn people_page() -> impl IntoView {
                             <People list filter=filter() done>
                                 <ImportPeople />
                                 {import().map(|id| view! { <ImportStatus id done /> })}
+                                <CustomRoles />
                             </People>
                         }
                             .into_any()
@@ -331,5 +332,61 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
             </div>
         })}
         {(more > 0).then(|| view! { <p class="muted">{format!("… and {more} more rejected rows.")}</p> })}
+    }
+}
+
+/// The institution's custom roles, and the form that defines one.
+#[component]
+fn CustomRoles() -> impl IntoView {
+    let changes = Changes::new();
+    let done = changes.done;
+    let roles = Resource::new(move || changes.version(), |_| get_custom_roles());
+    view! {
+        <section class="tile" aria-labelledby="roles-title">
+            <h2 id="roles-title">"Custom roles"</h2>
+            <p class="muted">
+                "A custom role gives a teacher's rights over the groups of one year level (or every group). Give it to someone on their page."
+            </p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    roles.await.ok().map(|roles| view! {
+                        <ul class="rows custom-roles">
+                            {roles.into_iter().map(|role| {
+                                let rights: Vec<&str> = role.permissions.iter().map(|p| p.label()).collect();
+                                let scope = role.year_level.map_or("every group".to_string(), |year| format!("the groups of year {year}"));
+                                view! {
+                                    <li>
+                                        <strong>{role.name}</strong>
+                                        <span class="muted">{format!("{} — over {scope}; held by {}", rights.join(", "), role.holders)}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Transition>
+            <PostForm action=CreateRole::PATH on_done=done class="stack">
+                <label for="role-name">"Name"</label>
+                <input id="role-name" type="text" name="role[name]" required maxlength="60" />
+                <fieldset>
+                    <legend>"Rights"</legend>
+                    {[("view_records", Permission::ViewRecords), ("mark", Permission::Mark), ("give_feedback", Permission::GiveFeedback)]
+                        .into_iter()
+                        .map(|(field, permission)| {
+                            let id = format!("role-{field}");
+                            view! {
+                                <div>
+                                    <input type="checkbox" id=id.clone() name=format!("role[{field}]") value="on" />
+                                    <label for=id>{permission.label()}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <label for="role-year">"Over the groups of year (empty: every group)"</label>
+                <input id="role-year" type="number" name="role[year_level]" min="0" max="13" />
+                <button type="submit">"Create the role"</button>
+            </PostForm>
+        </section>
     }
 }
