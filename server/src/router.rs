@@ -31,6 +31,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Imports of people under way or recently finished, which their pages follow.
     pub imports: cairn::people_import::Imports,
+    /// Staff reads of learners' records already in the audit log.
+    pub reads: Arc<cairn::admin::StaffReads>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -163,19 +165,20 @@ async fn learner_page_status(
                 (_, Some(project)) => Some(state.store.project_learner(project).await),
                 _ => None,
             };
-            if let Some(owner) = owner {
-                match owner {
+            let learner = match owner {
+                Some(owner) => Some(owner),
+                None => learner_id.map(Ok),
+            };
+            if let Some(learner) = learner {
+                // A learner's record (their page, goals or projects): staff reads are audited.
+                match learner {
                     Ok(learner_id) => {
                         cairn::access::authorize_learner(&state.store, &viewer, learner_id)
                             .await
-                            .map(|_| ())
+                            .map(|relations| note_read(&state, &request, &viewer, relations))
                     }
                     Err(error) => Err(error),
                 }
-            } else if let Some(learner_id) = learner_id {
-                cairn::access::authorize_learner(&state.store, &viewer, learner_id)
-                    .await
-                    .map(|_| ())
             } else if let Some(group_id) = group_id {
                 cairn::access::authorize_group(&state.store, &viewer, group_id)
                     .await
@@ -210,6 +213,35 @@ async fn learner_page_status(
         *response.status_mut() = status;
     }
     response
+}
+
+/// Writes, in the background, the audit line of a staff member's read of a learner's record.
+pub fn note_read(
+    state: &AppState,
+    request: &axum::extract::Request,
+    viewer: &cairn::model::Viewer,
+    relations: cairn::policy::LearnerRelations,
+) {
+    let origin = request
+        .extensions()
+        .get::<cairn_app::session::ClientAddress>()
+        .map(|address| address.0.clone());
+    let what = request.uri().path().to_string();
+    let (store, reads, viewer) = (state.store.clone(), state.reads.clone(), viewer.clone());
+    tokio::spawn(async move {
+        let noted = cairn::admin::note_learner_read(
+            &store,
+            &reads,
+            &viewer,
+            &relations,
+            &what,
+            origin.as_deref(),
+        )
+        .await;
+        if let Err(error) = noted {
+            tracing::error!(%error, "a read of a learner's record was not audited");
+        }
+    });
 }
 
 /// A share link that is unknown, revoked or expired is not found (which of the three is

@@ -27,6 +27,7 @@ async fn app(store: &Store) -> Router {
         caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
         imports: Default::default(),
+        reads: Default::default(),
     })
 }
 
@@ -893,6 +894,69 @@ fn rand_suffix() -> u64 {
         .unwrap_or(0)
 }
 
+async fn staff_reads_of_a_learners_record_are_audited_once_and_family_reads_are_not(store: &Store) {
+    let app = app(store).await;
+    let learner: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'learner@demo.cairn'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let reads = || async {
+        // The line is written in the background: wait for it a little.
+        let mut lines = 0;
+        for _ in 0..50 {
+            lines = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'read learner record'",
+            )
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+            if lines > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        lines
+    };
+    for who in ["learner@demo.cairn", "parent@demo.cairn"] {
+        let cookie = sign_in(&app, who).await;
+        let reply = send(&app, get(&format!("/learners/{learner}"), Some(&cookie))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{who}");
+    }
+    assert_eq!(
+        reads().await,
+        0,
+        "the learner and their parents are family, not staff"
+    );
+    let teacher = sign_in(&app, "teacher@demo.cairn").await;
+    for path in [
+        format!("/learners/{learner}"),
+        format!("/learners/{learner}"),
+        format!("/api/v1/learners/{learner}/progress"),
+    ] {
+        assert_eq!(
+            send(&app, get(&path, Some(&teacher))).await.status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(reads().await, 1, "one line per quarter of an hour");
+    let (actor, subject, detail): (String, String, String) = sqlx::query_as(
+        "SELECT u.email, a.subject_id, a.detail FROM audit_log a JOIN users u ON u.id = a.actor_id \
+         WHERE a.action = 'read learner record'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (actor.as_str(), subject),
+        ("teacher@demo.cairn", learner.to_string())
+    );
+    assert!(
+        detail.ends_with(&format!(": /learners/{learner}")),
+        "{detail}"
+    );
+}
+
 cairn::store_tests!(
     a_goal_its_evidence_and_its_files_follow_the_policy,
     a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only,
@@ -910,4 +974,5 @@ cairn::store_tests!(
     writes_from_another_site_are_refused,
     every_response_carries_the_security_headers,
     each_role_reaches_a_home_with_its_own_name_and_data,
+    staff_reads_of_a_learners_record_are_audited_once_and_family_reads_are_not,
 );

@@ -124,3 +124,35 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// The audit line of a staff member's read of a learner's record.
+    pub async fn note_learner_read(
+        &self,
+        viewer: &crate::model::Viewer,
+        learner_id: UserId,
+        what: &str,
+        origin: Option<&str>,
+    ) -> CoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let learner: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+            .bind(learner_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        self.append_audit(
+            &mut tx,
+            &Audit {
+                institution_id: viewer.institution_id,
+                actor_id: Some(viewer.id),
+                origin,
+                action: "read learner record",
+                subject_type: "learner",
+                subject_id: Some(learner_id.to_string()),
+                detail: format!("{}: {what}", learner.unwrap_or_default()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -16,10 +16,13 @@ pub struct GroupActor<'a> {
     pub origin: Option<&'a str>,
 }
 
+/// `id, name, year_level, archived_at, learners`.
+type GroupRow = (i64, String, Option<i64>, Option<String>, i64);
+
 impl Store {
     /// The institution's groups, open ones first, by name.
     pub async fn groups_admin(&self, institution_id: InstitutionId) -> CoreResult<Vec<GroupAdmin>> {
-        let rows: Vec<(i64, String, Option<i64>, Option<String>, i64)> = sqlx::query_as(
+        let rows: Vec<GroupRow> = sqlx::query_as(
             "SELECT g.id, g.name, g.year_level, g.archived_at, \
                (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id \
                   AND m.member_role = 'learner' AND m.left_at IS NULL) \
