@@ -10,7 +10,8 @@ const dataDir = process.env.CAIRN_E2E_DATA ?? path.join(root, 'target', 'e2e-dat
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Debug builds on a shared two-core machine: some tests (axe over a large grid) take 20–30 s.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 2,
   reporter: [['list']],

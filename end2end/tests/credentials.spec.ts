@@ -186,8 +186,11 @@ test('a learner shares a collection: a visitor sees it verified, and a revoked l
   await hydrated(page);
 
   // A signed progress record arrives in the backpack, verified.
-  await page.getByRole('button', { name: /^Sign a progress record of / }).first().click();
-  const item = page.locator('li.credential-item').first();
+  const sign = page.getByRole('button', { name: /^Sign a progress record of / }).first();
+  const achievement = (await sign.textContent())!.replace('Sign a progress record of', '').trim();
+  await sign.click();
+  // Other tests may have put items in this backpack too: find the one just signed.
+  const item = page.locator('li.credential-item', { hasText: achievement }).first();
   await expect(item).toHaveAttribute('data-verified', 'true');
   await expect(item).toContainText('Verified');
 
