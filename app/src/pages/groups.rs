@@ -137,4 +137,5 @@ fn Group(group: GroupAdmin, done: Callback<String>) -> impl IntoView {
             }}
         </li>
     }
+    .into_any()
 }

@@ -171,6 +171,7 @@ fn Person(person: UserSummary, me: i64, done: Callback<String>) -> impl IntoView
             </td>
         </tr>
     }
+    .into_any()
 }
 
 /// The form that uploads a CSV file of people (a plain form: it works before the wasm arrives).
@@ -215,6 +216,7 @@ fn ImportPeople() -> impl IntoView {
             <UploadOutcome added="" />
         </section>
     }
+    .into_any()
 }
 
 /// An import as the server reports it: a progress bar while it works (asked again every
@@ -259,6 +261,7 @@ fn ImportStatus(id: u64, done: Callback<String>) -> impl IntoView {
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -284,6 +287,7 @@ fn ImportProgressView(now: ImportProgress) -> impl IntoView {
         {failure.map(|failure| view! { <p class="form-error" role="alert">{failure}</p> })}
         {report.map(|report| view! { <ImportReportView report /> })}
     }
+    .into_any()
 }
 
 #[component]
@@ -333,6 +337,7 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
         })}
         {(more > 0).then(|| view! { <p class="muted">{format!("… and {more} more rejected rows.")}</p> })}
     }
+    .into_any()
 }
 
 /// The institution's custom roles, and the form that defines one.
@@ -389,4 +394,5 @@ fn CustomRoles() -> impl IntoView {
             </PostForm>
         </section>
     }
+    .into_any()
 }

@@ -61,6 +61,7 @@ fn Change(user_id: i64, kind: &'static str) -> impl IntoView {
         <input type="hidden" name="change[user_id]" value=user_id />
         <input type="hidden" name="change[kind]" value=kind />
     }
+    .into_any()
 }
 
 #[component]
@@ -125,6 +126,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                                     })}
                                 </li>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </ul>
@@ -173,6 +175,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                                     </PostForm>
                                 </li>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </ul>
@@ -195,7 +198,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                         </select>
                         <button type="submit">"Add"</button>
                     </PostForm>
-                })}
+                }.into_any())}
                 {(!past.is_empty()).then(|| view! {
                     <h3>"Earlier groups"</h3>
                     <ul class="rows history">
@@ -250,7 +253,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                         <input id="link-learner" type="email" name="change[learner_email]" required />
                         <button type="submit">"Link"</button>
                     </PostForm>
-                })}
+                }.into_any())}
                 {(!is_parent).then(|| view! {
                     <p class="muted">"Give this person the Parent role to link them to learners."</p>
                 })}
