@@ -52,19 +52,76 @@ pub async fn save_settings(
     let checked = Settings {
         modules: checked_modules(&settings.modules)?,
         theme: settings.theme.checked()?,
+        images: settings.images,
     };
     store
         .save_settings(institution, viewer.id, origin, &checked)
         .await
 }
 
-/// The institution's colours as CSS, for whoever belongs to it (the defaults for visitors).
+/// The institution's colours and pictures as CSS, for whoever belongs to it (the defaults for
+/// visitors).
 pub async fn theme_css(store: &Store, viewer: Option<&Viewer>) -> CoreResult<String> {
-    let theme = match viewer {
-        Some(viewer) => store.theme(viewer.institution_id).await?,
-        None => Theme::default(),
+    Ok(match viewer {
+        Some(viewer) => {
+            let theme = store.theme(viewer.institution_id).await?;
+            let images = store.theme_images(viewer.institution_id).await?;
+            format!("{}{}", theme.css(), images.css())
+        }
+        None => Theme::default().css(),
+    })
+}
+
+/// Sets the institution's logo or background image from an upload (a PNG, JPEG, GIF or WebP
+/// image, by its content), or removes it when there is none.
+pub async fn set_theme_image(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    image: &str,
+    upload: Option<(&str, &[u8])>,
+) -> CoreResult<()> {
+    let institution_id = administered(viewer)?;
+    let image = crate::model::ThemeImage::from_key(image)
+        .ok_or_else(|| CoreError::invalid("picture", "is the logo or the background image"))?;
+    let by = crate::store::audit::Actor {
+        institution_id,
+        actor_id: viewer.id,
+        origin,
     };
-    Ok(theme.css())
+    let Some((name, bytes)) = upload else {
+        return store.set_theme_image(by, image, None).await;
+    };
+    let is_image = crate::store::files::sniff(bytes).is_some_and(|kind| kind.starts_with("image/"));
+    if !is_image {
+        return Err(CoreError::invalid(
+            "file",
+            format!(
+                "the {} must be a PNG, JPEG, GIF or WebP image (Cairn looks at what the file contains)",
+                image.label()
+            ),
+        ));
+    }
+    let stored = store.save_file(viewer.id, name, bytes).await?;
+    store
+        .set_theme_image(by, image, Some((stored.id, &stored.name)))
+        .await
+}
+
+/// One of the institution's pictures, for anyone who belongs to it.
+pub async fn theme_image(
+    store: &Store,
+    viewer: &Viewer,
+    image: &str,
+) -> CoreResult<crate::store::files::StoredFile> {
+    let image = crate::model::ThemeImage::from_key(image)
+        .ok_or_else(|| CoreError::NotFound(format!("picture {image}")))?;
+    let id = store
+        .theme_images(viewer.institution_id)
+        .await?
+        .get(image)
+        .ok_or_else(|| CoreError::NotFound(format!("the {}", image.label())))?;
+    store.stored_file(id).await
 }
 
 pub async fn audit_log(
@@ -402,4 +459,36 @@ pub async fn note_learner_read(
     store
         .note_learner_read(viewer, relations.learner_id, what, origin)
         .await
+}
+
+/// Every role's home tiles, in order, with whether each is shown.
+pub async fn tile_layouts(
+    store: &Store,
+    viewer: &Viewer,
+) -> CoreResult<Vec<crate::model::TileLayout>> {
+    store.tile_layouts(administered(viewer)?).await
+}
+
+/// Moves a tile of a role's home up or down, or shows or hides it.
+pub async fn arrange_tile(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    role: &str,
+    tile: &str,
+    change: &str,
+) -> CoreResult<crate::model::TileLayout> {
+    use crate::model::{HomeTile, Role, TileChange};
+    let institution_id = administered(viewer)?;
+    let role = Role::from_key(role).ok_or_else(|| CoreError::invalid("role", "is not a role"))?;
+    let tile = HomeTile::from_key(tile)
+        .ok_or_else(|| CoreError::invalid("tile", "is not a tile of the home page"))?;
+    let change = TileChange::from_key(change)
+        .ok_or_else(|| CoreError::invalid("change", "is up, down, show or hide"))?;
+    let by = crate::store::audit::Actor {
+        institution_id,
+        actor_id: viewer.id,
+        origin,
+    };
+    store.arrange_tile(by, role, tile, change).await
 }

@@ -54,8 +54,17 @@ pub async fn home(store: &Store, viewer: Viewer) -> CoreResult<Home> {
     } else {
         None
     };
+    // The tiles of the person's widest role, as the administrators arranged them.
+    let tiles = match viewer.primary_role() {
+        Some(role) => store
+            .tile_layout(viewer.institution_id, role)
+            .await?
+            .shown(),
+        None => crate::model::HomeTile::ALL.to_vec(),
+    };
     Ok(Home {
         viewer,
+        tiles,
         own_progress,
         children,
         teaching,

@@ -21,6 +21,8 @@ pub mod credentials;
 #[cfg(feature = "store")]
 pub mod demo;
 #[cfg(feature = "store")]
+pub mod frameworks;
+#[cfg(feature = "store")]
 pub mod home;
 #[cfg(feature = "store")]
 pub mod markdown;

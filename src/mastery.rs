@@ -84,6 +84,16 @@ impl MasteryMethod {
         }
     }
 
+    /// The stored parameter: the weight or rate of the averages, the count of `n_mastery`.
+    pub fn param(&self) -> Option<f64> {
+        match self {
+            MasteryMethod::WeightedAverage { weight } => Some(*weight),
+            MasteryMethod::DecayingAverage { rate } => Some(*rate),
+            MasteryMethod::NMastery { n } => Some(*n as f64),
+            MasteryMethod::Highest | MasteryMethod::Latest | MasteryMethod::Average => None,
+        }
+    }
+
     /// How the method reads to a person: "Decaying average (65 %)".
     pub fn describe(&self) -> String {
         let percent = |f: f64| (f * 100.0).round();

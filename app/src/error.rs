@@ -1,6 +1,8 @@
 //! The app's one error type: what a server function can answer, as a person reads it.
 //! Internal details are logged on the server and never sent to the browser.
 
+#[cfg(feature = "ssr")]
+use leptos::prelude::use_context;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -33,6 +35,48 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<cairn::CoreError> for AppError {
     fn from(error: cairn::CoreError) -> Self {
+        AppError::from_core(error).answered()
+    }
+}
+
+/// A server function's refusal answers with the status it deserves (401, 403, 404, 422; 500
+/// only for our own faults), not a blanket 500. Pages keep the status the router gives them,
+/// and a plain form post (before the wasm arrives) still goes back to its page.
+#[cfg(feature = "ssr")]
+fn answer_with_status(error: &AppError) {
+    use http::StatusCode;
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return;
+    };
+    let accepts_html = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !parts.uri.path().starts_with("/api/") || accepts_html {
+        return;
+    }
+    let status = match error {
+        AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The refusal, with its status set on a server function's answer.
+    pub fn answered(self) -> Self {
+        answer_with_status(&self);
+        self
+    }
+
+    fn from_core(error: cairn::CoreError) -> Self {
         use cairn::CoreError;
         match error {
             CoreError::NotFound(what) => AppError::NotFound(what),

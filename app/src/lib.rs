@@ -6,6 +6,7 @@ pub mod components;
 pub mod error;
 pub mod live;
 pub mod pages;
+pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod session;
 
@@ -14,25 +15,11 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, ParamSegment, StaticSegment};
 
-use pages::audit::AuditPage;
 use pages::backpack::BackpackPage;
-use pages::category::CategoryPage;
-use pages::checkins::CheckInsPage;
-use pages::competency::CompetencyPage;
-use pages::credential::CredentialPage;
-use pages::goal::GoalPage;
-use pages::goals::GoalsPage;
-use pages::groups::GroupsPage;
-use pages::integrations::IntegrationsPage;
 use pages::learners::LearnersPage;
-use pages::people::PeoplePage;
-use pages::person::PersonPage;
-use pages::project::ProjectPage;
-use pages::projects::ProjectsPage;
 use pages::roster::RosterPage;
-use pages::settings::SettingsPage;
-use pages::shared::{ProfilePage, SharedPage};
-use pages::{home::HomePage, learner::LearnerPage, login::LoginPage, not_found::NotFound};
+use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
+use sections::{AdminSection, PublicSection, RecordSection, StorySection};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,62 +66,70 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view={Lazy::<LoginPage>::new()} />
                     <Route path=StaticSegment("learners") view={Lazy::<LearnersPage>::new()} />
                     <Route path=StaticSegment("backpack") view={Lazy::<BackpackPage>::new()} />
-                    <Route path=StaticSegment("checkins") view={Lazy::<CheckInsPage>::new()} />
+                    <Route path=StaticSegment("checkins") view={Lazy::<StorySection>::new()} />
                     <Route
                         path=(StaticSegment("goals"), ParamSegment("id"))
-                        view={Lazy::<GoalPage>::new()}
+                        view={Lazy::<StorySection>::new()}
                     />
                     <Route
                         path=(StaticSegment("projects"), ParamSegment("id"))
-                        view={Lazy::<ProjectPage>::new()}
+                        view={Lazy::<StorySection>::new()}
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("goals"))
-                        view={Lazy::<GoalsPage>::new()}
+                        view={Lazy::<StorySection>::new()}
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("projects"))
-                        view={Lazy::<ProjectsPage>::new()}
+                        view={Lazy::<StorySection>::new()}
                     />
                     <Route
                         path=(StaticSegment("share"), ParamSegment("token"))
-                        view={Lazy::<SharedPage>::new()}
+                        view={Lazy::<PublicSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("u"), ParamSegment("handle"))
-                        view={Lazy::<ProfilePage>::new()}
+                        view={Lazy::<PublicSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("integrations"))
-                        view={Lazy::<IntegrationsPage>::new()}
+                        view={Lazy::<AdminSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("settings"))
-                        view={Lazy::<SettingsPage>::new()}
+                        view={Lazy::<AdminSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
-                        view={Lazy::<AuditPage>::new()}
+                        view={Lazy::<AdminSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("people"))
-                        view={Lazy::<PeoplePage>::new()}
+                        view={Lazy::<AdminSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("groups"))
-                        view={Lazy::<GroupsPage>::new()}
+                        view={Lazy::<AdminSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id"))
-                        view={Lazy::<PersonPage>::new()}
+                        view={Lazy::<AdminSection>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("frameworks"))
+                        view={Lazy::<AdminSection>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("frameworks"), ParamSegment("id"))
+                        view={Lazy::<AdminSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"))
-                        view={Lazy::<CredentialPage>::new()}
+                        view={Lazy::<PublicSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"), StaticSegment("verify"))
-                        view={Lazy::<CredentialPage>::new()}
+                        view={Lazy::<PublicSection>::new()}
                     />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"), StaticSegment("roster"))
@@ -142,7 +137,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"))
-                        view={Lazy::<LearnerPage>::new()}
+                        view={Lazy::<RecordSection>::new()}
                     />
                     <Route
                         path=(
@@ -151,7 +146,7 @@ pub fn App() -> impl IntoView {
                             StaticSegment("categories"),
                             ParamSegment("category"),
                         )
-                        view={Lazy::<CategoryPage>::new()}
+                        view={Lazy::<RecordSection>::new()}
                     />
                     <Route
                         path=(
@@ -160,7 +155,7 @@ pub fn App() -> impl IntoView {
                             StaticSegment("competencies"),
                             ParamSegment("competency"),
                         )
-                        view={Lazy::<CompetencyPage>::new()}
+                        view={Lazy::<RecordSection>::new()}
                     />
                 </Routes>
             </Router>

@@ -18,7 +18,7 @@ pub fn store() -> Result<Store, AppError> {
 pub fn viewer() -> Result<Viewer, AppError> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
-        .ok_or(AppError::Unauthorized)
+        .ok_or_else(|| AppError::Unauthorized.answered())
 }
 
 /// The signed-in person and the store, as most server functions start.

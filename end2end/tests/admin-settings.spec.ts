@@ -108,3 +108,35 @@ test("a disabled person's open session stops working at once", async ({ page, br
   await page.goto('/admin/audit');
   await expect(page.locator('table.audit-log')).toContainText('disable person');
 });
+
+test('an admin hides a tile and moves another for learners; a learner home follows', async ({ page, browser }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'admin@demo.cairn');
+  await page.goto('/admin/settings?tiles=learner#home-tiles');
+  await hydrated(page);
+  const order = page.getByRole('list', { name: 'Tiles of the learner home' });
+  await expect(order.locator('li').first()).toContainText('1. My progress');
+  await expect(page.getByRole('button', { name: 'Move My progress up' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Move Goals and projects up' }).click();
+  await expect(order.locator('li').first()).toContainText('1. Goals and projects');
+  await page.getByRole('button', { name: 'Hide My progress' }).click();
+  await expect(order.locator('li', { hasText: 'My progress' })).toHaveAttribute('data-shown', 'false');
+
+  const learner = await (await browser.newContext()).newPage();
+  await signIn(learner, 'learner@demo.cairn');
+  await expect(learner.locator('#my-progress')).toHaveCount(0);
+  await expect(learner.locator('.tiles > section').first()).toHaveAttribute('id', /^story-/);
+
+  // Teachers keep their own layout; put the learners' back.
+  await page.getByRole('link', { name: 'Teacher' }).click();
+  await expect(page.getByRole('list', { name: 'Tiles of the teacher home' }).locator('li').first()).toContainText('1. My progress');
+  await page.goto('/admin/settings?tiles=learner#home-tiles');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Show My progress' }).click();
+  await expect(order.locator('li', { hasText: 'My progress' })).toHaveAttribute('data-shown', 'true');
+  await page.getByRole('button', { name: 'Move My progress up' }).click();
+  await expect(order.locator('li').first()).toContainText('1. My progress');
+  await learner.reload();
+  await expect(learner.locator('#my-progress')).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -72,7 +72,7 @@ fn sse_event(event: &LiveEvent) -> Event {
         LiveEvent::Evidence { evidence_id, .. } => evidence_id.to_string(),
         LiveEvent::Story { at, .. } => at.clone(),
         LiveEvent::CheckIn { checkin_id, at, .. } => format!("{checkin_id}@{at}"),
-        LiveEvent::Settings { at, .. } => at.clone(),
+        LiveEvent::Settings { at, .. } | LiveEvent::Levels { at, .. } => at.clone(),
     };
     Event::default()
         .event(event.name())

@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .route("/files/{id}", get(uploads::file))
         .route("/files/{id}/thumbnail", get(uploads::thumbnail))
         .route("/theme.css", get(api::theme_css))
+        .route("/theme/{picture}", get(uploads::theme_picture))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -21,6 +21,7 @@ pub fn routes(max_bytes: u64) -> Router<AppState> {
         .route("/goals/{id}/evidence", post(goal_evidence))
         .route("/projects/{id}/files", post(project_file))
         .route("/admin/people/import", post(people_import))
+        .route("/admin/settings/images", post(theme_image))
         .layer(DefaultBodyLimit::max(max_bytes as usize + 1024 * 1024))
 }
 
@@ -297,5 +298,89 @@ pub async fn people_import(
     match started {
         Ok(id) => back(page, &format!("import={id}")),
         Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
+/// `POST /admin/settings/images` (multipart: `picture` = `logo` | `background`, and `file`, or
+/// `remove`): sets or removes one of the institution's pictures, and goes back to the settings.
+pub async fn theme_image(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    origin: Option<Extension<cairn_app::session::ClientAddress>>,
+    form: Multipart,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/login").into_response();
+    };
+    if !cairn::policy::may_view_institution(&viewer, viewer.institution_id) {
+        return core_error(cairn::CoreError::Forbidden);
+    }
+    let page = "/admin/settings";
+    let mut upload = match Upload::read(&state, form).await {
+        Ok(upload) => upload,
+        Err(reason) => return refused(page, &reason),
+    };
+    let picture = upload.field("picture").to_owned();
+    let file = upload.file.take();
+    if file.is_none() && upload.field("remove") != "1" {
+        return refused(page, "file: choose an image to upload");
+    }
+    let result = cairn::admin::set_theme_image(
+        &state.store,
+        &viewer,
+        origin.map(|Extension(address)| address.0).as_deref(),
+        &picture,
+        file.as_ref()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+    )
+    .await;
+    match result {
+        Ok(()) => {
+            let label = cairn::model::ThemeImage::from_key(&picture)
+                .map_or("picture", |image| image.label());
+            back(page, &format!("picture={}#pictures", percent_encode(label)))
+        }
+        Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
+/// `GET /theme/{picture}`: the institution's logo or background image, for anyone who belongs
+/// to it. Its address carries the file id, so it may be kept.
+pub async fn theme_picture(
+    State(state): State<AppState>,
+    Path(picture): Path<String>,
+    viewer: Option<Extension<Viewer>>,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return unauthorized();
+    };
+    let stored = match cairn::admin::theme_image(&state.store, &viewer, &picture).await {
+        Ok(stored) => stored,
+        Err(error) => return core_error(error),
+    };
+    match tokio::fs::read(&stored.path).await {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_str(&stored.content_type)
+                        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, max-age=86400"),
+                ),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, file = stored.id, "a theme picture is missing from the data directory");
+            core_error(cairn::CoreError::NotFound(format!("the {picture}")))
+        }
     }
 }

@@ -296,6 +296,8 @@ async fn administration_is_for_administrators_only(store: &Store) {
         "/admin/people/1",
         "/admin/groups",
         "/admin/integrations",
+        "/admin/frameworks",
+        "/admin/frameworks/1",
     ];
     let functions = [
         ("/api/settings", ""),
@@ -325,6 +327,37 @@ async fn administration_is_for_administrators_only(store: &Store) {
             "/api/add_group_members",
             "group_id=1&emails=learner%40demo.cairn&member_role=learner",
         ),
+        ("/api/frameworks", ""),
+        ("/api/framework", "framework_id=1"),
+        (
+            "/api/create_framework",
+            "framework[name]=Mine&framework[category_id]=1&framework[rubric_id]=1\
+             &framework[method]=highest&framework[method_param]=",
+        ),
+        (
+            "/api/save_framework",
+            "framework_id=1&framework[name]=Mine&framework[category_id]=1\
+             &framework[rubric_id]=1&framework[method]=highest&framework[method_param]=",
+        ),
+        ("/api/create_area", "framework_id=1&code=A&name=Area"),
+        (
+            "/api/create_competency",
+            "framework_id=1&competency[code]=X1&competency[name]=X&competency[category_id]=1",
+        ),
+        (
+            "/api/save_competency",
+            "competency_id=1&competency[code]=X1&competency[name]=X&competency[category_id]=1",
+        ),
+        ("/api/create_category", "name=Mine"),
+        ("/api/create_tag", "name=Mine&kind=skill"),
+        (
+            "/api/save_rubric_level",
+            "rubric_id=1&level[level]=1&level[name]=L&level[points]=1&level[color]=%23000000",
+        ),
+        ("/api/set_mastery_level", "rubric_id=1&mastery_level=3"),
+        ("/api/recompute", "id=1"),
+        ("/api/tile_layouts", ""),
+        ("/api/arrange_tile", "role=learner&tile=story&change=up"),
     ];
     for who in [
         "learner@demo.cairn",
@@ -339,7 +372,7 @@ async fn administration_is_for_administrators_only(store: &Store) {
         }
         for (path, body) in functions {
             let (status, answer) = status_and_body(&app, call(path, body, &cookie)).await;
-            assert!(!status.is_success(), "{who} {path}");
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who} {path}");
             assert_eq!(answer, "\"Forbidden\"", "{who} {path}");
         }
     }

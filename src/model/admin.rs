@@ -5,11 +5,94 @@ use serde::{Deserialize, Serialize};
 use super::ModuleNames;
 use crate::theme::Theme;
 
-/// How an institution presents Cairn: module names and colours.
+/// How an institution presents Cairn: module names, colours, a logo and a background image.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub modules: ModuleNames,
     pub theme: Theme,
+    #[serde(default)]
+    pub images: ThemeImages,
+}
+
+/// The institution's pictures, by the id of their kept file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeImages {
+    pub logo: Option<i64>,
+    pub background: Option<i64>,
+}
+
+impl ThemeImages {
+    pub fn get(&self, image: ThemeImage) -> Option<i64> {
+        match image {
+            ThemeImage::Logo => self.logo,
+            ThemeImage::Background => self.background,
+        }
+    }
+
+    /// The CSS custom properties that show them (`--logo-image`, `--background-image`); the
+    /// file id in the address makes a new picture a new address.
+    pub fn css(&self) -> String {
+        let mut properties = String::new();
+        for image in [ThemeImage::Logo, ThemeImage::Background] {
+            if let Some(id) = self.get(image) {
+                properties.push_str(&format!(
+                    " --{}-image: url(\"/theme/{}?v={id}\");",
+                    image.key(),
+                    image.key()
+                ));
+                properties.push_str(match image {
+                    ThemeImage::Logo => " --logo-width: 2.25rem; --logo-gap: 0.5rem;",
+                    ThemeImage::Background => {
+                        " --page-veil: color-mix(in srgb, var(--color-bg) 94%, transparent);"
+                    }
+                });
+            }
+        }
+        if properties.is_empty() {
+            String::new()
+        } else {
+            format!("html:root {{{properties} }}\n")
+        }
+    }
+}
+
+/// One of the institution's pictures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThemeImage {
+    Logo,
+    Background,
+}
+
+impl ThemeImage {
+    pub fn key(self) -> &'static str {
+        match self {
+            ThemeImage::Logo => "logo",
+            ThemeImage::Background => "background",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<ThemeImage> {
+        match key {
+            "logo" => Some(ThemeImage::Logo),
+            "background" => Some(ThemeImage::Background),
+            _ => None,
+        }
+    }
+
+    /// The `theme_settings` row that keeps its file id.
+    pub fn setting(self) -> &'static str {
+        match self {
+            ThemeImage::Logo => "logo_file",
+            ThemeImage::Background => "background_file",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ThemeImage::Logo => "logo",
+            ThemeImage::Background => "background image",
+        }
+    }
 }
 
 /// One line of the audit log: who did what, when, from where.
@@ -296,4 +379,155 @@ pub struct CustomRole {
     pub year_level: Option<i64>,
     /// How many people hold it.
     pub holders: i64,
+}
+
+/// A tile of the home page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HomeTile {
+    /// The learner's own progress.
+    Progress,
+    /// The learner's goals and projects.
+    Story,
+    /// A parent's children, each with their progress and story.
+    Children,
+    /// A teacher's check-ins.
+    CheckIns,
+    /// A teacher's groups and learners.
+    Groups,
+    /// A manager's registration codes.
+    Seats,
+    /// A manager's order history.
+    Orders,
+    /// The institution in figures, with the administration links.
+    Institution,
+}
+
+impl HomeTile {
+    /// Every tile, in the order a home shows them until an administrator arranges them.
+    pub const ALL: [HomeTile; 8] = [
+        HomeTile::Progress,
+        HomeTile::Story,
+        HomeTile::Children,
+        HomeTile::CheckIns,
+        HomeTile::Groups,
+        HomeTile::Seats,
+        HomeTile::Orders,
+        HomeTile::Institution,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            HomeTile::Progress => "progress",
+            HomeTile::Story => "story",
+            HomeTile::Children => "children",
+            HomeTile::CheckIns => "checkins",
+            HomeTile::Groups => "groups",
+            HomeTile::Seats => "seats",
+            HomeTile::Orders => "orders",
+            HomeTile::Institution => "institution",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<HomeTile> {
+        HomeTile::ALL.into_iter().find(|tile| tile.key() == key)
+    }
+
+    /// How the settings page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            HomeTile::Progress => "My progress",
+            HomeTile::Story => "Goals and projects",
+            HomeTile::Children => "Children",
+            HomeTile::CheckIns => "Check-ins",
+            HomeTile::Groups => "My groups",
+            HomeTile::Seats => "Registration codes",
+            HomeTile::Orders => "Order history",
+            HomeTile::Institution => "Institution",
+        }
+    }
+}
+
+/// One tile of a role's home, and whether it is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TileChoice {
+    pub tile: HomeTile,
+    pub shown: bool,
+}
+
+/// The tiles of one role's home page, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TileLayout {
+    pub role: super::Role,
+    pub tiles: Vec<TileChoice>,
+}
+
+impl TileLayout {
+    /// Every tile shown, in the default order.
+    pub fn default_for(role: super::Role) -> TileLayout {
+        TileLayout {
+            role,
+            tiles: HomeTile::ALL
+                .into_iter()
+                .map(|tile| TileChoice { tile, shown: true })
+                .collect(),
+        }
+    }
+
+    /// The tiles shown, in order.
+    pub fn shown(&self) -> Vec<HomeTile> {
+        self.tiles
+            .iter()
+            .filter(|choice| choice.shown)
+            .map(|choice| choice.tile)
+            .collect()
+    }
+
+    /// Applies a change: moves a tile up or down one place, or shows or hides it. `None` when
+    /// the change does nothing (the first tile moved up).
+    pub fn arranged(&self, tile: HomeTile, change: TileChange) -> Option<TileLayout> {
+        let at = self.tiles.iter().position(|choice| choice.tile == tile)?;
+        let mut tiles = self.tiles.clone();
+        match change {
+            TileChange::Up if at > 0 => tiles.swap(at, at - 1),
+            TileChange::Down if at + 1 < tiles.len() => tiles.swap(at, at + 1),
+            TileChange::Show if !tiles[at].shown => tiles[at].shown = true,
+            TileChange::Hide if tiles[at].shown => tiles[at].shown = false,
+            _ => return None,
+        }
+        Some(TileLayout {
+            role: self.role,
+            tiles,
+        })
+    }
+}
+
+/// What an administrator does to one tile of a role's home.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TileChange {
+    Up,
+    Down,
+    Show,
+    Hide,
+}
+
+impl TileChange {
+    pub fn from_key(key: &str) -> Option<TileChange> {
+        match key {
+            "up" => Some(TileChange::Up),
+            "down" => Some(TileChange::Down),
+            "show" => Some(TileChange::Show),
+            "hide" => Some(TileChange::Hide),
+            _ => None,
+        }
+    }
+
+    /// How the audit line says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TileChange::Up => "moved up",
+            TileChange::Down => "moved down",
+            TileChange::Show => "shown",
+            TileChange::Hide => "hidden",
+        }
+    }
 }

@@ -2,8 +2,10 @@
 //! home page shows. No database, no framework.
 
 mod admin;
+mod frameworks;
 mod story;
 pub use admin::*;
+pub use frameworks::*;
 pub use story::*;
 
 use serde::{Deserialize, Serialize};
@@ -387,6 +389,11 @@ pub enum LiveEvent {
         institution_id: InstitutionId,
         at: String,
     },
+    /// Levels were recomputed after an administrator changed a mastery method or threshold.
+    Levels {
+        institution_id: InstitutionId,
+        at: String,
+    },
 }
 
 /// Who may receive a live event.
@@ -413,7 +420,8 @@ impl LiveEvent {
             LiveEvent::Evidence { learner_id, .. }
             | LiveEvent::Story { learner_id, .. }
             | LiveEvent::CheckIn { learner_id, .. } => Audience::Learner(*learner_id),
-            LiveEvent::Settings { institution_id, .. } => Audience::Institution(*institution_id),
+            LiveEvent::Settings { institution_id, .. }
+            | LiveEvent::Levels { institution_id, .. } => Audience::Institution(*institution_id),
         }
     }
 
@@ -424,6 +432,7 @@ impl LiveEvent {
             LiveEvent::Story { .. } => "story",
             LiveEvent::CheckIn { .. } => "checkin",
             LiveEvent::Settings { .. } => "settings",
+            LiveEvent::Levels { .. } => "levels",
         }
     }
 }
@@ -552,6 +561,8 @@ pub struct InstitutionSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Home {
     pub viewer: Viewer,
+    /// The tiles to show, in order (a tile with nothing to show is left out all the same).
+    pub tiles: Vec<HomeTile>,
     pub own_progress: Option<LearnerProgress>,
     pub children: Vec<LearnerProgress>,
     pub teaching: Vec<GroupSummary>,

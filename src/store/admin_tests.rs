@@ -756,7 +756,77 @@ Hana Sato,hana.sato@riverbend.example,Head of Year 8
     }
 }
 
+async fn an_administrator_arranges_each_roles_home_tiles(store: &Store) {
+    use crate::model::HomeTile;
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 20,
+            seed: 5,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    let learner = viewer(store, demo::DEMO_LEARNER).await;
+    let home = crate::home::home(store, learner.clone()).await.unwrap();
+    assert_eq!(home.tiles, HomeTile::ALL.to_vec());
+
+    let lines = count(store, "audit_log").await;
+    let refused =
+        crate::admin::arrange_tile(store, &teacher, None, "learner", "story", "hide").await;
+    assert!(matches!(refused, Err(CoreError::Forbidden)), "{refused:?}");
+    let first = crate::admin::arrange_tile(store, &admin, None, "learner", "progress", "up").await;
+    assert!(
+        matches!(&first, Err(CoreError::Invalid { reason, .. }) if reason.contains("first")),
+        "{first:?}"
+    );
+    let unknown = crate::admin::arrange_tile(store, &admin, None, "learner", "weather", "up").await;
+    assert!(
+        matches!(unknown, Err(CoreError::Invalid { .. })),
+        "{unknown:?}"
+    );
+    assert_eq!(count(store, "audit_log").await, lines);
+
+    crate::admin::arrange_tile(store, &admin, Some("192.0.2.7"), "learner", "story", "up")
+        .await
+        .unwrap();
+    crate::admin::arrange_tile(store, &admin, None, "learner", "progress", "hide")
+        .await
+        .unwrap();
+    let home = crate::home::home(store, learner.clone()).await.unwrap();
+    assert_eq!(home.tiles[0], HomeTile::Story);
+    assert!(!home.tiles.contains(&HomeTile::Progress));
+    // Other roles keep their own layout.
+    let teachers = crate::home::home(store, teacher.clone()).await.unwrap();
+    assert_eq!(teachers.tiles, HomeTile::ALL.to_vec());
+    let layouts = crate::admin::tile_layouts(store, &admin).await.unwrap();
+    let learners = layouts
+        .iter()
+        .find(|layout| layout.role == crate::model::Role::Learner)
+        .unwrap();
+    assert_eq!(learners.tiles.len(), HomeTile::ALL.len());
+    assert_eq!(learners.tiles[1].tile, HomeTile::Progress);
+    assert!(!learners.tiles[1].shown);
+    let log = crate::admin::audit_log(
+        store,
+        &admin,
+        &AuditFilter {
+            action: "arrange home tiles".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(log.entries.len(), 2);
+    assert!(log.entries.iter().any(
+        |entry| entry.detail == "Learner: Goals and projects moved up"
+            && entry.origin.as_deref() == Some("192.0.2.7")
+    ));
+}
+
 crate::store_tests!(
+    an_administrator_arranges_each_roles_home_tiles,
     settings_change_every_page_and_leave_an_audit_line,
     a_disabled_persons_sessions_end_at_once,
     an_import_writes_every_valid_row_or_nothing,

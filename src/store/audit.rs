@@ -20,6 +20,14 @@ pub struct Audit<'a> {
     pub detail: String,
 }
 
+/// Who acts for an institution, and from where: for the audit line of what they change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor<'a> {
+    pub institution_id: InstitutionId,
+    pub actor_id: UserId,
+    pub origin: Option<&'a str>,
+}
+
 /// `id, at, actor, action, subject_type, subject_id, detail, origin`.
 type AuditRow = (
     i64,
@@ -36,6 +44,30 @@ type AuditRow = (
 pub const AUDIT_PAGE: usize = 500;
 
 impl Store {
+    /// Appends the line of an administrator's action, in the caller's transaction.
+    pub(super) async fn audit_action(
+        &self,
+        tx: &mut sqlx::Transaction<'static, Any>,
+        by: Actor<'_>,
+        action: &str,
+        subject: (&str, Option<String>),
+        detail: String,
+    ) -> CoreResult<()> {
+        self.append_audit(
+            tx,
+            &Audit {
+                institution_id: by.institution_id,
+                actor_id: Some(by.actor_id),
+                origin: by.origin,
+                action,
+                subject_type: subject.0,
+                subject_id: subject.1,
+                detail,
+            },
+        )
+        .await
+    }
+
     /// Appends a line, in the caller's transaction.
     pub(super) async fn append_audit(
         &self,

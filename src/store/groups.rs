@@ -6,15 +6,10 @@ use super::audit::Audit;
 use super::Store;
 use crate::clock;
 use crate::error::{CoreError, CoreResult};
-use crate::model::{GroupAdmin, GroupId, InstitutionId, UserId};
+use crate::model::{GroupAdmin, GroupId, InstitutionId};
 
 /// Who changes a group, and from where: for the audit line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct GroupActor<'a> {
-    pub institution_id: InstitutionId,
-    pub actor_id: UserId,
-    pub origin: Option<&'a str>,
-}
+pub type GroupActor<'a> = super::audit::Actor<'a>;
 
 /// `id, name, year_level, archived_at, learners`.
 type GroupRow = (i64, String, Option<i64>, Option<String>, i64);

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use sqlx::AnyConnection;
 
 use super::batch::{self, TableRows};
-use super::{Backend, Store};
+use super::{float_placeholder, Backend, Store};
 use crate::clock;
 use crate::cohort::{bucket, spread, Spread};
 use crate::error::{CoreError, CoreResult};
@@ -41,22 +41,22 @@ pub struct Recorded {
     pub level: Option<f64>,
 }
 
-const METHOD_SQL: &str = "SELECT c.id, COALESCE(c.mastery_method, f.mastery_method), \
+pub(super) const METHOD_SQL: &str = "SELECT c.id, COALESCE(c.mastery_method, f.mastery_method), \
        CASE WHEN c.mastery_method IS NULL THEN f.mastery_param ELSE c.mastery_param END, \
        r.mastery_level, (SELECT MAX(l.level) FROM rubric_levels l WHERE l.rubric_id = r.id) \
      FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
      JOIN rubrics r ON r.id = f.rubric_id";
 
 /// How one competency's level is worked out: method, mastery threshold, top level.
-struct Rule {
-    method: MasteryMethod,
-    mastery_level: f64,
-    top_level: f64,
+pub(super) struct Rule {
+    pub(super) method: MasteryMethod,
+    pub(super) mastery_level: f64,
+    pub(super) top_level: f64,
 }
 
-type RuleRow = (i64, String, Option<f64>, f64, Option<i64>);
+pub(super) type RuleRow = (i64, String, Option<f64>, f64, Option<i64>);
 
-fn rule(row: RuleRow) -> CoreResult<(i64, Rule)> {
+pub(super) fn rule(row: RuleRow) -> CoreResult<(i64, Rule)> {
     let (id, method, param, mastery_level, top) = row;
     Ok((
         id,
@@ -126,27 +126,31 @@ impl Store {
             }
         }
         let now = clock::now();
-        let (evidence_id,): (i64,) = sqlx::query_as(
+        // The score is bound last, or written as NULL (see `float_placeholder`).
+        let sql = format!(
             "INSERT INTO evidence (learner_id, competency_id, level, given_by, source, \
                source_ref, group_id, comment, supersedes_id, observed_at, recorded_at, \
                score_given, score_maximum) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(new.learner_id)
-        .bind(new.competency_id)
-        .bind(new.level)
-        .bind(new.given_by)
-        .bind(new.source)
-        .bind(new.source_ref.clone())
-        .bind(new.group_id)
-        .bind(new.comment.clone())
-        .bind(new.supersedes_id)
-        .bind(&new.observed_at)
-        .bind(&now)
-        .bind(new.score.map(|(given, _)| given))
-        .bind(new.score.map(|(_, maximum)| maximum))
-        .fetch_one(&mut *tx)
-        .await?;
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {}, {}) RETURNING id",
+            float_placeholder(12, new.score.map(|(given, _)| given)),
+            float_placeholder(13, new.score.map(|(_, maximum)| maximum)),
+        );
+        let mut insert = sqlx::query_as(&sql)
+            .bind(new.learner_id)
+            .bind(new.competency_id)
+            .bind(new.level)
+            .bind(new.given_by)
+            .bind(new.source)
+            .bind(new.source_ref.clone())
+            .bind(new.group_id)
+            .bind(new.comment.clone())
+            .bind(new.supersedes_id)
+            .bind(&new.observed_at)
+            .bind(&now);
+        if let Some((given, maximum)) = new.score {
+            insert = insert.bind(given).bind(maximum);
+        }
+        let (evidence_id,): (i64,) = insert.fetch_one(&mut *tx).await?;
         let level = refresh_level(&mut tx, new.learner_id, new.competency_id, &rule, &now).await?;
         let given_by: Option<String> = match new.given_by {
             Some(user) => {
@@ -227,6 +231,40 @@ impl Store {
     }
 }
 
+/// Writes a learner's current level on a competency. A missing level is written as the literal
+/// `NULL`, never bound: sqlx 0.8.6's `Any` driver sends a missing `f64` to PostgreSQL typed as
+/// `real`, and the statement it prepares then refuses the next level.
+pub(super) async fn write_level(
+    conn: &mut AnyConnection,
+    learner_id: UserId,
+    competency_id: CompetencyId,
+    level: Option<f64>,
+    evidence_count: usize,
+    now: &str,
+) -> CoreResult<()> {
+    let (placeholders, level) = match level {
+        Some(level) => ("$3, $4, $5", Some(level)),
+        None => ("NULL, $3, $4", None),
+    };
+    let sql = format!(
+        "INSERT INTO current_levels (learner_id, competency_id, level, evidence_count, updated_at) \
+         VALUES ($1, $2, {placeholders}) \
+         ON CONFLICT (learner_id, competency_id) DO UPDATE \
+         SET level = excluded.level, evidence_count = excluded.evidence_count, \
+             updated_at = excluded.updated_at"
+    );
+    let mut query = sqlx::query(&sql).bind(learner_id).bind(competency_id);
+    if let Some(level) = level {
+        query = query.bind(level);
+    }
+    query
+        .bind(evidence_count as i64)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Recomputes one learner's level on one competency and moves them between cohort buckets.
 async fn refresh_level(
     conn: &mut AnyConnection,
@@ -255,20 +293,7 @@ async fn refresh_level(
     .fetch_optional(&mut *conn)
     .await?;
     let previous = previous.and_then(|(level,)| level);
-    sqlx::query(
-        "INSERT INTO current_levels (learner_id, competency_id, level, evidence_count, updated_at) \
-         VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (learner_id, competency_id) DO UPDATE \
-         SET level = excluded.level, evidence_count = excluded.evidence_count, \
-             updated_at = excluded.updated_at",
-    )
-    .bind(learner_id)
-    .bind(competency_id)
-    .bind(level)
-    .bind(scores.len() as i64)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    write_level(conn, learner_id, competency_id, level, scores.len(), now).await?;
     if previous.map(bucket) != level.map(bucket) {
         let groups: Vec<(i64,)> = sqlx::query_as(
             "SELECT group_id FROM group_members \

@@ -12,6 +12,7 @@ pub mod cohort;
 pub mod credentials;
 pub mod detail;
 pub mod files;
+pub mod frameworks;
 pub mod goals;
 pub mod groups;
 pub mod home;
@@ -21,6 +22,7 @@ pub mod people;
 pub mod people_import;
 pub mod progress;
 pub mod projects;
+pub mod recompute;
 pub mod record;
 pub mod relations;
 pub mod relay;
@@ -30,6 +32,7 @@ pub mod school;
 pub mod settings;
 pub mod story;
 pub mod testing;
+pub mod tiles;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -268,6 +271,16 @@ impl Store {
     }
 }
 
+/// The placeholder of an optional float that is bound last: `$n`, or the literal `NULL` when
+/// there is none (and nothing is bound). sqlx 0.8.6's `Any` driver sends a missing `f64` to
+/// PostgreSQL typed as `real`, and the statement it prepares then refuses the next float.
+pub(crate) fn float_placeholder(n: usize, value: Option<f64>) -> String {
+    match value {
+        Some(_) => format!("${n}"),
+        None => "NULL".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +318,8 @@ mod tests {
 mod admin_tests;
 #[cfg(test)]
 mod credential_tests;
+#[cfg(test)]
+mod framework_tests;
 #[cfg(test)]
 mod store_tests;
 #[cfg(test)]

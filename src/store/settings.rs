@@ -1,10 +1,10 @@
 //! An institution's settings: the names of its modules and its colours, saved together with
 //! their audit line and announced, so open pages change without a restart.
 
-use super::audit::Audit;
+use super::audit::{Actor, Audit};
 use super::Store;
 use crate::error::CoreResult;
-use crate::model::{InstitutionId, LiveEvent, Module, Settings, UserId};
+use crate::model::{InstitutionId, LiveEvent, Module, Settings, ThemeImage, ThemeImages, UserId};
 use crate::theme::Theme;
 
 impl Store {
@@ -31,7 +31,76 @@ impl Store {
         Ok(Settings {
             modules: self.module_names(institution_id).await?,
             theme: self.theme(institution_id).await?,
+            images: self.theme_images(institution_id).await?,
         })
+    }
+
+    /// The institution's logo and background image, if it chose them.
+    pub async fn theme_images(&self, institution_id: InstitutionId) -> CoreResult<ThemeImages> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, value FROM theme_settings WHERE institution_id = $1 \
+             AND name IN ('logo_file', 'background_file')",
+        )
+        .bind(institution_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut images = ThemeImages::default();
+        for (name, value) in rows {
+            let id = value.parse::<i64>().ok();
+            if name == ThemeImage::Logo.setting() {
+                images.logo = id;
+            } else if name == ThemeImage::Background.setting() {
+                images.background = id;
+            }
+        }
+        Ok(images)
+    }
+
+    /// Sets (a kept file's id) or removes one of the institution's pictures, with its audit
+    /// line, and tells every open page of the institution.
+    pub async fn set_theme_image(
+        &self,
+        by: Actor<'_>,
+        image: ThemeImage,
+        file: Option<(i64, &str)>,
+    ) -> CoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM theme_settings WHERE institution_id = $1 AND name = $2")
+            .bind(by.institution_id)
+            .bind(image.setting())
+            .execute(&mut *tx)
+            .await?;
+        if let Some((id, _)) = file {
+            sqlx::query(
+                "INSERT INTO theme_settings (institution_id, name, value) VALUES ($1, $2, $3)",
+            )
+            .bind(by.institution_id)
+            .bind(image.setting())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        let (action, detail) = match file {
+            Some((_, name)) => (format!("change {}", image.label()), name.to_string()),
+            None => (format!("remove {}", image.label()), String::new()),
+        };
+        self.audit_action(
+            &mut tx,
+            by,
+            &action,
+            ("theme", Some(image.key().to_string())),
+            detail,
+        )
+        .await?;
+        let event = LiveEvent::Settings {
+            institution_id: by.institution_id,
+            at: crate::clock::now(),
+        };
+        self.notify_others(&mut tx, &event).await?;
+        tx.commit().await?;
+        self.changed();
+        self.publish(event);
+        Ok(())
     }
 
     /// Saves checked settings with one audit line per change, in one transaction, then tells

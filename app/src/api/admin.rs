@@ -39,6 +39,7 @@ pub async fn save_settings(settings: SettingsForm) -> Result<(), AppError> {
             accent: settings.accent,
             background: settings.background,
         },
+        images: Default::default(),
     };
     let origin = crate::session::origin();
     Ok(cairn::admin::save_settings(&store, &viewer, origin.as_deref(), &settings).await?)
@@ -221,4 +222,19 @@ pub async fn create_role(role: RoleForm) -> Result<i64, AppError> {
         &role.year_level,
     )
     .await?)
+}
+
+#[server(endpoint = "tile_layouts")]
+pub async fn get_tile_layouts() -> Result<Vec<cairn::model::TileLayout>, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::admin::tile_layouts(&store, &viewer).await?)
+}
+
+/// Moves a tile of a role's home (`change`: up, down, show or hide).
+#[server(endpoint = "arrange_tile")]
+pub async fn arrange_tile(role: String, tile: String, change: String) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    cairn::admin::arrange_tile(&store, &viewer, origin.as_deref(), &role, &tile, &change).await?;
+    Ok(())
 }

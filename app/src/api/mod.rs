@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 mod admin;
+mod frameworks;
 mod story;
 pub use admin::*;
+pub use frameworks::*;
 pub use story::*;
 
 /// Everything the signed-in person's home page shows.

@@ -7,24 +7,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_audit;
 use crate::components::story::day;
 use crate::pages::learner::Refusal;
 
-pub struct AuditPage;
-
-#[lazy_route]
-impl LazyRoute for AuditPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        audit_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    audit_page().into_any()
 }
 
 fn audit_page() -> impl IntoView {

@@ -6,7 +6,6 @@ use cairn::model::{BadgeState, CategoryRecord, EvidenceRecord, LevelChange};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_category, IssueCredential};
 use crate::components::forms::failure;
@@ -15,19 +14,9 @@ use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
 use crate::pages::learner::Refusal;
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct CategoryPage;
-
-#[lazy_route]
-impl LazyRoute for CategoryPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        category_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    category_page().into_any()
 }
 
 fn category_page() -> impl IntoView {

@@ -6,7 +6,6 @@ use cairn::model::{CheckIn, CheckIns};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
 
@@ -16,18 +15,9 @@ use crate::components::story::day;
 use crate::live::{use_live_events, LiveVersion};
 use crate::pages::learner::Refusal;
 
-pub struct CheckInsPage;
-
-#[lazy_route]
-impl LazyRoute for CheckInsPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        checkins_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    checkins_page().into_any()
 }
 
 fn checkins_page() -> impl IntoView {

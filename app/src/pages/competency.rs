@@ -5,26 +5,15 @@ use cairn::model::{CompetencyDetail, EvidenceItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_competency;
 use crate::components::progress::{level_text, next_step_text, source_label};
 use crate::error::AppError;
 use crate::pages::learner::Refusal;
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct CompetencyPage;
-
-#[lazy_route]
-impl LazyRoute for CompetencyPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        competency_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    competency_page().into_any()
 }
 
 fn competency_page() -> impl IntoView {

@@ -6,25 +6,14 @@ use cairn::model::{CredentialKind, CredentialView, Verification};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_credential, RevokeCredential};
 use crate::components::forms::failure;
 use crate::pages::learner::Refusal;
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct CredentialPage;
-
-#[lazy_route]
-impl LazyRoute for CredentialPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        credential_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    credential_page().into_any()
 }
 
 fn credential_page() -> impl IntoView {

@@ -5,7 +5,6 @@
 use cairn::model::{GoalStatus, GoalView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
 
@@ -18,18 +17,9 @@ use crate::error::AppError;
 use crate::live::{follow_learner, id_param, LiveVersion};
 use crate::pages::learner::Refusal;
 
-pub struct GoalPage;
-
-#[lazy_route]
-impl LazyRoute for GoalPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        goal_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    goal_page().into_any()
 }
 
 /// What the page's forms share: the changes that reload the goal, and the refusal of a step's

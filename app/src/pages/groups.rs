@@ -6,25 +6,15 @@ use cairn::model::GroupAdmin;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_admin_groups, AddGroupMembers, ArchiveGroup, CreateGroup};
 use crate::components::forms::{Changes, PostForm};
 use crate::components::story::day;
 use crate::pages::learner::Refusal;
 
-pub struct GroupsPage;
-
-#[lazy_route]
-impl LazyRoute for GroupsPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        groups_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    groups_page().into_any()
 }
 
 fn groups_page() -> impl IntoView {

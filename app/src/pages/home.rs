@@ -1,7 +1,8 @@
-//! The signed-in person's home: tiles for what their roles have data for, and nothing else.
+//! The signed-in person's home: the tiles administrators chose for their role, in that order,
+//! each only when there is something to show.
 
 use cairn::model::{
-    GroupSummary, Home, InstitutionSummary, LearnerListing, OrderSummary, SeatSummary,
+    GroupSummary, Home, HomeTile, InstitutionSummary, LearnerListing, OrderSummary, SeatSummary,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -83,6 +84,7 @@ fn HomeError(error: AppError) -> impl IntoView {
 fn HomeTiles(home: Home) -> impl IntoView {
     let Home {
         viewer,
+        tiles,
         own_progress,
         children,
         teaching,
@@ -103,6 +105,48 @@ fn HomeTiles(home: Home) -> impl IntoView {
         && seats.is_empty()
         && orders.is_empty()
         && institution.is_none();
+    // Each tile the administrators chose for this role, in their order; a tile with nothing
+    // to show is left out.
+    let mut own_progress = own_progress;
+    let own_learner = own_progress.as_ref().map(|progress| progress.learner.id);
+    let mut children = Some(children);
+    let mut groups = Some((teaching, taught));
+    let mut seats = Some(seats);
+    let mut orders = Some(orders);
+    let mut institution = institution;
+    let shown = tiles
+        .into_iter()
+        .map(|tile| match tile {
+            HomeTile::Progress => own_progress
+                .take()
+                .map(|progress| view! { <ProgressTile progress /> }.into_any()),
+            HomeTile::Story => {
+                own_learner.map(|learner_id| view! { <StoryTile learner_id /> }.into_any())
+            }
+            HomeTile::Children => children
+                .take()
+                .map(|children| view! { <ChildrenTiles children /> }.into_any()),
+            HomeTile::CheckIns => groups
+                .as_ref()
+                .filter(|(teaching, _)| !teaching.is_empty())
+                .map(|_| view! { <CheckInsTile /> }.into_any()),
+            HomeTile::Groups => groups
+                .take()
+                .filter(|(teaching, _)| !teaching.is_empty())
+                .map(|(groups, learners)| view! { <TeachingTile groups learners /> }.into_any()),
+            HomeTile::Seats => seats
+                .take()
+                .filter(|seats| !seats.is_empty())
+                .map(|seats| view! { <SeatsTile seats /> }.into_any()),
+            HomeTile::Orders => orders
+                .take()
+                .filter(|orders| !orders.is_empty())
+                .map(|orders| view! { <OrdersTile orders /> }.into_any()),
+            HomeTile::Institution => institution
+                .take()
+                .map(|summary| view! { <InstitutionTile summary /> }.into_any()),
+        })
+        .collect_view();
     view! {
         <Frame viewer>
             <h1 class="greeting">"Welcome, "{first_name}</h1>
@@ -112,49 +156,53 @@ fn HomeTiles(home: Home) -> impl IntoView {
                      school links you to learners, groups or trainings."
                 </p>
             })}
-            <div class="tiles">
-                {own_progress.map(|progress| {
-                    let learner_id = progress.learner.id;
-                    view! {
-                        <Tile id="my-progress" title="My progress" wide=true>
-                            <p>
-                                <a href=format!("/learners/{learner_id}")>"Open my dashboard"</a>
-                                " · "
-                                <a href="/backpack">"Open my backpack"</a>
-                            </p>
-                            <ProgressList progress />
-                        </Tile>
-                        <StoryTile learner_id />
-                    }
-                })}
-                {children
-                    .into_iter()
-                    .map(|progress| {
-                        let child_id = progress.learner.id;
-                        view! {
-                        <Tile
-                            id=format!("learner-{}", progress.learner.id)
-                            title=progress.learner.name.clone()
-                            wide=true
-                        >
-                            <p>
-                                <a href=format!("/learners/{}", progress.learner.id)>
-                                    {format!("Open {}'s dashboard", progress.learner.name)}
-                                </a>
-                            </p>
-                            <ProgressList progress />
-                        </Tile>
-                        <StoryTile learner_id=child_id />
-                    }})
-                    .collect_view()}
-                {(!teaching.is_empty()).then(|| view! { <CheckInsTile /> })}
-                {(!teaching.is_empty()).then(|| view! { <TeachingTile groups=teaching learners=taught /> })}
-                {(!seats.is_empty()).then(|| view! { <SeatsTile seats /> })}
-                {(!orders.is_empty()).then(|| view! { <OrdersTile orders /> })}
-                {institution.map(|summary| view! { <InstitutionTile summary /> })}
-            </div>
+            <div class="tiles">{shown}</div>
         </Frame>
     }
+    .into_any()
+}
+
+#[component]
+fn ProgressTile(progress: cairn::model::LearnerProgress) -> impl IntoView {
+    let learner_id = progress.learner.id;
+    view! {
+        <Tile id="my-progress" title="My progress" wide=true>
+            <p>
+                <a href=format!("/learners/{learner_id}")>"Open my dashboard"</a>
+                " · "
+                <a href="/backpack">"Open my backpack"</a>
+            </p>
+            <ProgressList progress />
+        </Tile>
+    }
+    .into_any()
+}
+
+/// A parent's children: each one's progress, then their story.
+#[component]
+fn ChildrenTiles(children: Vec<cairn::model::LearnerProgress>) -> impl IntoView {
+    children
+        .into_iter()
+        .map(|progress| {
+            let child_id = progress.learner.id;
+            view! {
+                <Tile
+                    id=format!("learner-{}", progress.learner.id)
+                    title=progress.learner.name.clone()
+                    wide=true
+                >
+                    <p>
+                        <a href=format!("/learners/{}", progress.learner.id)>
+                            {format!("Open {}'s dashboard", progress.learner.name)}
+                        </a>
+                    </p>
+                    <ProgressList progress />
+                </Tile>
+                <StoryTile learner_id=child_id />
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 #[component]
@@ -275,6 +323,7 @@ fn InstitutionTile(summary: InstitutionSummary) -> impl IntoView {
             <p><a href="/learners">"Browse every learner"</a></p>
             <p><a href="/admin/people">"People: search, import, approve, roles, families and groups"</a></p>
             <p><a href="/admin/groups">"Groups: create, fill and archive"</a></p>
+            <p><a href="/admin/frameworks">"Frameworks: competencies, tags, rubrics and mastery methods"</a></p>
             <p><a href="/admin/settings">"Settings: module names and colours"</a></p>
             <p><a href="/admin/audit">"Audit log"</a></p>
             <p><a href="/admin/integrations">"Integrations: learning platform tokens and line items"</a></p>

@@ -5,25 +5,14 @@
 use cairn::model::{CompetencyChoice, IntegrationToken, Integrations, LineItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_integrations, CreateToken, MapLineItem, RevokeToken, UnmapLineItem};
 use crate::components::forms::failure;
 use crate::pages::learner::Refusal;
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct IntegrationsPage;
-
-#[lazy_route]
-impl LazyRoute for IntegrationsPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        integrations_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    integrations_page().into_any()
 }
 
 fn integrations_page() -> impl IntoView {

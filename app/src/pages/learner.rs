@@ -4,7 +4,6 @@
 use cairn::model::LearnerProgress;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_learner;
 use crate::components::cohort::CohortComparison;
@@ -14,19 +13,9 @@ use crate::components::story::StoryTile;
 use crate::error::AppError;
 use crate::live::{follow_learner, id_param, LiveVersion, PageChoices};
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct LearnerPage;
-
-#[lazy_route]
-impl LazyRoute for LearnerPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        learner_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    learner_page().into_any()
 }
 
 fn learner_page() -> impl IntoView {

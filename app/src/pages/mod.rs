@@ -6,6 +6,8 @@ pub mod category;
 pub mod checkins;
 pub mod competency;
 pub mod credential;
+pub mod framework;
+pub mod frameworks;
 pub mod goal;
 pub mod goals;
 pub mod groups;

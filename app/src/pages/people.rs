@@ -13,25 +13,15 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_custom_roles, get_import, get_people, CreateRole, SetPersonStatus};
 use crate::components::forms::{Changes, PostForm};
 use crate::components::story::UploadOutcome;
 use crate::pages::learner::Refusal;
 
-pub struct PeoplePage;
-
-#[lazy_route]
-impl LazyRoute for PeoplePage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        people_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    people_page().into_any()
 }
 
 fn people_page() -> impl IntoView {

@@ -6,7 +6,6 @@ use cairn::model::{Membership, PersonAdmin};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_person, ChangePerson};
 use crate::components::forms::{Changes, PostForm};
@@ -15,18 +14,9 @@ use crate::error::AppError;
 use crate::live::id_param;
 use crate::pages::learner::Refusal;
 
-pub struct PersonPage;
-
-#[lazy_route]
-impl LazyRoute for PersonPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        person_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    person_page().into_any()
 }
 
 fn person_page() -> impl IntoView {

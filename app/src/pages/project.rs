@@ -5,7 +5,6 @@
 use cairn::model::{AssessedCompetency, Assessment, MediaKind, ProjectMedia, ProjectView};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
 
@@ -18,18 +17,9 @@ use crate::error::AppError;
 use crate::live::{follow_learner, id_param, LiveVersion};
 use crate::pages::learner::Refusal;
 
-pub struct ProjectPage;
-
-#[lazy_route]
-impl LazyRoute for ProjectPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        project_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    project_page().into_any()
 }
 
 fn project_page() -> impl IntoView {

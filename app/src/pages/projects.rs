@@ -5,7 +5,6 @@ use cairn::model::{LearnerProjects, ProjectSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
-use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
 
@@ -16,18 +15,9 @@ use crate::error::AppError;
 use crate::live::{follow_learner, id_param, LiveVersion};
 use crate::pages::learner::Refusal;
 
-pub struct ProjectsPage;
-
-#[lazy_route]
-impl LazyRoute for ProjectsPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        projects_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    projects_page().into_any()
 }
 
 fn projects_page() -> impl IntoView {

@@ -1,31 +1,22 @@
 //! The administrator's settings at `/admin/settings`: what the institution calls each module,
 //! and its colours — with a live preview that measures every text pair's contrast as the
-//! colours change. Saving applies them to every open page of the institution.
+//! colours change. Saving applies them to every open page of the institution. Below, the tiles
+//! of each role's home page, shown or hidden and put in order.
 
-use cairn::model::Settings;
+use cairn::model::{Role, Settings, ThemeImage, ThemeImages, TileLayout};
 use cairn::theme::{contrast, parse_colour, Theme, MINIMUM_CONTRAST, ON_PRIMARY, TEXT};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
 
-use crate::api::{get_settings, SaveSettings};
+use crate::api::{get_settings, get_tile_layouts, ArrangeTile, SaveSettings};
 use crate::components::forms::{Changes, PostForm};
 use crate::pages::learner::Refusal;
 
-pub struct SettingsPage;
-
-#[lazy_route]
-impl LazyRoute for SettingsPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        settings_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    settings_page().into_any()
 }
 
 fn settings_page() -> impl IntoView {
@@ -66,7 +57,11 @@ fn pair_line(what: &'static str, fore: String, back: String) -> impl IntoView {
 
 #[component]
 fn SettingsForm(settings: Settings, save: Callback<String>, saved: bool) -> impl IntoView {
-    let Settings { modules, theme } = settings;
+    let Settings {
+        modules,
+        theme,
+        images,
+    } = settings;
     let primary = RwSignal::new(theme.primary.clone());
     let accent = RwSignal::new(theme.accent.clone());
     let background = RwSignal::new(theme.background.clone());
@@ -142,8 +137,168 @@ fn SettingsForm(settings: Settings, save: Callback<String>, saved: bool) -> impl
                 <button type="submit" class="primary">"Save the settings"</button>
             </PostForm>
             {saved.then(|| view! { <p role="status">"Saved. Open pages change at once."</p> })}
+            <Pictures images />
+            <HomeTilesEditor />
             <p><a href="/admin/audit">"Audit log"</a></p>
         </main>
+    }
+    .into_any()
+}
+
+/// Which tiles each role's home shows and in what order: one role at a time (`?tiles=role`),
+/// each tile moved up or down, shown or hidden by its own small form.
+#[component]
+fn HomeTilesEditor() -> impl IntoView {
+    let changes = Changes::new();
+    let done = changes.done;
+    let layouts = Resource::new(move || changes.version(), |_| get_tile_layouts());
+    let query = leptos_router::hooks::use_query_map();
+    let role = move || {
+        query.with(|q| {
+            q.get("tiles")
+                .and_then(|key| Role::from_key(&key))
+                .unwrap_or(Role::Learner)
+        })
+    };
+    view! {
+        <section class="tile wide" aria-labelledby="tiles-title" id="home-tiles">
+            <h2 id="tiles-title">"Home tiles"</h2>
+            <p class="muted">
+                "Which tiles each role's home page shows, and in what order. A person sees the \
+                 tiles of their widest role; a tile with nothing to show them is left out."
+            </p>
+            <nav class="chips" aria-label="Role">
+                {Role::ALL
+                    .into_iter()
+                    .map(|each| {
+                        view! {
+                            <a
+                                class="chip"
+                                href=format!("/admin/settings?tiles={}#home-tiles", each.key())
+                                aria-current=move || (role() == each).then_some("true")
+                            >
+                                {each.label()}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            <Transition fallback=|| view! { <p aria-busy="true">"Loading the tiles…"</p> }>
+                {move || Suspend::new(async move {
+                    let shown = role();
+                    match layouts.await {
+                        Ok(layouts) => layouts
+                            .into_iter()
+                            .find(|layout| layout.role == shown)
+                            .map(|layout| view! { <TileOrder layout done /> })
+                            .into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TileOrder(layout: TileLayout, done: Callback<String>) -> impl IntoView {
+    let role = layout.role;
+    let last = layout.tiles.len().saturating_sub(1);
+    let rows = layout
+        .tiles
+        .into_iter()
+        .enumerate()
+        .map(|(at, choice)| {
+            let name = choice.tile.label();
+            let button =
+                move |change: &'static str, text: &'static str, label: String, enabled: bool| {
+                    view! {
+                        <PostForm action=ArrangeTile::PATH on_done=done class="inline-form">
+                            <input type="hidden" name="role" value=role.key() />
+                            <input type="hidden" name="tile" value=choice.tile.key() />
+                            <input type="hidden" name="change" value=change />
+                            <button type="submit" aria-label=label disabled=!enabled>{text}</button>
+                        </PostForm>
+                    }
+                };
+            view! {
+                <li class="tile-choice" data-shown=choice.shown.to_string()>
+                    <span class="tile-name">{format!("{}. {name}", at + 1)}</span>
+                    <span class="muted">{if choice.shown { " shown" } else { " hidden" }}</span>
+                    {button("up", "Up", format!("Move {name} up"), at > 0)}
+                    {button("down", "Down", format!("Move {name} down"), at < last)}
+                    {if choice.shown {
+                        button("hide", "Hide", format!("Hide {name}"), true)
+                    } else {
+                        button("show", "Show", format!("Show {name}"), true)
+                    }}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ol class="rows tile-order" aria-label=format!("Tiles of the {} home", role.label().to_lowercase())>
+            {rows}
+        </ol>
+    }
+    .into_any()
+}
+
+/// The logo and the background image: each uploaded as a plain multipart form (it works
+/// before the wasm arrives) to `POST /admin/settings/images`, which comes back here.
+#[component]
+fn Pictures(images: ThemeImages) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let outcome = move || {
+        query.with(|q| {
+            if let Some(reason) = q.get("upload_error") {
+                Some(view! { <p class="form-error" role="alert">{reason}</p> }.into_any())
+            } else {
+                q.get("picture").map(|saved| {
+                    view! { <p role="status">{format!("The {saved} is saved. Open pages change at once.")}</p> }
+                        .into_any()
+                })
+            }
+        })
+    };
+    let picture = move |image: ThemeImage| {
+        let key = image.key();
+        let current = images.get(image).map(|id| {
+            view! {
+                <img class=format!("current-{key}") src=format!("/theme/{key}?v={id}") alt=format!("The current {}", image.label()) />
+                <form method="post" action="/admin/settings/images" enctype="multipart/form-data" class="inline-form">
+                    <input type="hidden" name="picture" value=key />
+                    <input type="hidden" name="remove" value="1" />
+                    <button type="submit">{format!("Remove the {}", image.label())}</button>
+                </form>
+            }
+        });
+        view! {
+            <div class="picture">
+                <h3>{if key == "logo" { "Logo" } else { "Background image" }}</h3>
+                {current}
+                <form method="post" action="/admin/settings/images" enctype="multipart/form-data" class="inline-form">
+                    <input type="hidden" name="picture" value=key />
+                    <label for=format!("picture-{key}")>{format!("New {} (PNG, JPEG, GIF or WebP)", image.label())}</label>
+                    <input id=format!("picture-{key}") type="file" name="file" accept="image/png,image/jpeg,image/gif,image/webp" required />
+                    <button type="submit">{format!("Upload the {}", image.label())}</button>
+                </form>
+            </div>
+        }
+    };
+    view! {
+        <section class="tile wide pictures" aria-labelledby="pictures-title" id="pictures">
+            <h2 id="pictures-title">"Logo and background image"</h2>
+            <p class="muted">
+                "The logo shows beside the institution's name at the top of everyone's home \
+                 page; the background image behind every page, under a veil of the background \
+                 colour so text keeps its contrast."
+            </p>
+            {outcome}
+            {picture(ThemeImage::Logo)}
+            {picture(ThemeImage::Background)}
+        </section>
     }
     .into_any()
 }

@@ -6,40 +6,19 @@ use cairn::model::SharedCollection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_profile, get_shared};
 use crate::pages::backpack::ItemList;
 use crate::pages::learner::Refusal;
 
-/// `/share/{token}`: the route. Its view is loaded on demand.
-pub struct SharedPage;
-
-#[lazy_route]
-impl LazyRoute for SharedPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        shared_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn shared() -> AnyView {
+    shared_page().into_any()
 }
 
-/// `/u/{handle}`: the route. Its view is loaded on demand.
-pub struct ProfilePage;
-
-#[lazy_route]
-impl LazyRoute for ProfilePage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        profile_page().into_any()
-    }
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn profile() -> AnyView {
+    profile_page().into_any()
 }
 
 fn shared_page() -> impl IntoView {

@@ -76,6 +76,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             Err(error) => tracing::error!(%error, "issuing due credentials failed"),
         }
     });
+    // Recomputes of levels that a stop interrupted start again (each batch can be repeated).
+    let resumed = cairn::frameworks::resume_recomputes(&store)
+        .await
+        .context("cannot read the unfinished recomputes of levels")?;
+    if resumed > 0 {
+        tracing::info!(resumed, "unfinished recomputes of levels started again");
+    }
     let state = AppState {
         store: store.clone(),
         leptos_options: leptos_options(),

@@ -1,0 +1,142 @@
+//! Server functions of framework administration (administrators only; the core asks the
+//! policy): frameworks, areas, competencies, categories, tags, rubric levels, and the progress
+//! of a recompute.
+
+use cairn::model::{
+    CompetencyForm, FrameworkAdmin, FrameworkForm, FrameworksAdmin, Recompute, RubricLevelForm,
+};
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[server(endpoint = "frameworks")]
+pub async fn get_frameworks() -> Result<FrameworksAdmin, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::frameworks::frameworks(&store, &viewer).await?)
+}
+
+#[server(endpoint = "framework")]
+pub async fn get_framework(framework_id: i64) -> Result<FrameworkAdmin, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::frameworks::framework(&store, &viewer, framework_id).await?)
+}
+
+#[server(endpoint = "create_framework")]
+pub async fn create_framework(framework: FrameworkForm) -> Result<i64, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::create_framework(&store, &viewer, origin.as_deref(), &framework).await?)
+}
+
+/// Saves a framework; a new mastery method answers with the recompute it started.
+#[server(endpoint = "save_framework")]
+pub async fn save_framework(
+    framework_id: i64,
+    framework: FrameworkForm,
+) -> Result<Option<i64>, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::save_framework(
+        &store,
+        &viewer,
+        origin.as_deref(),
+        framework_id,
+        &framework,
+    )
+    .await?)
+}
+
+#[server(endpoint = "create_area")]
+pub async fn create_area(framework_id: i64, code: String, name: String) -> Result<i64, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::create_area(
+        &store,
+        &viewer,
+        origin.as_deref(),
+        framework_id,
+        &code,
+        &name,
+    )
+    .await?)
+}
+
+#[server(endpoint = "create_competency")]
+pub async fn create_competency(
+    framework_id: i64,
+    competency: CompetencyForm,
+) -> Result<i64, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::create_competency(
+        &store,
+        &viewer,
+        origin.as_deref(),
+        framework_id,
+        &competency,
+    )
+    .await?)
+}
+
+/// Saves a competency; a new mastery method answers with the recompute it started.
+#[server(endpoint = "save_competency")]
+pub async fn save_competency(
+    competency_id: i64,
+    competency: CompetencyForm,
+) -> Result<Option<i64>, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::save_competency(
+        &store,
+        &viewer,
+        origin.as_deref(),
+        competency_id,
+        &competency,
+    )
+    .await?)
+}
+
+#[server(endpoint = "create_category")]
+pub async fn create_category(name: String) -> Result<i64, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::create_category(&store, &viewer, origin.as_deref(), &name).await?)
+}
+
+#[server(endpoint = "create_tag")]
+pub async fn create_tag(name: String, kind: String) -> Result<i64, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::create_tag(&store, &viewer, origin.as_deref(), &name, &kind).await?)
+}
+
+#[server(endpoint = "save_rubric_level")]
+pub async fn save_rubric_level(rubric_id: i64, level: RubricLevelForm) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(
+        cairn::frameworks::save_rubric_level(&store, &viewer, origin.as_deref(), rubric_id, &level)
+            .await?,
+    )
+}
+
+#[server(endpoint = "set_mastery_level")]
+pub async fn set_mastery_level(rubric_id: i64, mastery_level: String) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    cairn::frameworks::set_mastery_level(
+        &store,
+        &viewer,
+        origin.as_deref(),
+        rubric_id,
+        &mastery_level,
+    )
+    .await?;
+    Ok(())
+}
+
+#[server(endpoint = "recompute")]
+pub async fn get_recompute(id: i64) -> Result<Recompute, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::frameworks::recompute(&store, &viewer, id).await?)
+}

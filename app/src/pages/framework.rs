@@ -1,0 +1,350 @@
+//! One framework at `/admin/frameworks/{id}`: its fields and mastery method, its areas, and
+//! its competencies with their Rich Skill Descriptor fields (statement, category, keywords,
+//! alignments), tags and own method. A new method starts a recompute of the levels it
+//! affects; the page follows it with the server's progress until the dashboards have moved.
+
+use cairn::model::{Alignment, CompetencyAdmin, FrameworkAdmin, Recompute};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+use crate::api::{
+    get_framework, get_recompute, CreateArea, CreateCompetency, SaveCompetency, SaveFramework,
+};
+use crate::components::forms::{Changes, PostForm};
+use crate::live::id_param;
+use crate::pages::frameworks::{category_options, method_options, param_text};
+use crate::pages::learner::Refusal;
+
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    framework_page().into_any()
+}
+
+/// The recompute the page follows: the one a save just started, else the framework's newest.
+#[derive(Clone, Copy)]
+struct Following(RwSignal<Option<i64>>);
+
+fn framework_page() -> impl IntoView {
+    let framework_id = id_param();
+    let changes = Changes::new();
+    let following = Following(RwSignal::new(None));
+    // A save answers with the id of the recompute it started (JSON: a number, or `null`).
+    let saved = Callback::new(move |answer: String| {
+        if let Ok(id) = answer.trim().parse::<i64>() {
+            following.0.set(Some(id));
+        }
+        changes.bump();
+    });
+    let framework = Resource::new(
+        move || (framework_id(), changes.version()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_framework(id).await,
+                None => Err(crate::error::AppError::NotFound("framework".into())),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match framework.await {
+                    Ok(framework) => {
+                        view! { <Framework framework done=changes.done saved following /> }.into_any()
+                    }
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Framework(
+    framework: FrameworkAdmin,
+    done: Callback<String>,
+    saved: Callback<String>,
+    following: Following,
+) -> impl IntoView {
+    let FrameworkAdmin {
+        id,
+        name,
+        description,
+        category_id,
+        rubric,
+        method,
+        method_param,
+        method_label,
+        areas,
+        competencies,
+        categories,
+        tags,
+        recompute,
+    } = framework;
+    let recompute_id = move || {
+        following
+            .0
+            .get()
+            .or_else(|| recompute.as_ref().map(|recompute| recompute.id))
+    };
+    let tag_names = if tags.is_empty() {
+        "No tags yet: add them on the frameworks page.".to_string()
+    } else {
+        format!(
+            "Tags: {}",
+            tags.iter()
+                .map(|tag| tag.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let context = Choices {
+        categories: categories.clone(),
+        areas: areas.clone(),
+        tag_names: tag_names.clone(),
+    };
+    let first_category = categories.first().map_or(0, |category| category.id);
+    view! {
+        <Title text=name.clone() />
+        <main id="main" class="page framework-admin">
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <a href="/">"Home"</a>
+                " › "
+                <a href="/admin/frameworks">"Frameworks"</a>
+                " › "
+                <span aria-current="page">{name.clone()}</span>
+            </nav>
+            <h1>{name.clone()}</h1>
+            <p class="muted framework-method">{format!("Mastery method: {method_label}. Rubric: {}, mastered at level {}.", rubric.name, rubric.mastery_level)}</p>
+            {move || recompute_id().map(|id| view! { <RecomputeStatus id /> })}
+            <section class="tile" aria-labelledby="framework-fields-title">
+                <h2 id="framework-fields-title">"Framework"</h2>
+                <PostForm action=SaveFramework::PATH on_done=saved class="stacked-form">
+                    <input type="hidden" name="framework_id" value=id.to_string() />
+                    <input type="hidden" name="framework[rubric_id]" value=rubric.id.to_string() />
+                    <label for="framework-name">"Name"</label>
+                    <input id="framework-name" type="text" name="framework[name]" required maxlength="120" value=name />
+                    <label for="framework-description">"Description"</label>
+                    <textarea id="framework-description" name="framework[description]" rows="2" maxlength="4000" prop:value=description></textarea>
+                    <label for="framework-category">"Category"</label>
+                    <select id="framework-category" name="framework[category_id]">
+                        {category_options(&categories, category_id)}
+                    </select>
+                    <label for="framework-method">"Mastery method"</label>
+                    <select id="framework-method" name="framework[method]">{method_options(&method)}</select>
+                    <label for="framework-param">"Weight in % (averages) or number of scores (n mastery); empty for the default"</label>
+                    <input id="framework-param" type="text" name="framework[method_param]" inputmode="decimal" value=param_text(&method, method_param) />
+                    <button type="submit">"Save the framework"</button>
+                </PostForm>
+            </section>
+            <section class="tile" aria-labelledby="areas-title">
+                <h2 id="areas-title">"Areas"</h2>
+                <ul class="tag-list">
+                    {areas.iter().map(|area| view! { <li>{format!("{} {}", area.code, area.name)}</li> }).collect_view()}
+                </ul>
+                <PostForm action=CreateArea::PATH on_done=done class="inline-form">
+                    <input type="hidden" name="framework_id" value=id.to_string() />
+                    <label for="area-code">"Code"</label>
+                    <input id="area-code" type="text" name="code" required maxlength="40" />
+                    <label for="area-name">"Name"</label>
+                    <input id="area-name" type="text" name="name" required maxlength="200" />
+                    <button type="submit">"Add the area"</button>
+                </PostForm>
+            </section>
+            <section aria-labelledby="competencies-title">
+                <h2 id="competencies-title">{format!("Competencies ({})", competencies.len())}</h2>
+                <ul class="rows competency-list">
+                    {competencies
+                        .into_iter()
+                        .map(|competency| {
+                            let context = context.clone();
+                            view! { <li><CompetencyEditor competency context saved /></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+            <section class="tile" aria-labelledby="new-competency-title">
+                <h2 id="new-competency-title">"New competency"</h2>
+                <PostForm action=CreateCompetency::PATH on_done=done class="stacked-form">
+                    <input type="hidden" name="framework_id" value=id.to_string() />
+                    <CompetencyFields
+                        key="new".into()
+                        competency=CompetencyAdmin {
+                            id: 0,
+                            code: String::new(),
+                            name: String::new(),
+                            statement: String::new(),
+                            keywords: String::new(),
+                            category_id: first_category,
+                            area_id: None,
+                            method: None,
+                            method_param: None,
+                            method_label: String::new(),
+                            tags: Vec::new(),
+                            alignments: Vec::new(),
+                        }
+                        context
+                    />
+                    <button type="submit">"Add the competency"</button>
+                </PostForm>
+            </section>
+        </main>
+    }
+    .into_any()
+}
+
+/// What a competency's form chooses from.
+#[derive(Clone)]
+struct Choices {
+    categories: Vec<cairn::model::CategoryChoice>,
+    areas: Vec<cairn::model::Area>,
+    tag_names: String,
+}
+
+#[component]
+fn CompetencyEditor(
+    competency: CompetencyAdmin,
+    context: Choices,
+    saved: Callback<String>,
+) -> impl IntoView {
+    let summary = format!(
+        "{} {} — {}",
+        competency.code, competency.name, competency.method_label
+    );
+    let id = competency.id;
+    view! {
+        <details class="competency-editor">
+            <summary>{summary}</summary>
+            <PostForm action=SaveCompetency::PATH on_done=saved class="stacked-form">
+                <input type="hidden" name="competency_id" value=id.to_string() />
+                <CompetencyFields key=id.to_string() competency context />
+                <button type="submit">"Save the competency"</button>
+            </PostForm>
+        </details>
+    }
+    .into_any()
+}
+
+/// An alignment as its line in the form: `name | url | framework | code`.
+fn alignment_line(alignment: &Alignment) -> String {
+    let mut parts = vec![alignment.name.clone()];
+    let rest = [&alignment.url, &alignment.framework, &alignment.code];
+    let last = rest.iter().rposition(|part| part.is_some());
+    if let Some(last) = last {
+        parts.extend(
+            rest[..=last]
+                .iter()
+                .map(|part| (*part).clone().unwrap_or_default()),
+        );
+    }
+    parts.join(" | ")
+}
+
+#[component]
+fn CompetencyFields(key: String, competency: CompetencyAdmin, context: Choices) -> impl IntoView {
+    let field = move |name: &str| format!("competency-{key}-{name}");
+    let method = competency.method.clone().unwrap_or_default();
+    let alignments = competency
+        .alignments
+        .iter()
+        .map(alignment_line)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let area_options = context
+        .areas
+        .iter()
+        .map(|area| {
+            view! {
+                <option value=area.id.to_string() selected=Some(area.id) == competency.area_id>
+                    {format!("{} {}", area.code, area.name)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <label for=field("code")>"Code"</label>
+        <input id=field("code") type="text" name="competency[code]" required maxlength="40" value=competency.code />
+        <label for=field("name")>"Name"</label>
+        <input id=field("name") type="text" name="competency[name]" required maxlength="200" value=competency.name />
+        <label for=field("statement")>"Skill statement"</label>
+        <textarea id=field("statement") name="competency[statement]" rows="2" maxlength="4000" prop:value=competency.statement></textarea>
+        <label for=field("keywords")>"Keywords (comma-separated)"</label>
+        <input id=field("keywords") type="text" name="competency[keywords]" maxlength="1000" value=competency.keywords />
+        <label for=field("category")>"Category"</label>
+        <select id=field("category") name="competency[category_id]">
+            {category_options(&context.categories, competency.category_id)}
+        </select>
+        <label for=field("area")>"Area"</label>
+        <select id=field("area") name="competency[area_id]">
+            <option value="" selected=competency.area_id.is_none()>"No area"</option>
+            {area_options}
+        </select>
+        <label for=field("method")>"Mastery method"</label>
+        <select id=field("method") name="competency[method]">
+            <option value="" selected=method.is_empty()>"The framework's"</option>
+            {method_options(&method)}
+        </select>
+        <label for=field("param")>"Its weight in % or number of scores (empty for the default)"</label>
+        <input id=field("param") type="text" name="competency[method_param]" inputmode="decimal" value=param_text(&method, competency.method_param) />
+        <label for=field("tags")>"Tags (comma-separated)"</label>
+        <input id=field("tags") type="text" name="competency[tags]" value=competency.tags.join(", ") aria-describedby=field("tags-known") />
+        <p id=field("tags-known") class="muted">{context.tag_names}</p>
+        <label for=field("alignments")>"Alignments, one a line: name | web address | framework | code"</label>
+        <textarea id=field("alignments") name="competency[alignments]" rows="2" prop:value=alignments></textarea>
+    }
+    .into_any()
+}
+
+/// A recompute's progress, polled from the server until it is finished.
+#[component]
+fn RecomputeStatus(id: i64) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let progress = Resource::new(move || tick.get(), move |_| get_recompute(id));
+    Effect::new(move |_| {
+        if let Some(Ok(now)) = progress.get() {
+            if !now.finished() {
+                set_timeout(
+                    move || tick.update(|tick| *tick += 1),
+                    std::time::Duration::from_millis(300),
+                );
+            }
+        }
+    });
+    view! {
+        <section class="tile recompute-status" aria-labelledby="recompute-title">
+            <h2 id="recompute-title">"Recomputing levels"</h2>
+            <Transition fallback=|| view! { <p aria-busy="true">"Asking the server…"</p> }>
+                {move || Suspend::new(async move {
+                    match progress.await {
+                        Ok(now) => view! { <RecomputeView now /> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn RecomputeView(now: Recompute) -> impl IntoView {
+    let percent = now.percent();
+    let status = match (&now.failure, now.finished()) {
+        (Some(failure), _) => format!("{}: stopped — {failure}", now.reason),
+        (None, true) => format!(
+            "{}: done. {} learners recomputed, {} levels changed; dashboards show the new levels.",
+            now.reason, now.learners, now.changed
+        ),
+        (None, false) => format!(
+            "{}: {} of {} learners, {percent} %",
+            now.reason, now.done, now.learners
+        ),
+    };
+    view! {
+        <label for="recompute-progress" role="status">{status}</label>
+        <progress id="recompute-progress" max="100" value=percent.to_string() data-recompute=now.id.to_string() data-finished=now.finished().to_string()>
+            {format!("{percent} %")}
+        </progress>
+    }
+    .into_any()
+}

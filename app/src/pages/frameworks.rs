@@ -1,0 +1,290 @@
+//! The administrator's frameworks at `/admin/frameworks`: every framework, a new one; the
+//! categories and skill and value tags competencies are filed under; and the rubrics, whose
+//! levels (name, points, colour) and mastery threshold are edited here.
+
+use cairn::model::{CategoryChoice, FrameworksAdmin, Rubric, RubricLevel, Tag, MASTERY_METHODS};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+use crate::api::{
+    get_frameworks, CreateCategory, CreateFramework, CreateTag, SaveRubricLevel, SetMasteryLevel,
+};
+use crate::components::forms::{Changes, PostForm};
+use crate::pages::learner::Refusal;
+
+/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+pub fn page() -> AnyView {
+    frameworks_page().into_any()
+}
+
+fn frameworks_page() -> impl IntoView {
+    let changes = Changes::new();
+    let done = changes.done;
+    let admin = Resource::new(move || changes.version(), |_| get_frameworks());
+    view! {
+        <Title text="Frameworks" />
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match admin.await {
+                    Ok(admin) => view! { <Frameworks admin done /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The choices of a method, the given one selected.
+pub fn method_options(selected: &str) -> impl IntoView {
+    MASTERY_METHODS
+        .iter()
+        .map(|(key, label)| {
+            view! { <option value=*key selected=*key == selected>{*label}</option> }
+        })
+        .collect_view()
+}
+
+/// A method's parameter as the form shows it: a percentage for the averages, a count for
+/// `n_mastery`.
+pub fn param_text(method: &str, param: Option<f64>) -> String {
+    match (method, param) {
+        ("weighted_average" | "decaying_average", Some(p)) => format!("{}", (p * 100.0).round()),
+        (_, Some(p)) => format!("{p}"),
+        (_, None) => String::new(),
+    }
+}
+
+/// The categories, the given one selected.
+pub fn category_options(categories: &[CategoryChoice], selected: i64) -> impl IntoView {
+    categories
+        .iter()
+        .map(|category| {
+            view! {
+                <option value=category.id.to_string() selected=category.id == selected>
+                    {category.name.clone()}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+fn Frameworks(admin: FrameworksAdmin, done: Callback<String>) -> impl IntoView {
+    let FrameworksAdmin {
+        frameworks,
+        categories,
+        tags,
+        rubrics,
+    } = admin;
+    let first_category = categories.first().map_or(0, |category| category.id);
+    let category_choices = category_options(&categories, first_category);
+    let category_list = categories;
+    let rubric_options = rubrics
+        .iter()
+        .map(|rubric| view! { <option value=rubric.id.to_string()>{rubric.name.clone()}</option> })
+        .collect_view();
+    let rows = frameworks
+        .into_iter()
+        .map(|framework| {
+            view! {
+                <tr>
+                    <th scope="row">
+                        <a href=format!("/admin/frameworks/{}", framework.id)>{framework.name}</a>
+                    </th>
+                    <td>{framework.category}</td>
+                    <td>{framework.rubric}</td>
+                    <td>{framework.method}</td>
+                    <td class="number">{framework.competencies}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <main id="main" class="page frameworks-admin">
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <a href="/">"Home"</a>
+                " › "
+                <span aria-current="page">"Frameworks"</span>
+            </nav>
+            <h1>"Frameworks"</h1>
+            <div class="table-scroll">
+                <table class="framework-list">
+                    <caption class="visually-hidden">"The institution's frameworks"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Framework"</th>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">"Rubric"</th>
+                            <th scope="col">"Mastery method"</th>
+                            <th scope="col" class="number">"Competencies"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <section class="tile" aria-labelledby="new-framework-title">
+                <h2 id="new-framework-title">"New framework"</h2>
+                <PostForm action=CreateFramework::PATH on_done=done class="stacked-form">
+                    <label for="framework-name">"Name"</label>
+                    <input id="framework-name" type="text" name="framework[name]" required maxlength="120" />
+                    <label for="framework-description">"Description"</label>
+                    <textarea id="framework-description" name="framework[description]" rows="2" maxlength="4000"></textarea>
+                    <label for="framework-category">"Category"</label>
+                    <select id="framework-category" name="framework[category_id]">
+                        {category_choices}
+                    </select>
+                    <label for="framework-rubric">"Rubric"</label>
+                    <select id="framework-rubric" name="framework[rubric_id]">{rubric_options}</select>
+                    <label for="framework-method">"Mastery method"</label>
+                    <select id="framework-method" name="framework[method]">{method_options("decaying_average")}</select>
+                    <label for="framework-param">"Weight in % (averages) or number of scores (n mastery); empty for the default"</label>
+                    <input id="framework-param" type="text" name="framework[method_param]" inputmode="decimal" />
+                    <button type="submit">"Create the framework"</button>
+                </PostForm>
+            </section>
+            <div class="tiles">
+                <Categories categories=category_list done />
+                <Tags tags done />
+            </div>
+            <h2>"Rubrics"</h2>
+            {rubrics.into_iter().map(|rubric| view! { <RubricEditor rubric done /> }).collect_view()}
+        </main>
+    }
+    .into_any()
+}
+
+#[component]
+fn Categories(categories: Vec<CategoryChoice>, done: Callback<String>) -> impl IntoView {
+    view! {
+        <section class="tile" aria-labelledby="categories-title">
+            <h2 id="categories-title">"Categories"</h2>
+            <ul class="tag-list">
+                {categories.into_iter().map(|category| view! { <li>{category.name}</li> }).collect_view()}
+            </ul>
+            <PostForm action=CreateCategory::PATH on_done=done class="inline-form">
+                <label for="category-name">"New category"</label>
+                <input id="category-name" type="text" name="name" required maxlength="60" />
+                <button type="submit">"Add the category"</button>
+            </PostForm>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
+    let empty = tags.is_empty();
+    view! {
+        <section class="tile" aria-labelledby="tags-title">
+            <h2 id="tags-title">"Skill and value tags"</h2>
+            {empty.then(|| view! { <p class="muted">"No tags yet."</p> })}
+            <ul class="tag-list">
+                {tags
+                    .into_iter()
+                    .map(|tag| {
+                        view! {
+                            <li class="tag-item">
+                                {tag.name}
+                                <span class="muted">
+                                    {format!(" · {} · {} competencies", tag.kind.label(), tag.competencies)}
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <PostForm action=CreateTag::PATH on_done=done class="inline-form">
+                <label for="tag-name">"New tag"</label>
+                <input id="tag-name" type="text" name="name" required maxlength="60" />
+                <label for="tag-kind">"Kind"</label>
+                <select id="tag-kind" name="kind">
+                    <option value="skill">"Skill"</option>
+                    <option value="value">"Value"</option>
+                </select>
+                <button type="submit">"Add the tag"</button>
+            </PostForm>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn RubricEditor(rubric: Rubric, done: Callback<String>) -> impl IntoView {
+    let Rubric {
+        id,
+        name,
+        mastery_level,
+        levels,
+        frameworks,
+    } = rubric;
+    let next = levels.last().map_or(1, |level| level.level + 1);
+    let used_by = if frameworks.is_empty() {
+        "Used by no framework yet.".to_string()
+    } else {
+        format!("Used by {}.", frameworks.join(", "))
+    };
+    let threshold_id = format!("rubric-{id}-mastery");
+    view! {
+        <section class="tile rubric" aria-labelledby=format!("rubric-{id}-title")>
+            <h3 id=format!("rubric-{id}-title")>{name}</h3>
+            <p class="muted">{used_by}" A change applies to all of them."</p>
+            <PostForm action=SetMasteryLevel::PATH on_done=done class="inline-form">
+                <input type="hidden" name="rubric_id" value=id.to_string() />
+                <label for=threshold_id.clone()>"Mastery threshold (a level)"</label>
+                <input id=threshold_id type="number" name="mastery_level" step="0.1" required value=mastery_level.to_string() />
+                <button type="submit">"Save the threshold"</button>
+            </PostForm>
+            <ul class="rows rubric-levels">
+                {levels
+                    .into_iter()
+                    .map(|level| view! { <li><RubricLevelForm rubric_id=id level done /></li> })
+                    .collect_view()}
+                <li>
+                    <RubricLevelForm
+                        rubric_id=id
+                        level=RubricLevel { level: next, name: String::new(), points: 0.0, color: "#1f5fa8".into() }
+                        done
+                        new=true
+                    />
+                </li>
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn RubricLevelForm(
+    rubric_id: i64,
+    level: RubricLevel,
+    done: Callback<String>,
+    #[prop(optional)] new: bool,
+) -> impl IntoView {
+    let key = format!("rubric-{rubric_id}-level-{}", level.level);
+    let legend = if new {
+        format!("New level {}", level.level)
+    } else {
+        format!("Level {}", level.level)
+    };
+    let points = if new {
+        String::new()
+    } else {
+        level.points.to_string()
+    };
+    view! {
+        <PostForm action=SaveRubricLevel::PATH on_done=done class="inline-form rubric-level">
+            <input type="hidden" name="rubric_id" value=rubric_id.to_string() />
+            <input type="hidden" name="level[level]" value=level.level.to_string() />
+            <span class="level-number">{legend}</span>
+            <label for=format!("{key}-name")>"Name"</label>
+            <input id=format!("{key}-name") type="text" name="level[name]" required maxlength="40" value=level.name />
+            <label for=format!("{key}-points")>"Points"</label>
+            <input id=format!("{key}-points") type="number" name="level[points]" step="0.5" min="0" required value=points />
+            <label for=format!("{key}-color")>"Colour"</label>
+            <input id=format!("{key}-color") type="color" name="level[color]" value=level.color />
+            <button type="submit">{if new { "Add the level" } else { "Save" }}</button>
+        </PostForm>
+    }
+    .into_any()
+}
