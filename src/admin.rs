@@ -2,7 +2,9 @@
 //! administrators only. Input is checked here; a refusal writes nothing.
 
 use crate::error::{CoreError, CoreResult};
-use crate::model::{AuditFilter, AuditLog, Module, ModuleNames, Settings, UserId, Viewer};
+use crate::model::{
+    AuditFilter, AuditLog, Module, ModuleNames, Settings, UserId, Viewer, MINIMUM_PASSWORD,
+};
 use crate::policy::may_view_institution;
 use crate::store::Store;
 use crate::theme::Theme;
@@ -410,6 +412,46 @@ pub async fn create_custom_role(
         .await
 }
 
+/// Changes a custom role's name, rights and year level (checked as when it was defined).
+pub async fn edit_custom_role(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    role_id: i64,
+    name: &str,
+    permissions: &[crate::model::Permission],
+    year_level: &str,
+) -> CoreResult<()> {
+    let by = crate::store::audit::Actor {
+        institution_id: administered(viewer)?,
+        actor_id: viewer.id,
+        origin,
+    };
+    let name = checked_name(name)?;
+    if permissions.is_empty() {
+        return Err(CoreError::invalid("permissions", "choose at least one"));
+    }
+    let year_level = checked_year_level(year_level)?;
+    store
+        .edit_custom_role(by, role_id, name, permissions, year_level)
+        .await
+}
+
+/// Deletes a custom role that nobody holds.
+pub async fn delete_custom_role(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    role_id: i64,
+) -> CoreResult<()> {
+    let by = crate::store::audit::Actor {
+        institution_id: administered(viewer)?,
+        actor_id: viewer.id,
+        origin,
+    };
+    store.delete_custom_role(by, role_id).await
+}
+
 /// Reads of learners' records by staff already written to the audit log, so that a page and
 /// its reloads leave one line per person, learner and quarter of an hour.
 #[derive(Debug, Default)]
@@ -491,4 +533,106 @@ pub async fn arrange_tile(
         origin,
     };
     store.arrange_tile(by, role, tile, change).await
+}
+
+/// Adds one person from the form, checked exactly as an imported row is (the same columns),
+/// and invites them: the answer carries the link with which they choose their password.
+pub async fn add_person(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    form: &crate::model::NewPersonForm,
+) -> CoreResult<crate::model::AddedPerson> {
+    let institution_id = administered(viewer)?;
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let written = csv
+        .write_record(["name", "email", "role", "groups", "parent_of", "year_level"])
+        .and_then(|()| {
+            csv.write_record([
+                form.name.as_str(),
+                form.email.as_str(),
+                form.role.as_str(),
+                form.groups.as_str(),
+                form.parent_of.as_str(),
+                form.year_level.as_str(),
+            ])
+        });
+    let bytes = written
+        .map_err(|error| CoreError::Conflict(error.to_string()))
+        .and_then(|()| {
+            csv.into_inner()
+                .map_err(|error| CoreError::Conflict(error.to_string()))
+        })?;
+    let known = store.import_facts(institution_id).await?;
+    let checked =
+        crate::people_import::check(&bytes, &known, &crate::people_import::Tracker::new(0, ""));
+    if let Some(error) = checked.errors.first() {
+        return Err(CoreError::invalid(
+            error.field.clone(),
+            error.reason.clone(),
+        ));
+    }
+    let row = checked
+        .accepted
+        .first()
+        .ok_or_else(|| CoreError::invalid("person", "fill in a name, an email and a role"))?;
+    let by = crate::store::audit::Actor {
+        institution_id,
+        actor_id: viewer.id,
+        origin,
+    };
+    let user_id = store.add_person(by, row).await?;
+    let token = store.invite(by, user_id).await?;
+    Ok(crate::model::AddedPerson {
+        user_id,
+        invitation: format!("/welcome/{token}"),
+    })
+}
+
+/// A new sign-in link for one of the institution's people (older unused links stop working).
+pub async fn invite_person(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    user_id: UserId,
+) -> CoreResult<String> {
+    let by = crate::store::audit::Actor {
+        institution_id: administered(viewer)?,
+        actor_id: viewer.id,
+        origin,
+    };
+    let token = store.invite(by, user_id).await?;
+    Ok(format!("/welcome/{token}"))
+}
+
+/// Accepts an invitation with the password the person chose (twice): their id, to sign them in.
+pub async fn accept_invitation(
+    store: &Store,
+    token: &str,
+    password: &str,
+    again: &str,
+) -> CoreResult<UserId> {
+    if password.chars().count() < MINIMUM_PASSWORD {
+        return Err(CoreError::invalid(
+            "password",
+            format!("must be at least {MINIMUM_PASSWORD} characters"),
+        ));
+    }
+    if password != again {
+        return Err(CoreError::invalid(
+            "password",
+            "the two passwords are not the same",
+        ));
+    }
+    if store.invitation(token).await?.is_none() {
+        return Err(CoreError::invalid(
+            "invitation",
+            "this link has expired or has been used; ask your school for a new one",
+        ));
+    }
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || crate::password::hash(&password))
+        .await
+        .map_err(|fault| CoreError::Conflict(format!("the password could not be kept: {fault}")))?;
+    store.accept_invitation(token, &hash).await
 }

@@ -6,7 +6,7 @@ pub mod components;
 pub mod error;
 pub mod live;
 pub mod pages;
-pub mod sections;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod session;
 
@@ -19,7 +19,7 @@ use pages::backpack::BackpackPage;
 use pages::learners::LearnersPage;
 use pages::roster::RosterPage;
 use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
-use sections::{AdminSection, PublicSection, RecordSection, StorySection};
+use routes::*;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -66,70 +66,74 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("login") view={Lazy::<LoginPage>::new()} />
                     <Route path=StaticSegment("learners") view={Lazy::<LearnersPage>::new()} />
                     <Route path=StaticSegment("backpack") view={Lazy::<BackpackPage>::new()} />
-                    <Route path=StaticSegment("checkins") view={Lazy::<StorySection>::new()} />
+                    <Route path=StaticSegment("checkins") view={Lazy::<CheckInsPage>::new()} />
                     <Route
                         path=(StaticSegment("goals"), ParamSegment("id"))
-                        view={Lazy::<StorySection>::new()}
+                        view={Lazy::<GoalPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("projects"), ParamSegment("id"))
-                        view={Lazy::<StorySection>::new()}
+                        view={Lazy::<ProjectPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("goals"))
-                        view={Lazy::<StorySection>::new()}
+                        view={Lazy::<GoalsPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("projects"))
-                        view={Lazy::<StorySection>::new()}
+                        view={Lazy::<ProjectsPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("share"), ParamSegment("token"))
-                        view={Lazy::<PublicSection>::new()}
+                        view={Lazy::<SharedPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("u"), ParamSegment("handle"))
-                        view={Lazy::<PublicSection>::new()}
+                        view={Lazy::<ProfilePage>::new()}
+                    />
+                    <Route
+                        path=(StaticSegment("welcome"), ParamSegment("token"))
+                        view={Lazy::<WelcomePage>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("integrations"))
-                        view={Lazy::<AdminSection>::new()}
+                        view={Lazy::<IntegrationsPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("settings"))
-                        view={Lazy::<AdminSection>::new()}
+                        view={Lazy::<SettingsPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
-                        view={Lazy::<AdminSection>::new()}
+                        view={Lazy::<AuditPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("people"))
-                        view={Lazy::<AdminSection>::new()}
+                        view={Lazy::<PeoplePage>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("groups"))
-                        view={Lazy::<AdminSection>::new()}
+                        view={Lazy::<GroupsPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id"))
-                        view={Lazy::<AdminSection>::new()}
+                        view={Lazy::<PersonPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("frameworks"))
-                        view={Lazy::<AdminSection>::new()}
+                        view={Lazy::<FrameworksPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("frameworks"), ParamSegment("id"))
-                        view={Lazy::<AdminSection>::new()}
+                        view={Lazy::<FrameworkPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"))
-                        view={Lazy::<PublicSection>::new()}
+                        view={Lazy::<CredentialPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"), StaticSegment("verify"))
-                        view={Lazy::<PublicSection>::new()}
+                        view={Lazy::<CredentialPage>::new()}
                     />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"), StaticSegment("roster"))
@@ -137,7 +141,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"))
-                        view={Lazy::<RecordSection>::new()}
+                        view={Lazy::<LearnerPage>::new()}
                     />
                     <Route
                         path=(
@@ -146,7 +150,7 @@ pub fn App() -> impl IntoView {
                             StaticSegment("categories"),
                             ParamSegment("category"),
                         )
-                        view={Lazy::<RecordSection>::new()}
+                        view={Lazy::<CategoryPage>::new()}
                     />
                     <Route
                         path=(
@@ -155,7 +159,7 @@ pub fn App() -> impl IntoView {
                             StaticSegment("competencies"),
                             ParamSegment("competency"),
                         )
-                        view={Lazy::<RecordSection>::new()}
+                        view={Lazy::<CompetencyPage>::new()}
                     />
                 </Routes>
             </Router>

@@ -146,14 +146,70 @@ test('an admin defines a custom role and can give it to a person', async ({ page
   await hydrated(page);
   const roles = page.getByRole('region', { name: 'Custom roles' });
   await expect(roles).toContainText('Head of Year 9');
-  await roles.getByLabel('Name').fill('Head of Year 10');
-  await roles.getByLabel('See learners\' records and rosters').check();
-  await roles.getByLabel('Mark learners').check();
-  await roles.getByLabel('Over the groups of year (empty: every group)').fill('10');
-  await roles.getByRole('button', { name: 'Create the role' }).click();
+  const create = roles.locator('form', { has: page.getByRole('button', { name: 'Create the role' }) });
+  await create.getByLabel('Name').fill('Head of Year 10');
+  await create.getByLabel('See learners\' records and rosters').check();
+  await create.getByLabel('Mark learners').check();
+  await create.getByLabel('Over the groups of year (empty: every group)').fill('10');
+  await create.getByRole('button', { name: 'Create the role' }).click();
   await expect(roles.locator('ul.custom-roles')).toContainText('Head of Year 10');
   await expect(roles.locator('ul.custom-roles')).toContainText('over the groups of year 10; held by 0');
+
+  // Edited: another year, one right fewer; then a spare role is deleted.
+  const edited = roles.locator('li', { hasText: 'Head of Year 10' });
+  await edited.getByText('Edit Head of Year 10').click();
+  await edited.getByLabel('Mark learners').uncheck();
+  await edited.getByLabel('Over the groups of year (empty: every group)').fill('11');
+  await edited.getByLabel('Name').fill('Head of Year 11');
+  await edited.getByRole('button', { name: 'Save the role' }).click();
+  await expect(roles.locator('ul.custom-roles')).toContainText('Head of Year 11');
+  await expect(roles.locator('li', { hasText: 'Head of Year 11' })).toContainText('over the groups of year 11; held by 0');
+  await create.getByLabel('Name').fill('Spare role');
+  await create.getByLabel('Give feedback on goals and projects').check();
+  await create.getByRole('button', { name: 'Create the role' }).click();
+  const spare = roles.locator('li', { hasText: 'Spare role' });
+  await spare.getByText('Edit Spare role').click();
+  await spare.getByRole('button', { name: 'Delete Spare role' }).click();
+  await expect(roles.locator('ul.custom-roles')).not.toContainText('Spare role');
   await page.goto('/admin/people?query=teacher%40demo.cairn');
   await page.locator('table.people-list tbody tr').first().getByRole('link').click();
-  await expect(page.getByRole('button', { name: 'Give Head of Year 10' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Give Head of Year 11' })).toBeVisible();
+});
+
+test('an admin adds a person, who chooses a password through the link and is signed in', async ({ page, browser }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'admin@demo.cairn');
+  await page.goto('/admin/people');
+  await hydrated(page);
+  const add = page.getByRole('region', { name: 'Add a person' });
+  await add.getByLabel('Name').fill('Ava Stone');
+  await add.getByLabel('Email').fill('teacher@demo.cairn');
+  await add.getByLabel('Role').selectOption('teacher');
+  await add.getByRole('button', { name: 'Add the person' }).click();
+  await expect(add.getByRole('alert')).toContainText('email');
+  await add.getByLabel('Email').fill('ava.stone@example.org');
+  await add.getByRole('button', { name: 'Add the person' }).click();
+  const link = add.getByLabel(/^Give this link to the person/);
+  await expect(link).toHaveValue(/\/welcome\/[0-9a-f]{64}$/);
+  const address = await link.inputValue();
+
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(address);
+  await expect(visitor.getByText('Welcome, Ava Stone.')).toBeVisible();
+  await visitor.getByLabel(/^Password/).fill('a long passphrase');
+  await visitor.getByLabel('The same password again').fill('a long passphrase!');
+  await visitor.getByRole('button', { name: 'Choose my password and sign in' }).click();
+  await expect(visitor.getByRole('alert')).toContainText('the two passwords are not the same');
+  await visitor.getByLabel(/^Password/).fill('a long passphrase');
+  await visitor.getByLabel('The same password again').fill('a long passphrase');
+  await visitor.getByRole('button', { name: 'Choose my password and sign in' }).click();
+  await expect(visitor).toHaveURL(/\/$/);
+  await expect(visitor.getByText('Welcome, Ava')).toBeVisible();
+
+  // The link worked once; the new password signs in.
+  await visitor.goto(address);
+  await expect(visitor.getByRole('alert')).toContainText('expired or has already been used');
+  const again = await (await browser.newContext()).newPage();
+  await signIn(again, 'ava.stone@example.org', 'a long passphrase');
+  expect(errors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
 });

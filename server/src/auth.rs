@@ -116,6 +116,11 @@ pub async fn login(
     };
     state.limiter.clear(&email);
 
+    signed_in(&state, account.user_id).await
+}
+
+/// Starts a session for a person who proved who they are, and sends them home.
+async fn signed_in(state: &AppState, user_id: cairn::model::UserId) -> Response {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -124,7 +129,7 @@ pub async fn login(
     if let Err(error) = state
         .store
         .create_session(
-            account.user_id,
+            user_id,
             &token,
             &clock::format(created),
             &clock::format(expires),
@@ -141,7 +146,7 @@ pub async fn login(
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        session_cookie(&state, &token, SESSION_DAYS * 24 * 3600),
+        session_cookie(state, &token, SESSION_DAYS * 24 * 3600),
     );
     response
 }
@@ -165,6 +170,8 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
+        // an invitation to choose a password
+        || path.starts_with("/welcome/")
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
         // credentials, their issuers and status lists: verifiable by anyone
@@ -277,5 +284,43 @@ mod tests {
     fn emails_survive_the_round_trip_through_the_query() {
         assert_eq!(percent_encode("a+b@x.org"), "a%2Bb@x.org");
         assert_eq!(percent_encode("é"), "%C3%A9");
+    }
+}
+
+/// The form of `/welcome/{token}`: the invitation's token and the chosen password, twice.
+#[derive(serde::Deserialize)]
+pub struct WelcomeForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    again: String,
+}
+
+/// `POST /api/welcome`: accepts an invitation with the password the person chose and signs
+/// them in; a refusal goes back to `/welcome/{token}` with the reason. A plain form post, so it
+/// works before the wasm arrives.
+pub async fn welcome(State(state): State<AppState>, Form(form): Form<WelcomeForm>) -> Response {
+    let token: String = form
+        .token
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    match cairn::admin::accept_invitation(&state.store, &token, &form.password, &form.again).await {
+        Ok(user_id) => signed_in(&state, user_id).await,
+        Err(cairn::CoreError::Invalid { field, reason }) => Redirect::to(&format!(
+            "/welcome/{token}?error={}",
+            percent_encode(&format!("{field}: {reason}"))
+        ))
+        .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "accepting an invitation failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Cairn cannot reach its database.",
+            )
+                .into_response()
+        }
     }
 }

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/api/login", post(auth::login))
         .route("/api/logout", post(auth::logout))
+        .route("/api/welcome", post(auth::welcome))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/learners", get(api::learners))
         .route("/api/v1/events", get(events::events))

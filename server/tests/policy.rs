@@ -358,6 +358,16 @@ async fn administration_is_for_administrators_only(store: &Store) {
         ("/api/recompute", "id=1"),
         ("/api/tile_layouts", ""),
         ("/api/arrange_tile", "role=learner&tile=story&change=up"),
+        (
+            "/api/add_person",
+            "person[name]=Mine&person[email]=mine%40example.org&person[role]=learner",
+        ),
+        ("/api/invite_person", "user_id=1"),
+        (
+            "/api/edit_role",
+            "role_id=1&role[name]=Mine&role[year_level]=9&role[mark]=on",
+        ),
+        ("/api/delete_role", "role_id=1"),
     ];
     for who in [
         "learner@demo.cairn",

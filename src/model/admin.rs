@@ -531,3 +531,38 @@ impl TileChange {
         }
     }
 }
+
+/// The shortest password Cairn accepts when a person chooses one.
+pub const MINIMUM_PASSWORD: usize = 10;
+
+/// An unused, unexpired invitation: whom it is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub user_id: super::UserId,
+    pub name: String,
+    pub email: String,
+    pub expires_at: String,
+}
+
+/// The form that adds one person (`person[name]`, …): the columns of an import.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewPersonForm {
+    pub name: String,
+    pub email: String,
+    /// A built-in role's key, or a custom role's key or name.
+    pub role: String,
+    /// Group names, separated by semicolons.
+    pub groups: String,
+    /// Learners' emails, separated by semicolons.
+    pub parent_of: String,
+    pub year_level: String,
+}
+
+/// A person just added, and the link with which they choose their password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedPerson {
+    pub user_id: super::UserId,
+    /// `/welcome/{token}`: shown once, to give to the person.
+    pub invitation: String,
+}

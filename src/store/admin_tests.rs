@@ -754,6 +754,40 @@ Hana Sato,hana.sato@riverbend.example,Head of Year 8
         let opened = crate::access::roster(store, &head, group, None).await;
         assert_eq!(opened.is_ok(), year == 8, "group {group} of year {year}");
     }
+    // Edited to year 9, the role follows at once; deleting it is refused while it is held.
+    let roles = crate::admin::custom_roles(store, &admin).await.unwrap();
+    let head = roles
+        .iter()
+        .find(|role| role.holders > 0)
+        .expect("a held custom role");
+    crate::admin::edit_custom_role(
+        store,
+        &admin,
+        None,
+        head.id,
+        &head.name,
+        &head.permissions,
+        "9",
+    )
+    .await
+    .unwrap();
+    let edited = crate::admin::custom_roles(store, &admin).await.unwrap();
+    assert_eq!(
+        edited
+            .iter()
+            .find(|role| role.id == head.id)
+            .unwrap()
+            .year_level,
+        Some(9)
+    );
+    let held = crate::admin::delete_custom_role(store, &admin, None, head.id).await;
+    assert!(
+        matches!(&held, Err(CoreError::Invalid { reason, .. }) if reason.contains("held by")),
+        "{held:?}"
+    );
+    let none =
+        crate::admin::edit_custom_role(store, &admin, None, head.id, &head.name, &[], "9").await;
+    assert!(matches!(none, Err(CoreError::Invalid { .. })), "{none:?}");
 }
 
 async fn an_administrator_arranges_each_roles_home_tiles(store: &Store) {
@@ -825,7 +859,128 @@ async fn an_administrator_arranges_each_roles_home_tiles(store: &Store) {
     ));
 }
 
+async fn an_added_person_chooses_their_password_through_a_one_time_link(store: &Store) {
+    use crate::model::NewPersonForm;
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 20,
+            seed: 8,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    let group: String = sqlx::query_scalar("SELECT name FROM groups ORDER BY id LIMIT 1")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let form = NewPersonForm {
+        name: "Ava Stone".into(),
+        email: "Ava.Stone@example.org".into(),
+        role: "learner".into(),
+        groups: group.clone(),
+        year_level: "8".into(),
+        ..Default::default()
+    };
+    let people = count(store, "users").await;
+    let lines = count(store, "audit_log").await;
+    let refused = crate::admin::add_person(store, &teacher, None, &form).await;
+    assert!(matches!(refused, Err(CoreError::Forbidden)), "{refused:?}");
+    let taken = NewPersonForm {
+        email: demo::DEMO_TEACHER.into(),
+        ..form.clone()
+    };
+    let taken = crate::admin::add_person(store, &admin, None, &taken).await;
+    assert!(
+        matches!(&taken, Err(CoreError::Invalid { field, .. }) if field == "email"),
+        "{taken:?}"
+    );
+    let unknown = NewPersonForm {
+        groups: "No such group".into(),
+        ..form.clone()
+    };
+    assert!(crate::admin::add_person(store, &admin, None, &unknown)
+        .await
+        .is_err());
+    assert_eq!(count(store, "users").await, people);
+    assert_eq!(count(store, "audit_log").await, lines);
+
+    let added = crate::admin::add_person(store, &admin, Some("192.0.2.1"), &form)
+        .await
+        .unwrap();
+    let token = added
+        .invitation
+        .strip_prefix("/welcome/")
+        .unwrap()
+        .to_string();
+    let invitation = store.invitation(&token).await.unwrap().unwrap();
+    assert_eq!(invitation.email, "ava.stone@example.org");
+    let learner = store.viewer(added.user_id).await.unwrap().unwrap();
+    assert!(learner.has(crate::model::Role::Learner));
+    let groups: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM group_members WHERE user_id = $1 AND left_at IS NULL",
+    )
+    .bind(added.user_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(groups, 1);
+    // No password until they choose one.
+    let login = store
+        .find_login("ava.stone@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(login.password_hash, None);
+
+    let short = crate::admin::accept_invitation(store, &token, "short", "short").await;
+    assert!(matches!(short, Err(CoreError::Invalid { .. })), "{short:?}");
+    let different =
+        crate::admin::accept_invitation(store, &token, "a long passphrase", "a long passphrase!")
+            .await;
+    assert!(
+        matches!(different, Err(CoreError::Invalid { .. })),
+        "{different:?}"
+    );
+    // A new link replaces the unused one.
+    let again = crate::admin::invite_person(store, &admin, None, added.user_id)
+        .await
+        .unwrap();
+    assert!(store.invitation(&token).await.unwrap().is_none());
+    let token = again.strip_prefix("/welcome/").unwrap().to_string();
+    let id =
+        crate::admin::accept_invitation(store, &token, "a long passphrase", "a long passphrase")
+            .await
+            .unwrap();
+    assert_eq!(id, added.user_id);
+    let login = store
+        .find_login("ava.stone@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(crate::password::verify(
+        "a long passphrase",
+        login.password_hash.as_deref().unwrap()
+    ));
+    // The link works once.
+    let used =
+        crate::admin::accept_invitation(store, &token, "another passphrase", "another passphrase")
+            .await;
+    assert!(matches!(used, Err(CoreError::Invalid { .. })), "{used:?}");
+    let log = crate::admin::audit_log(store, &admin, &AuditFilter::default())
+        .await
+        .unwrap();
+    for action in ["create person", "invite person", "accept invitation"] {
+        assert!(
+            log.entries.iter().any(|entry| entry.action == action),
+            "{action}"
+        );
+    }
+}
+
 crate::store_tests!(
+    an_added_person_chooses_their_password_through_a_one_time_link,
     an_administrator_arranges_each_roles_home_tiles,
     settings_change_every_page_and_leave_an_audit_line,
     a_disabled_persons_sessions_end_at_once,

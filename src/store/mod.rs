@@ -17,6 +17,7 @@ pub mod goals;
 pub mod groups;
 pub mod home;
 pub mod integrations;
+pub mod invitations;
 pub mod levels;
 pub mod people;
 pub mod people_import;

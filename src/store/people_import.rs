@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::audit::Audit;
+use super::audit::{Actor, Audit};
 use super::batch::{self, TableRows};
 use super::{Backend, Store};
 use crate::clock;
@@ -109,9 +109,69 @@ impl Store {
         rows: &[PersonRow],
         tracker: &Tracker,
     ) -> CoreResult<usize> {
-        let now = clock::now();
         let mut tx = self.write_tx().await?;
-        let ids = self.reserve_ids(&mut tx, "users", rows.len()).await?;
+        let written = self
+            .insert_people(&mut tx, by.institution_id, rows, tracker)
+            .await?
+            .len();
+        self.append_audit(
+            &mut tx,
+            &Audit {
+                institution_id: by.institution_id,
+                actor_id: by.actor_id,
+                origin: by.origin,
+                action: "import people",
+                subject_type: "file",
+                subject_id: None,
+                detail: format!(
+                    "{}: {written} people imported, {} rows rejected",
+                    by.file_name, by.rejected
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(written)
+    }
+
+    /// Adds one person an administrator entered in the form (checked as an imported row is),
+    /// with its audit line.
+    pub async fn add_person(&self, by: Actor<'_>, row: &PersonRow) -> CoreResult<UserId> {
+        let mut tx = self.write_tx().await?;
+        let ids = self
+            .insert_people(
+                &mut tx,
+                by.institution_id,
+                std::slice::from_ref(row),
+                &Tracker::new(0, ""),
+            )
+            .await?;
+        let id = ids[0];
+        self.audit_action(
+            &mut tx,
+            by,
+            "create person",
+            ("user", Some(id.to_string())),
+            format!("{} <{}> as {}", row.name, row.email, row.role_key),
+        )
+        .await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(id)
+    }
+
+    /// Inserts the rows' people with their roles, groups and parent links, in the caller's
+    /// transaction; their ids.
+    async fn insert_people(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        institution_id: InstitutionId,
+        rows: &[PersonRow],
+        tracker: &Tracker,
+    ) -> CoreResult<Vec<i64>> {
+        let now = clock::now();
+        let ids = self.reserve_ids(tx, "users", rows.len()).await?;
         let id_of: HashMap<&str, i64> = rows
             .iter()
             .zip(&ids)
@@ -143,7 +203,7 @@ impl Store {
             for (row, id) in chunk.iter().zip(chunk_ids) {
                 users.push(row![
                     *id,
-                    by.institution_id,
+                    institution_id,
                     &row.email,
                     &row.name,
                     &row.handle,
@@ -165,7 +225,7 @@ impl Store {
                 }
             }
             for table in [&users, &roles, &members, &parents] {
-                batch::insert(&mut tx, self.backend(), table).await?;
+                batch::insert(tx, self.backend(), table).await?;
             }
             written += chunk.len();
             tracker.advance(
@@ -174,24 +234,6 @@ impl Store {
                 written as f64 / rows.len().max(1) as f64,
             );
         }
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id: by.institution_id,
-                actor_id: by.actor_id,
-                origin: by.origin,
-                action: "import people",
-                subject_type: "file",
-                subject_id: None,
-                detail: format!(
-                    "{}: {written} people imported, {} rows rejected",
-                    by.file_name, by.rejected
-                ),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        self.changed();
-        Ok(written)
+        Ok(ids)
     }
 }

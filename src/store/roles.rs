@@ -1,7 +1,7 @@
 //! Custom roles: named sets of permissions over the groups of one year level (or every group),
 //! defined by administrators and enforced by the one policy through `Viewer::grants`.
 
-use super::audit::Audit;
+use super::audit::{Actor, Audit};
 use super::Store;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{CustomRole, InstitutionId, Permission, UserId};
@@ -121,4 +121,120 @@ impl Store {
         self.changed();
         Ok(id)
     }
+
+    /// Changes a custom role's name, rights and year level, with its audit line; the people
+    /// who hold it have the new rights from their next request.
+    pub async fn edit_custom_role(
+        &self,
+        by: Actor<'_>,
+        role_id: i64,
+        name: &str,
+        permissions: &[Permission],
+        year_level: Option<i64>,
+    ) -> CoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let old = custom_role_name(&mut tx, by.institution_id, role_id).await?;
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM roles WHERE institution_id = $1 AND LOWER(name) = LOWER($2) \
+             AND id <> $3",
+        )
+        .bind(by.institution_id)
+        .bind(name)
+        .bind(role_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if taken > 0 {
+            return Err(CoreError::invalid(
+                "name",
+                format!("a role is already named {name}"),
+            ));
+        }
+        sqlx::query("UPDATE roles SET name = $1, scope_year_level = $2 WHERE id = $3")
+            .bind(name)
+            .bind(year_level)
+            .bind(role_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM role_permissions WHERE role_id = $1")
+            .bind(role_id)
+            .execute(&mut *tx)
+            .await?;
+        for permission in permissions {
+            sqlx::query("INSERT INTO role_permissions (role_id, permission) VALUES ($1, $2)")
+                .bind(role_id)
+                .bind(permission.key())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rights: Vec<&str> = permissions.iter().map(|p| p.label()).collect();
+        self.audit_action(
+            &mut tx,
+            by,
+            "edit role",
+            ("role", Some(role_id.to_string())),
+            format!(
+                "{old} → {name}: {} over {}",
+                rights.join(", "),
+                year_level.map_or("every group".to_string(), |year| format!(
+                    "the groups of year {year}"
+                ))
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(())
+    }
+
+    /// Deletes a custom role nobody holds (take it away from its holders first: nothing is
+    /// lost by surprise), with its audit line.
+    pub async fn delete_custom_role(&self, by: Actor<'_>, role_id: i64) -> CoreResult<()> {
+        let mut tx = self.write_tx().await?;
+        let name = custom_role_name(&mut tx, by.institution_id, role_id).await?;
+        let holders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_roles WHERE role_id = $1")
+            .bind(role_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if holders > 0 {
+            return Err(CoreError::invalid(
+                "role",
+                format!("{name} is held by {holders} people; take it away from them first"),
+            ));
+        }
+        sqlx::query("DELETE FROM role_permissions WHERE role_id = $1")
+            .bind(role_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM roles WHERE id = $1")
+            .bind(role_id)
+            .execute(&mut *tx)
+            .await?;
+        self.audit_action(
+            &mut tx,
+            by,
+            "delete role",
+            ("role", Some(role_id.to_string())),
+            name,
+        )
+        .await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(())
+    }
+}
+
+/// A custom role's name, when it is one of the institution's (built-in roles are not edited).
+async fn custom_role_name(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    institution_id: InstitutionId,
+    role_id: i64,
+) -> CoreResult<String> {
+    sqlx::query_scalar(
+        "SELECT name FROM roles WHERE id = $1 AND institution_id = $2 AND builtin = 0",
+    )
+    .bind(role_id)
+    .bind(institution_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| CoreError::NotFound(format!("custom role {role_id}")))
 }

@@ -199,20 +199,28 @@ pub struct RoleForm {
     pub give_feedback: Option<String>,
 }
 
+impl RoleForm {
+    /// The permissions whose boxes are ticked.
+    #[cfg(feature = "ssr")]
+    fn permissions(&self) -> Vec<cairn::model::Permission> {
+        use cairn::model::Permission;
+        [
+            (Permission::ViewRecords, &self.view_records),
+            (Permission::Mark, &self.mark),
+            (Permission::GiveFeedback, &self.give_feedback),
+        ]
+        .into_iter()
+        .filter(|(_, checked)| checked.is_some())
+        .map(|(permission, _)| permission)
+        .collect()
+    }
+}
+
 #[server(endpoint = "create_role")]
 pub async fn create_role(role: RoleForm) -> Result<i64, AppError> {
-    use cairn::model::Permission;
     let (viewer, store) = crate::session::viewer_and_store()?;
     let origin = crate::session::origin();
-    let permissions: Vec<Permission> = [
-        (Permission::ViewRecords, &role.view_records),
-        (Permission::Mark, &role.mark),
-        (Permission::GiveFeedback, &role.give_feedback),
-    ]
-    .into_iter()
-    .filter(|(_, checked)| checked.is_some())
-    .map(|(permission, _)| permission)
-    .collect();
+    let permissions = role.permissions();
     Ok(cairn::admin::create_custom_role(
         &store,
         &viewer,
@@ -237,4 +245,52 @@ pub async fn arrange_tile(role: String, tile: String, change: String) -> Result<
     let origin = crate::session::origin();
     cairn::admin::arrange_tile(&store, &viewer, origin.as_deref(), &role, &tile, &change).await?;
     Ok(())
+}
+
+/// Adds one person (checked as an imported row is) and answers with the path of the link with
+/// which they choose their password: `/welcome/{token}`.
+#[server(endpoint = "add_person")]
+pub async fn add_person(person: cairn::model::NewPersonForm) -> Result<String, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    let added = cairn::admin::add_person(&store, &viewer, origin.as_deref(), &person).await?;
+    Ok(added.invitation)
+}
+
+/// A new sign-in link for a person (older unused ones stop working): its path.
+#[server(endpoint = "invite_person")]
+pub async fn invite_person(user_id: i64) -> Result<String, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::admin::invite_person(&store, &viewer, origin.as_deref(), user_id).await?)
+}
+
+/// Whom an invitation is for, while it is unused and unexpired (anyone with the link may ask).
+#[server(endpoint = "invitation")]
+pub async fn get_invitation(token: String) -> Result<Option<cairn::model::Invitation>, AppError> {
+    let store = crate::session::store()?;
+    Ok(store.invitation(&token).await?)
+}
+
+#[server(endpoint = "edit_role")]
+pub async fn edit_role(role_id: i64, role: RoleForm) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::admin::edit_custom_role(
+        &store,
+        &viewer,
+        origin.as_deref(),
+        role_id,
+        &role.name,
+        &role.permissions(),
+        &role.year_level,
+    )
+    .await?)
+}
+
+#[server(endpoint = "delete_role")]
+pub async fn delete_role(role_id: i64) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::admin::delete_custom_role(&store, &viewer, origin.as_deref(), role_id).await?)
 }

@@ -151,3 +151,28 @@ mod browser {
         }
     }
 }
+
+/// The sign-in link a server function answered with (a JSON string holding its path), as the
+/// full address to give to the person. Called in the browser, after the answer arrived.
+pub fn invitation_address(answer: &str) -> String {
+    let path = answer.trim().trim_matches('"');
+    let origin = window().location().origin().unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+/// A sign-in link just made, ready to copy, with what it is for.
+#[component]
+pub fn InvitationLink(#[prop(into)] address: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        address.get().map(|address| {
+            view! {
+                <div class="invitation" role="status">
+                    <label for="invitation-link">
+                        "Give this link to the person: it lets them choose their password, once, within 14 days."
+                    </label>
+                    <input id="invitation-link" type="text" readonly value=address />
+                </div>
+            }
+        })
+    }
+}

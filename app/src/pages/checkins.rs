@@ -15,7 +15,7 @@ use crate::components::story::day;
 use crate::live::{use_live_events, LiveVersion};
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     checkins_page().into_any()
 }

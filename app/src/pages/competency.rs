@@ -11,7 +11,7 @@ use crate::components::progress::{level_text, next_step_text, source_label};
 use crate::error::AppError;
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     competency_page().into_any()
 }

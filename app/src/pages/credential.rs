@@ -11,7 +11,7 @@ use crate::api::{get_credential, RevokeCredential};
 use crate::components::forms::failure;
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     credential_page().into_any()
 }

@@ -16,7 +16,7 @@ use crate::live::id_param;
 use crate::pages::frameworks::{category_options, method_options, param_text};
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     framework_page().into_any()
 }

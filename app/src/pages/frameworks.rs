@@ -13,7 +13,7 @@ use crate::api::{
 use crate::components::forms::{Changes, PostForm};
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     frameworks_page().into_any()
 }

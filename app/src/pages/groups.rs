@@ -12,7 +12,7 @@ use crate::components::forms::{Changes, PostForm};
 use crate::components::story::day;
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     groups_page().into_any()
 }

@@ -110,6 +110,7 @@ fn HomeTiles(home: Home) -> impl IntoView {
     let mut own_progress = own_progress;
     let own_learner = own_progress.as_ref().map(|progress| progress.learner.id);
     let mut children = Some(children);
+    let teaches = !teaching.is_empty();
     let mut groups = Some((teaching, taught));
     let mut seats = Some(seats);
     let mut orders = Some(orders);
@@ -126,10 +127,7 @@ fn HomeTiles(home: Home) -> impl IntoView {
             HomeTile::Children => children
                 .take()
                 .map(|children| view! { <ChildrenTiles children /> }.into_any()),
-            HomeTile::CheckIns => groups
-                .as_ref()
-                .filter(|(teaching, _)| !teaching.is_empty())
-                .map(|_| view! { <CheckInsTile /> }.into_any()),
+            HomeTile::CheckIns => teaches.then(|| view! { <CheckInsTile /> }.into_any()),
             HomeTile::Groups => groups
                 .take()
                 .filter(|(teaching, _)| !teaching.is_empty())

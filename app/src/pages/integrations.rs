@@ -10,7 +10,7 @@ use crate::api::{get_integrations, CreateToken, MapLineItem, RevokeToken, UnmapL
 use crate::components::forms::failure;
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     integrations_page().into_any()
 }

@@ -13,7 +13,7 @@ use crate::components::story::StoryTile;
 use crate::error::AppError;
 use crate::live::{follow_learner, id_param, LiveVersion, PageChoices};
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     learner_page().into_any()
 }

@@ -24,3 +24,4 @@ pub mod projects;
 pub mod roster;
 pub mod settings;
 pub mod shared;
+pub mod welcome;

@@ -14,12 +14,15 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{get_custom_roles, get_import, get_people, CreateRole, SetPersonStatus};
-use crate::components::forms::{Changes, PostForm};
+use crate::api::{
+    get_custom_roles, get_import, get_people, AddPerson, CreateRole, DeleteRole, EditRole,
+    SetPersonStatus,
+};
+use crate::components::forms::{invitation_address, Changes, InvitationLink, PostForm};
 use crate::components::story::UploadOutcome;
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     people_page().into_any()
 }
@@ -48,6 +51,7 @@ fn people_page() -> impl IntoView {
                     Ok(list) => {
                         view! {
                             <People list filter=filter() done>
+                                <AddPerson done />
                                 <ImportPeople />
                                 {import().map(|id| view! { <ImportStatus id done /> })}
                                 <CustomRoles />
@@ -349,10 +353,29 @@ fn CustomRoles() -> impl IntoView {
                             {roles.into_iter().map(|role| {
                                 let rights: Vec<&str> = role.permissions.iter().map(|p| p.label()).collect();
                                 let scope = role.year_level.map_or("every group".to_string(), |year| format!("the groups of year {year}"));
+                                let facts = format!("{} — over {scope}; held by {}", rights.join(", "), role.holders);
+                                let role_id = role.id.to_string();
+                                let delete_id = role_id.clone();
+                                let key = role.id.to_string();
+                                let name = role.name.clone();
+                                let edit = format!("Edit {}", role.name);
+                                let delete = format!("Delete {}", role.name);
                                 view! {
                                     <li>
-                                        <strong>{role.name}</strong>
-                                        <span class="muted">{format!("{} — over {scope}; held by {}", rights.join(", "), role.holders)}</span>
+                                        <strong>{name}</strong>
+                                        <span class="muted">{facts}</span>
+                                        <details class="role-editor">
+                                            <summary>{edit}</summary>
+                                            <PostForm action=EditRole::PATH on_done=done class="stack">
+                                                <input type="hidden" name="role_id" value=role_id />
+                                                <RoleFields key role=Some(role) />
+                                                <button type="submit">"Save the role"</button>
+                                            </PostForm>
+                                            <PostForm action=DeleteRole::PATH on_done=done class="inline-form">
+                                                <input type="hidden" name="role_id" value=delete_id />
+                                                <button type="submit">{delete}</button>
+                                            </PostForm>
+                                        </details>
                                     </li>
                                 }
                             }).collect_view()}
@@ -361,28 +384,89 @@ fn CustomRoles() -> impl IntoView {
                 })}
             </Transition>
             <PostForm action=CreateRole::PATH on_done=done class="stack">
-                <label for="role-name">"Name"</label>
-                <input id="role-name" type="text" name="role[name]" required maxlength="60" />
-                <fieldset>
-                    <legend>"Rights"</legend>
-                    {[("view_records", Permission::ViewRecords), ("mark", Permission::Mark), ("give_feedback", Permission::GiveFeedback)]
-                        .into_iter()
-                        .map(|(field, permission)| {
-                            let id = format!("role-{field}");
-                            view! {
-                                <div>
-                                    <input type="checkbox" id=id.clone() name=format!("role[{field}]") value="on" />
-                                    <label for=id>{permission.label()}</label>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
-                <label for="role-year">"Over the groups of year (empty: every group)"</label>
-                <input id="role-year" type="number" name="role[year_level]" min="0" max="13" />
+                <RoleFields key="new".into() role=None />
                 <button type="submit">"Create the role"</button>
             </PostForm>
         </section>
+    }
+    .into_any()
+}
+
+/// One person added by hand (checked as an imported row is), with the sign-in link to give
+/// them.
+#[component]
+fn AddPerson(done: Callback<String>) -> impl IntoView {
+    let address = RwSignal::new(None::<String>);
+    let added = Callback::new(move |answer: String| {
+        address.set(Some(invitation_address(&answer)));
+        done.run(answer);
+    });
+    let role_options = Role::ALL
+        .into_iter()
+        .map(|role| view! { <option value=role.key()>{role.label()}</option> })
+        .collect_view();
+    view! {
+        <section class="tile" aria-labelledby="add-person-title">
+            <h2 id="add-person-title">"Add a person"</h2>
+            <PostForm action=AddPerson::PATH on_done=added class="stacked-form">
+                <label for="person-name">"Name"</label>
+                <input id="person-name" type="text" name="person[name]" required maxlength="120" autocomplete="off" />
+                <label for="person-email">"Email"</label>
+                <input id="person-email" type="email" name="person[email]" required autocomplete="off" />
+                <label for="person-role">"Role"</label>
+                <select id="person-role" name="person[role]">{role_options}</select>
+                <label for="person-groups">"Groups (names separated by ;)"</label>
+                <input id="person-groups" type="text" name="person[groups]" />
+                <label for="person-children">"Parent of (learners' emails separated by ;)"</label>
+                <input id="person-children" type="text" name="person[parent_of]" />
+                <label for="person-year">"Year level (learners, optional)"</label>
+                <input id="person-year" type="number" name="person[year_level]" min="0" max="13" />
+                <button type="submit">"Add the person"</button>
+            </PostForm>
+            <InvitationLink address />
+        </section>
+    }
+    .into_any()
+}
+
+/// A custom role's fields: its name, rights and year level (filled in when editing one).
+#[component]
+fn RoleFields(key: String, role: Option<cairn::model::CustomRole>) -> impl IntoView {
+    let name = role
+        .as_ref()
+        .map(|role| role.name.clone())
+        .unwrap_or_default();
+    let year = role
+        .as_ref()
+        .and_then(|role| role.year_level)
+        .map(|year| year.to_string())
+        .unwrap_or_default();
+    let held = role.map(|role| role.permissions).unwrap_or_default();
+    let rights = [
+        ("view_records", Permission::ViewRecords),
+        ("mark", Permission::Mark),
+        ("give_feedback", Permission::GiveFeedback),
+    ]
+    .into_iter()
+    .map(|(field, permission)| {
+        let id = format!("role-{key}-{field}");
+        view! {
+            <div>
+                <input type="checkbox" id=id.clone() name=format!("role[{field}]") value="on" checked=held.contains(&permission) />
+                <label for=id>{permission.label()}</label>
+            </div>
+        }
+    })
+    .collect_view();
+    view! {
+        <label for=format!("role-{key}-name")>"Name"</label>
+        <input id=format!("role-{key}-name") type="text" name="role[name]" required maxlength="60" value=name />
+        <fieldset>
+            <legend>"Rights"</legend>
+            {rights}
+        </fieldset>
+        <label for=format!("role-{key}-year")>"Over the groups of year (empty: every group)"</label>
+        <input id=format!("role-{key}-year") type="number" name="role[year_level]" min="0" max="13" value=year />
     }
     .into_any()
 }

@@ -7,14 +7,14 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::api::{get_person, ChangePerson};
-use crate::components::forms::{Changes, PostForm};
+use crate::api::{get_person, ChangePerson, InvitePerson};
+use crate::components::forms::{invitation_address, Changes, InvitationLink, PostForm};
 use crate::components::story::day;
 use crate::error::AppError;
 use crate::live::id_param;
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
     person_page().into_any()
 }
@@ -87,6 +87,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
             <h1>{person.name.clone()}</h1>
             <p class="muted">{format!("{} · {}", person.email, person.status.label())}</p>
 
+            <SignInLink user_id=id />
             <section class="tile" aria-labelledby="roles-title">
                 <h2 id="roles-title">"Roles"</h2>
                 <ul class="rows">
@@ -249,6 +250,26 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                 })}
             </section>
         </main>
+    }
+    .into_any()
+}
+
+/// A new sign-in link for the person (imported people have no password until they use one);
+/// older unused links stop working.
+#[component]
+fn SignInLink(user_id: i64) -> impl IntoView {
+    let address = RwSignal::new(None::<String>);
+    let made = Callback::new(move |answer: String| address.set(Some(invitation_address(&answer))));
+    view! {
+        <section class="tile" aria-labelledby="sign-in-link-title">
+            <h2 id="sign-in-link-title">"Sign-in link"</h2>
+            <p class="muted">"A link with which the person chooses their password. A new link replaces any unused one."</p>
+            <PostForm action=InvitePerson::PATH on_done=made class="inline-form">
+                <input type="hidden" name="user_id" value=user_id.to_string() />
+                <button type="submit">"Make a sign-in link"</button>
+            </PostForm>
+            <InvitationLink address />
+        </section>
     }
     .into_any()
 }

@@ -11,12 +11,12 @@ use crate::api::{get_profile, get_shared};
 use crate::pages::backpack::ItemList;
 use crate::pages::learner::Refusal;
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn shared() -> AnyView {
     shared_page().into_any()
 }
 
-/// The page's view; it is loaded with the other pages of its section (`crate::sections`).
+/// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn profile() -> AnyView {
     profile_page().into_any()
 }
