@@ -182,12 +182,12 @@ test('an admin adds a person, who chooses a password through the link and is sig
   await page.goto('/admin/people');
   await hydrated(page);
   const add = page.getByRole('region', { name: 'Add a person' });
-  await add.getByLabel('Name').fill('Ava Stone');
-  await add.getByLabel('Email').fill('teacher@demo.cairn');
-  await add.getByLabel('Role').selectOption('teacher');
+  await add.getByLabel('Name', { exact: true }).fill('Ava Stone');
+  await add.getByLabel('Email', { exact: true }).fill('teacher@demo.cairn');
+  await add.getByLabel('Role', { exact: true }).selectOption('teacher');
   await add.getByRole('button', { name: 'Add the person' }).click();
   await expect(add.getByRole('alert')).toContainText('email');
-  await add.getByLabel('Email').fill('ava.stone@example.org');
+  await add.getByLabel('Email', { exact: true }).fill('ava.stone@example.org');
   await add.getByRole('button', { name: 'Add the person' }).click();
   const link = add.getByLabel(/^Give this link to the person/);
   await expect(link).toHaveValue(/\/welcome\/[0-9a-f]{64}$/);

@@ -95,6 +95,8 @@ test('two teachers of one group see each other\'s marks appear on the roster', a
 });
 
 test('the roster has no serious accessibility violations, and a parent cannot open it', async ({ browser }) => {
+  // axe over a 30 × 20 grid in a debug build takes 30 s on two idle cores; more when they are busy.
+  test.setTimeout(120_000);
   const teacher = await signedIn(browser, 'teacher@demo.cairn');
   await teacher.getByRole('link', { name: /^Open the roster of / }).first().click();
   await hydrated(teacher);

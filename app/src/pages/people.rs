@@ -43,6 +43,8 @@ fn people_page() -> impl IntoView {
         |(filter, _)| get_people(filter),
     );
     let import = move || query.with(|q| q.get("import").and_then(|id| id.parse::<u64>().ok()));
+    // Kept above the list, which reloads when a person is added: the new sign-in link stays.
+    let invitation = RwSignal::new(None::<String>);
     view! {
         <Title text="People" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
@@ -51,7 +53,7 @@ fn people_page() -> impl IntoView {
                     Ok(list) => {
                         view! {
                             <People list filter=filter() done>
-                                <AddPerson done />
+                                <AddPerson done address=invitation />
                                 <ImportPeople />
                                 {import().map(|id| view! { <ImportStatus id done /> })}
                                 <CustomRoles />
@@ -395,8 +397,7 @@ fn CustomRoles() -> impl IntoView {
 /// One person added by hand (checked as an imported row is), with the sign-in link to give
 /// them.
 #[component]
-fn AddPerson(done: Callback<String>) -> impl IntoView {
-    let address = RwSignal::new(None::<String>);
+fn AddPerson(done: Callback<String>, address: RwSignal<Option<String>>) -> impl IntoView {
     let added = Callback::new(move |answer: String| {
         address.set(Some(invitation_address(&answer)));
         done.run(answer);
