@@ -265,6 +265,32 @@ pub async fn create_area(
     store.create_area(by, framework_id, code, name).await
 }
 
+/// Gives an area a new code and name.
+pub async fn rename_area(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    area_id: i64,
+    code: &str,
+    name: &str,
+) -> CoreResult<()> {
+    let by = administrator(viewer, origin)?;
+    let code = text("code", code, 40)?;
+    let name = text("name", name, 200)?;
+    store.rename_area(by, area_id, code, name).await
+}
+
+/// Deletes an area that holds no competency.
+pub async fn delete_area(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    area_id: i64,
+) -> CoreResult<()> {
+    let by = administrator(viewer, origin)?;
+    store.delete_area(by, area_id).await
+}
+
 pub async fn create_competency(
     store: &Store,
     viewer: &Viewer,
@@ -304,6 +330,41 @@ pub async fn create_category(
     store.create_category(by, text("name", name, 60)?).await
 }
 
+pub async fn rename_category(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    category_id: i64,
+    name: &str,
+) -> CoreResult<()> {
+    let by = administrator(viewer, origin)?;
+    store
+        .rename_category(by, category_id, text("name", name, 60)?)
+        .await
+}
+
+/// Deletes a category nothing is filed under.
+pub async fn delete_category(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    category_id: i64,
+) -> CoreResult<()> {
+    let by = administrator(viewer, origin)?;
+    store.delete_category(by, category_id).await
+}
+
+/// A tag's checked name and kind: a tag list is written with commas, so a name has none.
+fn tag_fields<'a>(name: &'a str, kind: &str) -> CoreResult<(&'a str, TagKind)> {
+    let kind =
+        TagKind::from_key(kind).ok_or_else(|| CoreError::invalid("kind", "is skill or value"))?;
+    let name = text("name", name, 60)?;
+    if name.contains(',') {
+        return Err(CoreError::invalid("name", "cannot contain a comma"));
+    }
+    Ok((name, kind))
+}
+
 pub async fn create_tag(
     store: &Store,
     viewer: &Viewer,
@@ -312,13 +373,32 @@ pub async fn create_tag(
     kind: &str,
 ) -> CoreResult<i64> {
     let by = administrator(viewer, origin)?;
-    let kind =
-        TagKind::from_key(kind).ok_or_else(|| CoreError::invalid("kind", "is skill or value"))?;
-    let name = text("name", name, 60)?;
-    if name.contains(',') {
-        return Err(CoreError::invalid("name", "cannot contain a comma"));
-    }
+    let (name, kind) = tag_fields(name, kind)?;
     store.create_tag(by, name, kind).await
+}
+
+pub async fn rename_tag(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    tag_id: i64,
+    name: &str,
+    kind: &str,
+) -> CoreResult<()> {
+    let by = administrator(viewer, origin)?;
+    let (name, kind) = tag_fields(name, kind)?;
+    store.rename_tag(by, tag_id, name, kind).await
+}
+
+/// Deletes a tag; competencies that had it lose it.
+pub async fn delete_tag(
+    store: &Store,
+    viewer: &Viewer,
+    origin: Option<&str>,
+    tag_id: i64,
+) -> CoreResult<()> {
+    let by = administrator(viewer, origin)?;
+    store.delete_tag(by, tag_id).await
 }
 
 pub async fn save_rubric_level(

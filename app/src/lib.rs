@@ -5,6 +5,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod live;
+pub mod page_data;
 pub mod pages;
 pub mod routes;
 #[cfg(feature = "ssr")]

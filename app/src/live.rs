@@ -113,7 +113,7 @@ mod browser {
             let Some(text) = message.data().as_string() else {
                 return;
             };
-            match serde_json::from_str::<LiveEvent>(&text) {
+            match serde_json::from_slice::<LiveEvent>(text.as_bytes()) {
                 Ok(event) => {
                     if let LiveEvent::Settings { at, .. } = &event {
                         refresh_theme(at);

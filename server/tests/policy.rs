@@ -350,6 +350,12 @@ async fn administration_is_for_administrators_only(store: &Store) {
         ),
         ("/api/create_category", "name=Mine"),
         ("/api/create_tag", "name=Mine&kind=skill"),
+        ("/api/rename_area", "area_id=1&code=A&name=Area"),
+        ("/api/delete_area", "area_id=1"),
+        ("/api/rename_category", "category_id=1&name=Mine"),
+        ("/api/delete_category", "category_id=1"),
+        ("/api/rename_tag", "tag_id=1&name=Mine&kind=value"),
+        ("/api/delete_tag", "tag_id=1"),
         (
             "/api/save_rubric_level",
             "rubric_id=1&level[level]=1&level[name]=L&level[points]=1&level[color]=%23000000",

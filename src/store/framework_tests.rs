@@ -321,7 +321,154 @@ async fn frameworks_areas_and_competencies_are_created_with_their_fields(store: 
     assert_eq!(rubric_now.levels.len(), levels.len());
 }
 
+/// Categories, tags and areas are renamed in place and deleted only when that loses nothing
+/// silently: a category or area still in use is refused, a tag leaves its competencies.
+async fn categories_tags_and_areas_are_renamed_and_deleted(store: &Store) {
+    load(store).await;
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    let list = crate::frameworks::frameworks(store, &admin).await.unwrap();
+    let used = list.categories[0].clone();
+    let used_key = used.key.clone();
+
+    // A category in use is renamed (its key stays) but not deleted.
+    crate::frameworks::rename_category(store, &admin, None, used.id, "  Know-how ")
+        .await
+        .unwrap();
+    let other = list.categories[1].name.to_uppercase();
+    let clash = crate::frameworks::rename_category(store, &admin, None, used.id, &other).await;
+    assert!(matches!(clash, Err(CoreError::Invalid { .. })), "{clash:?}");
+    let lines = count(store, "audit_log").await;
+    let refused = crate::frameworks::delete_category(store, &admin, None, used.id).await;
+    assert!(
+        matches!(&refused, Err(CoreError::Invalid { reason, .. }) if reason.contains("framework")),
+        "{refused:?}"
+    );
+    let forbidden = crate::frameworks::rename_category(store, &teacher, None, used.id, "X").await;
+    assert!(
+        matches!(forbidden, Err(CoreError::Forbidden)),
+        "{forbidden:?}"
+    );
+    assert_eq!(count(store, "audit_log").await, lines);
+    let spare = crate::frameworks::create_category(store, &admin, None, "Spare")
+        .await
+        .unwrap();
+    crate::frameworks::delete_category(store, &admin, None, spare)
+        .await
+        .unwrap();
+    let categories = crate::frameworks::frameworks(store, &admin)
+        .await
+        .unwrap()
+        .categories;
+    let renamed = categories.iter().find(|c| c.id == used.id).unwrap();
+    assert_eq!(
+        (renamed.name.as_str(), renamed.key.as_str()),
+        ("Know-how", used_key.as_str())
+    );
+    assert!(categories.iter().all(|c| c.id != spare));
+
+    // A tag is renamed and changes kind; deleting it takes it off its competencies.
+    let framework = list.frameworks[0].id;
+    let tag = crate::frameworks::create_tag(store, &admin, None, "Curiosity", "skill")
+        .await
+        .unwrap();
+    crate::frameworks::create_tag(store, &admin, None, "Care", "value")
+        .await
+        .unwrap();
+    let area = crate::frameworks::create_area(store, &admin, None, framework, "Z", "Zeta")
+        .await
+        .unwrap();
+    let competency = CompetencyForm {
+        code: "Z.1".into(),
+        name: "Wonders".into(),
+        category_id: used.id,
+        area_id: area.to_string(),
+        tags: "Curiosity".into(),
+        ..CompetencyForm::default()
+    };
+    crate::frameworks::create_competency(store, &admin, None, framework, &competency)
+        .await
+        .unwrap();
+    let clash = crate::frameworks::rename_tag(store, &admin, None, tag, "care", "skill").await;
+    assert!(matches!(clash, Err(CoreError::Invalid { .. })), "{clash:?}");
+    crate::frameworks::rename_tag(store, &admin, None, tag, "Wonder", "value")
+        .await
+        .unwrap();
+    let tags = crate::frameworks::frameworks(store, &admin)
+        .await
+        .unwrap()
+        .tags;
+    let wonder = tags.iter().find(|t| t.id == tag).unwrap();
+    assert_eq!(
+        (wonder.name.as_str(), wonder.kind.key(), wonder.competencies),
+        ("Wonder", "value", 1)
+    );
+    crate::frameworks::delete_tag(store, &admin, None, tag)
+        .await
+        .unwrap();
+    let shown = crate::frameworks::framework(store, &admin, framework)
+        .await
+        .unwrap();
+    let wonders = shown.competencies.iter().find(|c| c.code == "Z.1").unwrap();
+    assert!(wonders.tags.is_empty(), "{:?}", wonders.tags);
+    assert!(shown.tags.iter().all(|t| t.id != tag));
+
+    // An area is renamed (its code unique in the framework) and deleted once empty.
+    let first = shown
+        .areas
+        .iter()
+        .find(|a| a.id != area)
+        .unwrap()
+        .code
+        .clone();
+    let clash = crate::frameworks::rename_area(store, &admin, None, area, &first, "Zeta").await;
+    assert!(matches!(clash, Err(CoreError::Invalid { .. })), "{clash:?}");
+    crate::frameworks::rename_area(store, &admin, None, area, "Z9", "Zeta nine")
+        .await
+        .unwrap();
+    let refused = crate::frameworks::delete_area(store, &admin, None, area).await;
+    assert!(
+        matches!(&refused, Err(CoreError::Invalid { reason, .. }) if reason.contains("1 competency")),
+        "{refused:?}"
+    );
+    let empty = crate::frameworks::create_area(store, &admin, None, framework, "E", "Empty")
+        .await
+        .unwrap();
+    crate::frameworks::delete_area(store, &admin, None, empty)
+        .await
+        .unwrap();
+    let areas = crate::frameworks::framework(store, &admin, framework)
+        .await
+        .unwrap()
+        .areas;
+    let zeta = areas.iter().find(|a| a.id == area).unwrap();
+    assert_eq!(
+        (zeta.code.as_str(), zeta.name.as_str()),
+        ("Z9", "Zeta nine")
+    );
+    assert!(areas.iter().all(|a| a.id != empty));
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'rename %' OR action LIKE 'delete %' \
+         ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        audited,
+        [
+            "rename category",
+            "delete category",
+            "rename tag",
+            "delete tag",
+            "rename area",
+            "delete area"
+        ]
+    );
+}
+
 crate::store_tests!(
     a_new_mastery_method_recomputes_the_levels_it_affects,
     frameworks_areas_and_competencies_are_created_with_their_fields,
+    categories_tags_and_areas_are_renamed_and_deleted,
 );

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use sqlx::Any;
 
 use super::audit::Actor;
+use super::taxonomy::taken;
 use super::{float_placeholder, Store};
 use crate::clock;
 use crate::error::{CoreError, CoreResult};
@@ -434,53 +435,6 @@ impl Store {
         Ok(recompute)
     }
 
-    /// Adds an area to a framework; its code must be new in the framework.
-    pub async fn create_area(
-        &self,
-        by: Actor<'_>,
-        framework_id: i64,
-        code: &str,
-        name: &str,
-    ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
-        framework_of(&mut tx, by.institution_id, framework_id).await?;
-        let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM framework_areas WHERE framework_id = $1 AND LOWER(code) = LOWER($2)",
-        )
-        .bind(framework_id)
-        .bind(code)
-        .fetch_one(&mut *tx)
-        .await?;
-        if taken > 0 {
-            return Err(CoreError::invalid(
-                "code",
-                format!("the framework already has an area {code}"),
-            ));
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO framework_areas (framework_id, code, name, position) \
-             VALUES ($1, $2, $3, \
-               (SELECT COALESCE(MAX(position), 0) + 1 FROM framework_areas WHERE framework_id = $1)) \
-             RETURNING id",
-        )
-        .bind(framework_id)
-        .bind(code)
-        .bind(name)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audit_action(
-            &mut tx,
-            by,
-            "create area",
-            ("framework", Some(framework_id.to_string())),
-            format!("{code} {name}"),
-        )
-        .await?;
-        tx.commit().await?;
-        self.changed();
-        Ok(id)
-    }
-
     /// Adds a competency to a framework, with its tags and alignments.
     pub async fn create_competency(
         &self,
@@ -623,93 +577,6 @@ impl Store {
         Ok(recompute)
     }
 
-    /// Adds a category; its name must be new in the institution.
-    pub async fn create_category(&self, by: Actor<'_>, name: &str) -> CoreResult<i64> {
-        let key: String = name
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        let mut tx = self.write_tx().await?;
-        let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM categories WHERE institution_id = $1 \
-             AND (key = $2 OR LOWER(name) = LOWER($3))",
-        )
-        .bind(by.institution_id)
-        .bind(&key)
-        .bind(name)
-        .fetch_one(&mut *tx)
-        .await?;
-        if taken > 0 {
-            return Err(CoreError::invalid(
-                "name",
-                format!("there is already a category {name}"),
-            ));
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO categories (institution_id, key, name, position) VALUES ($1, $2, $3, \
-               (SELECT COALESCE(MAX(position), 0) + 1 FROM categories WHERE institution_id = $1)) \
-             RETURNING id",
-        )
-        .bind(by.institution_id)
-        .bind(&key)
-        .bind(name)
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audit_action(
-            &mut tx,
-            by,
-            "create category",
-            ("category", Some(id.to_string())),
-            name.to_string(),
-        )
-        .await?;
-        tx.commit().await?;
-        self.changed();
-        Ok(id)
-    }
-
-    /// Adds a skill or value tag; its name must be new in the institution.
-    pub async fn create_tag(&self, by: Actor<'_>, name: &str, kind: TagKind) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
-        let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tags WHERE institution_id = $1 AND LOWER(name) = LOWER($2)",
-        )
-        .bind(by.institution_id)
-        .bind(name)
-        .fetch_one(&mut *tx)
-        .await?;
-        if taken > 0 {
-            return Err(CoreError::invalid(
-                "name",
-                format!("there is already a tag {name}"),
-            ));
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO tags (institution_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(by.institution_id)
-        .bind(name)
-        .bind(kind.key())
-        .fetch_one(&mut *tx)
-        .await?;
-        self.audit_action(
-            &mut tx,
-            by,
-            "create tag",
-            ("tag", Some(id.to_string())),
-            format!("{name} ({})", kind.key()),
-        )
-        .await?;
-        tx.commit().await?;
-        self.changed();
-        Ok(id)
-    }
-
     /// Saves one level of a rubric (a new number adds it). Levels stay numbered 1, 2, … with
     /// no gap, and their points rise with them.
     pub async fn save_rubric_level(
@@ -838,7 +705,7 @@ impl Store {
 }
 
 /// The framework's name, when it belongs to the institution.
-async fn framework_of(
+pub(super) async fn framework_of(
     tx: &mut Tx,
     institution_id: InstitutionId,
     framework_id: i64,
@@ -894,16 +761,16 @@ async fn check_framework_fields(
     framework_id: Option<i64>,
     fields: &FrameworkFields,
 ) -> CoreResult<()> {
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM frameworks WHERE institution_id = $1 AND LOWER(name) = LOWER($2) \
-         AND id <> $3",
+    let scope = ("institution_id", institution_id);
+    if taken(
+        tx,
+        ("frameworks", "name"),
+        scope,
+        &fields.name,
+        framework_id,
     )
-    .bind(institution_id)
-    .bind(&fields.name)
-    .bind(framework_id.unwrap_or(0))
-    .fetch_one(&mut **tx)
-    .await?;
-    if taken > 0 {
+    .await?
+    {
         return Err(CoreError::invalid(
             "name",
             format!("there is already a framework {}", fields.name),
@@ -923,16 +790,16 @@ async fn check_competency_fields(
     competency_id: Option<i64>,
     fields: &CompetencyFields,
 ) -> CoreResult<Vec<i64>> {
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM competencies WHERE framework_id = $1 AND LOWER(code) = LOWER($2) \
-         AND id <> $3",
+    let scope = ("framework_id", framework_id);
+    if taken(
+        tx,
+        ("competencies", "code"),
+        scope,
+        &fields.code,
+        competency_id,
     )
-    .bind(framework_id)
-    .bind(&fields.code)
-    .bind(competency_id.unwrap_or(0))
-    .fetch_one(&mut **tx)
-    .await?;
-    if taken > 0 {
+    .await?
+    {
         return Err(CoreError::invalid(
             "code",
             format!("the framework already has a competency {}", fields.code),

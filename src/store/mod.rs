@@ -32,6 +32,7 @@ pub mod roster;
 pub mod school;
 pub mod settings;
 pub mod story;
+pub mod taxonomy;
 pub mod testing;
 pub mod tiles;
 

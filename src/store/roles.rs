@@ -2,6 +2,7 @@
 //! defined by administrators and enforced by the one policy through `Viewer::grants`.
 
 use super::audit::{Actor, Audit};
+use super::taxonomy::taken;
 use super::Store;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{CustomRole, InstitutionId, Permission, UserId};
@@ -65,16 +66,10 @@ impl Store {
             key
         };
         let mut tx = self.write_tx().await?;
-        let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM roles WHERE institution_id = $1 \
-             AND (key = $2 OR LOWER(name) = LOWER($3))",
-        )
-        .bind(institution_id)
-        .bind(&key)
-        .bind(name)
-        .fetch_one(&mut *tx)
-        .await?;
-        if taken > 0 {
+        let scope = ("institution_id", institution_id);
+        if taken(&mut tx, ("roles", "name"), scope, name, None).await?
+            || taken(&mut tx, ("roles", "key"), scope, &key, None).await?
+        {
             return Err(CoreError::invalid(
                 "name",
                 format!("a role is already named {name}"),
@@ -134,16 +129,8 @@ impl Store {
     ) -> CoreResult<()> {
         let mut tx = self.write_tx().await?;
         let old = custom_role_name(&mut tx, by.institution_id, role_id).await?;
-        let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM roles WHERE institution_id = $1 AND LOWER(name) = LOWER($2) \
-             AND id <> $3",
-        )
-        .bind(by.institution_id)
-        .bind(name)
-        .bind(role_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if taken > 0 {
+        let scope = ("institution_id", by.institution_id);
+        if taken(&mut tx, ("roles", "name"), scope, name, Some(role_id)).await? {
             return Err(CoreError::invalid(
                 "name",
                 format!("a role is already named {name}"),

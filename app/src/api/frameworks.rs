@@ -110,6 +110,57 @@ pub async fn create_tag(name: String, kind: String) -> Result<i64, AppError> {
     Ok(cairn::frameworks::create_tag(&store, &viewer, origin.as_deref(), &name, &kind).await?)
 }
 
+#[server(endpoint = "rename_area")]
+pub async fn rename_area(area_id: i64, code: String, name: String) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(
+        cairn::frameworks::rename_area(&store, &viewer, origin.as_deref(), area_id, &code, &name)
+            .await?,
+    )
+}
+
+#[server(endpoint = "delete_area")]
+pub async fn delete_area(area_id: i64) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::delete_area(&store, &viewer, origin.as_deref(), area_id).await?)
+}
+
+#[server(endpoint = "rename_category")]
+pub async fn rename_category(category_id: i64, name: String) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(
+        cairn::frameworks::rename_category(&store, &viewer, origin.as_deref(), category_id, &name)
+            .await?,
+    )
+}
+
+#[server(endpoint = "delete_category")]
+pub async fn delete_category(category_id: i64) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::delete_category(&store, &viewer, origin.as_deref(), category_id).await?)
+}
+
+#[server(endpoint = "rename_tag")]
+pub async fn rename_tag(tag_id: i64, name: String, kind: String) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(
+        cairn::frameworks::rename_tag(&store, &viewer, origin.as_deref(), tag_id, &name, &kind)
+            .await?,
+    )
+}
+
+#[server(endpoint = "delete_tag")]
+pub async fn delete_tag(tag_id: i64) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let origin = crate::session::origin();
+    Ok(cairn::frameworks::delete_tag(&store, &viewer, origin.as_deref(), tag_id).await?)
+}
+
 #[server(endpoint = "save_rubric_level")]
 pub async fn save_rubric_level(rubric_id: i64, level: RubricLevelForm) -> Result<(), AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;

@@ -16,7 +16,7 @@ fn level(value: Option<f64>) -> String {
 pub fn CohortComparison(learner_id: i64) -> impl IntoView {
     let chosen = crate::live::PageChoices::current().framework;
     let live = LiveVersion::current();
-    let cohort = Resource::new(
+    let cohort = crate::page_data::resource(
         move || (chosen.get(), live.map(|live| live.get())),
         move |(framework, _)| get_cohort(learner_id, framework),
     );

@@ -145,7 +145,7 @@ mod browser {
         if response.ok() {
             Ok(text)
         } else {
-            Err(serde_json::from_str::<AppError>(&text)
+            Err(serde_json::from_slice::<AppError>(text.as_bytes())
                 .map(|error| error.to_string())
                 .unwrap_or_else(|_| AppError::Internal.to_string()))
         }

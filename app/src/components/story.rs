@@ -151,7 +151,7 @@ pub fn UploadOutcome(#[prop(into)] added: String) -> impl IntoView {
 pub fn StoryTile(learner_id: i64) -> impl IntoView {
     // Reloads with the page's live counter.
     let live = LiveVersion::current();
-    let summary = Resource::new(
+    let summary = crate::page_data::resource(
         move || live.map(|l| l.get()),
         move |_| get_story_summary(learner_id),
     );
@@ -193,7 +193,7 @@ pub fn StoryTile(learner_id: i64) -> impl IntoView {
 #[component]
 pub fn CheckInsTile() -> impl IntoView {
     let live = LiveVersion::current();
-    let count = Resource::new(
+    let count = crate::page_data::resource(
         move || live.map(|l| l.get()),
         |_| crate::api::get_checkin_count(),
     );

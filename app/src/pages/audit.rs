@@ -26,7 +26,7 @@ fn audit_page() -> impl IntoView {
             since: q.get("since").unwrap_or_default(),
         })
     };
-    let log = Resource::new(filter, get_audit);
+    let log = crate::page_data::resource(filter, get_audit);
     view! {
         <Title text="Audit log" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

@@ -73,7 +73,7 @@ impl Actions {
 
 fn backpack_page() -> impl IntoView {
     let actions = Actions::new();
-    let backpack = Resource::new(move || actions.versions(), |_| get_backpack());
+    let backpack = crate::page_data::resource(move || actions.versions(), |_| get_backpack());
     view! {
         <Title text="Backpack" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

@@ -29,7 +29,7 @@ fn category_page() -> impl IntoView {
     };
     let live = LiveVersion::provide();
     let issue = ServerAction::<IssueCredential>::new();
-    let record = Resource::new(
+    let record = crate::page_data::resource(
         move || (ids(), live.get(), issue.version().get()),
         |(ids, _, _)| async move {
             match ids {

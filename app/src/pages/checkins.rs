@@ -24,7 +24,8 @@ fn checkins_page() -> impl IntoView {
     let live = LiveVersion::provide();
     let changes = Changes::new();
     let done = changes.done;
-    let checkins = Resource::new(move || (live.get(), changes.version()), |_| get_checkins());
+    let checkins =
+        crate::page_data::resource(move || (live.get(), changes.version()), |_| get_checkins());
     use_live_events(
         move |event| {
             if matches!(event, cairn::model::LiveEvent::CheckIn { .. }) {

@@ -25,7 +25,7 @@ fn competency_page() -> impl IntoView {
             Some((learner, competency))
         })
     };
-    let detail = Resource::new(ids, |ids| async move {
+    let detail = crate::page_data::resource(ids, |ids| async move {
         match ids {
             Some((learner, competency)) => get_competency(learner, competency).await,
             None => Err(AppError::NotFound("such competency".into())),

@@ -20,7 +20,7 @@ fn credential_page() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let revoke = ServerAction::<RevokeCredential>::new();
-    let credential = Resource::new(
+    let credential = crate::page_data::resource(
         move || (id(), revoke.version().get()),
         |(id, _)| get_credential(id),
     );

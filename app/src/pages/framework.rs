@@ -9,7 +9,8 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::{
-    get_framework, get_recompute, CreateArea, CreateCompetency, SaveCompetency, SaveFramework,
+    get_framework, get_recompute, CreateArea, CreateCompetency, DeleteArea, RenameArea,
+    SaveCompetency, SaveFramework,
 };
 use crate::components::forms::{Changes, PostForm};
 use crate::live::id_param;
@@ -36,7 +37,7 @@ fn framework_page() -> impl IntoView {
         }
         changes.bump();
     });
-    let framework = Resource::new(
+    let framework = crate::page_data::resource(
         move || (framework_id(), changes.version()),
         |(id, _)| async move {
             match id {
@@ -139,8 +140,8 @@ fn Framework(
             </section>
             <section class="tile" aria-labelledby="areas-title">
                 <h2 id="areas-title">"Areas"</h2>
-                <ul class="tag-list">
-                    {areas.iter().map(|area| view! { <li>{format!("{} {}", area.code, area.name)}</li> }).collect_view()}
+                <ul class="rows named-list">
+                    {areas.iter().map(area_item(done)).collect_view()}
                 </ul>
                 <PostForm action=CreateArea::PATH on_done=done class="inline-form">
                     <input type="hidden" name="framework_id" value=id.to_string() />
@@ -191,6 +192,38 @@ fn Framework(
         </main>
     }
     .into_any()
+}
+
+/// An area, renamed in place (code and name) and deleted once it holds no competency.
+fn area_item(done: Callback<String>) -> impl Fn(&cairn::model::Area) -> AnyView {
+    move |area| {
+        let (rename_id, delete_id) = (area.id.to_string(), area.id.to_string());
+        let code_field = format!("area-{}-code", area.id);
+        let name_field = format!("area-{}-name", area.id);
+        let title = format!("{} {}", area.code, area.name);
+        let code_label = format!("Code of the area {title}");
+        let name_label = format!("Name of the area {title}");
+        let rename = format!("Rename the area {title}");
+        let delete = format!("Delete the area {title}");
+        let (code, name) = (area.code.clone(), area.name.clone());
+        view! {
+            <li class="named-item">
+                <PostForm action=RenameArea::PATH on_done=done class="inline-form">
+                    <input type="hidden" name="area_id" value=rename_id />
+                    <label for=code_field.clone() class="visually-hidden">{code_label}</label>
+                    <input id=code_field type="text" name="code" required maxlength="40" size="6" value=code />
+                    <label for=name_field.clone() class="visually-hidden">{name_label}</label>
+                    <input id=name_field type="text" name="name" required maxlength="200" value=name />
+                    <button type="submit" aria-label=rename>"Rename"</button>
+                </PostForm>
+                <PostForm action=DeleteArea::PATH on_done=done class="inline-form">
+                    <input type="hidden" name="area_id" value=delete_id />
+                    <button type="submit" aria-label=delete>"Delete"</button>
+                </PostForm>
+            </li>
+        }
+        .into_any()
+    }
 }
 
 /// What a competency's form chooses from.
@@ -299,7 +332,7 @@ fn CompetencyFields(key: String, competency: CompetencyAdmin, context: Choices) 
 #[component]
 fn RecomputeStatus(id: i64) -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    let progress = Resource::new(move || tick.get(), move |_| get_recompute(id));
+    let progress = crate::page_data::resource(move || tick.get(), move |_| get_recompute(id));
     Effect::new(move |_| {
         if let Some(Ok(now)) = progress.get() {
             if !now.finished() {

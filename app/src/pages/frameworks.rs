@@ -2,13 +2,16 @@
 //! categories and skill and value tags competencies are filed under; and the rubrics, whose
 //! levels (name, points, colour) and mastery threshold are edited here.
 
-use cairn::model::{CategoryChoice, FrameworksAdmin, Rubric, RubricLevel, Tag, MASTERY_METHODS};
+use cairn::model::{
+    CategoryChoice, FrameworksAdmin, Rubric, RubricLevel, Tag, TagKind, MASTERY_METHODS,
+};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::{
-    get_frameworks, CreateCategory, CreateFramework, CreateTag, SaveRubricLevel, SetMasteryLevel,
+    get_frameworks, CreateCategory, CreateFramework, CreateTag, DeleteCategory, DeleteTag,
+    RenameCategory, RenameTag, SaveRubricLevel, SetMasteryLevel,
 };
 use crate::components::forms::{Changes, PostForm};
 use crate::pages::learner::Refusal;
@@ -21,7 +24,7 @@ pub fn page() -> AnyView {
 fn frameworks_page() -> impl IntoView {
     let changes = Changes::new();
     let done = changes.done;
-    let admin = Resource::new(move || changes.version(), |_| get_frameworks());
+    let admin = crate::page_data::resource(move || changes.version(), |_| get_frameworks());
     view! {
         <Title text="Frameworks" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
@@ -159,9 +162,33 @@ fn Categories(categories: Vec<CategoryChoice>, done: Callback<String>) -> impl I
     view! {
         <section class="tile" aria-labelledby="categories-title">
             <h2 id="categories-title">"Categories"</h2>
-            <ul class="tag-list">
-                {categories.into_iter().map(|category| view! { <li>{category.name}</li> }).collect_view()}
+            <ul class="rows named-list">
+                {categories
+                    .into_iter()
+                    .map(|category| {
+                        let (rename_id, delete_id) = (category.id.to_string(), category.id.to_string());
+                        let field = format!("category-{}-name", category.id);
+                        let label = format!("Name of the category {}", category.name);
+                        let rename = format!("Rename the category {}", category.name);
+                        let delete = format!("Delete the category {}", category.name);
+                        view! {
+                            <li class="named-item">
+                                <PostForm action=RenameCategory::PATH on_done=done class="inline-form">
+                                    <input type="hidden" name="category_id" value=rename_id />
+                                    <label for=field.clone() class="visually-hidden">{label}</label>
+                                    <input id=field type="text" name="name" required maxlength="60" value=category.name />
+                                    <button type="submit" aria-label=rename>"Rename"</button>
+                                </PostForm>
+                                <PostForm action=DeleteCategory::PATH on_done=done class="inline-form">
+                                    <input type="hidden" name="category_id" value=delete_id />
+                                    <button type="submit" aria-label=delete>"Delete"</button>
+                                </PostForm>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
+            <p class="muted">"A category still used by a framework, competency or achievement cannot be deleted. Its key stays when it is renamed, so addresses keep working."</p>
             <PostForm action=CreateCategory::PATH on_done=done class="inline-form">
                 <label for="category-name">"New category"</label>
                 <input id="category-name" type="text" name="name" required maxlength="60" />
@@ -179,16 +206,40 @@ fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
         <section class="tile" aria-labelledby="tags-title">
             <h2 id="tags-title">"Skill and value tags"</h2>
             {empty.then(|| view! { <p class="muted">"No tags yet."</p> })}
-            <ul class="tag-list">
+            <ul class="rows named-list">
                 {tags
                     .into_iter()
                     .map(|tag| {
+                        let (rename_id, delete_id) = (tag.id.to_string(), tag.id.to_string());
+                        let name_field = format!("tag-{}-name", tag.id);
+                        let kind_field = format!("tag-{}-kind", tag.id);
+                        let name_label = format!("Name of the tag {}", tag.name);
+                        let kind_label = format!("Kind of the tag {}", tag.name);
+                        let save = format!("Save the tag {}", tag.name);
+                        let delete = format!("Delete the tag {}", tag.name);
+                        let skill = tag.kind == TagKind::Skill;
+                        let removes = match tag.competencies {
+                            0 => "Delete".to_string(),
+                            1 => "Delete (from 1 competency)".to_string(),
+                            n => format!("Delete (from {n} competencies)"),
+                        };
                         view! {
-                            <li class="tag-item">
-                                {tag.name}
-                                <span class="muted">
-                                    {format!(" · {} · {} competencies", tag.kind.label(), tag.competencies)}
-                                </span>
+                            <li class="named-item">
+                                <PostForm action=RenameTag::PATH on_done=done class="inline-form">
+                                    <input type="hidden" name="tag_id" value=rename_id />
+                                    <label for=name_field.clone() class="visually-hidden">{name_label}</label>
+                                    <input id=name_field type="text" name="name" required maxlength="60" value=tag.name />
+                                    <label for=kind_field.clone() class="visually-hidden">{kind_label}</label>
+                                    <select id=kind_field name="kind">
+                                        <option value="skill" selected=skill>"Skill"</option>
+                                        <option value="value" selected=!skill>"Value"</option>
+                                    </select>
+                                    <button type="submit" aria-label=save>"Save"</button>
+                                </PostForm>
+                                <PostForm action=DeleteTag::PATH on_done=done class="inline-form">
+                                    <input type="hidden" name="tag_id" value=delete_id />
+                                    <button type="submit" aria-label=delete>{removes}</button>
+                                </PostForm>
                             </li>
                         }
                     })

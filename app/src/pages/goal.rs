@@ -56,7 +56,7 @@ fn goal_page() -> impl IntoView {
     let goal_id = id_param();
     let live = LiveVersion::provide();
     let actions = Actions::new();
-    let goal = Resource::new(
+    let goal = crate::page_data::resource(
         move || (goal_id(), live.get(), actions.changes.version()),
         |(id, _, _)| async move {
             match id {

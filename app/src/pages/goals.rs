@@ -26,7 +26,7 @@ fn goals_page() -> impl IntoView {
     // The id of what was just created: the page opens it.
     let created = RwSignal::new(None::<i64>);
     let create = Callback::new(move |answer: String| created.set(answer.trim().parse().ok()));
-    let goals = Resource::new(
+    let goals = crate::page_data::resource(
         move || (learner_id(), live.get()),
         |(id, _)| async move {
             match id {

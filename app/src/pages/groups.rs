@@ -20,7 +20,7 @@ pub fn page() -> AnyView {
 fn groups_page() -> impl IntoView {
     let changes = Changes::new();
     let done = changes.done;
-    let groups = Resource::new(move || changes.version(), |_| get_admin_groups());
+    let groups = crate::page_data::resource(move || changes.version(), |_| get_admin_groups());
     view! {
         <Title text="Groups" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

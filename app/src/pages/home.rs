@@ -32,7 +32,7 @@ impl LazyRoute for HomePage {
 }
 
 fn home_page() -> impl IntoView {
-    let home = Resource::new(|| (), |_| get_home());
+    let home = crate::page_data::resource(|| (), |_| get_home());
     // The story and check-in tiles follow what is written and answered, live; marks do not
     // move them.
     let live = LiveVersion::provide();

@@ -20,7 +20,7 @@ fn integrations_page() -> impl IntoView {
     let revoke = ServerAction::<RevokeToken>::new();
     let map = ServerAction::<MapLineItem>::new();
     let unmap = ServerAction::<UnmapLineItem>::new();
-    let integrations = Resource::new(
+    let integrations = crate::page_data::resource(
         move || {
             (
                 create.version().get(),

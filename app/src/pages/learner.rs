@@ -24,7 +24,7 @@ fn learner_page() -> impl IntoView {
     // reload in place.
     let live = LiveVersion::provide();
     PageChoices::provide();
-    let dashboard = Resource::new(
+    let dashboard = crate::page_data::resource(
         move || (learner_id(), live.get()),
         |(id, _)| async move {
             match id {

@@ -25,7 +25,7 @@ impl LazyRoute for LearnersPage {
 }
 
 fn learners_page() -> impl IntoView {
-    let learners = Resource::new(|| (), |_| get_learners());
+    let learners = crate::page_data::resource(|| (), |_| get_learners());
     view! {
         <Title text="Learners" />
         <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

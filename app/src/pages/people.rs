@@ -38,7 +38,7 @@ fn people_page() -> impl IntoView {
     };
     let changes = Changes::new();
     let done = changes.done;
-    let people = Resource::new(
+    let people = crate::page_data::resource(
         move || (filter(), changes.version()),
         |(filter, _)| get_people(filter),
     );
@@ -220,7 +220,7 @@ fn ImportPeople() -> impl IntoView {
 #[component]
 fn ImportStatus(id: u64, done: Callback<String>) -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    let progress = Resource::new(move || tick.get(), move |_| get_import(id));
+    let progress = crate::page_data::resource(move || tick.get(), move |_| get_import(id));
     // The list below reloads once, when this page saw the import finish with people written
     // (the reloaded page shows a finished import and asks nothing more).
     let working = StoredValue::new(false);
@@ -341,7 +341,7 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
 fn CustomRoles() -> impl IntoView {
     let changes = Changes::new();
     let done = changes.done;
-    let roles = Resource::new(move || changes.version(), |_| get_custom_roles());
+    let roles = crate::page_data::resource(move || changes.version(), |_| get_custom_roles());
     view! {
         <section class="tile" aria-labelledby="roles-title">
             <h2 id="roles-title">"Custom roles"</h2>

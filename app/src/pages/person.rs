@@ -23,7 +23,7 @@ fn person_page() -> impl IntoView {
     let user_id = id_param();
     let changes = Changes::new();
     let done = changes.done;
-    let person = Resource::new(
+    let person = crate::page_data::resource(
         move || (user_id(), changes.version()),
         |(id, _)| async move {
             match id {

@@ -26,7 +26,7 @@ fn project_page() -> impl IntoView {
     let project_id = id_param();
     let live = LiveVersion::provide();
     let actions = Changes::new();
-    let project = Resource::new(
+    let project = crate::page_data::resource(
         move || (project_id(), live.get(), actions.version()),
         |(id, _, _)| async move {
             match id {

@@ -35,7 +35,7 @@ fn roster_page() -> impl IntoView {
     let params = use_params_map();
     let group_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let framework = RwSignal::new(None::<i64>);
-    let roster = Resource::new(
+    let roster = crate::page_data::resource(
         move || (group_id(), framework.get()),
         |(group, framework)| async move {
             match group {

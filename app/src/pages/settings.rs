@@ -22,7 +22,7 @@ pub fn page() -> AnyView {
 fn settings_page() -> impl IntoView {
     let saved = Changes::new();
     let save = saved.done;
-    let settings = Resource::new(move || saved.version(), |_| get_settings());
+    let settings = crate::page_data::resource(move || saved.version(), |_| get_settings());
     view! {
         <Title text="Settings" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
@@ -151,7 +151,7 @@ fn SettingsForm(settings: Settings, save: Callback<String>, saved: bool) -> impl
 fn HomeTilesEditor() -> impl IntoView {
     let changes = Changes::new();
     let done = changes.done;
-    let layouts = Resource::new(move || changes.version(), |_| get_tile_layouts());
+    let layouts = crate::page_data::resource(move || changes.version(), |_| get_tile_layouts());
     let query = leptos_router::hooks::use_query_map();
     let role = move || {
         query.with(|q| {

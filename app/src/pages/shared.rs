@@ -23,7 +23,7 @@ pub fn profile() -> AnyView {
 
 fn shared_page() -> impl IntoView {
     let params = use_params_map();
-    let shared = Resource::new(
+    let shared = crate::page_data::resource(
         move || params.with(|p| p.get("token").unwrap_or_default()),
         get_shared,
     );
@@ -48,7 +48,7 @@ fn shared_page() -> impl IntoView {
 
 fn profile_page() -> impl IntoView {
     let params = use_params_map();
-    let profile = Resource::new(
+    let profile = crate::page_data::resource(
         move || params.with(|p| p.get("handle").unwrap_or_default()),
         get_profile,
     );

@@ -17,7 +17,7 @@ pub fn page() -> AnyView {
 fn welcome_page() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let invitation = Resource::new(token, get_invitation);
+    let invitation = crate::page_data::resource(token, get_invitation);
     view! {
         <Title text="Welcome" />
         <main id="main" class="login">
