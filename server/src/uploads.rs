@@ -263,6 +263,19 @@ pub async fn file(
     response
 }
 
+/// The signed-in administrator; anyone else is sent to sign in, or refused (403).
+#[allow(clippy::result_large_err)]
+fn administrator(viewer: Option<Extension<Viewer>>) -> Result<Viewer, Response> {
+    let Some(Extension(viewer)) = viewer else {
+        return Err(Redirect::to("/login").into_response());
+    };
+    if cairn::policy::may_view_institution(&viewer, viewer.institution_id) {
+        Ok(viewer)
+    } else {
+        Err(core_error(cairn::CoreError::Forbidden))
+    }
+}
+
 /// `POST /admin/people/import` (multipart: `mode` = `all` | `valid`, `file`): starts importing
 /// people from a CSV file in the background and goes to the people page, which follows its
 /// progress (`?import={id}`) and shows its report. Administrators only: 403 for anyone else.
@@ -272,12 +285,10 @@ pub async fn people_import(
     origin: Option<Extension<cairn_app::session::ClientAddress>>,
     form: Multipart,
 ) -> Response {
-    let Some(Extension(viewer)) = viewer else {
-        return Redirect::to("/login").into_response();
+    let viewer = match administrator(viewer) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
     };
-    if !cairn::policy::may_view_institution(&viewer, viewer.institution_id) {
-        return core_error(cairn::CoreError::Forbidden);
-    }
     let page = "/admin/people";
     let (upload, name, bytes) = match Upload::with_file(&state, form, page).await {
         Ok(read) => read,
@@ -309,12 +320,10 @@ pub async fn theme_image(
     origin: Option<Extension<cairn_app::session::ClientAddress>>,
     form: Multipart,
 ) -> Response {
-    let Some(Extension(viewer)) = viewer else {
-        return Redirect::to("/login").into_response();
+    let viewer = match administrator(viewer) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
     };
-    if !cairn::policy::may_view_institution(&viewer, viewer.institution_id) {
-        return core_error(cairn::CoreError::Forbidden);
-    }
     let page = "/admin/settings";
     let mut upload = match Upload::read(&state, form).await {
         Ok(upload) => upload,

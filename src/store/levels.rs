@@ -345,6 +345,31 @@ async fn refresh_level(
 
 /// Computes every current level and cohort count from the evidence, replacing what was
 /// there: for a freshly loaded school, or to repair.
+/// Evidence `(learner, competency, score)` ordered by learner and competency, as runs: each
+/// learner's scores on one competency, oldest first.
+pub(super) fn score_runs(
+    evidence: &[(i64, i64, f64)],
+) -> impl Iterator<Item = (i64, i64, Vec<f64>)> + '_ {
+    evidence
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .map(|run| {
+            (
+                run[0].0,
+                run[0].1,
+                run.iter().map(|(_, _, score)| *score).collect(),
+            )
+        })
+}
+
+/// Each learner's groups, from `(learner, group)` memberships.
+pub(super) fn groups_of(memberships: Vec<(i64, i64)>) -> HashMap<i64, Vec<i64>> {
+    let mut groups: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (learner, group) in memberships {
+        groups.entry(learner).or_default().push(group);
+    }
+    groups
+}
+
 pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> CoreResult<()> {
     let rows: Vec<RuleRow> = sqlx::query_as(METHOD_SQL).fetch_all(&mut *conn).await?;
     let rules: HashMap<i64, Rule> = rows.into_iter().map(rule).collect::<CoreResult<_>>()?;
@@ -361,10 +386,7 @@ pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> CoreResult<(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let mut groups_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (learner, group) in memberships {
-        groups_of.entry(learner).or_default().push(group);
-    }
+    let groups_of = groups_of(memberships);
 
     let now = clock::now();
     let mut levels = TableRows::new(
@@ -378,14 +400,7 @@ pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> CoreResult<(
         ],
     );
     let mut counts: HashMap<(i64, i64, i64), i64> = HashMap::new();
-    let mut start = 0;
-    while start < evidence.len() {
-        let (learner, competency, _) = evidence[start];
-        let end = evidence[start..]
-            .iter()
-            .position(|(l, c, _)| (*l, *c) != (learner, competency))
-            .map_or(evidence.len(), |offset| start + offset);
-        let scores: Vec<f64> = evidence[start..end].iter().map(|(_, _, s)| *s).collect();
+    for (learner, competency, scores) in score_runs(&evidence) {
         let level = rules
             .get(&competency)
             .and_then(|rule| rule.method.current_level(&scores, rule.mastery_level));
@@ -397,7 +412,6 @@ pub async fn rebuild(conn: &mut AnyConnection, backend: Backend) -> CoreResult<(
                     .or_default() += 1;
             }
         }
-        start = end;
     }
     let mut cohort = TableRows::new(
         "cohort_levels",

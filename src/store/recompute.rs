@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::levels::{rule, write_level, Rule, RuleRow, METHOD_SQL};
+use super::levels::{groups_of, rule, score_runs, write_level, Rule, RuleRow, METHOD_SQL};
 use super::{Backend, Store};
 use crate::clock;
 use crate::cohort::bucket;
@@ -243,23 +243,12 @@ impl Store {
         .bind(last)
         .fetch_all(&mut *tx)
         .await?;
-        let mut groups_of: HashMap<i64, Vec<i64>> = HashMap::new();
-        for (learner, group) in memberships {
-            groups_of.entry(learner).or_default().push(group);
-        }
+        let groups_of = groups_of(memberships);
 
         let now = clock::now();
         let mut changed = 0i64;
         let mut moves: HashMap<(i64, i64, i64), i64> = HashMap::new();
-        let mut start = 0;
-        while start < evidence.len() {
-            let (learner, competency, _) = evidence[start];
-            let end = evidence[start..]
-                .iter()
-                .position(|(l, c, _)| (*l, *c) != (learner, competency))
-                .map_or(evidence.len(), |offset| start + offset);
-            let scores: Vec<f64> = evidence[start..end].iter().map(|(_, _, s)| *s).collect();
-            start = end;
+        for (learner, competency, scores) in score_runs(&evidence) {
             let Some(rule) = rules.get(&competency) else {
                 continue;
             };
