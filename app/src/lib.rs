@@ -10,6 +10,7 @@ pub mod pages;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod session;
+pub mod sync_view;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

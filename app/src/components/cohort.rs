@@ -1,6 +1,7 @@
 //! The cohort comparison tile: a framework chooser, the radar chart (drawn on the server, also
 //! when the framework changes), and the same numbers as a table.
 
+use crate::sync_view::IntoAnySync;
 use cairn::cohort::{CohortView, RadarAxis};
 use leptos::prelude::*;
 
@@ -25,8 +26,8 @@ pub fn CohortComparison(learner_id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <div class="chart-skeleton" aria-busy="true"></div> }>
                 {move || Suspend::new(async move {
                     match cohort.await {
-                        Ok(tile) => view! { <CohortBody tile chosen /> }.into_any(),
-                        Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                        Ok(tile) => view! { <CohortBody tile chosen /> }.into_any_sync(),
+                        Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any_sync(),
                     }
                 })}
             </Transition>
@@ -73,7 +74,7 @@ fn CohortBody(tile: CohortTile, chosen: RwSignal<Option<i64>>) -> impl IntoView 
                         <CohortTable axes />
                     </details>
                 }
-                .into_any()
+                .into_any_sync()
             }
             CohortView::TooSmall { cohort, learners } => view! {
                 <p class="empty">
@@ -83,11 +84,11 @@ fn CohortBody(tile: CohortTile, chosen: RwSignal<Option<i64>>) -> impl IntoView 
                     )}
                 </p>
             }
-            .into_any(),
+            .into_any_sync(),
             CohortView::NoCohort => view! {
                 <p class="empty">"Cohort comparison appears once the learner is in a group."</p>
             }
-            .into_any(),
+            .into_any_sync(),
         }}
     }
 }

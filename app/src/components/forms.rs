@@ -59,16 +59,33 @@ impl Changes {
 /// (the server function redirects back). `on_done` gets the server's answer (JSON) once
 /// accepted; the page reloads what changed.
 #[component]
-pub fn PostForm(
+pub fn PostForm<C: IntoView + 'static>(
     /// The server function's path (`SomeFunction::PATH`).
     action: &'static str,
     #[prop(optional, into)] on_done: Option<Callback<String>>,
     #[prop(optional, into)] class: String,
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
     let refusal = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
+    let on_submit = submit(action, on_done, refusal, pending);
+    let children = children.into_inner();
+    view! {
+        <form method="post" action=action class=class on:submit=on_submit aria-busy=move || pending.get().to_string()>
+            {children()}
+        </form>
+        {move || refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
+    }
+}
+
+/// What a `PostForm` does when submitted; not generic, so every form shares it.
+fn submit(
+    action: &'static str,
+    on_done: Option<Callback<String>>,
+    refusal: RwSignal<Option<String>>,
+    pending: RwSignal<bool>,
+) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+    move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
@@ -94,13 +111,7 @@ pub fn PostForm(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, on_done);
-    };
-    view! {
-        <form method="post" action=action class=class on:submit=on_submit aria-busy=move || pending.get().to_string()>
-            {children()}
-        </form>
-        {move || refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
+        let _ = (event, action, on_done, refusal, pending);
     }
 }
 

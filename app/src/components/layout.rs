@@ -5,7 +5,8 @@ use cairn::model::Viewer;
 use leptos::prelude::*;
 
 #[component]
-pub fn Frame(viewer: Viewer, children: Children) -> impl IntoView {
+pub fn Frame<C: IntoView + 'static>(viewer: Viewer, children: TypedChildren<C>) -> impl IntoView {
+    let children = children.into_inner();
     let role = viewer
         .primary_role()
         .map(|role| role.label())
@@ -27,12 +28,13 @@ pub fn Frame(viewer: Viewer, children: Children) -> impl IntoView {
 
 /// A card on the home page: a title, then its content. `id` must be unique on the page.
 #[component]
-pub fn Tile(
+pub fn Tile<C: IntoView + 'static>(
     #[prop(into)] id: String,
     #[prop(into)] title: String,
     #[prop(optional)] wide: bool,
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
+    let children = children.into_inner();
     let heading_id = format!("{id}-title");
     let labelled_by = heading_id.clone();
     view! {

@@ -1,5 +1,6 @@
 //! A learner's competencies with their latest level, filterable by category.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{AchievementProgress, BadgeState, CompetencyLevel, LearnerProgress};
 use leptos::prelude::*;
 
@@ -78,7 +79,7 @@ pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
                 "No competencies yet. They appear here when the school adds a framework."
             </p>
         }
-        .into_any();
+        .into_any_sync();
     }
     view! {
         <p class="headline">
@@ -114,7 +115,7 @@ pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
             }}
         </ul>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// One competency in a list: its name (linking to the explanation), level, and what remains.
@@ -140,7 +141,7 @@ pub fn CompetencyItem(learner_id: i64, competency: CompetencyLevel) -> impl Into
 #[component]
 pub fn BadgeList(learner_id: i64, achievements: Vec<AchievementProgress>) -> impl IntoView {
     if achievements.is_empty() {
-        return view! { <p class="empty">"No badges are set up yet."</p> }.into_any();
+        return view! { <p class="empty">"No badges are set up yet."</p> }.into_any_sync();
     }
     let earned = achievements
         .iter()
@@ -176,8 +177,8 @@ pub fn BadgeList(learner_id: i64, achievements: Vec<AchievementProgress>) -> imp
                                         {badge.name.clone()}
                                     </a>
                                 }
-                                .into_any(),
-                                None => view! { <span class="badge-name">{badge.name.clone()}</span> }.into_any(),
+                                .into_any_sync(),
+                                None => view! { <span class="badge-name">{badge.name.clone()}</span> }.into_any_sync(),
                             }}
                             <span class="badge-state">{state}</span>
                             <progress
@@ -202,5 +203,5 @@ pub fn BadgeList(learner_id: i64, achievements: Vec<AchievementProgress>) -> imp
                 .collect_view()}
         </ul>
     }
-    .into_any()
+    .into_any_sync()
 }

@@ -1,6 +1,7 @@
 //! Widgets of the learner's story pages: the timeline of a goal or project, the competency
 //! picker of the "new" forms, an upload's outcome, and the story tile on a dashboard.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{CompetencyChoice, CompetencyRef, StoryFile, TimelineEntry, TimelineKind};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -49,7 +50,7 @@ pub fn FileLink(file: StoryFile) -> impl IntoView {
 #[component]
 pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
     if entries.is_empty() {
-        return view! { <p class="empty">"Nothing has happened here yet."</p> }.into_any();
+        return view! { <p class="empty">"Nothing has happened here yet."</p> }.into_any_sync();
     }
     view! {
         <ol class="timeline story-timeline">
@@ -71,8 +72,8 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                                 <time datetime=entry.at.clone()>{day(&entry.at)}</time>
                             </p>
                             {match entry.file {
-                                Some(file) => view! { <FileLink file /> }.into_any(),
-                                None => view! { <p class="entry-body">{entry.body}</p> }.into_any(),
+                                Some(file) => view! { <FileLink file /> }.into_any_sync(),
+                                None => view! { <p class="entry-body">{entry.body}</p> }.into_any_sync(),
                             }}
                         </li>
                     }
@@ -80,7 +81,7 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                 .collect_view()}
         </ol>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// Checkboxes of competencies whose chosen ids travel in one hidden field `name`

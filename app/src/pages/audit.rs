@@ -2,6 +2,7 @@
 //! first, filtered by person, action and date (the filters live in the address, so a view can
 //! be shared or bookmarked).
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{AuditFilter, AuditLog};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,7 +15,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    audit_page().into_any()
+    audit_page().into_any_sync()
 }
 
 fn audit_page() -> impl IntoView {
@@ -32,8 +33,8 @@ fn audit_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match log.await {
-                    Ok(log) => view! { <Log log filter=filter() /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(log) => view! { <Log log filter=filter() /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -114,5 +115,5 @@ fn Log(log: AuditLog, filter: AuditFilter) -> impl IntoView {
             </div>
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }

@@ -2,6 +2,7 @@
 //! from elsewhere) with whether it verifies now, signed progress records to share, collections
 //! with their share links, and the public profile they may opt into.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{Backpack, BackpackItem, Collection, ItemSource, ShareableRecord};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +27,7 @@ impl LazyRoute for BackpackPage {
 
     fn view(_this: Self) -> AnyView {
         crate::page_hydrated();
-        backpack_page().into_any()
+        backpack_page().into_any_sync()
     }
 }
 
@@ -79,8 +80,8 @@ fn backpack_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match backpack.await {
-                    Ok(backpack) => view! { <Contents backpack actions /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(backpack) => view! { <Contents backpack actions /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -140,7 +141,7 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
         return view! {
             <p class="empty">"No credentials yet. Each badge you earn arrives here the moment you earn it."</p>
         }
-        .into_any();
+        .into_any_sync();
     }
     view! {
         <ul class="rows credentials">
@@ -156,8 +157,8 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
                     view! {
                         <li class="credential-item" data-verified=item.verified.to_string()>
                             {match item.credential_page.clone() {
-                                Some(page) => view! { <a class="badge-name" href=page>{item.title.clone()}</a> }.into_any(),
-                                None => view! { <span class="badge-name">{item.title.clone()}</span> }.into_any(),
+                                Some(page) => view! { <a class="badge-name" href=page>{item.title.clone()}</a> }.into_any_sync(),
+                                None => view! { <span class="badge-name">{item.title.clone()}</span> }.into_any_sync(),
                             }}
                             <span class="muted">{format!(" — {}{source}", item.issuer)}</span>
                             " "
@@ -179,7 +180,7 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
                 .collect_view()}
         </ul>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -330,7 +331,7 @@ fn CollectionEditor(
                         view! {
                             <li>
                                 {if link.revoked {
-                                    view! { <span class="muted">{format!("{} (no longer works)", link.path)}</span> }.into_any()
+                                    view! { <span class="muted">{format!("{} (no longer works)", link.path)}</span> }.into_any_sync()
                                 } else {
                                     view! {
                                         <a href=link.path.clone()>{link.path.clone()}</a>
@@ -340,7 +341,7 @@ fn CollectionEditor(
                                             <button type="submit">"Revoke this link"</button>
                                         </ActionForm>
                                     }
-                                    .into_any()
+                                    .into_any_sync()
                                 }}
                             </li>
                         }

@@ -2,6 +2,7 @@
 //! competencies, and the Provisional Evidence Record of each achievement in it — where every
 //! required competency stands, what remains, and when each level changed and why.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{BadgeState, CategoryRecord, EvidenceRecord, LevelChange};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,7 +17,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    category_page().into_any()
+    category_page().into_any_sync()
 }
 
 fn category_page() -> impl IntoView {
@@ -50,8 +51,8 @@ fn category_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(record) => view! { <Category record issue /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(record) => view! { <Category record issue /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -94,13 +95,13 @@ fn Category(record: CategoryRecord, issue: ServerAction<IssueCredential>) -> imp
                                 {format!("No badge is set up for {name} yet.")}
                             </p>
                         }
-                        .into_any()
+                        .into_any_sync()
                     } else {
                         records
                             .into_iter()
                             .map(|record| view! { <Record learner_id record may_issue issue /> })
                             .collect_view()
-                            .into_any()
+                            .into_any_sync()
                     }}
                 </section>
                 <section class="tile" aria-labelledby="competencies-title">
@@ -220,7 +221,7 @@ fn Record(
                 view! {
                     <p class="empty">"No evidence yet on these competencies."</p>
                 }
-                .into_any()
+                .into_any_sync()
             } else {
                 view! {
                     <ol class="timeline">
@@ -230,7 +231,7 @@ fn Record(
                             .collect_view()}
                     </ol>
                 }
-                .into_any()
+                .into_any_sync()
             }}
         </article>
     }

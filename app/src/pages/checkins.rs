@@ -2,6 +2,7 @@
 //! goal or project; the teacher answers here. New ones and answers arrive live; what was new
 //! when the page opened stays marked so.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{CheckIn, CheckIns};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +18,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    checkins_page().into_any()
+    checkins_page().into_any_sync()
 }
 
 fn checkins_page() -> impl IntoView {
@@ -38,8 +39,8 @@ fn checkins_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match checkins.await {
-                    Ok(checkins) => view! { <Conversations checkins done /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(checkins) => view! { <Conversations checkins done /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -108,14 +109,14 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
             <section aria-labelledby="sent-title">
                 <h2 id="sent-title">"Sent by you"</h2>
                 {if sent.is_empty() {
-                    view! { <p class="empty">"Nothing sent yet."</p> }.into_any()
+                    view! { <p class="empty">"Nothing sent yet."</p> }.into_any_sync()
                 } else {
                     view! {
                         <ul class="rows checkin-list">
                             {sent.into_iter().map(|checkin| view! { <Sent checkin /> }).collect_view()}
                         </ul>
                     }
-                    .into_any()
+                    .into_any_sync()
                 }}
             </section>
         </main>
@@ -131,9 +132,9 @@ fn about_line(checkin: &CheckIn) -> AnyView {
     match checkin.about.clone() {
         Some(topic) => {
             view! { <span class="muted">" · about "<a href=topic.path>{topic.title}</a></span> }
-                .into_any()
+                .into_any_sync()
         }
-        None => ().into_any(),
+        None => ().into_any_sync(),
     }
 }
 
@@ -150,8 +151,8 @@ fn Sent(checkin: CheckIn) -> impl IntoView {
             </p>
             <p>{checkin.body.clone()}</p>
             {match checkin.answer.clone() {
-                Some(answer) => view! { <p class="answer"><strong>"Answer: "</strong>{answer}</p> }.into_any(),
-                None => view! { <p class="muted">"Not answered yet."</p> }.into_any(),
+                Some(answer) => view! { <p class="answer"><strong>"Answer: "</strong>{answer}</p> }.into_any_sync(),
+                None => view! { <p class="muted">"Not answered yet."</p> }.into_any_sync(),
             }}
         </li>
     }

@@ -1,6 +1,7 @@
 //! One competency of one learner at `/learners/{id}/competencies/{competency}`: what the skill
 //! is, the current level, how it is computed, and the evidence behind it.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{CompetencyDetail, EvidenceItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +14,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    competency_page().into_any()
+    competency_page().into_any_sync()
 }
 
 fn competency_page() -> impl IntoView {
@@ -35,8 +36,8 @@ fn competency_page() -> impl IntoView {
         <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Detail detail /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(detail) => view! { <Detail detail /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Suspense>
@@ -100,9 +101,9 @@ fn Detail(detail: CompetencyDetail) -> impl IntoView {
                             )}
                         </p>
                     }
-                    .into_any()
+                    .into_any_sync()
                 } else {
-                    view! { <EvidenceTable evidence /> }.into_any()
+                    view! { <EvidenceTable evidence /> }.into_any_sync()
                 }}
             </section>
         </main>

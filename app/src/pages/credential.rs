@@ -2,6 +2,7 @@
 //! certifies, to whom, by whom, each verification check with its outcome, downloads as JSON
 //! and VC-JWT, and — for the issuing institution's administrators — revocation with a reason.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{CredentialKind, CredentialView, Verification};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +14,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    credential_page().into_any()
+    credential_page().into_any_sync()
 }
 
 fn credential_page() -> impl IntoView {
@@ -28,8 +29,8 @@ fn credential_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page narrow" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match credential.await {
-                    Ok(credential) => view! { <Credential credential revoke /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(credential) => view! { <Credential credential revoke /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>

@@ -3,6 +3,7 @@
 //! alignments), tags and own method. A new method starts a recompute of the levels it
 //! affects; the page follows it with the server's progress until the dashboards have moved.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{Alignment, CompetencyAdmin, FrameworkAdmin, Recompute};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -19,7 +20,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    framework_page().into_any()
+    framework_page().into_any_sync()
 }
 
 /// The recompute the page follows: the one a save just started, else the framework's newest.
@@ -51,9 +52,9 @@ fn framework_page() -> impl IntoView {
             {move || Suspend::new(async move {
                 match framework.await {
                     Ok(framework) => {
-                        view! { <Framework framework done=changes.done saved following /> }.into_any()
+                        view! { <Framework framework done=changes.done saved following /> }.into_any_sync()
                     }
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -191,7 +192,7 @@ fn Framework(
             </section>
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// An area, renamed in place (code and name) and deleted once it holds no competency.
@@ -222,7 +223,7 @@ fn area_item(done: Callback<String>) -> impl Fn(&cairn::model::Area) -> AnyView 
                 </PostForm>
             </li>
         }
-        .into_any()
+        .into_any_sync()
     }
 }
 
@@ -255,7 +256,7 @@ fn CompetencyEditor(
             </PostForm>
         </details>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// An alignment as its line in the form: `name | url | framework | code`.
@@ -325,7 +326,7 @@ fn CompetencyFields(key: String, competency: CompetencyAdmin, context: Choices) 
         <label for=field("alignments")>"Alignments, one a line: name | web address | framework | code"</label>
         <textarea id=field("alignments") name="competency[alignments]" rows="2" prop:value=alignments></textarea>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// A recompute's progress, polled from the server until it is finished.
@@ -349,14 +350,14 @@ fn RecomputeStatus(id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <p aria-busy="true">"Asking the server…"</p> }>
                 {move || Suspend::new(async move {
                     match progress.await {
-                        Ok(now) => view! { <RecomputeView now /> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Ok(now) => view! { <RecomputeView now /> }.into_any_sync(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any_sync(),
                     }
                 })}
             </Transition>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -379,5 +380,5 @@ fn RecomputeView(now: Recompute) -> impl IntoView {
             {format!("{percent} %")}
         </progress>
     }
-    .into_any()
+    .into_any_sync()
 }

@@ -2,6 +2,7 @@
 //! categories and skill and value tags competencies are filed under; and the rubrics, whose
 //! levels (name, points, colour) and mastery threshold are edited here.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{
     CategoryChoice, FrameworksAdmin, Rubric, RubricLevel, Tag, TagKind, MASTERY_METHODS,
 };
@@ -18,7 +19,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    frameworks_page().into_any()
+    frameworks_page().into_any_sync()
 }
 
 fn frameworks_page() -> impl IntoView {
@@ -30,8 +31,8 @@ fn frameworks_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match admin.await {
-                    Ok(admin) => view! { <Frameworks admin done /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(admin) => view! { <Frameworks admin done /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -154,7 +155,7 @@ fn Frameworks(admin: FrameworksAdmin, done: Callback<String>) -> impl IntoView {
             {rubrics.into_iter().map(|rubric| view! { <RubricEditor rubric done /> }).collect_view()}
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -196,7 +197,7 @@ fn Categories(categories: Vec<CategoryChoice>, done: Callback<String>) -> impl I
             </PostForm>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -257,7 +258,7 @@ fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
             </PostForm>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -302,7 +303,7 @@ fn RubricEditor(rubric: Rubric, done: Callback<String>) -> impl IntoView {
             </ul>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -337,5 +338,5 @@ fn RubricLevelForm(
             <button type="submit">{if new { "Add the level" } else { "Save" }}</button>
         </PostForm>
     }
-    .into_any()
+    .into_any_sync()
 }

@@ -2,6 +2,7 @@
 //! evidence, reflections and teachers' comments — live, so a comment appears without a reload.
 //! The learner plans, reflects and adds evidence; their teachers comment; parents read.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{GoalStatus, GoalView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +20,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    goal_page().into_any()
+    goal_page().into_any_sync()
 }
 
 /// What the page's forms share: the changes that reload the goal, and the refusal of a step's
@@ -74,9 +75,9 @@ fn goal_page() -> impl IntoView {
                 match goal.await {
                     Ok(goal) => {
                         owner.set(Some(goal.learner.id));
-                        view! { <Goal goal actions /> }.into_any()
+                        view! { <Goal goal actions /> }.into_any_sync()
                     }
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -125,7 +126,7 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
                 <section class="tile" aria-labelledby="plan-title">
                     <h2 id="plan-title">"Action plan"</h2>
                     {if steps.is_empty() {
-                        view! { <p class="empty">"No steps planned yet."</p> }.into_any()
+                        view! { <p class="empty">"No steps planned yet."</p> }.into_any_sync()
                     } else {
                         view! {
                             <ul class="rows plan">
@@ -159,7 +160,7 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
                                     .collect_view()}
                             </ul>
                         }
-                        .into_any()
+                        .into_any_sync()
                     }}
                     {move || actions.refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
                     {may_write.then(|| view! {
@@ -192,7 +193,7 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
             </section>
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// What only the learner does on their goal: reflect, add evidence, change its status, and
@@ -252,5 +253,5 @@ fn GoalTools(
             <p><a href=checkin_link>{format!("{checkins}: ask a teacher about this")}</a></p>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }

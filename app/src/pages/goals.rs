@@ -1,6 +1,7 @@
 //! A learner's goals at `/learners/{id}/goals`: each with its status, plan progress and linked
 //! competencies; the learner sets new ones here. Named as the institution names the module.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{GoalSummary, LearnerGoals};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +18,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    goals_page().into_any()
+    goals_page().into_any_sync()
 }
 
 fn goals_page() -> impl IntoView {
@@ -47,8 +48,8 @@ fn goals_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match goals.await {
-                    Ok(goals) => view! { <GoalList goals create /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(goals) => view! { <GoalList goals create /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -81,14 +82,14 @@ fn GoalList(goals: LearnerGoals, create: Callback<String>) -> impl IntoView {
             </nav>
             <h1>{heading}</h1>
             {if goals.is_empty() {
-                view! { <p class="empty">{format!("No {} yet.", modules.goals.to_lowercase())}</p> }.into_any()
+                view! { <p class="empty">{format!("No {} yet.", modules.goals.to_lowercase())}</p> }.into_any_sync()
             } else {
                 view! {
                     <ul class="rows goal-list">
                         {goals.into_iter().map(|goal| view! { <GoalRow goal /> }).collect_view()}
                     </ul>
                 }
-                .into_any()
+                .into_any_sync()
             }}
             {may_write.then(|| view! { <NewGoalForm create competencies goals_name=modules.goals.clone() /> })}
         </main>

@@ -2,6 +2,7 @@
 //! count; new groups; several teachers or many learners added at once by email (all or none);
 //! archiving, which closes every member's stay and keeps it as their history.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::GroupAdmin;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -14,7 +15,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    groups_page().into_any()
+    groups_page().into_any_sync()
 }
 
 fn groups_page() -> impl IntoView {
@@ -26,8 +27,8 @@ fn groups_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match groups.await {
-                    Ok(groups) => view! { <Groups groups done /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(groups) => view! { <Groups groups done /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -64,7 +65,7 @@ fn Groups(groups: Vec<GroupAdmin>, done: Callback<String>) -> impl IntoView {
             </ul>
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -97,14 +98,14 @@ fn Group(group: GroupAdmin, done: Callback<String>) -> impl IntoView {
         <li class="group-admin" data-archived=archived>
             <h2>
                 {if archived == "false" {
-                    view! { <a href=format!("/groups/{id}/roster")>{name.clone()}</a> }.into_any()
+                    view! { <a href=format!("/groups/{id}/roster")>{name.clone()}</a> }.into_any_sync()
                 } else {
-                    view! { <span>{name.clone()}</span> }.into_any()
+                    view! { <span>{name.clone()}</span> }.into_any_sync()
                 }}
             </h2>
             <p class="muted">{facts}</p>
             {match archived_at {
-                Some(at) => view! { <p>{format!("Archived on {}; its members' stays are kept as history.", day(&at))}</p> }.into_any(),
+                Some(at) => view! { <p>{format!("Archived on {}; its members' stays are kept as history.", day(&at))}</p> }.into_any_sync(),
                 None => view! {
                     <PostForm action=AddGroupMembers::PATH on_done=done class="stack">
                         <input type="hidden" name="group_id" value=id />
@@ -123,9 +124,9 @@ fn Group(group: GroupAdmin, done: Callback<String>) -> impl IntoView {
                         <input type="hidden" name="group_id" value=id />
                         <button type="submit">{archive_label}</button>
                     </PostForm>
-                }.into_any(),
+                }.into_any_sync(),
             }}
         </li>
     }
-    .into_any()
+    .into_any_sync()
 }

@@ -1,6 +1,7 @@
 //! The signed-in person's home: the tiles administrators chose for their role, in that order,
 //! each only when there is something to show.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{
     GroupSummary, Home, HomeTile, InstitutionSummary, LearnerListing, OrderSummary, SeatSummary,
 };
@@ -27,7 +28,7 @@ impl LazyRoute for HomePage {
 
     fn view(_this: Self) -> AnyView {
         crate::page_hydrated();
-        home_page().into_any()
+        home_page().into_any_sync()
     }
 }
 
@@ -49,8 +50,8 @@ fn home_page() -> impl IntoView {
         <Suspense fallback=|| view! { <HomeSkeleton /> }>
             {move || Suspend::new(async move {
                 match home.await {
-                    Ok(home) => view! { <HomeTiles home /> }.into_any(),
-                    Err(error) => view! { <HomeError error /> }.into_any(),
+                    Ok(home) => view! { <HomeTiles home /> }.into_any_sync(),
+                    Err(error) => view! { <HomeError error /> }.into_any_sync(),
                 }
             })}
         </Suspense>
@@ -120,29 +121,31 @@ fn HomeTiles(home: Home) -> impl IntoView {
         .map(|tile| match tile {
             HomeTile::Progress => own_progress
                 .take()
-                .map(|progress| view! { <ProgressTile progress /> }.into_any()),
+                .map(|progress| view! { <ProgressTile progress /> }.into_any_sync()),
             HomeTile::Story => {
-                own_learner.map(|learner_id| view! { <StoryTile learner_id /> }.into_any())
+                own_learner.map(|learner_id| view! { <StoryTile learner_id /> }.into_any_sync())
             }
             HomeTile::Children => children
                 .take()
-                .map(|children| view! { <ChildrenTiles children /> }.into_any()),
-            HomeTile::CheckIns => teaches.then(|| view! { <CheckInsTile /> }.into_any()),
+                .map(|children| view! { <ChildrenTiles children /> }.into_any_sync()),
+            HomeTile::CheckIns => teaches.then(|| view! { <CheckInsTile /> }.into_any_sync()),
             HomeTile::Groups => groups
                 .take()
                 .filter(|(teaching, _)| !teaching.is_empty())
-                .map(|(groups, learners)| view! { <TeachingTile groups learners /> }.into_any()),
+                .map(|(groups, learners)| {
+                    view! { <TeachingTile groups learners /> }.into_any_sync()
+                }),
             HomeTile::Seats => seats
                 .take()
                 .filter(|seats| !seats.is_empty())
-                .map(|seats| view! { <SeatsTile seats /> }.into_any()),
+                .map(|seats| view! { <SeatsTile seats /> }.into_any_sync()),
             HomeTile::Orders => orders
                 .take()
                 .filter(|orders| !orders.is_empty())
-                .map(|orders| view! { <OrdersTile orders /> }.into_any()),
+                .map(|orders| view! { <OrdersTile orders /> }.into_any_sync()),
             HomeTile::Institution => institution
                 .take()
-                .map(|summary| view! { <InstitutionTile summary /> }.into_any()),
+                .map(|summary| view! { <InstitutionTile summary /> }.into_any_sync()),
         })
         .collect_view();
     view! {
@@ -157,7 +160,7 @@ fn HomeTiles(home: Home) -> impl IntoView {
             <div class="tiles">{shown}</div>
         </Frame>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -173,7 +176,7 @@ fn ProgressTile(progress: cairn::model::LearnerProgress) -> impl IntoView {
             <ProgressList progress />
         </Tile>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// A parent's children: each one's progress, then their story.
@@ -200,7 +203,7 @@ fn ChildrenTiles(children: Vec<cairn::model::LearnerProgress>) -> impl IntoView 
             }
         })
         .collect_view()
-        .into_any()
+        .into_any_sync()
 }
 
 #[component]

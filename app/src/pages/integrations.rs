@@ -2,6 +2,7 @@
 //! signs its score pushes with (created here and shown once, or revoked), and the platform's
 //! line items mapped to competencies so their scores land on the right skill.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{CompetencyChoice, IntegrationToken, Integrations, LineItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +13,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    integrations_page().into_any()
+    integrations_page().into_any_sync()
 }
 
 fn integrations_page() -> impl IntoView {
@@ -36,8 +37,8 @@ fn integrations_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match integrations.await {
-                    Ok(data) => view! { <Page data create revoke map unmap /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(data) => view! { <Page data create revoke map unmap /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -104,7 +105,7 @@ fn Page(
 fn TokenTable(tokens: Vec<IntegrationToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
     if tokens.is_empty() {
         return view! { <p class="empty">"No tokens yet: create one for each platform."</p> }
-            .into_any();
+            .into_any_sync();
     }
     view! {
         <table class="figures">
@@ -147,7 +148,7 @@ fn TokenTable(tokens: Vec<IntegrationToken>, revoke: ServerAction<RevokeToken>) 
             </tbody>
         </table>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -156,7 +157,7 @@ fn LineItemTable(line_items: Vec<LineItem>, unmap: ServerAction<UnmapLineItem>) 
         return view! {
             <p class="empty">"No line items mapped: scores must name a competency code."</p>
         }
-        .into_any();
+        .into_any_sync();
     }
     view! {
         <table class="figures">
@@ -191,7 +192,7 @@ fn LineItemTable(line_items: Vec<LineItem>, unmap: ServerAction<UnmapLineItem>) 
             </tbody>
         </table>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]

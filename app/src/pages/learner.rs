@@ -1,6 +1,7 @@
 //! A learner's dashboard at `/learners/{id}`: progress per competency by category, and badges
 //! (earned, and Provisional Evidence Records with what remains), for whoever the policy allows.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::LearnerProgress;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,7 +16,7 @@ use crate::live::{follow_learner, id_param, LiveVersion, PageChoices};
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    learner_page().into_any()
+    learner_page().into_any_sync()
 }
 
 fn learner_page() -> impl IntoView {
@@ -38,8 +39,8 @@ fn learner_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match dashboard.await {
-                    Ok(progress) => view! { <Dashboard progress /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(progress) => view! { <Dashboard progress /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>

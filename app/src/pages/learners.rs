@@ -1,6 +1,7 @@
 //! Every learner the signed-in person may see at `/learners`: an administrator's whole
 //! institution, a teacher's groups, a parent's children. Filtered as you type.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::LearnerListing;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,7 +21,7 @@ impl LazyRoute for LearnersPage {
 
     fn view(_this: Self) -> AnyView {
         crate::page_hydrated();
-        learners_page().into_any()
+        learners_page().into_any_sync()
     }
 }
 
@@ -31,8 +32,8 @@ fn learners_page() -> impl IntoView {
         <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match learners.await {
-                    Ok(learners) => view! { <LearnerList learners /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(learners) => view! { <LearnerList learners /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Suspense>
@@ -73,7 +74,7 @@ fn LearnerList(learners: Vec<LearnerListing>) -> impl IntoView {
             </nav>
             <h1>"Learners"</h1>
             {if total == 0 {
-                view! { <p class="empty">"There are no learners for you to see yet."</p> }.into_any()
+                view! { <p class="empty">"There are no learners for you to see yet."</p> }.into_any_sync()
             } else {
                 view! {
                     <label class="inline-field" for="learner-filter">"Find a learner"</label>
@@ -123,7 +124,7 @@ fn LearnerList(learners: Vec<LearnerListing>) -> impl IntoView {
                         </tbody>
                     </table>
                 }
-                .into_any()
+                .into_any_sync()
             }}
         </main>
     }

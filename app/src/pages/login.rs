@@ -1,6 +1,7 @@
 //! Sign-in. A plain form posted to `/api/login`, so it works before (and without) the wasm;
 //! a refusal comes back as `?error=…` with the email kept.
 
+use crate::sync_view::IntoAnySync;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -28,7 +29,7 @@ impl LazyRoute for LoginPage {
 
     fn view(_this: Self) -> AnyView {
         crate::page_hydrated();
-        login_page().into_any()
+        login_page().into_any_sync()
     }
 }
 

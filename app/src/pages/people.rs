@@ -4,6 +4,7 @@
 //! imports of people from CSV, whose progress the server reports while it works
 //! (`?import={id}`) and whose report names every rejected row.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{
     ImportMode, ImportPhase, ImportProgress, ImportReport, Permission, Role, UserFilter, UserList,
     UserStatus, UserSummary,
@@ -24,7 +25,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    people_page().into_any()
+    people_page().into_any_sync()
 }
 
 fn people_page() -> impl IntoView {
@@ -59,9 +60,9 @@ fn people_page() -> impl IntoView {
                                 <CustomRoles />
                             </People>
                         }
-                            .into_any()
+                            .into_any_sync()
                     }
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -69,12 +70,13 @@ fn people_page() -> impl IntoView {
 }
 
 #[component]
-fn People(
+fn People<C: IntoView + 'static>(
     list: UserList,
     filter: UserFilter,
     done: Callback<String>,
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
+    let children = children.into_inner();
     let UserList {
         users,
         matching,
@@ -136,7 +138,7 @@ fn People(
             </div>
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -167,7 +169,7 @@ fn Person(person: UserSummary, me: i64, done: Callback<String>) -> impl IntoView
             </td>
         </tr>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// The form that uploads a CSV file of people (a plain form: it works before the wasm arrives).
@@ -212,7 +214,7 @@ fn ImportPeople() -> impl IntoView {
             <UploadOutcome added="" />
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// An import as the server reports it: a progress bar while it works (asked again every
@@ -250,14 +252,14 @@ fn ImportStatus(id: u64, done: Callback<String>) -> impl IntoView {
             <Transition fallback=|| view! { <p aria-busy="true">"Asking the server…"</p> }>
                 {move || Suspend::new(async move {
                     match progress.await {
-                        Ok(now) => view! { <ImportProgressView now /> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Ok(now) => view! { <ImportProgressView now /> }.into_any_sync(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any_sync(),
                     }
                 })}
             </Transition>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -283,7 +285,7 @@ fn ImportProgressView(now: ImportProgress) -> impl IntoView {
         {failure.map(|failure| view! { <p class="form-error" role="alert">{failure}</p> })}
         {report.map(|report| view! { <ImportReportView report /> })}
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -333,7 +335,7 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
         })}
         {(more > 0).then(|| view! { <p class="muted">{format!("… and {more} more rejected rows.")}</p> })}
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// The institution's custom roles, and the form that defines one.
@@ -391,7 +393,7 @@ fn CustomRoles() -> impl IntoView {
             </PostForm>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// One person added by hand (checked as an imported row is), with the sign-in link to give
@@ -427,7 +429,7 @@ fn AddPerson(done: Callback<String>, address: RwSignal<Option<String>>) -> impl 
             <InvitationLink address />
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// A custom role's fields: its name, rights and year level (filled in when editing one).
@@ -469,5 +471,5 @@ fn RoleFields(key: String, role: Option<cairn::model::CustomRole>) -> impl IntoV
         <label for=format!("role-{key}-year")>"Over the groups of year (empty: every group)"</label>
         <input id=format!("role-{key}-year") type="number" name="role[year_level]" min="0" max="13" value=year />
     }
-    .into_any()
+    .into_any_sync()
 }

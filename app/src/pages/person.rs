@@ -2,6 +2,7 @@
 //! and custom), the learners a parent is linked to, and their groups — joined, left, or moved
 //! between, with every past stay kept as history. Each change leaves an audit line.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{Membership, PersonAdmin};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -16,7 +17,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    person_page().into_any()
+    person_page().into_any_sync()
 }
 
 fn person_page() -> impl IntoView {
@@ -36,8 +37,8 @@ fn person_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match person.await {
-                    Ok(person) => view! { <Person person done /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(person) => view! { <Person person done /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -51,7 +52,7 @@ fn Change(user_id: i64, kind: &'static str) -> impl IntoView {
         <input type="hidden" name="change[user_id]" value=user_id />
         <input type="hidden" name="change[kind]" value=kind />
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -117,7 +118,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                                     })}
                                 </li>
                             }
-                            .into_any()
+                            .into_any_sync()
                         })
                         .collect_view()}
                 </ul>
@@ -166,7 +167,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                                     </PostForm>
                                 </li>
                             }
-                            .into_any()
+                            .into_any_sync()
                         })
                         .collect_view()}
                 </ul>
@@ -189,7 +190,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                         </select>
                         <button type="submit">"Add"</button>
                     </PostForm>
-                }.into_any())}
+                }.into_any_sync())}
                 {(!past.is_empty()).then(|| view! {
                     <h3>"Earlier groups"</h3>
                     <ul class="rows history">
@@ -244,14 +245,14 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                         <input id="link-learner" type="email" name="change[learner_email]" required />
                         <button type="submit">"Link"</button>
                     </PostForm>
-                }.into_any())}
+                }.into_any_sync())}
                 {(!is_parent).then(|| view! {
                     <p class="muted">"Give this person the Parent role to link them to learners."</p>
                 })}
             </section>
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// A new sign-in link for the person (imported people have no password until they use one);
@@ -271,5 +272,5 @@ fn SignInLink(user_id: i64) -> impl IntoView {
             <InvitationLink address />
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }

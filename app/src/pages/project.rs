@@ -2,6 +2,7 @@
 //! files; teachers' feedback and rubric assessments beside the learner's self-assessment, per
 //! attached competency. A teacher's assessment is evidence and moves the learner's levels.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{AssessedCompetency, Assessment, MediaKind, ProjectMedia, ProjectView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +20,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    project_page().into_any()
+    project_page().into_any_sync()
 }
 
 fn project_page() -> impl IntoView {
@@ -43,9 +44,9 @@ fn project_page() -> impl IntoView {
                 match project.await {
                     Ok(project) => {
                         owner.set(Some(project.learner.id));
-                        view! { <Project project actions /> }.into_any()
+                        view! { <Project project actions /> }.into_any_sync()
                     }
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -91,10 +92,10 @@ fn Project(project: ProjectView, actions: Changes) -> impl IntoView {
             <MediaList media />
             <section aria-labelledby="assessment-title">
                 <h2 id="assessment-title">"Assessment"</h2>
-                {view! { <Comparison competencies=competencies.clone() learner=learner_name.clone() /> }.into_any()}
+                {view! { <Comparison competencies=competencies.clone() learner=learner_name.clone() /> }.into_any_sync()}
                 {(may_assess || may_write).then(|| view! {
                     <AssessForms id competencies=competencies.clone() as_teacher=may_assess actions />
-                }.into_any())}
+                }.into_any_sync())}
             </section>
             <div class="tiles">
                 {may_assess.then(|| view! {
@@ -107,10 +108,10 @@ fn Project(project: ProjectView, actions: Changes) -> impl IntoView {
                             <button type="submit">"Post the feedback"</button>
                         </PostForm>
                     </section>
-                }.into_any())}
+                }.into_any_sync())}
                 {may_write.then(|| view! {
                     <ProjectTools id title=title.clone() body max_upload_mb actions about=about.clone() checkins=modules.checkins.clone() />
-                }.into_any())}
+                }.into_any_sync())}
             </div>
             <section aria-labelledby="timeline-title">
                 <h2 id="timeline-title">"Feedback and reflections"</h2>
@@ -118,13 +119,13 @@ fn Project(project: ProjectView, actions: Changes) -> impl IntoView {
             </section>
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
 fn MediaList(media: Vec<ProjectMedia>) -> impl IntoView {
     if media.is_empty() {
-        return ().into_any();
+        return ().into_any_sync();
     }
     view! {
         <section aria-labelledby="media-title">
@@ -137,17 +138,17 @@ fn MediaList(media: Vec<ProjectMedia>) -> impl IntoView {
                             MediaKind::Image => view! {
                                 <a href=item.url.clone() download="">
                                     {match item.thumbnail.clone() {
-                                        Some(src) => view! { <img class="thumbnail" src=src alt=item.title.clone() width="160" height="160" loading="lazy" /> }.into_any(),
-                                        None => ().into_any(),
+                                        Some(src) => view! { <img class="thumbnail" src=src alt=item.title.clone() width="160" height="160" loading="lazy" /> }.into_any_sync(),
+                                        None => ().into_any_sync(),
                                     }}
                                     <span>{item.title.clone()}</span>
                                 </a>
                             }
-                            .into_any(),
+                            .into_any_sync(),
                             MediaKind::File => view! {
                                 <a href=item.url.clone() download="">{format!("{} (file)", item.title)}</a>
                             }
-                            .into_any(),
+                            .into_any_sync(),
                             MediaKind::Video | MediaKind::Link => {
                                 let what = if item.kind == MediaKind::Video { "video" } else { "link" };
                                 view! {
@@ -155,7 +156,7 @@ fn MediaList(media: Vec<ProjectMedia>) -> impl IntoView {
                                         {format!("{} ({what})", item.title)}
                                     </a>
                                 }
-                                .into_any()
+                                .into_any_sync()
                             }
                         };
                         view! { <li class="media-item" data-kind=item.kind.key()>{view}</li> }
@@ -164,12 +165,12 @@ fn MediaList(media: Vec<ProjectMedia>) -> impl IntoView {
             </ul>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 fn assessment_cell(assessment: Option<Assessment>) -> AnyView {
     match assessment {
-        None => view! { <td class="muted">"Not yet"</td> }.into_any(),
+        None => view! { <td class="muted">"Not yet"</td> }.into_any_sync(),
         Some(a) => view! {
             <td data-level=a.level.to_string()>
                 <strong class=format!("level level-{}", a.level.clamp(0, 4))>{a.level_name.clone()}</strong>
@@ -178,7 +179,7 @@ fn assessment_cell(assessment: Option<Assessment>) -> AnyView {
                 <p class="muted">{format!("{} · {}", a.by, day(&a.at))}</p>
             </td>
         }
-        .into_any(),
+        .into_any_sync(),
     }
 }
 
@@ -210,7 +211,7 @@ fn Comparison(competencies: Vec<AssessedCompetency>, learner: String) -> impl In
         </table>
         <p class="muted">"The teacher's assessment counts towards mastery; the self-assessment is shown beside it and never counts."</p>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// One form per attached competency: a level of its rubric (with the criteria text) and a
@@ -262,7 +263,7 @@ fn AssessForms(
             })
             .collect_view()}
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// What only the learner does on their project: edit it, add links, videos, images and files,
@@ -334,5 +335,5 @@ fn ProjectTools(
             <p><a href=checkin_link>{format!("{checkins}: ask a teacher about this")}</a></p>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }

@@ -1,6 +1,7 @@
 //! A learner's projects at `/learners/{id}/projects`, each attached to competencies; the learner
 //! starts new ones here. Named as the institution names the module.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{LearnerProjects, ProjectSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +18,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    projects_page().into_any()
+    projects_page().into_any_sync()
 }
 
 fn projects_page() -> impl IntoView {
@@ -46,8 +47,8 @@ fn projects_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match projects.await {
-                    Ok(projects) => view! { <ProjectList projects create /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(projects) => view! { <ProjectList projects create /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -81,14 +82,14 @@ fn ProjectList(projects: LearnerProjects, create: Callback<String>) -> impl Into
             </nav>
             <h1>{heading}</h1>
             {if projects.is_empty() {
-                view! { <p class="empty">{format!("No {} yet.", modules.projects.to_lowercase())}</p> }.into_any()
+                view! { <p class="empty">{format!("No {} yet.", modules.projects.to_lowercase())}</p> }.into_any_sync()
             } else {
                 view! {
                     <ul class="rows project-list">
                         {projects.into_iter().map(|project| view! { <ProjectRow project /> }).collect_view()}
                     </ul>
                 }
-                .into_any()
+                .into_any_sync()
             }}
             {may_write.then(|| view! {
                 <section class="tile wide" aria-labelledby="new-project-title">

@@ -4,6 +4,7 @@
 //! beside the grid does the same with the mouse, with an optional comment or as a correction
 //! of the newest mark. Marks by anyone (another teacher, the learning platform) appear live.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{LiveEvent, Roster, RosterCell, RosterColumn, RosterMark};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,7 +28,7 @@ impl LazyRoute for RosterPage {
 
     fn view(_this: Self) -> AnyView {
         crate::page_hydrated();
-        roster_page().into_any()
+        roster_page().into_any_sync()
     }
 }
 
@@ -48,8 +49,8 @@ fn roster_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match roster.await {
-                    Ok(roster) => view! { <RosterGrid roster framework /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(roster) => view! { <RosterGrid roster framework /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -336,7 +337,7 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                                                         }}
                                                     </td>
                                                 }
-                                                .into_any()
+                                                .into_any_sync()
                                             })
                                             .collect_view()}
                                     </tr>
@@ -345,7 +346,7 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                         </tbody>
                     </table>
     }
-    .into_any();
+    .into_any_sync();
     let panel = (height > 0 && width > 0).then(|| {
         view! {
 <aside class="tile mark-panel" aria-labelledby="mark-title">
@@ -421,7 +422,7 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                         })}
                     </aside>
         }
-        .into_any()
+        .into_any_sync()
     });
 
     let title = format!("Roster — {group}");

@@ -3,6 +3,7 @@
 //! colours change. Saving applies them to every open page of the institution. Below, the tiles
 //! of each role's home page, shown or hidden and put in order.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{Role, Settings, ThemeImage, ThemeImages, TileLayout};
 use cairn::theme::{contrast, parse_colour, Theme, MINIMUM_CONTRAST, ON_PRIMARY, TEXT};
 use leptos::prelude::*;
@@ -16,7 +17,7 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    settings_page().into_any()
+    settings_page().into_any_sync()
 }
 
 fn settings_page() -> impl IntoView {
@@ -28,8 +29,8 @@ fn settings_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(settings) => view! { <SettingsForm settings save saved={saved.any()} /> }.into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    Ok(settings) => view! { <SettingsForm settings save saved={saved.any()} /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -142,7 +143,7 @@ fn SettingsForm(settings: Settings, save: Callback<String>, saved: bool) -> impl
             <p><a href="/admin/audit">"Audit log"</a></p>
         </main>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// Which tiles each role's home shows and in what order: one role at a time (`?tiles=role`),
@@ -191,14 +192,14 @@ fn HomeTilesEditor() -> impl IntoView {
                             .into_iter()
                             .find(|layout| layout.role == shown)
                             .map(|layout| view! { <TileOrder layout done /> })
-                            .into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                            .into_any_sync(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any_sync(),
                     }
                 })}
             </Transition>
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 #[component]
@@ -242,7 +243,7 @@ fn TileOrder(layout: TileLayout, done: Callback<String>) -> impl IntoView {
             {rows}
         </ol>
     }
-    .into_any()
+    .into_any_sync()
 }
 
 /// The logo and the background image: each uploaded as a plain multipart form (it works
@@ -253,11 +254,11 @@ fn Pictures(images: ThemeImages) -> impl IntoView {
     let outcome = move || {
         query.with(|q| {
             if let Some(reason) = q.get("upload_error") {
-                Some(view! { <p class="form-error" role="alert">{reason}</p> }.into_any())
+                Some(view! { <p class="form-error" role="alert">{reason}</p> }.into_any_sync())
             } else {
                 q.get("picture").map(|saved| {
                     view! { <p role="status">{format!("The {saved} is saved. Open pages change at once.")}</p> }
-                        .into_any()
+                        .into_any_sync()
                 })
             }
         })
@@ -300,5 +301,5 @@ fn Pictures(images: ThemeImages) -> impl IntoView {
             {picture(ThemeImage::Background)}
         </section>
     }
-    .into_any()
+    .into_any_sync()
 }

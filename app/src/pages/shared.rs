@@ -2,6 +2,7 @@
 //! public profile at `/u/{handle}` (the collections they chose to publish). Each credential is
 //! shown with whether it verifies now.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::SharedCollection;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,12 +14,12 @@ use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn shared() -> AnyView {
-    shared_page().into_any()
+    shared_page().into_any_sync()
 }
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn profile() -> AnyView {
-    profile_page().into_any()
+    profile_page().into_any_sync()
 }
 
 fn shared_page() -> impl IntoView {
@@ -38,8 +39,8 @@ fn shared_page() -> impl IntoView {
                             <Shown collection heading=1 />
                         </main>
                     }
-                    .into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    .into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -66,8 +67,8 @@ fn profile_page() -> impl IntoView {
                                 .collect_view()}
                         </main>
                     }
-                    .into_any(),
-                    Err(error) => view! { <Refusal error /> }.into_any(),
+                    .into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
@@ -83,9 +84,9 @@ fn Shown(collection: SharedCollection, heading: u8) -> impl IntoView {
     view! {
         <section class="collection">
             {if heading == 1 {
-                view! { <h1>{title}</h1> }.into_any()
+                view! { <h1>{title}</h1> }.into_any_sync()
             } else {
-                view! { <h2>{title}</h2> }.into_any()
+                view! { <h2>{title}</h2> }.into_any_sync()
             }}
             {(!collection.description.is_empty()).then(|| view! { <p>{collection.description.clone()}</p> })}
             <p class="headline" role="status">{format!("{verified} of {total} credentials verified")}</p>

@@ -2,6 +2,7 @@
 //! they were given, and is signed in. A plain form posted to `/api/welcome`, so it works
 //! before the wasm arrives; a refusal comes back as `?error=…`.
 
+use crate::sync_view::IntoAnySync;
 use cairn::model::{Invitation, MINIMUM_PASSWORD};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +12,7 @@ use crate::api::get_invitation;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
-    welcome_page().into_any()
+    welcome_page().into_any_sync()
 }
 
 fn welcome_page() -> impl IntoView {
@@ -26,14 +27,14 @@ fn welcome_page() -> impl IntoView {
                 <Transition fallback=|| view! { <p aria-busy="true">"Opening your invitation…"</p> }>
                     {move || Suspend::new(async move {
                         match invitation.await {
-                            Ok(Some(invitation)) => view! { <ChoosePassword invitation token=token() /> }.into_any(),
+                            Ok(Some(invitation)) => view! { <ChoosePassword invitation token=token() /> }.into_any_sync(),
                             _ => view! {
                                 <p role="alert">
                                     "This link has expired or has already been used. Ask your school for a new one."
                                 </p>
                                 <p><a href="/login">"Sign in"</a></p>
                             }
-                                .into_any(),
+                                .into_any_sync(),
                         }
                     })}
                 </Transition>
@@ -59,5 +60,5 @@ fn ChoosePassword(invitation: Invitation, token: String) -> impl IntoView {
             <button type="submit" class="primary">"Choose my password and sign in"</button>
         </form>
     }
-    .into_any()
+    .into_any_sync()
 }
