@@ -81,7 +81,7 @@ test('an admin adds a tag, a framework, an area and a competency with its skill 
 
   const tags = page.getByRole('region', { name: 'Skill and value tags' });
   await tags.getByLabel('New tag').fill('Curiosity');
-  await tags.getByLabel('Kind').selectOption('value');
+  await tags.getByLabel('Kind', { exact: true }).selectOption('value');
   await tags.getByRole('button', { name: 'Add the tag' }).click();
   await expect(tags.getByLabel('Name of the tag Curiosity')).toHaveValue('Curiosity');
   await expect(tags.getByLabel('Kind of the tag Curiosity')).toHaveValue('value');
