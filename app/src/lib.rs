@@ -1,6 +1,10 @@
 //! Cairn's user interface: routes, pages and components, the server functions they call, and
 //! the browser entry point `hydrate()`.
 
+// Page views are deeply nested types (forms keep their children's types, see `sync_view`);
+// the optimised server build lays out their rendering futures past the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;
