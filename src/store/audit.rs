@@ -68,6 +68,23 @@ impl Store {
         .await
     }
 
+    /// Ends an administrator's change: its audit line, the commit, and word to the pages that
+    /// it changed.
+    pub(super) async fn commit_action(
+        &self,
+        mut tx: sqlx::Transaction<'static, Any>,
+        by: Actor<'_>,
+        action: &str,
+        subject: (&str, Option<String>),
+        detail: String,
+    ) -> CoreResult<()> {
+        self.audit_action(&mut tx, by, action, subject, detail)
+            .await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(())
+    }
+
     /// Appends a line, in the caller's transaction.
     pub(super) async fn append_audit(
         &self,

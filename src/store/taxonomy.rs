@@ -122,16 +122,14 @@ impl Store {
         .bind(name)
         .fetch_one(&mut *tx)
         .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "create category",
             ("category", Some(id.to_string())),
             name.to_string(),
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(id)
     }
 
@@ -151,16 +149,14 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "rename category",
             ("category", Some(id.to_string())),
             format!("{old} → {name}"),
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(())
     }
 
@@ -201,16 +197,14 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "delete category",
             ("category", Some(id.to_string())),
             name,
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(())
     }
 
@@ -232,16 +226,14 @@ impl Store {
         .bind(kind.key())
         .fetch_one(&mut *tx)
         .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "create tag",
             ("tag", Some(id.to_string())),
             format!("{name} ({})", kind.key()),
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(id)
     }
 
@@ -268,16 +260,14 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "rename tag",
             ("tag", Some(id.to_string())),
             format!("{old} → {name} ({})", kind.key()),
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(())
     }
 
@@ -299,16 +289,14 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "delete tag",
             ("tag", Some(id.to_string())),
             format!("{name}, taken off {competencies} competencies"),
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(())
     }
 
@@ -340,16 +328,14 @@ impl Store {
         .bind(name)
         .fetch_one(&mut *tx)
         .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "create area",
             ("framework", Some(framework_id.to_string())),
             format!("{code} {name}"),
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(id)
     }
 
@@ -376,16 +362,14 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "rename area",
             ("framework", Some(framework_id.to_string())),
             format!("{old_code} {old_name} → {code} {name}"),
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(())
     }
 
@@ -410,16 +394,14 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        self.audit_action(
-            &mut tx,
+        self.commit_action(
+            tx,
             by,
             "delete area",
             ("framework", Some(framework_id.to_string())),
             format!("{code} {name}"),
         )
         .await?;
-        tx.commit().await?;
-        self.changed();
         Ok(())
     }
 }
