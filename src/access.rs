@@ -24,13 +24,27 @@ pub async fn authorize_learner(
     }
 }
 
+/// The learner's relations if `viewer` may see their record, which they are about to read:
+/// the read is noted for the audit log (`what`: the part of the record), once per staff
+/// member, learner and quarter of an hour, whichever page, server function or route asks.
+pub async fn open_learner_record(
+    store: &Store,
+    viewer: &Viewer,
+    learner_id: UserId,
+    what: &str,
+) -> CoreResult<LearnerRelations> {
+    let relations = authorize_learner(store, viewer, learner_id).await?;
+    store.note_learner_read(viewer, &relations, what);
+    Ok(relations)
+}
+
 /// A learner's progress, for a viewer who may see it.
 pub async fn learner_progress(
     store: &Store,
     viewer: &Viewer,
     learner_id: UserId,
 ) -> CoreResult<LearnerProgress> {
-    authorize_learner(store, viewer, learner_id).await?;
+    open_learner_record(store, viewer, learner_id, "progress").await?;
     store
         .learner_progress(learner_id)
         .await?
@@ -44,7 +58,13 @@ pub async fn competency_detail(
     learner_id: UserId,
     competency_id: crate::model::CompetencyId,
 ) -> CoreResult<crate::model::CompetencyDetail> {
-    authorize_learner(store, viewer, learner_id).await?;
+    open_learner_record(
+        store,
+        viewer,
+        learner_id,
+        &format!("competency {competency_id}"),
+    )
+    .await?;
     store.competency_detail(learner_id, competency_id).await
 }
 
@@ -59,7 +79,7 @@ pub async fn cohort_view(
     i64,
     crate::cohort::CohortView,
 )> {
-    authorize_learner(store, viewer, learner_id).await?;
+    open_learner_record(store, viewer, learner_id, "cohort").await?;
     let frameworks = store.frameworks_for(learner_id).await?;
     let chosen = framework_id
         .or_else(|| frameworks.first().map(|f| f.id))
@@ -76,7 +96,13 @@ pub async fn category_record(
     learner_id: UserId,
     category_key: &str,
 ) -> CoreResult<crate::model::CategoryRecord> {
-    let relations = authorize_learner(store, viewer, learner_id).await?;
+    let relations = open_learner_record(
+        store,
+        viewer,
+        learner_id,
+        &format!("category {category_key}"),
+    )
+    .await?;
     let mut record = store.category_record(learner_id, category_key).await?;
     record.may_issue = crate::policy::may_issue_credential(viewer, &relations);
     Ok(record)
@@ -256,7 +282,7 @@ pub async fn learner_credentials(
     viewer: &Viewer,
     learner_id: UserId,
 ) -> CoreResult<Vec<crate::model::CredentialSummary>> {
-    authorize_learner(store, viewer, learner_id).await?;
+    open_learner_record(store, viewer, learner_id, "credentials").await?;
     store.learner_credentials(learner_id).await
 }
 

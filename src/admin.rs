@@ -452,57 +452,6 @@ pub async fn delete_custom_role(
     store.delete_custom_role(by, role_id).await
 }
 
-/// Reads of learners' records by staff already written to the audit log, so that a page and
-/// its reloads leave one line per person, learner and quarter of an hour.
-#[derive(Debug, Default)]
-pub struct StaffReads(
-    std::sync::Mutex<std::collections::HashMap<(UserId, UserId), std::time::Instant>>,
-);
-
-/// How long one audit line covers a person's repeated reads of the same learner's record.
-const READ_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
-
-impl StaffReads {
-    /// Whether this read needs a line: not within the window of the last one.
-    fn first_in_window(&self, viewer: UserId, learner: UserId) -> bool {
-        let now = std::time::Instant::now();
-        let mut seen = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen.len() > 100_000 {
-            seen.retain(|_, at| now.duration_since(*at) < READ_WINDOW);
-        }
-        match seen.get(&(viewer, learner)) {
-            Some(at) if now.duration_since(*at) < READ_WINDOW => false,
-            _ => {
-                seen.insert((viewer, learner), now);
-                true
-            }
-        }
-    }
-}
-
-/// Writes the audit line of a staff member's read of a learner's record (`what`: the page or
-/// route read) — teachers, managers, administrators and custom roles; not the learner
-/// themself, nor their parents.
-pub async fn note_learner_read(
-    store: &Store,
-    reads: &StaffReads,
-    viewer: &Viewer,
-    relations: &crate::policy::LearnerRelations,
-    what: &str,
-    origin: Option<&str>,
-) -> CoreResult<()> {
-    let family = viewer.id == relations.learner_id || relations.parent_ids.contains(&viewer.id);
-    if family || !reads.first_in_window(viewer.id, relations.learner_id) {
-        return Ok(());
-    }
-    store
-        .note_learner_read(viewer, relations.learner_id, what, origin)
-        .await
-}
-
 /// Every role's home tiles, in order, with whether each is shown.
 pub async fn tile_layouts(
     store: &Store,

@@ -488,7 +488,9 @@ pub fn check(bytes: &[u8], known: &Known, tracker: &Tracker) -> Checked {
             faults.push(error(
                 line,
                 "email",
-                format!("{email} already belongs to someone in Cairn"),
+                // One answer wherever the address is taken — in this institution or another
+                // on the same Cairn — so that an import says nothing about other institutions.
+                format!("{email} cannot be used for a new account; choose another address"),
             ));
         }
         let role = known.roles.get(&field(2).to_lowercase()).cloned();

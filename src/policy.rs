@@ -163,6 +163,7 @@ mod tests {
             institution: "Riverbend".into(),
             roles: roles.to_vec(),
             grants: Vec::new(),
+            origin: None,
         }
     }
 

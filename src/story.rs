@@ -98,13 +98,15 @@ fn optional_date(field: &str, value: &str) -> CoreResult<Option<String>> {
     Ok(Some(crate::clock::format_date(date)))
 }
 
-/// The learner's relations when `viewer` may see them.
+/// The learner's relations when `viewer` may see them, the read noted for the audit log
+/// (`what`: the part of the story read).
 async fn readable(
     store: &Store,
     viewer: &Viewer,
     learner_id: UserId,
+    what: &str,
 ) -> CoreResult<LearnerRelations> {
-    crate::access::authorize_learner(store, viewer, learner_id).await
+    crate::access::open_learner_record(store, viewer, learner_id, what).await
 }
 
 /// The learner's relations when `viewer` is that learner (who alone writes their story).
@@ -113,7 +115,7 @@ async fn writable(
     viewer: &Viewer,
     learner_id: UserId,
 ) -> CoreResult<LearnerRelations> {
-    let relations = readable(store, viewer, learner_id).await?;
+    let relations = crate::access::authorize_learner(store, viewer, learner_id).await?;
     if may_write_story(viewer, &relations) {
         Ok(relations)
     } else {
@@ -127,7 +129,7 @@ async fn reviewable(
     viewer: &Viewer,
     learner_id: UserId,
 ) -> CoreResult<LearnerRelations> {
-    let relations = readable(store, viewer, learner_id).await?;
+    let relations = crate::access::authorize_learner(store, viewer, learner_id).await?;
     if may_review_story(viewer, &relations) {
         Ok(relations)
     } else {
@@ -153,7 +155,7 @@ pub async fn learner_goals(
     viewer: &Viewer,
     learner_id: UserId,
 ) -> CoreResult<LearnerGoals> {
-    let relations = readable(store, viewer, learner_id).await?;
+    let relations = readable(store, viewer, learner_id, "goals").await?;
     let may_write = may_write_story(viewer, &relations);
     Ok(LearnerGoals {
         modules: store.module_names(relations.institution_id).await?,
@@ -197,7 +199,7 @@ pub async fn create_goal(store: &Store, viewer: &Viewer, draft: &GoalDraft) -> C
 
 pub async fn goal(store: &Store, viewer: &Viewer, goal_id: i64) -> CoreResult<GoalView> {
     let learner_id = store.goal_learner(goal_id).await?;
-    let relations = readable(store, viewer, learner_id).await?;
+    let relations = readable(store, viewer, learner_id, &format!("goal {goal_id}")).await?;
     let mut view = store
         .goal_view(goal_id, store.module_names(relations.institution_id).await?)
         .await?;
@@ -293,7 +295,7 @@ pub async fn learner_projects(
     viewer: &Viewer,
     learner_id: UserId,
 ) -> CoreResult<LearnerProjects> {
-    let relations = readable(store, viewer, learner_id).await?;
+    let relations = readable(store, viewer, learner_id, "projects").await?;
     let may_write = may_write_story(viewer, &relations);
     Ok(LearnerProjects {
         modules: store.module_names(relations.institution_id).await?,
@@ -334,7 +336,7 @@ pub async fn create_project(
 
 pub async fn project(store: &Store, viewer: &Viewer, project_id: i64) -> CoreResult<ProjectView> {
     let learner_id = store.project_learner(project_id).await?;
-    let relations = readable(store, viewer, learner_id).await?;
+    let relations = readable(store, viewer, learner_id, &format!("project {project_id}")).await?;
     let mut view = store
         .project_view(
             project_id,
@@ -479,8 +481,18 @@ pub async fn assess_project(
 
 // Check-ins ---------------------------------------------------------------------------------
 
-/// The viewer's check-ins (sent as a learner, received as a teacher), marked read as they are
-/// shown; for a learner also whom and what a new one can be about.
+/// Marks check-ins the viewer has been shown as read (a POST from the page once it has shown
+/// them; only the viewer's own check-ins and answers are touched).
+pub async fn mark_checkins_read(store: &Store, viewer: &Viewer, ids: &[i64]) -> CoreResult<()> {
+    if ids.len() > 1000 {
+        return Err(CoreError::invalid("check-ins", "at most 1,000 at once"));
+    }
+    store.mark_checkins_read(viewer.id, ids).await
+}
+
+/// The viewer's check-ins (sent as a learner, received as a teacher); for a learner also whom
+/// and what a new one can be about. Reading changes nothing: the page marks what it showed
+/// with `mark_checkins_read`.
 pub async fn checkins(store: &Store, viewer: &Viewer) -> CoreResult<CheckIns> {
     let (sent, received) = store.checkins_of(viewer.id).await?;
     let (mut teachers, mut topics) = (Vec::new(), Vec::new());
@@ -500,9 +512,6 @@ pub async fn checkins(store: &Store, viewer: &Viewer) -> CoreResult<CheckIns> {
                 project.title,
             ));
         }
-    }
-    if sent.iter().chain(&received).any(|checkin| checkin.unread) {
-        store.mark_checkins_read(viewer.id).await?;
     }
     Ok(CheckIns {
         modules: store.module_names(viewer.institution_id).await?,
@@ -561,7 +570,7 @@ pub async fn story_summary(
     viewer: &Viewer,
     learner_id: UserId,
 ) -> CoreResult<StorySummary> {
-    let relations = readable(store, viewer, learner_id).await?;
+    let relations = readable(store, viewer, learner_id, "story").await?;
     let goals = store.goals_of(learner_id).await?;
     let has_checkins = viewer.has(Role::Learner) || viewer.has(Role::Teacher);
     Ok(StorySummary {

@@ -193,7 +193,7 @@ test('a check-in is answered, and both sides see what is new', async ({ page, br
   const sent = page.locator('li.checkin', { hasText: message });
   await expect(sent).toContainText('Not answered yet.');
 
-  // The teacher's home counts it as new; the check-ins page shows it so, and marks it read.
+  // The teacher's home counts it as new; the check-ins page shows it so.
   await teacher.goto('/');
   const count = teacher.getByRole('region', { name: 'Check-ins' }).locator('.unread-count');
   await expect(count).not.toHaveAttribute('data-unread', '0');
@@ -204,6 +204,9 @@ test('a check-in is answered, and both sides see what is new', async ({ page, br
   await received.getByLabel(/^Answer /).fill('Yes — bring it on Thursday.');
   await received.getByRole('button', { name: 'Send the answer' }).click();
   await expect(received).toContainText('Your answer: Yes — bring it on Thursday.');
+  // Shown, so read: the page marked what it showed with a POST, and the home counts nothing new.
+  await teacher.goto('/');
+  await expect(count).toHaveAttribute('data-unread', '0');
 
   // The learner's open page shows the answer without a reload, marked new.
   await expect(sent).toContainText('Answer: Yes — bring it on Thursday.');

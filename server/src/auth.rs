@@ -83,14 +83,24 @@ pub async fn login(
 ) -> Response {
     let email = normalize_email(&form.email);
     let address = client_address(&extensions);
-    let now = Instant::now();
-    if state.limiter.is_blocked(&email, address.as_deref(), now) {
-        tracing::warn!(%email, ?address, "sign-in refused: too many failures");
-        return refused("rate_limited", &form.email);
+    let delay = state.limiter.delay_for(address.as_deref(), Instant::now());
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
+    let attempt = match state
+        .limiter
+        .reserve(&email, address.as_deref(), Instant::now())
+    {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            tracing::warn!(%email, ?address, ?refusal, "sign-in refused: too many failures");
+            return refused("rate_limited", &form.email);
+        }
+    };
     let record = match state.store.find_login(&email).await {
         Ok(record) => record,
         Err(error) => {
+            attempt.withdrawn();
             tracing::error!(%error, "sign-in lookup failed");
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -103,20 +113,41 @@ pub async fn login(
         .as_ref()
         .and_then(|r| r.password_hash.clone())
         .unwrap_or_else(|| DECOY_HASH.to_string());
-    let attempt = form.password;
-    let matches = tokio::task::spawn_blocking(move || password::verify(&attempt, &stored_hash))
-        .await
-        .unwrap_or(false);
+    let attempt_password = form.password;
+    let checked = state
+        .limiter
+        .hashing
+        .run(move || password::verify(&attempt_password, &stored_hash))
+        .await;
+    let Ok(matches) = checked else {
+        attempt.withdrawn();
+        tracing::warn!(%email, "sign-in turned away: password checks are queued full");
+        return busy();
+    };
     let account = record.filter(|r| matches && r.may_sign_in());
     let Some(account) = account else {
-        state
-            .limiter
-            .record_failure(&email, address.as_deref(), now);
+        drop(attempt);
         return refused("invalid", &form.email);
     };
-    state.limiter.clear(&email);
+    attempt.succeeded();
 
     signed_in(&state, account.user_id).await
+}
+
+/// `503` with `Retry-After`: every password check is taken and the queue is full.
+fn busy() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, HeaderValue::from_static("2")),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+        ],
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Cairn is busy</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body>\
+         <main><h1>Cairn is busy signing people in</h1><p>Your password was not checked. \
+         Please <a href=\"/login\">try again</a> in a few seconds.</p></main></body></html>",
+    )
+        .into_response()
 }
 
 /// Starts a session for a person who proved who they are, and sends them home.
@@ -231,10 +262,11 @@ pub async fn session_layer(
             .insert(cairn_app::session::ClientAddress(address));
     }
     match viewer {
-        Some(viewer) => {
+        Some(mut viewer) => {
             if is_page_view && path == "/login" {
                 return Redirect::to("/").into_response();
             }
+            viewer.origin = client_address(request.extensions());
             request.extensions_mut().insert(viewer);
         }
         None if is_page_view && !is_public(&path) => {

@@ -2,10 +2,10 @@
 //!
 //! Dashboards are read far more often than evidence is written. A learner page rendered for
 //! one viewer is kept with the store's `data_version` at the time; while no write has happened
-//! since, the same viewer gets the same bytes without a query. Any committed write moves the
-//! version and every kept page and session is out of date at once. Only when the store sees
-//! every write (SQLite: one server process); on PostgreSQL, where other instances write too,
-//! nothing is kept.
+//! since, the same viewer gets the same bytes without rendering. Any committed write — by this
+//! server or by another process on the same database file, such as the command line — moves
+//! the version and every kept page and session is out of date at once. Only when the store
+//! sees every write (SQLite); on PostgreSQL, where other instances write too, nothing is kept.
 //!
 //! Pages are kept gzip-compressed (a dashboard is ~80 KB of HTML, ~9 KB compressed) and sent
 //! that way to every client that accepts gzip — browsers all do; the rare one that does not
@@ -102,7 +102,7 @@ impl Caches {
     /// The person signed in with this session token, from memory when still fresh.
     pub async fn viewer(&self, store: &Store, token: &str) -> Option<Viewer> {
         let keep = store.sees_every_write();
-        let version = store.data_version();
+        let version = store.data_version().await;
         if keep {
             let sessions = self.sessions.lock().expect("session cache");
             if let Some(kept) = sessions.get(token) {
@@ -200,7 +200,7 @@ pub async fn learner_pages(
         return next.run(request).await;
     };
     let key = (viewer, request.uri().to_string());
-    let version = state.store.data_version();
+    let version = state.store.data_version().await;
     if let Some((content_type, body)) = state.caches.page(&key, version) {
         let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
         if accepts_gzip(&request) {

@@ -1,14 +1,17 @@
 //! `GET /api/v1/events`: the live events the signed-in person may see, as server-sent events.
-//! Each event is checked against the policy (who may see its learner) before it is sent; the
-//! answer is remembered for a minute per connection, so a busy stream asks the store rarely.
-//! A subscriber that falls behind gets a `lagged` event and reloads what it shows; so does a
-//! browser that reconnects after a dropped connection.
+//! Every event is decided on the person as they are now: before each one the stream looks up
+//! its session again (a kept session while no write has happened, the database otherwise), so
+//! a stream ends at the first event after its session does — sign-out, an administrator
+//! disabling the account, a new password — and a role or group taken away stops the learner's
+//! events at once. The policy's answer per learner is remembered only while the data is
+//! unchanged. A subscriber that falls behind gets a `lagged` event and reloads what it shows;
+//! so does a browser that reconnects after a dropped connection.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::time::{Duration, Instant};
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -20,35 +23,53 @@ use tokio::sync::broadcast::Receiver;
 use crate::api::unauthorized;
 use crate::router::AppState;
 
-/// How long a connection trusts its answer to "may this person see that learner".
-const DECISION_TTL: Duration = Duration::from_secs(60);
-
 struct Subscription {
     events: Receiver<LiveEvent>,
     state: AppState,
+    /// The session the stream was opened with: looked up again before every event.
+    token: String,
     viewer: Viewer,
-    decisions: HashMap<UserId, (bool, Instant)>,
+    /// The policy's answers, valid at `version` for `viewer` (kept only when the store sees
+    /// every write).
+    decisions: HashMap<UserId, bool>,
+    version: u64,
 }
 
 impl Subscription {
+    /// The person behind the session now, or `None` when the session has ended.
+    async fn refresh_viewer(&mut self) -> Option<()> {
+        let viewer = self
+            .state
+            .caches
+            .viewer(&self.state.store, &self.token)
+            .await?;
+        let version = self.state.store.data_version().await;
+        if viewer != self.viewer || version != self.version || !self.state.store.sees_every_write()
+        {
+            self.decisions.clear();
+        }
+        self.viewer = viewer;
+        self.version = version;
+        Some(())
+    }
+
     async fn may_see(&mut self, learner_id: UserId) -> bool {
-        if let Some((allowed, at)) = self.decisions.get(&learner_id) {
-            if at.elapsed() < DECISION_TTL {
-                return *allowed;
-            }
+        if let Some(allowed) = self.decisions.get(&learner_id) {
+            return *allowed;
         }
         let allowed = cairn::access::authorize_learner(&self.state.store, &self.viewer, learner_id)
             .await
             .is_ok();
-        self.decisions.insert(learner_id, (allowed, Instant::now()));
+        self.decisions.insert(learner_id, allowed);
         allowed
     }
 
-    /// The next event this person may see, or `None` when the server stops.
+    /// The next event this person may see, or `None` when the session or the server stops.
     async fn next(&mut self) -> Option<Event> {
         loop {
             match self.events.recv().await {
                 Ok(event) => {
+                    self.refresh_viewer().await?;
                     let allowed = match event.audience() {
                         Audience::Learner(learner_id) => self.may_see(learner_id).await,
                         Audience::Institution(id) => id == self.viewer.institution_id,
@@ -58,6 +79,7 @@ impl Subscription {
                     }
                 }
                 Err(RecvError::Lagged(missed)) => {
+                    self.refresh_viewer().await?;
                     tracing::warn!(missed, "a live subscriber fell behind");
                     return Some(Event::default().event("lagged").data(missed.to_string()));
                 }
@@ -88,15 +110,23 @@ fn live_stream(subscription: Subscription) -> impl Stream<Item = Result<Event, I
     })
 }
 
-pub async fn events(State(state): State<AppState>, viewer: Option<Extension<Viewer>>) -> Response {
-    let Some(Extension(viewer)) = viewer else {
+pub async fn events(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    headers: HeaderMap,
+) -> Response {
+    let (Some(Extension(viewer)), Some(token)) = (viewer, crate::auth::session_token(&headers))
+    else {
         return unauthorized();
     };
+    let version = state.store.data_version().await;
     let subscription = Subscription {
         events: state.store.subscribe(),
         state,
+        token,
         viewer,
         decisions: HashMap::new(),
+        version,
     };
     Sse::new(live_stream(subscription))
         .keep_alive(KeepAlive::default())

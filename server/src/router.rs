@@ -31,8 +31,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Imports of people under way or recently finished, which their pages follow.
     pub imports: cairn::people_import::Imports,
-    /// Staff reads of learners' records already in the audit log.
-    pub reads: Arc<cairn::admin::StaffReads>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -116,13 +114,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             credentials::credential_documents,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            learner_page_status,
-        ))
+        // Kept pages sit inside the policy's answer, so a page served from memory is still
+        // asked for (and its read audited) like one rendered afresh.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             cache::learner_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            learner_page_status,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -175,9 +175,9 @@ async fn learner_page_status(
                 // A learner's record (their page, goals or projects): staff reads are audited.
                 match learner {
                     Ok(learner_id) => {
-                        cairn::access::authorize_learner(&state.store, &viewer, learner_id)
+                        cairn::access::open_learner_record(&state.store, &viewer, learner_id, path)
                             .await
-                            .map(|relations| note_read(&state, &request, &viewer, relations))
+                            .map(|_| ())
                     }
                     Err(error) => Err(error),
                 }
@@ -215,35 +215,6 @@ async fn learner_page_status(
         *response.status_mut() = status;
     }
     response
-}
-
-/// Writes, in the background, the audit line of a staff member's read of a learner's record.
-pub fn note_read(
-    state: &AppState,
-    request: &axum::extract::Request,
-    viewer: &cairn::model::Viewer,
-    relations: cairn::policy::LearnerRelations,
-) {
-    let origin = request
-        .extensions()
-        .get::<cairn_app::session::ClientAddress>()
-        .map(|address| address.0.clone());
-    let what = request.uri().path().to_string();
-    let (store, reads, viewer) = (state.store.clone(), state.reads.clone(), viewer.clone());
-    tokio::spawn(async move {
-        let noted = cairn::admin::note_learner_read(
-            &store,
-            &reads,
-            &viewer,
-            &relations,
-            &what,
-            origin.as_deref(),
-        )
-        .await;
-        if let Err(error) = noted {
-            tracing::error!(%error, "a read of a learner's record was not audited");
-        }
-    });
 }
 
 /// A share link that is unknown, revoked or expired is not found (which of the three is

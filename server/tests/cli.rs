@@ -196,7 +196,8 @@ fn people_are_imported_from_csv_all_or_nothing_or_the_valid_rows() {
     let again = cairn(&["import", "users", path, "--valid-rows", "--data-dir", dir]);
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert!(
-        stdout.contains("line 2: email: ana.lima@riverbend.example already belongs"),
+        stdout
+            .contains("line 2: email: ana.lima@riverbend.example cannot be used for a new account"),
         "{stdout}"
     );
     let clean = data.join("more.csv");

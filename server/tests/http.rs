@@ -13,7 +13,15 @@ use cairn_server::limiter::LoginLimiter;
 use cairn_server::router::{leptos_options, router, AppState};
 use tower::ServiceExt;
 
+#[path = "http/hardening.rs"]
+mod hardening;
+
 async fn app(store: &Store) -> Router {
+    app_with(store, LoginLimiter::default()).await
+}
+
+/// The router over a demo school, with the sign-in limits given.
+async fn app_with(store: &Store, limiter: LoginLimiter) -> Router {
     let school = demo::generate(&SeedOptions {
         learners: 50,
         seed: 5,
@@ -23,11 +31,10 @@ async fn app(store: &Store) -> Router {
     router(AppState {
         store: store.clone(),
         leptos_options: leptos_options(),
-        limiter: Arc::new(LoginLimiter::default()),
+        limiter: Arc::new(limiter),
         caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
         imports: Default::default(),
-        reads: Default::default(),
     })
 }
 

@@ -63,7 +63,6 @@ async fn setup(store: &Store) -> (Router, Learners) {
         caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
         imports: Default::default(),
-        reads: Default::default(),
     });
     let learners = Learners {
         own: learner(0),

@@ -75,6 +75,10 @@ pub struct Viewer {
     /// groups of one year level).
     #[serde(default)]
     pub grants: Vec<Grant>,
+    /// Where this request came from (the client's address), for the audit log. Set by the
+    /// server for each request; never sent to the browser.
+    #[serde(skip)]
+    pub origin: Option<String>,
 }
 
 /// One right a custom role gives, over the groups of one year level or over every group.
@@ -595,6 +599,7 @@ mod tests {
             institution: "X".into(),
             roles: vec![Role::Parent, Role::Teacher],
             grants: Vec::new(),
+            origin: None,
         };
         assert_eq!(viewer.primary_role(), Some(Role::Teacher));
     }

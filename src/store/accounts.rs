@@ -153,6 +153,7 @@ impl Store {
             institution,
             roles,
             grants,
+            origin: None,
         }))
     }
 

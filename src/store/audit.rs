@@ -174,15 +174,88 @@ impl Store {
     }
 }
 
+/// Reads of learners' records by staff already written to the audit log, so that a page, its
+/// reloads and the server functions behind it leave one line per person, learner and window
+/// (a quarter of an hour), whichever way each read was served.
+#[derive(Debug)]
+pub struct StaffReads {
+    seen: std::sync::Mutex<std::collections::HashMap<(UserId, UserId), std::time::Instant>>,
+    window: std::sync::RwLock<std::time::Duration>,
+}
+
+/// How long one audit line covers a person's repeated reads of the same learner's record.
+pub const READ_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+impl Default for StaffReads {
+    fn default() -> Self {
+        StaffReads {
+            seen: Default::default(),
+            window: std::sync::RwLock::new(READ_WINDOW),
+        }
+    }
+}
+
+impl StaffReads {
+    /// Whether this read needs a line: not within the window of the last one.
+    fn first_in_window(&self, viewer: UserId, learner: UserId) -> bool {
+        let window = *self.window.read().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() > 100_000 {
+            seen.retain(|_, at| now.duration_since(*at) < window);
+        }
+        match seen.get(&(viewer, learner)) {
+            Some(at) if now.duration_since(*at) < window => false,
+            _ => {
+                seen.insert((viewer, learner), now);
+                true
+            }
+        }
+    }
+}
+
 impl Store {
+    /// How long one audit line covers repeated reads (a quarter of an hour unless changed;
+    /// tests shorten it).
+    pub fn set_read_audit_window(&self, window: std::time::Duration) {
+        *self.reads.window.write().unwrap_or_else(|p| p.into_inner()) = window;
+    }
+
+    /// Notes a read of a learner's record the policy has just allowed (`what`: the page,
+    /// route or part of the record): staff — teachers, managers, administrators, custom
+    /// roles — leave one audit line per learner and window, written in the background; the
+    /// learner and their parents leave none.
+    pub fn note_learner_read(
+        &self,
+        viewer: &crate::model::Viewer,
+        relations: &crate::policy::LearnerRelations,
+        what: &str,
+    ) {
+        let family = viewer.id == relations.learner_id || relations.parent_ids.contains(&viewer.id);
+        if family || !self.reads.first_in_window(viewer.id, relations.learner_id) {
+            return;
+        }
+        let (store, viewer, learner_id, what) = (
+            self.clone(),
+            viewer.clone(),
+            relations.learner_id,
+            what.to_owned(),
+        );
+        tokio::spawn(async move {
+            if let Err(error) = store.write_learner_read(&viewer, learner_id, &what).await {
+                tracing::error!(%error, "a read of a learner's record was not audited");
+            }
+        });
+    }
+
     /// The audit line of a staff member's read of a learner's record.
-    pub async fn note_learner_read(
+    async fn write_learner_read(
         &self,
         viewer: &crate::model::Viewer,
         learner_id: UserId,
         what: &str,
-        origin: Option<&str>,
     ) -> CoreResult<()> {
+        let origin = viewer.origin.as_deref();
         let mut tx = self.write_tx().await?;
         let learner: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
             .bind(learner_id)

@@ -167,26 +167,31 @@ impl Store {
         Ok((read("learner_id").await?, read("teacher_id").await?))
     }
 
-    /// Marks everything new to `viewer` as read: check-ins sent to them and answers to theirs.
-    pub async fn mark_checkins_read(&self, viewer: UserId) -> CoreResult<()> {
+    /// Marks the check-ins `viewer` was shown as read: those sent to them, and answers to
+    /// theirs. Ids of anyone else's check-ins change nothing.
+    pub async fn mark_checkins_read(&self, viewer: UserId, ids: &[i64]) -> CoreResult<()> {
         let now = clock::now();
         let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "UPDATE checkins SET read_by_teacher_at = $1 \
-             WHERE teacher_id = $2 AND read_by_teacher_at IS NULL",
-        )
-        .bind(&now)
-        .bind(viewer)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE checkins SET answer_read_at = $1 \
-             WHERE learner_id = $2 AND answer IS NOT NULL AND answer_read_at IS NULL",
-        )
-        .bind(&now)
-        .bind(viewer)
-        .execute(&mut *tx)
-        .await?;
+        for id in ids {
+            sqlx::query(
+                "UPDATE checkins SET read_by_teacher_at = $1 \
+                 WHERE id = $2 AND teacher_id = $3 AND read_by_teacher_at IS NULL",
+            )
+            .bind(&now)
+            .bind(id)
+            .bind(viewer)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE checkins SET answer_read_at = $1 WHERE id = $2 AND learner_id = $3 \
+                 AND answer IS NOT NULL AND answer_read_at IS NULL",
+            )
+            .bind(&now)
+            .bind(id)
+            .bind(viewer)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         self.changed();
         Ok(())

@@ -61,19 +61,51 @@ pub struct StoredFile {
 /// The longest side of a thumbnail, in pixels.
 pub const THUMBNAIL_SIZE: u32 = 320;
 
-/// Images larger than this (either way) get no thumbnail: decoding them would cost too much.
-const THUMBNAIL_SOURCE_LIMIT: u32 = 12_000;
+/// The most pixels an uploaded image may declare (40 megapixels: any phone photo of the usual
+/// sizes). An image is refused on its header's word, before a byte of it is decoded: a small
+/// file can declare a picture that would take gigabytes to decode (an "image bomb").
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+
+/// The most memory one thumbnail's decoding may take. A larger image is kept without one.
+const THUMBNAIL_DECODE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Thumbnails made at once: decoding is the memory-hungry part of an upload.
+static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// An image's width and height as its header declares them, read without decoding it.
+pub fn declared_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
+/// Refuses an image whose header declares more than `MAX_IMAGE_PIXELS`.
+fn check_image_size(name: &str, bytes: &[u8]) -> CoreResult<()> {
+    match declared_size(bytes) {
+        Some((width, height)) if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS => {
+            Err(CoreError::invalid(
+                "file",
+                format!(
+                    "{name} is {width} × {height} pixels; Cairn takes images of up to {} \
+                     megapixels — please send a smaller copy",
+                    MAX_IMAGE_PIXELS / 1_000_000
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// A PNG thumbnail of an image, or `None` when its bytes do not decode (the sniffer looks only
-/// at the signature) or it is too large to decode safely.
+/// at the signature) or decoding it would take more than `THUMBNAIL_DECODE_BYTES`.
 pub fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .ok()?;
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(THUMBNAIL_SOURCE_LIMIT);
-    limits.max_image_height = Some(THUMBNAIL_SOURCE_LIMIT);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(THUMBNAIL_DECODE_BYTES);
     reader.limits(limits);
     let image = reader.decode().ok()?;
     let small = image.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
@@ -136,6 +168,10 @@ impl Store {
             )
         })?;
         let name = display_name(name);
+        let is_image = content_type.starts_with("image/");
+        if is_image {
+            check_image_size(&name, bytes)?;
+        }
         let hash: String = Sha256::digest(bytes)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -144,12 +180,21 @@ impl Store {
         let path = dir.join(&hash);
         let thumbnail_name = format!("{hash}.thumb.png");
         let thumbnail_path = dir.join(&thumbnail_name);
-        let is_image = content_type.starts_with("image/");
         if !path.exists() || (is_image && !thumbnail_path.exists()) {
             let temporary = dir.join(format!("{hash}.part"));
             let bytes = bytes.to_vec();
             let (write_to, rename_to) = (temporary.clone(), path.clone());
             let thumbnail_to = thumbnail_path.clone();
+            // One image decoded at a time; other uploads wait their turn here.
+            let _turn = match is_image {
+                true => Some(
+                    IMAGE_WORK
+                        .acquire()
+                        .await
+                        .map_err(|_| CoreError::Conflict("the upload was interrupted".into()))?,
+                ),
+                false => None,
+            };
             tokio::task::spawn_blocking(move || -> std::io::Result<()> {
                 std::fs::create_dir_all(write_to.parent().expect("a file in a directory"))?;
                 if is_image {

@@ -111,6 +111,11 @@ impl Store {
             .bind(invitation.user_id)
             .execute(&mut *tx)
             .await?;
+        // A new password ends every session the old one (or a stolen link) opened.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(invitation.user_id)
+            .execute(&mut *tx)
+            .await?;
         let institution_id: i64 =
             sqlx::query_scalar("SELECT institution_id FROM users WHERE id = $1")
                 .bind(invitation.user_id)

@@ -87,9 +87,10 @@ impl Backend {
 
 /// The database behind Cairn.
 ///
-/// It counts its own writes (`data_version`): every method that changes what a page shows
-/// calls `changed` once its transaction has committed, so in-memory copies of pages can tell
-/// when they are out of date.
+/// It counts writes (`data_version`): every method that changes what a page shows calls
+/// `changed` once its transaction has committed, and on SQLite a connection of its own asks
+/// the database whether anyone else (another process: the command line) committed since, so
+/// in-memory copies of pages can tell when they are out of date whoever wrote.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -102,6 +103,19 @@ pub struct Store {
     public_url: Arc<std::sync::RwLock<Arc<str>>>,
     /// Where uploaded files are kept, and how large one may be (see `files`).
     files: Arc<std::sync::RwLock<(Option<std::path::PathBuf>, u64)>>,
+    /// SQLite: the connection that watches for commits by other connections.
+    watch: Option<Arc<tokio::sync::Mutex<WriteWatch>>>,
+    /// Staff reads of learners' records already audited (see `audit::StaffReads`).
+    pub(crate) reads: Arc<audit::StaffReads>,
+}
+
+/// A SQLite connection of its own, kept to ask `PRAGMA data_version`: its answer changes
+/// whenever any other connection — this process's pool or another process — has committed.
+#[derive(Debug)]
+struct WriteWatch {
+    options: AnyConnectOptions,
+    connection: Option<sqlx::AnyConnection>,
+    last: Option<i64>,
 }
 
 /// Live events buffered per subscriber; one that falls further behind is told it lagged and
@@ -156,9 +170,17 @@ impl Store {
         };
         let pool = pool_options
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
-        Ok(Store::from_pool(pool, backend))
+        let mut store = Store::from_pool(pool, backend);
+        if backend == Backend::Sqlite {
+            store.watch = Some(Arc::new(tokio::sync::Mutex::new(WriteWatch {
+                options,
+                connection: None,
+                last: None,
+            })));
+        }
+        Ok(store)
     }
 
     pub(crate) fn from_pool(pool: AnyPool, backend: Backend) -> Store {
@@ -173,6 +195,8 @@ impl Store {
                 None,
                 files::DEFAULT_MAX_UPLOAD_BYTES,
             ))),
+            watch: None,
+            reads: Arc::default(),
         }
     }
 
@@ -186,13 +210,23 @@ impl Store {
         let _ = self.events.send(event);
     }
 
-    /// How many writes this process has made through the store: equal numbers, equal data.
-    pub fn data_version(&self) -> u64 {
+    /// A number that moves with every committed write: equal numbers, equal data. On SQLite
+    /// it counts this process's writes and those of any other process on the same file (the
+    /// command line revoking a credential, say), which `PRAGMA data_version` reveals.
+    pub async fn data_version(&self) -> u64 {
+        if let Some(watch) = &self.watch {
+            let mut watch = watch.lock().await;
+            let seen = watch.others_committed().await;
+            if seen.unwrap_or(true) {
+                // Somebody wrote, or the watch could not tell: either way, a new version.
+                self.changed();
+            }
+        }
         self.version.load(Ordering::Acquire)
     }
 
-    /// Whether `data_version` sees every write: true for SQLite, whose one file has one
-    /// server process; false for PostgreSQL, where other instances write too.
+    /// Whether `data_version` sees every write: true for SQLite, whose one file it watches;
+    /// false for PostgreSQL, where other instances write too.
     pub fn sees_every_write(&self) -> bool {
         self.backend == Backend::Sqlite
     }
@@ -270,6 +304,30 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+impl WriteWatch {
+    /// Whether another connection committed since the last question (`None`: no answer).
+    async fn others_committed(&mut self) -> Option<bool> {
+        use sqlx::Connection;
+        if self.connection.is_none() {
+            self.connection = sqlx::AnyConnection::connect_with(&self.options).await.ok();
+        }
+        let connection = self.connection.as_mut()?;
+        match sqlx::query_scalar::<_, i64>("PRAGMA data_version")
+            .fetch_one(&mut *connection)
+            .await
+        {
+            // A fresh connection has nothing to compare with: count it as a change.
+            Ok(now) => Some(self.last.replace(now) != Some(now)),
+            Err(error) => {
+                tracing::warn!(%error, "cannot ask SQLite for its data version");
+                self.connection = None;
+                self.last = None;
+                None
+            }
+        }
     }
 }
 

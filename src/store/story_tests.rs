@@ -429,9 +429,19 @@ async fn check_ins_count_unread_on_both_sides(store: &Store) {
     let learner = viewer(store, demo::DEMO_LEARNER).await;
     let teacher = viewer(store, demo::DEMO_TEACHER).await;
     let admin = viewer(store, demo::DEMO_ADMIN).await;
-    // Start from nothing new on either side.
-    story::checkins(store, &teacher).await.unwrap();
-    story::checkins(store, &learner).await.unwrap();
+    // Start from nothing new on either side: each marks what they were shown.
+    for person in [&teacher, &learner] {
+        let page = story::checkins(store, person).await.unwrap();
+        let shown: Vec<i64> = page
+            .sent
+            .iter()
+            .chain(&page.received)
+            .map(|c| c.id)
+            .collect();
+        story::mark_checkins_read(store, person, &shown)
+            .await
+            .unwrap();
+    }
     assert_eq!(store.unread_checkins(teacher.id).await.unwrap(), 0);
 
     let page = story::checkins(store, &learner).await.unwrap();
@@ -463,8 +473,24 @@ async fn check_ins_count_unread_on_both_sides(store: &Store) {
     assert_eq!(new.about.as_ref().map(|t| t.id), Some(goal.id));
     assert_eq!(
         store.unread_checkins(teacher.id).await.unwrap(),
+        1,
+        "reading the page changes nothing"
+    );
+    // Someone else's mark changes nothing either; the teacher's own does.
+    story::mark_checkins_read(store, &admin, &[id])
+        .await
+        .unwrap();
+    story::mark_checkins_read(store, &learner, &[id])
+        .await
+        .unwrap();
+    assert_eq!(store.unread_checkins(teacher.id).await.unwrap(), 1);
+    story::mark_checkins_read(store, &teacher, &[id])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.unread_checkins(teacher.id).await.unwrap(),
         0,
-        "read once shown"
+        "read once marked"
     );
 
     story::answer_checkin(store, &teacher, id, "Yes — Thursday at lunch.")
@@ -475,6 +501,10 @@ async fn check_ins_count_unread_on_both_sides(store: &Store) {
     let answered = sent.iter().find(|c| c.id == id).unwrap();
     assert!(answered.unread);
     assert_eq!(answered.answer.as_deref(), Some("Yes — Thursday at lunch."));
+    assert_eq!(store.unread_checkins(learner.id).await.unwrap(), 1);
+    story::mark_checkins_read(store, &learner, &[id])
+        .await
+        .unwrap();
     assert_eq!(store.unread_checkins(learner.id).await.unwrap(), 0);
 
     // Only to one's own teachers, only about one's own goals; only the addressee answers.
@@ -582,7 +612,79 @@ fn goals_written_before_the_story_migration_survive_it() {
     });
 }
 
+/// A PNG whose header declares `width` × `height` pixels of 16-bit RGBA, with a few bytes of
+/// picture data: what an image bomb's header says, without its gigabytes.
+pub(crate) fn declared_png(width: u32, height: u32) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = out[start..].iter().fold(0xFFFF_FFFFu32, |mut crc, byte| {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+            crc
+        });
+        out.extend_from_slice(&(!crc).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut header = Vec::new();
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[16, 6, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &header);
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+async fn an_image_declaring_too_many_pixels_is_refused_before_it_is_decoded(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    let dir = files_dir();
+    store.set_file_storage(dir.clone(), 5 * 1024 * 1024);
+    let learner = viewer(store, demo::DEMO_LEARNER).await;
+    let bomb = declared_png(8000, 8000);
+    assert_eq!(
+        crate::store::files::declared_size(&bomb),
+        Some((8000, 8000))
+    );
+    let before = count(store, "files").await;
+    let refused = store.save_file(learner.id, "bomb.png", &bomb).await;
+    match refused {
+        Err(CoreError::Invalid { field, reason }) => {
+            assert_eq!(field, "file");
+            assert!(reason.contains("8000 × 8000 pixels"), "{reason}");
+            assert!(reason.contains("40 megapixels"), "{reason}");
+        }
+        other => panic!("an image bomb was not refused: {other:?}"),
+    }
+    assert_eq!(count(store, "files").await, before, "nothing kept");
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().collect())
+        .unwrap_or_default();
+    assert!(kept.is_empty(), "no file written: {kept:?}");
+    // An ordinary photo's size is taken (here without picture data: no thumbnail).
+    let photo = declared_png(4000, 3000);
+    let stored = store
+        .save_file(learner.id, "photo.png", &photo)
+        .await
+        .unwrap();
+    assert!(stored.thumbnail.is_none());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 crate::store_tests!(
+    an_image_declaring_too_many_pixels_is_refused_before_it_is_decoded,
     a_goal_gathers_plan_evidence_reflections_and_comments,
     a_teachers_assessment_is_evidence_and_a_self_assessment_is_not,
     check_ins_count_unread_on_both_sides,

@@ -184,6 +184,17 @@ pub async fn get_checkins() -> Result<CheckIns, AppError> {
     Ok(cairn::story::checkins(&store, &viewer).await?)
 }
 
+/// Marks the check-ins the page has shown as read (`ids`: comma-separated).
+#[server(endpoint = "checkins_read")]
+pub async fn mark_checkins_read(ids: String) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let ids: Vec<i64> = ids
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    Ok(cairn::story::mark_checkins_read(&store, &viewer, &ids).await?)
+}
+
 #[server(endpoint = "send_checkin")]
 pub async fn send_checkin(teacher_id: i64, about: String, body: String) -> Result<i64, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;

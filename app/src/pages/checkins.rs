@@ -1,6 +1,7 @@
 //! Check-ins at `/checkins`: a learner sends a short message to one of their teachers, about a
 //! goal or project; the teacher answers here. New ones and answers arrive live; what was new
-//! when the page opened stays marked so.
+//! when the page opened stays marked so, and
+//! is marked read with a POST once shown.
 
 use crate::sync_view::IntoAnySync;
 use cairn::model::{CheckIn, CheckIns};
@@ -60,6 +61,23 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
     let chosen_topic = query.with_untracked(|q| q.get("about")).unwrap_or_default();
     let may_send = !teachers.is_empty();
     let name = modules.checkins.clone();
+    // Shown, so read: marked with a POST once the page is on screen (opening the page changes
+    // nothing by itself). What was new stays marked so until the page reloads.
+    let unread: Vec<String> = sent
+        .iter()
+        .chain(&received)
+        .filter(|checkin| checkin.unread)
+        .map(|checkin| checkin.id.to_string())
+        .collect();
+    if !unread.is_empty() {
+        let ids = unread.join(",");
+        Effect::new(move |_| {
+            let ids = ids.clone();
+            leptos::task::spawn_local(async move {
+                let _ = crate::api::mark_checkins_read(ids).await;
+            });
+        });
+    }
     view! {
         <Title text=name.clone() />
         <main id="main" class="page checkins">

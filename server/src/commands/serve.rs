@@ -93,7 +93,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
         imports: Default::default(),
-        reads: Default::default(),
     };
     let app = router(state);
     println!("Cairn is serving at http://{local}/");
