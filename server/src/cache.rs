@@ -185,6 +185,15 @@ impl Caches {
     }
 }
 
+/// The learner a `/learners/{id}…` path is about.
+fn learner_in_path(path: &str) -> Option<UserId> {
+    path.strip_prefix("/learners/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Serves a learner page (`/learners/…`, HTML or the chart) from memory when the same viewer
 /// saw it at the current data version; otherwise renders it and keeps a successful answer.
 pub async fn learner_pages(
@@ -202,6 +211,15 @@ pub async fn learner_pages(
     let key = (viewer, request.uri().to_string());
     let version = state.store.data_version().await;
     if let Some((content_type, body)) = state.caches.page(&key, version) {
+        // A read like any other: a staff member's leaves its audit line.
+        if let (Some(viewer), Some(learner_id)) = (
+            request.extensions().get::<Viewer>(),
+            learner_in_path(request.uri().path()),
+        ) {
+            state
+                .store
+                .note_kept_read(viewer, learner_id, request.uri().path());
+        }
         let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
         if accepts_gzip(&request) {
             return (

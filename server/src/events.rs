@@ -1,10 +1,12 @@
 //! `GET /api/v1/events`: the live events the signed-in person may see, as server-sent events.
-//! Every event is decided on the person as they are now: before each one the stream looks up
-//! its session again (a kept session while no write has happened, the database otherwise), so
-//! a stream ends at the first event after its session does — sign-out, an administrator
-//! disabling the account, a new password — and a role or group taken away stops the learner's
-//! events at once. The policy's answer per learner is remembered only while the data is
-//! unchanged. A subscriber that falls behind gets a `lagged` event and reloads what it shows;
+//! Every event is decided on the person as they are now. The store counts the writes that may
+//! change who sees what (`Store::access_version`: people, roles, groups, parent links,
+//! sessions); before each event, if that count has moved since the stream last looked, it looks
+//! its session up again and forgets the policy's answers. So a stream ends at the first event
+//! after its session does — sign-out, an administrator disabling the account, a new password —
+//! and a role or group taken away stops the learner's events at once, while a school day of
+//! marks costs one policy answer per learner per stream. On PostgreSQL, where other instances
+//! change access unseen, it looks every time. A subscriber that falls behind gets a `lagged` event and reloads what it shows;
 //! so does a browser that reconnects after a dropped connection.
 
 use std::collections::HashMap;
@@ -29,27 +31,26 @@ struct Subscription {
     /// The session the stream was opened with: looked up again before every event.
     token: String,
     viewer: Viewer,
-    /// The policy's answers, valid at `version` for `viewer` (kept only when the store sees
-    /// every write).
+    /// The policy's answers for `viewer`, valid while the access version is `checked_at`.
     decisions: HashMap<UserId, bool>,
-    version: u64,
+    checked_at: Option<u64>,
 }
 
 impl Subscription {
-    /// The person behind the session now, or `None` when the session has ended.
+    /// Looks the session up again if who may see what has changed since the last look;
+    /// `None` when the session has ended.
     async fn refresh_viewer(&mut self) -> Option<()> {
-        let viewer = self
+        let access = self.state.store.access_version().await;
+        if access.is_some() && access == self.checked_at {
+            return Some(());
+        }
+        self.viewer = self
             .state
             .caches
             .viewer(&self.state.store, &self.token)
             .await?;
-        let version = self.state.store.data_version().await;
-        if viewer != self.viewer || version != self.version || !self.state.store.sees_every_write()
-        {
-            self.decisions.clear();
-        }
-        self.viewer = viewer;
-        self.version = version;
+        self.decisions.clear();
+        self.checked_at = access;
         Some(())
     }
 
@@ -119,15 +120,16 @@ pub async fn events(
     else {
         return unauthorized();
     };
-    let version = state.store.data_version().await;
+    let checked_at = state.store.access_version().await;
     let subscription = Subscription {
         events: state.store.subscribe(),
         state,
         token,
         viewer,
         decisions: HashMap::new(),
-        version,
+        checked_at,
     };
+
     Sse::new(live_stream(subscription))
         .keep_alive(KeepAlive::default())
         .into_response()

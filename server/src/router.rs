@@ -67,6 +67,8 @@ fn route_list() -> Vec<AxumRouteListing> {
 }
 
 pub fn router(state: AppState) -> Router {
+    // This process serves: kept pages follow what other processes write to the same database.
+    state.store.watch_outside_writes();
     let routes = route_list();
     let store = state.store.clone();
     let imports = state.imports.clone();
@@ -114,15 +116,14 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             credentials::credential_documents,
         ))
-        // Kept pages sit inside the policy's answer, so a page served from memory is still
-        // asked for (and its read audited) like one rendered afresh.
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            cache::learner_pages,
-        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             learner_page_status,
+        ))
+        // A page served from memory is noted as a read like one rendered afresh.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::learner_pages,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -441,3 +441,120 @@ mod credential_verify {
         assert_refused(&verify(&[&unknown], &dir), "https://evil.example/ctx");
     }
 }
+
+/// One HTTP/1.1 request to a running server: the status code and the body.
+fn http(addr: &str, method: &str, path: &str, cookie: &str, body: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to cairn serve");
+    let form = if body.is_empty() {
+        String::new()
+    } else {
+        "Content-Type: application/x-www-form-urlencoded\r\n".to_string()
+    };
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nCookie: {cookie}\r\n\
+         {form}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+    let status = head[9..12].parse().unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+#[test]
+fn a_credential_revoked_from_the_command_line_leaves_no_kept_page_showing_it() {
+    use std::io::{BufRead, BufReader};
+    let data = temp_dir("outside-write");
+    let dir = data.to_str().unwrap();
+    let seeded = cairn(&["seed", "--learners", "12", "--seed", "4", "--data-dir", dir]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let log = data.join("serve.log");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir", dir])
+        .env_remove("CAIRN_DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("start cairn serve");
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.strip_prefix("Cairn is serving at http://") {
+            break rest.trim_end_matches('/').to_string();
+        }
+    };
+    let login = "email=admin%40demo.cairn&password=cairn-demo";
+    let (status, head, _) = http(&addr, "POST", "/api/login", "", login);
+    assert_eq!(status, 303, "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|line| line.strip_prefix("set-cookie: "))
+        .and_then(|value| value.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    // The server issues the credentials the seeded history earned, in the background: wait
+    // until it has (each one is a write, which no kept page outlives).
+    for _ in 0..1200 {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("credentials due at start-up are issued") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = format!("sqlite://{dir}/cairn.db");
+    let (learner, credential) = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        for _ in 0..600 {
+            let found: Option<(i64, String)> = sqlx::query_as(
+                "SELECT learner_id, public_id FROM credentials \
+                 WHERE kind = 'earned' AND revoked_at IS NULL ORDER BY id LIMIT 1",
+            )
+            .fetch_optional(&mut db)
+            .await
+            .unwrap();
+            if let Some(found) = found {
+                return found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("no credential was issued within two minutes");
+    });
+    let page = format!("/learners/{learner}");
+    let link = format!("/credentials/{credential}");
+    let (status, _, first) = http(&addr, "GET", &page, &cookie, "");
+    assert_eq!(status, 200);
+    assert!(first.contains(&link), "the dashboard links the credential");
+    // Kept: the same bytes twice (a fresh render carries a new script nonce).
+    let (_, _, kept) = http(&addr, "GET", &page, &cookie, "");
+    let (_, _, again) = http(&addr, "GET", &page, &cookie, "");
+    assert_eq!(kept, again, "the page is kept");
+
+    let revoked = cairn(&[
+        "credential",
+        "revoke",
+        &credential,
+        "--reason",
+        "Issued in error",
+        "--data-dir",
+        dir,
+    ]);
+    assert!(revoked.status.success(), "{revoked:?}");
+    let (status, _, after) = http(&addr, "GET", &page, &cookie, "");
+    assert_eq!(status, 200);
+    assert!(
+        !after.contains(&link),
+        "a kept page still showed the credential the command line revoked"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(data);
+}

@@ -85,11 +85,13 @@ impl Store {
         }
     }
 
+    /// Ends a session (sign-out): its live streams end at their next event.
     pub async fn delete_session(&self, token: &str) -> CoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
             .execute(self.pool())
             .await?;
+        self.access_changed();
         Ok(())
     }
 

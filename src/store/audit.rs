@@ -231,18 +231,45 @@ impl Store {
         relations: &crate::policy::LearnerRelations,
         what: &str,
     ) {
-        let family = viewer.id == relations.learner_id || relations.parent_ids.contains(&viewer.id);
-        if family || !self.reads.first_in_window(viewer.id, relations.learner_id) {
+        let family = relations.parent_ids.contains(&viewer.id);
+        self.note_read(viewer, relations.learner_id, Some(family), what);
+    }
+
+    /// Notes a read of a learner's page served from memory: the policy allowed this viewer
+    /// this page at the current data version, so only whether they are family is looked up,
+    /// and only when a line is due.
+    pub fn note_kept_read(&self, viewer: &crate::model::Viewer, learner_id: UserId, what: &str) {
+        self.note_read(viewer, learner_id, None, what);
+    }
+
+    fn note_read(
+        &self,
+        viewer: &crate::model::Viewer,
+        learner_id: UserId,
+        family: Option<bool>,
+        what: &str,
+    ) {
+        if viewer.id == learner_id
+            || family == Some(true)
+            || !self.reads.first_in_window(viewer.id, learner_id)
+        {
             return;
         }
-        let (store, viewer, learner_id, what) = (
-            self.clone(),
-            viewer.clone(),
-            relations.learner_id,
-            what.to_owned(),
-        );
+        let (store, viewer, what) = (self.clone(), viewer.clone(), what.to_owned());
         tokio::spawn(async move {
-            if let Err(error) = store.write_learner_read(&viewer, learner_id, &what).await {
+            let family = match family {
+                Some(family) => Ok(family),
+                None => store
+                    .learner_relations(learner_id)
+                    .await
+                    .map(|relations| relations.is_some_and(|r| r.parent_ids.contains(&viewer.id))),
+            };
+            let written = match family {
+                Ok(true) => Ok(()),
+                Ok(false) => store.write_learner_read(&viewer, learner_id, &what).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = written {
                 tracing::error!(%error, "a read of a learner's record was not audited");
             }
         });

@@ -102,7 +102,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(id)
     }
 
@@ -152,7 +152,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(())
     }
 
@@ -242,7 +242,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(ids.len())
     }
 }

@@ -135,7 +135,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(invitation.user_id)
     }
 }

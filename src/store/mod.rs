@@ -88,14 +88,17 @@ impl Backend {
 /// The database behind Cairn.
 ///
 /// It counts writes (`data_version`): every method that changes what a page shows calls
-/// `changed` once its transaction has committed, and on SQLite a connection of its own asks
-/// the database whether anyone else (another process: the command line) committed since, so
-/// in-memory copies of pages can tell when they are out of date whoever wrote.
+/// `changed` once its transaction has committed; a serving store also looks for writes by
+/// other processes on the same SQLite file (`outside_writes`), so in-memory copies of pages
+/// can tell when they are out of date whoever wrote.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
     version: Arc<AtomicU64>,
+    /// Moves with every write that may change who sees what: people, roles, groups, parent
+    /// links, sessions (and, on SQLite, any other process's write, which the store cannot read).
+    access_version: Arc<AtomicU64>,
     events: broadcast::Sender<LiveEvent>,
     /// Tells this process's events apart from other instances' (see `relay`).
     instance: u64,
@@ -103,19 +106,21 @@ pub struct Store {
     public_url: Arc<std::sync::RwLock<Arc<str>>>,
     /// Where uploaded files are kept, and how large one may be (see `files`).
     files: Arc<std::sync::RwLock<(Option<std::path::PathBuf>, u64)>>,
-    /// SQLite: the connection that watches for commits by other connections.
-    watch: Option<Arc<tokio::sync::Mutex<WriteWatch>>>,
+    /// Set by the serving process: where it stands in `outside_writes`.
+    watch: Arc<std::sync::OnceLock<tokio::sync::Mutex<OutsideWrites>>>,
     /// Staff reads of learners' records already audited (see `audit::StaffReads`).
     pub(crate) reads: Arc<audit::StaffReads>,
 }
 
-/// A SQLite connection of its own, kept to ask `PRAGMA data_version`: its answer changes
-/// whenever any other connection — this process's pool or another process — has committed.
-#[derive(Debug)]
-struct WriteWatch {
-    options: AnyConnectOptions,
-    connection: Option<sqlx::AnyConnection>,
-    last: Option<i64>,
+/// The serving process's view of `outside_writes`: the newest line it has seen. Requests share
+/// its look: one that arrives while a look is under way waits for the next, which starts after
+/// it arrived, so every request sees every line written before it came, and the table is read
+/// about as often as it can answer, not once per request.
+#[derive(Debug, Default)]
+struct OutsideWrites {
+    newest: Option<i64>,
+    /// When the last finished look began.
+    looked_at: Option<std::time::Instant>,
 }
 
 /// Live events buffered per subscriber; one that falls further behind is told it lagged and
@@ -170,17 +175,9 @@ impl Store {
         };
         let pool = pool_options
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
+            .connect_with(options)
             .await?;
-        let mut store = Store::from_pool(pool, backend);
-        if backend == Backend::Sqlite {
-            store.watch = Some(Arc::new(tokio::sync::Mutex::new(WriteWatch {
-                options,
-                connection: None,
-                last: None,
-            })));
-        }
-        Ok(store)
+        Ok(Store::from_pool(pool, backend))
     }
 
     pub(crate) fn from_pool(pool: AnyPool, backend: Backend) -> Store {
@@ -188,6 +185,7 @@ impl Store {
             pool,
             backend,
             version: Arc::new(AtomicU64::new(0)),
+            access_version: Arc::new(AtomicU64::new(0)),
             events: broadcast::channel(EVENT_BUFFER).0,
             instance: rand::random(),
             public_url: Arc::new(std::sync::RwLock::new(Arc::from("http://127.0.0.1:3000"))),
@@ -195,7 +193,7 @@ impl Store {
                 None,
                 files::DEFAULT_MAX_UPLOAD_BYTES,
             ))),
-            watch: None,
+            watch: Arc::default(),
             reads: Arc::default(),
         }
     }
@@ -210,23 +208,60 @@ impl Store {
         let _ = self.events.send(event);
     }
 
-    /// A number that moves with every committed write: equal numbers, equal data. On SQLite
-    /// it counts this process's writes and those of any other process on the same file (the
-    /// command line revoking a credential, say), which `PRAGMA data_version` reveals.
+    /// A number that moves with every committed write: equal numbers, equal data. In a serving
+    /// store on SQLite it also moves when another process on the same file (the command line
+    /// revoking a credential, say) has written (see `watch_outside_writes`).
     pub async fn data_version(&self) -> u64 {
-        if let Some(watch) = &self.watch {
-            let mut watch = watch.lock().await;
-            let seen = watch.others_committed().await;
-            if seen.unwrap_or(true) {
-                // Somebody wrote, or the watch could not tell: either way, a new version.
-                self.changed();
-            }
-        }
+        self.look_for_outside_writes().await;
         self.version.load(Ordering::Acquire)
     }
 
-    /// Whether `data_version` sees every write: true for SQLite, whose one file it watches;
-    /// false for PostgreSQL, where other instances write too.
+    /// A number that moves with every write that may change who may see what (people, roles,
+    /// groups, parent links, sessions) — and with any write from outside, which the server
+    /// cannot read. `None` on PostgreSQL, where other instances write unseen: ask each time.
+    pub async fn access_version(&self) -> Option<u64> {
+        self.look_for_outside_writes().await;
+        self.sees_every_write()
+            .then(|| self.access_version.load(Ordering::Acquire))
+    }
+
+    /// Makes this store the serving process's: from now on `data_version` and `access_version`
+    /// follow the writes other processes record in `outside_writes`, and closing it records
+    /// nothing there.
+    pub fn watch_outside_writes(&self) {
+        if self.backend == Backend::Sqlite {
+            let _ = self.watch.set(tokio::sync::Mutex::default());
+        }
+    }
+
+    /// A serving store on SQLite: whether another process has written since the last look (a
+    /// new version of everything if so, or if the table cannot be read).
+    async fn look_for_outside_writes(&self) {
+        let Some(watch) = self.watch.get() else {
+            return;
+        };
+        let arrived = std::time::Instant::now();
+        let mut watch = watch.lock().await;
+        if watch.looked_at.is_some_and(|looked| looked > arrived) {
+            return; // a look that began after this request arrived has answered
+        }
+        let looked = std::time::Instant::now();
+        let newest: Option<i64> =
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outside_writes")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|error| tracing::warn!(%error, "cannot look for outside writes"))
+                .ok();
+        if newest.is_none() || newest != watch.newest {
+            self.access_changed();
+        }
+        watch.newest = newest;
+        watch.looked_at = Some(looked);
+    }
+
+    /// Whether `data_version` sees every write: true for SQLite, whose one file has one
+    /// server process (other processes record their writes in `outside_writes`); false for
+    /// PostgreSQL, where other instances write too.
     pub fn sees_every_write(&self) -> bool {
         self.backend == Backend::Sqlite
     }
@@ -244,6 +279,12 @@ impl Store {
     /// Marks a committed write (see `data_version`).
     pub(crate) fn changed(&self) {
         self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Marks a committed write that may change who sees what (see `access_version`).
+    pub(crate) fn access_changed(&self) {
+        self.access_version.fetch_add(1, Ordering::AcqRel);
+        self.changed();
     }
 
     /// Connects and brings the schema up to date.
@@ -302,32 +343,23 @@ impl Store {
         Ok(count == 0)
     }
 
+    /// Closes the database. A process other than the server (the command line) that wrote
+    /// through this store records so in `outside_writes` first, so that a server on the same
+    /// SQLite file stops serving kept pages that do not reflect it.
     pub async fn close(&self) {
-        self.pool.close().await;
-    }
-}
-
-impl WriteWatch {
-    /// Whether another connection committed since the last question (`None`: no answer).
-    async fn others_committed(&mut self) -> Option<bool> {
-        use sqlx::Connection;
-        if self.connection.is_none() {
-            self.connection = sqlx::AnyConnection::connect_with(&self.options).await.ok();
-        }
-        let connection = self.connection.as_mut()?;
-        match sqlx::query_scalar::<_, i64>("PRAGMA data_version")
-            .fetch_one(&mut *connection)
-            .await
-        {
-            // A fresh connection has nothing to compare with: count it as a change.
-            Ok(now) => Some(self.last.replace(now) != Some(now)),
-            Err(error) => {
-                tracing::warn!(%error, "cannot ask SQLite for its data version");
-                self.connection = None;
-                self.last = None;
-                None
+        let wrote = self.version.load(Ordering::Acquire) > 0;
+        if wrote && self.backend == Backend::Sqlite && self.watch.get().is_none() {
+            let process = std::env::args().take(3).collect::<Vec<_>>().join(" ");
+            let recorded = sqlx::query("INSERT INTO outside_writes (at, process) VALUES ($1, $2)")
+                .bind(crate::clock::now())
+                .bind(process)
+                .execute(&self.pool)
+                .await;
+            if let Err(error) = recorded {
+                tracing::warn!(%error, "could not record this process's writes for the server");
             }
         }
+        self.pool.close().await;
     }
 }
 

@@ -122,7 +122,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(())
     }
 }
@@ -499,7 +499,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(())
     }
 

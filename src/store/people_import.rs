@@ -131,7 +131,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(written)
     }
 
@@ -157,7 +157,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(id)
     }
 

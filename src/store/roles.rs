@@ -113,7 +113,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(id)
     }
 
@@ -169,7 +169,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(())
     }
 
@@ -205,7 +205,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(())
     }
 }

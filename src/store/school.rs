@@ -33,7 +33,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.changed();
+        self.access_changed();
         Ok(())
     }
 }
