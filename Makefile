@@ -18,7 +18,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium brotli
 
-.PHONY: run test tools build release lint unit e2e clean-data size bench bench-tools
+.PHONY: run test tools build release lint unit e2e clean-data size bench bench-hostile bench-tools
 
 ## Set-up -------------------------------------------------------------------------------------
 
@@ -84,6 +84,9 @@ bench-tools: ## wrk, the load generator, from Debian's packages
 
 bench: release bench-tools ## the dashboard at scale S under 64 connections, against bytes from memory
 	CAIRN_BIN=$(TARGET)/release/cairn bash bench/dashboard.sh
+
+bench-hostile: release ## sign-in floods and image bombs against the demo server: peak memory
+	CAIRN_BIN=$(TARGET)/release/cairn python3 bench/hostile.py
 
 size: release ## release wasm per page (main module + the page's chunks), raw and brotli
 	@node bench/wasm-size.mjs $(TARGET)/site/pkg
