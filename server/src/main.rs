@@ -5,8 +5,34 @@ use clap::Parser;
 
 use cairn_server::commands::{self, Cli};
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    large_allocations_go_back_to_the_system();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|error| {
+            eprintln!("cairn: cannot start: {error}");
+            std::process::exit(1);
+        });
+    runtime.block_on(run());
+}
+
+/// glibc serves a large allocation from its heap once one of that size has been freed (its
+/// mmap threshold rises up to 32 MB), and the heap cannot give a hole back while small
+/// allocations sit above it. Each password check takes ~19 MiB (argon2id) and each image
+/// decoded up to 64 MB; under a flood of sign-ins, interleaved with every request's small
+/// allocations, the heap grew by a password check's memory again and again (a measured 312 MB
+/// peak for 500 clients; BENCHMARKS.md). A fixed threshold of 1 MiB maps every large block
+/// on its own and unmaps it when freed: the same flood peaks at ~100 MB.
+fn large_allocations_go_back_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+async fn run() {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
