@@ -89,8 +89,8 @@ impl Backend {
 ///
 /// It counts writes (`data_version`): every method that changes what a page shows calls
 /// `changed` once its transaction has committed; a serving store also looks for writes by
-/// other processes on the same SQLite file (`outside_writes`), so in-memory copies of pages
-/// can tell when they are out of date whoever wrote.
+/// other processes on the same SQLite file (`OutsideWrites`), so in-memory copies of pages can
+/// tell when they are out of date whoever wrote.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
@@ -106,21 +106,43 @@ pub struct Store {
     public_url: Arc<std::sync::RwLock<Arc<str>>>,
     /// Where uploaded files are kept, and how large one may be (see `files`).
     files: Arc<std::sync::RwLock<(Option<std::path::PathBuf>, u64)>>,
-    /// Set by the serving process: where it stands in `outside_writes`.
-    watch: Arc<std::sync::OnceLock<tokio::sync::Mutex<OutsideWrites>>>,
+    /// SQLite on a file: the record of other processes' writes beside it.
+    outside: Option<Arc<OutsideWrites>>,
     /// Staff reads of learners' records already audited (see `audit::StaffReads`).
     pub(crate) reads: Arc<audit::StaffReads>,
 }
 
-/// The serving process's view of `outside_writes`: the newest line it has seen. Requests share
-/// its look: one that arrives while a look is under way waits for the next, which starts after
-/// it arrived, so every request sees every line written before it came, and the table is read
-/// about as often as it can answer, not once per request.
-#[derive(Debug, Default)]
+/// Writes by processes other than the server on the same SQLite file (the command line:
+/// `cairn credential revoke`, `cairn import users`, …). Such a process appends a line to
+/// `<database>-outside-writes` when it closes the database after writing; the serving process
+/// compares the file's length with the one it last saw whenever it reads the data version — a
+/// `stat`, cheap enough for every request — and a longer file is a new version of everything.
+#[derive(Debug)]
 struct OutsideWrites {
-    newest: Option<i64>,
-    /// When the last finished look began.
-    looked_at: Option<std::time::Instant>,
+    path: std::path::PathBuf,
+    /// Set in the serving process (see `Store::watch_outside_writes`).
+    watching: std::sync::atomic::AtomicBool,
+    /// The file's length at the last look (`u64::MAX`: not looked yet).
+    seen: AtomicU64,
+}
+
+impl OutsideWrites {
+    /// The record beside a SQLite database file (none for an in-memory database).
+    fn beside(url: &str) -> Option<OutsideWrites> {
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+        let file = options.get_filename();
+        let name = file.to_str()?;
+        if name.is_empty() || name == ":memory:" || url.contains("mode=memory") {
+            return None;
+        }
+        let mut path = file.as_os_str().to_owned();
+        path.push("-outside-writes");
+        Some(OutsideWrites {
+            path: path.into(),
+            watching: std::sync::atomic::AtomicBool::new(false),
+            seen: AtomicU64::new(u64::MAX),
+        })
+    }
 }
 
 /// Live events buffered per subscriber; one that falls further behind is told it lagged and
@@ -177,7 +199,11 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Store::from_pool(pool, backend))
+        let mut store = Store::from_pool(pool, backend);
+        if backend == Backend::Sqlite {
+            store.outside = OutsideWrites::beside(url).map(Arc::new);
+        }
+        Ok(store)
     }
 
     pub(crate) fn from_pool(pool: AnyPool, backend: Backend) -> Store {
@@ -193,7 +219,7 @@ impl Store {
                 None,
                 files::DEFAULT_MAX_UPLOAD_BYTES,
             ))),
-            watch: Arc::default(),
+            outside: None,
             reads: Arc::default(),
         }
     }
@@ -226,41 +252,42 @@ impl Store {
     }
 
     /// Makes this store the serving process's: from now on `data_version` and `access_version`
-    /// follow the writes other processes record in `outside_writes`, and closing it records
-    /// nothing there.
+    /// follow the writes other processes record beside the database (`OutsideWrites`), and
+    /// closing it records nothing there.
     pub fn watch_outside_writes(&self) {
-        if self.backend == Backend::Sqlite {
-            let _ = self.watch.set(tokio::sync::Mutex::default());
+        if let Some(outside) = &self.outside {
+            outside.watching.store(true, Ordering::Release);
         }
     }
 
     /// A serving store on SQLite: whether another process has written since the last look (a
-    /// new version of everything if so, or if the table cannot be read).
+    /// new version of everything if so, or if the record cannot be read).
     async fn look_for_outside_writes(&self) {
-        let Some(watch) = self.watch.get() else {
+        let Some(outside) = self
+            .outside
+            .as_ref()
+            .filter(|o| o.watching.load(Ordering::Acquire))
+        else {
             return;
         };
-        let arrived = std::time::Instant::now();
-        let mut watch = watch.lock().await;
-        if watch.looked_at.is_some_and(|looked| looked > arrived) {
-            return; // a look that began after this request arrived has answered
-        }
-        let looked = std::time::Instant::now();
-        let newest: Option<i64> =
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outside_writes")
-                .fetch_one(&self.pool)
-                .await
-                .map_err(|error| tracing::warn!(%error, "cannot look for outside writes"))
-                .ok();
-        if newest.is_none() || newest != watch.newest {
+        let length = match std::fs::metadata(&outside.path) {
+            Ok(metadata) => metadata.len(),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(error) => {
+                tracing::warn!(%error, "cannot look for other processes' writes");
+                u64::MAX - 1
+            }
+        };
+        // Move the version before the length is stored: a request that sees the new length
+        // as already seen also sees the version it moved.
+        if outside.seen.load(Ordering::Acquire) != length {
             self.access_changed();
+            outside.seen.store(length, Ordering::Release);
         }
-        watch.newest = newest;
-        watch.looked_at = Some(looked);
     }
 
     /// Whether `data_version` sees every write: true for SQLite, whose one file has one
-    /// server process (other processes record their writes in `outside_writes`); false for
+    /// server process (other processes record their writes beside it); false for
     /// PostgreSQL, where other instances write too.
     pub fn sees_every_write(&self) -> bool {
         self.backend == Backend::Sqlite
@@ -344,19 +371,22 @@ impl Store {
     }
 
     /// Closes the database. A process other than the server (the command line) that wrote
-    /// through this store records so in `outside_writes` first, so that a server on the same
-    /// SQLite file stops serving kept pages that do not reflect it.
+    /// through this store records so beside the database first (`OutsideWrites`), so that a
+    /// server on the same SQLite file stops serving kept pages that do not reflect it.
     pub async fn close(&self) {
         let wrote = self.version.load(Ordering::Acquire) > 0;
-        if wrote && self.backend == Backend::Sqlite && self.watch.get().is_none() {
-            let process = std::env::args().take(3).collect::<Vec<_>>().join(" ");
-            let recorded = sqlx::query("INSERT INTO outside_writes (at, process) VALUES ($1, $2)")
-                .bind(crate::clock::now())
-                .bind(process)
-                .execute(&self.pool)
-                .await;
-            if let Err(error) = recorded {
-                tracing::warn!(%error, "could not record this process's writes for the server");
+        if let Some(outside) = &self.outside {
+            if wrote && !outside.watching.load(Ordering::Acquire) {
+                let process: Vec<String> = std::env::args().take(3).collect();
+                let line = format!("{} {}\n", crate::clock::now(), process.join(" "));
+                let recorded = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&outside.path)
+                    .and_then(|mut file| std::io::Write::write_all(&mut file, line.as_bytes()));
+                if let Err(error) = recorded {
+                    tracing::warn!(%error, "could not record this process's writes for the server");
+                }
             }
         }
         self.pool.close().await;
