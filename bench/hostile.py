@@ -31,18 +31,11 @@ ATTEMPTS = int(os.environ.get("BENCH_SIGN_INS", "500"))
 BOMBS = int(os.environ.get("BENCH_BOMBS", "16"))
 
 
-def rss_peak_mb(pid):
+def memory_mb(pid, field):
+    """A memory figure of /proc/PID/status in MB: `VmHWM` (peak resident) or `VmRSS` (now)."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def rss_now_mb(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -149,7 +142,7 @@ def main():
                     break
             time.sleep(0.1)
         time.sleep(1)
-        print(f"server idle after the demo load: {rss_now_mb(server.pid):.0f} MB resident")
+        print(f"server idle after the demo load: {memory_mb(server.pid, 'VmRSS'):.0f} MB resident")
 
         # 1. Sign-in flood.
         reset_peak(server.pid)
@@ -188,7 +181,7 @@ def main():
                 answered[key] = answered.get(key, 0) + count
         print(f"sign-in flood: {ATTEMPTS} clients for 5 s, answers {answered}")
         print(f"sign-in flood: a correct sign-in during it succeeded after {signed_in_after:.2f} s ({tries} tries)")
-        print(f"sign-in flood: server peak {rss_peak_mb(server.pid):.0f} MB")
+        print(f"sign-in flood: server peak {memory_mb(server.pid, 'VmHWM'):.0f} MB")
 
         # 2. Image bombs, uploaded by the demo parent.
         parent = cookie_of(sign_in("parent@demo.cairn", "cairn-demo"))
@@ -205,7 +198,7 @@ def main():
             print(
                 f"image bombs {width}×{height} ({label}, {len(picture) // 1024} KB each, "
                 f"{width * height * 8 // (1 << 20)} MB decoded): {BOMBS} at once, "
-                f"{refused} refused, {kept} kept; server peak {rss_peak_mb(server.pid):.0f} MB"
+                f"{refused} refused, {kept} kept; server peak {memory_mb(server.pid, 'VmHWM'):.0f} MB"
             )
             if refused:
                 reason = next(r for r in results if isinstance(r, str) and "upload_error" in r)

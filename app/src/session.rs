@@ -26,13 +26,13 @@ pub fn viewer_and_store() -> Result<(Viewer, Store), AppError> {
     Ok((viewer()?, store()?))
 }
 
-/// The address a request came from, put into the request by the server's session layer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientAddress(pub String);
-
-/// The address the request came from, for the audit log.
+/// The address the signed-in person's request came from (`Viewer::origin`, set by the
+/// server's session layer), for the audit log.
 pub fn origin() -> Option<String> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ClientAddress>().cloned())
-        .map(|ClientAddress(address)| address)
+    use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .and_then(|v| v.origin.clone())
+    })
 }

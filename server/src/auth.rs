@@ -256,11 +256,6 @@ pub async fn session_layer(
     };
     let path = request.uri().path().to_string();
     let is_page_view = *request.method() == Method::GET;
-    if let Some(address) = client_address(request.extensions()) {
-        request
-            .extensions_mut()
-            .insert(cairn_app::session::ClientAddress(address));
-    }
     match viewer {
         Some(mut viewer) => {
             if is_page_view && path == "/login" {

@@ -40,7 +40,7 @@ impl Subscription {
     /// Looks the session up again if who may see what has changed since the last look;
     /// `None` when the session has ended.
     async fn refresh_viewer(&mut self) -> Option<()> {
-        let access = self.state.store.access_version().await;
+        let access = self.state.store.access_version();
         if access.is_some() && access == self.checked_at {
             return Some(());
         }
@@ -120,7 +120,7 @@ pub async fn events(
     else {
         return unauthorized();
     };
-    let checked_at = state.store.access_version().await;
+    let checked_at = state.store.access_version();
     let subscription = Subscription {
         events: state.store.subscribe(),
         state,

@@ -148,7 +148,7 @@ impl LoginLimiter {
             keys,
             address: address_key(address),
             at: now,
-            succeeded: false,
+            settled: false,
         })
     }
 
@@ -166,35 +166,35 @@ impl LoginLimiter {
     }
 }
 
-/// A reserved password check. Dropped without `succeeded`, it stays a failure of its account
+/// A reserved password check. Dropped without `succeeded` or `withdrawn`, it stays a failure of its account
 /// and address.
 pub struct Attempt {
     limiter: Arc<LoginLimiter>,
     keys: [String; 2],
     address: String,
     at: Instant,
-    succeeded: bool,
+    /// Succeeded or withdrawn: not a failure.
+    settled: bool,
 }
 
 impl Attempt {
     /// The password was right: the account's failures are forgotten.
-    pub fn succeeded(mut self) {
-        self.succeeded = true;
-        let mut attempts = self
-            .limiter
-            .attempts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        for key in &self.keys {
-            attempts.remove(key);
-        }
+    pub fn succeeded(self) {
+        self.settle(|times, _| times.clear());
     }
-}
 
-impl Attempt {
     /// The password was never checked (the machine was busy): the attempt is forgotten.
-    pub fn withdrawn(mut self) {
-        self.succeeded = true;
+    pub fn withdrawn(self) {
+        self.settle(|times, at| {
+            if let Some(index) = times.iter().rposition(|t| *t == at) {
+                times.remove(index);
+            }
+        });
+    }
+
+    /// Ends the attempt as neither a failure of its account nor of its address.
+    fn settle(mut self, forget: impl Fn(&mut Vec<Instant>, Instant)) {
+        self.settled = true;
         let mut attempts = self
             .limiter
             .attempts
@@ -202,9 +202,7 @@ impl Attempt {
             .unwrap_or_else(|e| e.into_inner());
         for key in &self.keys {
             if let Some(times) = attempts.get_mut(key) {
-                if let Some(at) = times.iter().rposition(|at| *at == self.at) {
-                    times.remove(at);
-                }
+                forget(times, self.at);
             }
         }
     }
@@ -212,7 +210,7 @@ impl Attempt {
 
 impl Drop for Attempt {
     fn drop(&mut self) {
-        if !self.succeeded {
+        if !self.settled {
             let mut attempts = self
                 .limiter
                 .attempts

@@ -282,7 +282,6 @@ fn administrator(viewer: Option<Extension<Viewer>>) -> Result<Viewer, Response> 
 pub async fn people_import(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
-    origin: Option<Extension<cairn_app::session::ClientAddress>>,
     form: Multipart,
 ) -> Response {
     let viewer = match administrator(viewer) {
@@ -301,7 +300,7 @@ pub async fn people_import(
         &state.store,
         &state.imports,
         &viewer,
-        origin.map(|Extension(address)| address.0),
+        viewer.origin.clone(),
         name,
         bytes,
         mode,
@@ -317,7 +316,6 @@ pub async fn people_import(
 pub async fn theme_image(
     State(state): State<AppState>,
     viewer: Option<Extension<Viewer>>,
-    origin: Option<Extension<cairn_app::session::ClientAddress>>,
     form: Multipart,
 ) -> Response {
     let viewer = match administrator(viewer) {
@@ -337,7 +335,7 @@ pub async fn theme_image(
     let result = cairn::admin::set_theme_image(
         &state.store,
         &viewer,
-        origin.map(|Extension(address)| address.0).as_deref(),
+        viewer.origin.as_deref(),
         &picture,
         file.as_ref()
             .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),

@@ -237,16 +237,16 @@ impl Store {
     /// A number that moves with every committed write: equal numbers, equal data. In a serving
     /// store on SQLite it also moves when another process on the same file (the command line
     /// revoking a credential, say) has written (see `watch_outside_writes`).
-    pub async fn data_version(&self) -> u64 {
-        self.look_for_outside_writes().await;
+    pub fn data_version(&self) -> u64 {
+        self.look_for_outside_writes();
         self.version.load(Ordering::Acquire)
     }
 
     /// A number that moves with every write that may change who may see what (people, roles,
     /// groups, parent links, sessions) — and with any write from outside, which the server
     /// cannot read. `None` on PostgreSQL, where other instances write unseen: ask each time.
-    pub async fn access_version(&self) -> Option<u64> {
-        self.look_for_outside_writes().await;
+    pub fn access_version(&self) -> Option<u64> {
+        self.look_for_outside_writes();
         self.sees_every_write()
             .then(|| self.access_version.load(Ordering::Acquire))
     }
@@ -262,7 +262,7 @@ impl Store {
 
     /// A serving store on SQLite: whether another process has written since the last look (a
     /// new version of everything if so, or if the record cannot be read).
-    async fn look_for_outside_writes(&self) {
+    fn look_for_outside_writes(&self) {
         let Some(outside) = self
             .outside
             .as_ref()

@@ -27,17 +27,22 @@ async fn id_of(store: &Store, email: &str) -> i64 {
         .unwrap()
 }
 
-/// A teacher's mark for the learner, as the roster records it.
+/// A teacher's mark for the learner on the first competency, as the roster records it.
 async fn mark(store: &Store, learner: i64) -> i64 {
     let competency: i64 = sqlx::query_scalar("SELECT id FROM competencies ORDER BY id LIMIT 1")
         .fetch_one(store.pool())
         .await
         .unwrap();
+    mark_on(store, learner, competency, 3.0, "2026-11-24T09:00:00Z").await
+}
+
+/// A teacher's mark at `level` on one competency, observed `at`.
+async fn mark_on(store: &Store, learner: i64, competency: i64, level: f64, at: &str) -> i64 {
     store
         .record_evidence(&NewEvidence {
             learner_id: learner,
             competency_id: competency,
-            level: 3.0,
+            level,
             given_by: None,
             source: "teacher",
             source_ref: None,
@@ -45,7 +50,7 @@ async fn mark(store: &Store, learner: i64) -> i64 {
             comment: None,
             supersedes_id: None,
             score: None,
-            observed_at: "2026-11-24T09:00:00Z".into(),
+            observed_at: at.into(),
         })
         .await
         .unwrap()
@@ -502,22 +507,7 @@ async fn a_kept_page_never_outlives_a_write_by_another_process(store: &Store) {
             .await
             .unwrap();
     let elsewhere = Store::connect(&format!("sqlite://{file}")).await.unwrap();
-    elsewhere
-        .record_evidence(&NewEvidence {
-            learner_id: learner,
-            competency_id: respect,
-            level: 4.0,
-            given_by: None,
-            source: "teacher",
-            source_ref: None,
-            group_id: None,
-            comment: None,
-            supersedes_id: None,
-            score: None,
-            observed_at: "2026-12-04T09:00:00Z".into(),
-        })
-        .await
-        .unwrap();
+    mark_on(&elsewhere, learner, respect, 4.0, "2026-12-04T09:00:00Z").await;
     elsewhere.close().await;
     let page = send(&app, get(&path, Some(&cookie))).await;
     assert!(
