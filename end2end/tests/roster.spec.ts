@@ -14,6 +14,8 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
 /** The roster links on a teacher's home: group id by group name. */
 async function rosterLinks(page: Page): Promise<Map<string, string>> {
   const links = page.getByRole('link', { name: /^Open the roster of / });
+  // The home streams its tiles after the URL changes: wait for them before reading.
+  await links.first().waitFor();
   const found = new Map<string, string>();
   for (const link of await links.all()) {
     const name = ((await link.textContent()) ?? '').replace('Open the roster of ', '').trim();
