@@ -82,8 +82,9 @@ bench-tools: ## wrk, the load generator, from Debian's packages
 	@command -v wrk >/dev/null && command -v curl >/dev/null \
 	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk curl; }
 
-bench: release bench-tools ## the dashboard at scale S under 64 connections, against bytes from memory
+bench: release bench-tools browser-tools ## the dashboard at scale S under 64 connections, against bytes from memory; a share page of 50 badges at 16
 	CAIRN_BIN=$(TARGET)/release/cairn bash bench/dashboard.sh
+	CAIRN_BIN=$(TARGET)/release/cairn bash bench/share.sh
 
 bench-hostile: release ## sign-in floods and image bombs against the demo server: peak memory
 	CAIRN_BIN=$(TARGET)/release/cairn python3 bench/hostile.py

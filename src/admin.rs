@@ -585,3 +585,39 @@ pub async fn accept_invitation(
         .map_err(|fault| CoreError::Conflict(format!("the password could not be kept: {fault}")))?;
     store.accept_invitation(token, &hash).await
 }
+
+/// The viewer acting as an administrator of their institution, for an audit line.
+fn admin_actor(viewer: &Viewer) -> CoreResult<crate::store::audit::Actor<'_>> {
+    Ok(crate::store::audit::Actor {
+        institution_id: administered(viewer)?,
+        actor_id: viewer.id,
+        origin: viewer.origin.as_deref(),
+    })
+}
+
+/// The institution's trusted issuers (`/admin/issuers`).
+pub async fn trusted_issuers(
+    store: &Store,
+    viewer: &Viewer,
+) -> CoreResult<crate::model::TrustedIssuers> {
+    store.trusted_issuers(administered(viewer)?).await
+}
+
+/// Trusts an issuer: by its DID or URL, or by its profile or DID document (see
+/// `Store::add_trusted_issuer`).
+pub async fn trust_issuer(
+    store: &Store,
+    viewer: &Viewer,
+    issuer: &str,
+    name: &str,
+    document: Option<&str>,
+) -> CoreResult<i64> {
+    store
+        .add_trusted_issuer(admin_actor(viewer)?, issuer, name, document)
+        .await
+}
+
+/// Stops trusting an issuer.
+pub async fn stop_trusting_issuer(store: &Store, viewer: &Viewer, id: i64) -> CoreResult<()> {
+    store.remove_trusted_issuer(admin_actor(viewer)?, id).await
+}

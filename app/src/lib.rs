@@ -122,6 +122,10 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<GroupsPage>::new()}
                     />
                     <Route
+                        path=(StaticSegment("admin"), StaticSegment("issuers"))
+                        view={Lazy::<IssuersPage>::new()}
+                    />
+                    <Route
                         path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id"))
                         view={Lazy::<PersonPage>::new()}
                     />

@@ -13,7 +13,7 @@ use leptos_router::{lazy_route, LazyRoute};
 
 use crate::pages::{
     audit, category, checkins, competency, credential, framework, frameworks, goal, goals, groups,
-    integrations, learner, people, person, project, projects, settings, shared, welcome,
+    integrations, issuers, learner, people, person, project, projects, settings, shared, welcome,
 };
 
 /// A split point of its own for one page.
@@ -41,6 +41,7 @@ page_route!(AuditPage => audit::page);
 page_route!(PeoplePage => people::page);
 page_route!(PersonPage => person::page);
 page_route!(GroupsPage => groups::page);
+page_route!(IssuersPage => issuers::page);
 page_route!(IntegrationsPage => integrations::page);
 page_route!(FrameworksPage => frameworks::page);
 page_route!(FrameworkPage => framework::page);

@@ -3,6 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { PASSWORD, collectErrors, hydrated, signIn } from './helpers';
 
 // The JSON-LD contexts Cairn signs with, served to Digital Bazaar's verifier from the same
@@ -15,6 +16,41 @@ const CONTEXTS: Record<string, string> = {
   'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
   'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
 };
+
+/** An issuer elsewhere: an Ed25519 key whose DID is the key itself (did:jwk). */
+function issuerElsewhere(): { did: string; privateKey: KeyObject } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const jwk = publicKey.export({ format: 'jwk' });
+  return { did: `did:jwk:${Buffer.from(JSON.stringify(jwk)).toString('base64url')}`, privateKey };
+}
+
+/** An Open Badge from `issuer`, issued to `email`, as a VC-JWT signed with EdDSA. */
+function badgeJwt(issuer: { did: string; privateKey: KeyObject }, issuerName: string, title: string, email: string) {
+  const credential = {
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+    id: `urn:uuid:${randomUUID()}`,
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer: { id: issuer.did, type: ['Profile'], name: issuerName },
+    validFrom: '2026-01-01T00:00:00Z',
+    name: title,
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [{ type: 'IdentityObject', identityType: 'emailAddress', hashed: false, identityHash: email }],
+      achievement: {
+        id: `urn:uuid:${randomUUID()}`,
+        type: ['Achievement'],
+        name: title,
+        description: `${title}, as its issuer describes it.`,
+        criteria: { narrative: 'As the issuer decided.' },
+      },
+    },
+  };
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const header = { alg: 'EdDSA', typ: 'JWT', kid: `${issuer.did}#0` };
+  const payload = { ...credential, iss: issuer.did, jti: credential.id, nbf: Date.parse(credential.validFrom) / 1000 };
+  const input = `${part(header)}.${part(payload)}`;
+  return `${input}.${sign(null, Buffer.from(input), issuer.privateKey).toString('base64url')}`;
+}
 
 async function signInByApi(request: APIRequestContext, email: string) {
   const response = await request.post('/api/login', {
@@ -81,16 +117,25 @@ test('a credential Cairn issued verifies with Digital Bazaar\'s eddsa-rdfc-2022 
   for (const [url, file] of Object.entries(CONTEXTS)) {
     documents.set(url, JSON.parse(readFileSync(path.join(CONTEXT_DIR, file), 'utf8')));
   }
-  documents.set(method.id, { '@context': 'https://w3id.org/security/multikey/v1', ...method });
-  documents.set(credential.issuer.id, {
-    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
-    id: credential.issuer.id,
-    assertionMethod: [method],
-  });
+  // Contexts from the files; everything else fetched from Cairn exactly as it serves it. A
+  // verification method is found in its controller document by its fragment, as a DID
+  // resolver answers for a did:web.
+  const fetched: string[] = [];
   const documentLoader = async (url: string) => {
-    const document = documents.get(url);
-    if (!document) throw new Error(`offline: ${url} is not known to the test`);
-    return { contextUrl: null, documentUrl: url, document };
+    const context = documents.get(url);
+    if (context) return { contextUrl: null, documentUrl: url, document: context };
+    const [address, fragment] = url.split('#');
+    if (new URL(address).origin !== new URL(credential.id).origin) {
+      throw new Error(`offline: ${url} is not Cairn's`);
+    }
+    fetched.push(url);
+    const served = await (await request.get(address)).json();
+    if (!fragment) return { contextUrl: null, documentUrl: url, document: served };
+    const method = [...(served.verificationMethod ?? []), ...(served.assertionMethod ?? [])].find(
+      (m: unknown) => typeof m === 'object' && (m as { id: string }).id === url,
+    );
+    if (!method) throw new Error(`${url} is not in the document Cairn serves at ${address}`);
+    return { contextUrl: null, documentUrl: url, document: { '@context': served['@context'], ...method } };
   };
   const checkStatus = async ({ credential: checked }: { credential: any }) => {
     const entry = checked.credentialStatus;
@@ -113,6 +158,12 @@ test('a credential Cairn issued verifies with Digital Bazaar\'s eddsa-rdfc-2022 
   const result = await verify(credential);
   expect(result.error, JSON.stringify(result.error?.errors ?? result.error)).toBeUndefined();
   expect(result.verified).toBe(true);
+  // The controller document was Cairn's own issuer profile, as served.
+  expect(fetched).toContain(credential.issuer.id);
+  // And a verifier that expands it in JSON-LD safe mode finds every term defined.
+  const jsonld: any = (await import('jsonld')).default;
+  const expanded = await jsonld.expand(profile, { documentLoader, safe: true });
+  expect(JSON.stringify(expanded)).toContain('https://w3id.org/security#assertionMethod');
 
   // The same verifier refuses the credential once a word of it changes.
   const tampered = structuredClone(credential);
@@ -130,6 +181,7 @@ test('a credential Cairn issued verifies with Digital Bazaar\'s eddsa-rdfc-2022 
     'issuer',
     'validity window',
     'status',
+    'holder',
   ]);
 });
 
@@ -244,5 +296,76 @@ test('a learner shares a collection: a visitor sees it verified, and a revoked l
   await page.getByRole('button', { name: 'Upload the record' }).click();
   await expect(page.getByRole('alert')).toContainText('photo.png is not a PDF');
   await expect(page.locator('li.credential-item', { hasText: 'Not really a photo' })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('a public profile shows as verified only its owner\'s credentials from issuers the school knows', async ({ page, browser, request }) => {
+  const errors = collectErrors(page);
+  const forger = issuerElsewhere();
+  const college = issuerElsewhere();
+  const forged = badgeJwt(forger, 'Riverbend Grammar School', 'Dux of the School', 'learner@demo.cairn');
+  const debate = badgeJwt(college, 'Friendly College', 'Debate Club Captain', 'learner@demo.cairn');
+  const misaddressed = badgeJwt(college, 'Friendly College', 'Chess Champion', 'someone.else@example.org');
+
+  // The administrator trusts the college on the trusted-issuers page.
+  await signIn(page, 'admin@demo.cairn');
+  await page.goto('/admin/issuers');
+  await hydrated(page);
+  await page.getByLabel(/^Its DID or URL/).fill(college.did);
+  await page.getByLabel(/^Its name/).fill('Friendly College');
+  await page.getByRole('button', { name: 'Trust this issuer' }).click();
+  await expect(page.getByText('The issuer is trusted from now on.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Friendly College' })).toBeVisible();
+
+  // Another learner's credential, as anyone can download it.
+  const { summary } = await someLearnersCredential(request, true);
+  const theirs = await (await request.get(summary.id, { headers: { Accept: 'application/vc+ld+json' } })).text();
+
+  await page.context().clearCookies();
+  await signIn(page, 'learner@demo.cairn');
+  await page.goto('/backpack');
+  await hydrated(page);
+  const importing = async (document: string) => {
+    await page.getByLabel('Credential from elsewhere (its JSON, or a VC-JWT)').fill(document);
+    await page.getByRole('button', { name: 'Import and verify' }).click();
+  };
+  await importing(theirs);
+  await expect(page.getByRole('alert')).toContainText('issued here to someone else');
+  for (const [document, title] of [[forged, 'Dux of the School'], [debate, 'Debate Club Captain'], [misaddressed, 'Chess Champion']]) {
+    await importing(document);
+    await expect(page.locator('li.credential-item', { hasText: title }).first()).toBeVisible();
+  }
+  const dux = page.locator('li.credential-item', { hasText: 'Dux of the School' }).first();
+  await expect(dux).toHaveAttribute('data-verified', 'false');
+  await expect(dux).toContainText('Signature valid — issuer not known');
+  await expect(dux).not.toContainText('Riverbend Grammar School');
+  await expect(page.locator('li.credential-item', { hasText: 'Chess Champion' }).first()).toContainText('Issued to someone else');
+  await expect(page.locator('li.credential-item', { hasText: 'Debate Club Captain' }).first()).toHaveAttribute('data-verified', 'true');
+
+  await page.getByLabel('New collection').fill('Shown to the world');
+  await page.getByRole('button', { name: 'Create collection' }).click();
+  const collection = page.getByRole('article', { name: 'Shown to the world' });
+  await expect(collection).toBeVisible();
+  for (const title of ['Dux of the School', 'Debate Club Captain', 'Chess Champion']) {
+    const box = collection.getByRole('checkbox', { name: title }).first();
+    await box.check();
+    await expect(box).toBeChecked();
+  }
+  await collection.getByRole('button', { name: 'Show it on my public profile' }).click();
+  const profileLink = page.getByRole('link', { name: /^\/u\// });
+  await expect(profileLink).toBeVisible();
+  const profile = (await profileLink.getAttribute('href'))!;
+
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(profile);
+  const shown = visitor.getByRole('heading', { name: 'Shown to the world' }).locator('..');
+  await expect(shown.locator('li.credential-item', { hasText: 'Debate Club Captain' })).toHaveAttribute('data-verified', 'true');
+  await expect(shown.locator('li.credential-item', { hasText: 'Debate Club Captain' })).toContainText('Friendly College');
+  const shownDux = shown.locator('li.credential-item', { hasText: 'Dux of the School' });
+  await expect(shownDux).toHaveAttribute('data-verified', 'false');
+  await expect(shownDux).toContainText('issuer not known');
+  await expect(shownDux).not.toContainText('Riverbend Grammar School');
+  await expect(shown.locator('li.credential-item', { hasText: 'Chess Champion' })).toHaveCount(0);
+  await expect(shown.getByRole('status')).toHaveText('1 of 2 credentials verified');
   expect(errors).toEqual([]);
 });

@@ -174,9 +174,13 @@ pub async fn credential_documents(
     if !verify {
         return linked_data(&credential.document, "application/vc+ld+json");
     }
+    let vantage = cairn::store::trust::Vantage {
+        institution: Some(credential.institution_id),
+        holder: credential.learner_id,
+    };
     match state
         .store
-        .verify_credential(&credential.document.to_string())
+        .verify_credential(&credential.document.to_string(), vantage)
         .await
     {
         Ok(verification) => Json(verification).into_response(),

@@ -22,6 +22,7 @@ pub fn routes(max_bytes: u64) -> Router<AppState> {
         .route("/projects/{id}/files", post(project_file))
         .route("/admin/people/import", post(people_import))
         .route("/admin/settings/images", post(theme_image))
+        .route("/admin/issuers", post(trusted_issuer))
         .layer(DefaultBodyLimit::max(max_bytes as usize + 1024 * 1024))
 }
 
@@ -390,4 +391,38 @@ pub async fn theme_picture(
             core_error(cairn::CoreError::NotFound(format!("the {picture}")))
         }
     }
+}
+
+/// `POST /admin/issuers` (multipart: `issuer`, `name`, and optionally `file`, the issuer's
+/// profile or DID document): an administrator trusts an issuer; back to the list, with the
+/// reason when it was refused.
+pub async fn trusted_issuer(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    form: Multipart,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/login").into_response();
+    };
+    let page = "/admin/issuers";
+    let upload = match Upload::read(&state, form).await {
+        Ok(upload) => upload,
+        Err(reason) => return refused(page, &reason),
+    };
+    let document = match &upload.file {
+        Some((name, bytes)) => match std::str::from_utf8(bytes) {
+            Ok(text) => Some(text.to_owned()),
+            Err(_) => return refused(page, &format!("file: {name} is not a JSON document")),
+        },
+        None => None,
+    };
+    let result = cairn::admin::trust_issuer(
+        &state.store,
+        &viewer,
+        upload.field("issuer"),
+        upload.field("name"),
+        document.as_deref(),
+    )
+    .await;
+    outcome(page, result)
 }

@@ -229,15 +229,15 @@ fn people_are_imported_from_csv_all_or_nothing_or_the_valid_rows() {
 }
 
 mod credential_verify {
-    //! `cairn credential verify FILE`: any OB 3.0 credential, offline; exit 1 naming the check
-    //! that failed.
+    //! `cairn credential verify FILE`: any verifiable credential, offline; exit 1 naming the
+    //! check that failed or could not be decided.
 
     use super::{assert_refused, cairn, temp_dir};
     use cairn::credentials::keys::{generate, public_multibase, SigningKey};
     use cairn::credentials::open_badge::{
         AchievementClaim, BadgeClaim, CompetencyResult, IssuerProfile, LearnerIdentity,
     };
-    use cairn::credentials::proof::{sign, ProofOptions};
+    use cairn::credentials::proof::{add_proof, sign, ProofOptions, Suite};
     use cairn::credentials::status_list::Bitstring;
     use serde_json::{json, Value};
 
@@ -250,6 +250,7 @@ mod credential_verify {
                 url: "https://other.example/".into(),
             },
             valid_from: valid_from.into(),
+            valid_until: None,
             provisional: false,
             learner: LearnerIdentity {
                 id: "https://other.example/learners/1".into(),
@@ -315,7 +316,9 @@ mod credential_verify {
             .unwrap()
             .remove("credentialStatus");
         let file = write(&dir, "badge.json", &signed(&credential, &key, &method));
-        let output = verify(&[&file], &dir);
+        // The signature holds, but nobody vouched for the key's owner: not verified, and said so.
+        assert_refused(&verify(&[&file], &dir), "issuer check could not be checked");
+        let output = verify(&[&file, "--issuer", &did], &dir);
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
             output.status.success(),
@@ -332,7 +335,10 @@ mod credential_verify {
         let mut tampered = signed(&credential, &key, &method);
         tampered["name"] = json!("Navigation (advanced)");
         let file = write(&dir, "tampered.json", &tampered);
-        assert_refused(&verify(&[&file], &dir), "signature check failed");
+        assert_refused(
+            &verify(&[&file, "--issuer", &did], &dir),
+            "signature check failed",
+        );
 
         // Not valid yet.
         let future = signed(
@@ -346,8 +352,144 @@ mod credential_verify {
         );
         let file = write(&dir, "future.json", &future);
         assert_refused(
-            &verify(&[&file], &dir),
+            &verify(&[&file, "--issuer", &did], &dir),
             "validity window check failed: not valid yet",
+        );
+    }
+
+    /// An OB 3.0.1 badge on the VC 1.1 data model from a `did:web` platform, and a VC 2.0
+    /// badge with two proofs: the kinds of credential people hold from other platforms.
+    #[test]
+    fn credentials_from_other_platforms_verify_offline_and_tampered_copies_do_not() {
+        let dir = temp_dir("verify-elsewhere");
+        let key = generate();
+        let did = "did:web:badges.example.org";
+        let method = format!("{did}#key-1");
+        let vc11 = json!({
+            "@context": [
+                "https://www.w3.org/2018/credentials/v1",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+                "https://w3id.org/security/suites/ed25519-2020/v1"
+            ],
+            "id": "urn:uuid:7d1c9e64-2b9a-4d44-8f0e-1b2c3d4e5f60",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": did, "type": "Profile", "name": "Example Badging Platform"},
+            "issuanceDate": "2024-03-01T10:00:00Z",
+            "name": "Intro to Data",
+            "credentialSubject": {
+                "type": "AchievementSubject",
+                "identifier": [{"type": "IdentityObject", "identityType": "emailAddress",
+                    "hashed": false, "identityHash": "grace@other.example"}],
+                "achievement": {
+                    "id": "https://badges.example.org/achievements/intro-data",
+                    "type": "Achievement", "name": "Intro to Data",
+                    "description": "Cleans and charts a small data set.",
+                    "criteria": {"narrative": "Completed the course project."}
+                }
+            }
+        });
+        let options = ProofOptions {
+            verification_method: &method,
+            created: "2024-03-01T10:00:00Z",
+        };
+        let badge = add_proof(&vc11, &key, &options, Suite::Ed25519Signature2020).unwrap();
+        let file = write(&dir, "vc11.json", &badge);
+        let document = write(
+            &dir,
+            "did.json",
+            &json!({
+                "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/suites/ed25519-2020/v1"],
+                "id": did,
+                "name": "Example Badging Platform",
+                "verificationMethod": [{
+                    "id": "#key-1", "type": "Ed25519VerificationKey2020", "controller": did,
+                    "publicKeyMultibase": public_multibase(&key.verifying_key()),
+                }],
+                "assertionMethod": ["#key-1"]
+            }),
+        );
+        let output = verify(
+            &[
+                &file,
+                "--issuer",
+                &document,
+                "--holder",
+                "grace@other.example",
+            ],
+            &dir,
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        assert!(
+            stdout.contains("Ed25519Signature2020 by did:web:badges.example.org#key-1: valid"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("VC 1.1 data model"), "{stdout}");
+        assert!(stdout.contains("issued to grace@other.example"), "{stdout}");
+        assert_refused(
+            &verify(
+                &[
+                    &file,
+                    "--issuer",
+                    &document,
+                    "--holder",
+                    "eve@other.example",
+                ],
+                &dir,
+            ),
+            "issued to someone else",
+        );
+        let mut tampered = badge.clone();
+        tampered["credentialSubject"]["achievement"]["name"] = json!("Advanced Data");
+        let file = write(&dir, "vc11-tampered.json", &tampered);
+        assert_refused(
+            &verify(&[&file, "--issuer", &document], &dir),
+            "signature check failed",
+        );
+
+        // VC 2.0 with two proofs: the issuer's, and a second by a key nobody here knows.
+        let mut vc20 = claim(did, "2026-01-01T00:00:00Z");
+        vc20.as_object_mut().unwrap().remove("credentialStatus");
+        let once = add_proof(&vc20, &key, &options, Suite::EddsaRdfc2022).unwrap();
+        let stranger = generate();
+        let twice = add_proof(
+            &once,
+            &stranger,
+            &ProofOptions {
+                verification_method: "https://endorser.example/keys#1",
+                created: "2026-01-02T00:00:00Z",
+            },
+            Suite::EddsaRdfc2022,
+        )
+        .unwrap();
+        let file = write(&dir, "two-proofs.json", &twice);
+        let output = verify(&[&file, "--issuer", &document], &dir);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        assert!(
+            stdout.contains("https://endorser.example/keys#1: its key cannot be found offline"),
+            "{stdout}"
+        );
+        let mut tampered = twice;
+        tampered["validFrom"] = json!("2025-01-01T00:00:00Z");
+        let file = write(&dir, "two-proofs-tampered.json", &tampered);
+        assert_refused(
+            &verify(&[&file, "--issuer", &document], &dir),
+            "signature check failed",
+        );
+
+        // A status list out of reach is neither good nor bad: it could not be checked.
+        let listed = add_proof(
+            &claim(did, "2026-01-01T00:00:00Z"),
+            &key,
+            &options,
+            Suite::EddsaRdfc2022,
+        )
+        .unwrap();
+        let file = write(&dir, "listed.json", &listed);
+        assert_refused(
+            &verify(&[&file, "--issuer", &document], &dir),
+            "status check could not be checked: the status list",
         );
     }
 
@@ -360,7 +502,7 @@ mod credential_verify {
         let credential = signed(&claim(issuer, "2026-01-01T00:00:00Z"), &key, &method);
         let file = write(&dir, "badge.json", &credential);
         // Without the issuer's key nothing is fetched: the check says the key is out of reach.
-        assert_refused(&verify(&[&file], &dir), "cannot be resolved offline");
+        assert_refused(&verify(&[&file], &dir), "its key cannot be found offline");
 
         let profile = write(
             &dir,

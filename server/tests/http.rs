@@ -617,7 +617,24 @@ async fn credentials_are_public_documents_and_listed_by_the_policy(store: &Store
         .await,
     );
     assert_eq!(verification["verified"], true, "{verification}");
-    assert_eq!(verification["checks"].as_array().unwrap().len(), 5);
+    let checks: Vec<(&str, &str)> = verification["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["check"].as_str().unwrap(), c["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("format", "passed"),
+            ("signature", "passed"),
+            ("issuer", "passed"),
+            ("validity window", "passed"),
+            ("status", "passed"),
+            ("holder", "passed"),
+        ]
+    );
+    assert_eq!(verification["issuer"]["known_name"], "Riverbend College");
     let unknown = send(
         &app,
         get_accepting("/credentials/nothing-here", "application/json"),
@@ -690,15 +707,38 @@ fn upload_to(
     file_name: &str,
     bytes: &[u8],
 ) -> Request<Body> {
+    multipart(path, cookie, &[("title", title)], Some((file_name, bytes)))
+}
+
+/// A multipart form post: text fields, and a file in the field `file`.
+fn multipart(
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Request<Body> {
     let boundary = "cairn-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-         Content-Type: image/png\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     Request::post(path)
         .header(header::HOST, "localhost")
         .header(header::ORIGIN, "http://localhost")
@@ -709,6 +749,79 @@ fn upload_to(
         )
         .body(Body::from(body))
         .unwrap()
+}
+
+/// An administrator trusts another platform by uploading its DID document (its name and keys
+/// come from it); anyone else is refused, and so is a document without keys, with the reason.
+async fn an_administrator_trusts_an_issuer_by_uploading_its_did_document(store: &Store) {
+    let app = app(store).await;
+    let admin = sign_in(&app, "admin@demo.cairn").await;
+    let teacher = sign_in(&app, "teacher@demo.cairn").await;
+    let key = cairn::credentials::keys::generate();
+    let document = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": "did:web:badges.example.org",
+        "name": "Example Badging Platform",
+        "verificationMethod": [{
+            "id": "did:web:badges.example.org#key-1",
+            "type": "Multikey",
+            "controller": "did:web:badges.example.org",
+            "publicKeyMultibase": cairn::credentials::keys::public_multibase(&key.verifying_key()),
+        }],
+        "assertionMethod": ["did:web:badges.example.org#key-1"]
+    })
+    .to_string();
+    let post = |cookie: &str, file: &'static str, bytes: Vec<u8>| {
+        let bytes: &'static [u8] = bytes.leak();
+        multipart(
+            "/admin/issuers",
+            cookie,
+            &[("issuer", ""), ("name", "")],
+            Some((file, bytes)),
+        )
+    };
+    let refused = send(
+        &app,
+        post(&teacher, "did.json", document.clone().into_bytes()),
+    )
+    .await;
+    assert_eq!(
+        refused.headers[header::LOCATION],
+        "/admin/issuers?upload_error=You%20are%20not%20allowed%20to%20do%20that."
+    );
+    let keyless = send(
+        &app,
+        post(
+            &admin,
+            "did.json",
+            br#"{"id": "did:web:x.example"}"#.to_vec(),
+        ),
+    )
+    .await;
+    assert!(keyless.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with(
+            "/admin/issuers?upload_error=document%3A%20lists%20no%20verification%20method"
+        ));
+    let added = send(&app, post(&admin, "did.json", document.into_bytes())).await;
+    assert_eq!(added.headers[header::LOCATION], "/admin/issuers?added=1");
+    let listed: Vec<(String, String)> =
+        sqlx::query_as("SELECT issuer, name FROM trusted_issuers ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        listed,
+        [(
+            "did:web:badges.example.org".to_owned(),
+            "Example Badging Platform".to_owned()
+        )]
+    );
+    let page = send(&app, get("/admin/issuers", Some(&admin))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Example Badging Platform"));
+    assert!(page.body.contains("1 key from its document."));
 }
 
 async fn a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only(store: &Store) {
@@ -968,6 +1081,7 @@ cairn::store_tests!(
     a_goal_its_evidence_and_its_files_follow_the_policy,
     a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only,
     credentials_are_public_documents_and_listed_by_the_policy,
+    an_administrator_trusts_an_issuer_by_uploading_its_did_document,
     a_pushed_score_is_recorded_once_and_refusals_say_why,
     live_events_reach_only_those_who_may_see_the_learner,
     a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data,

@@ -315,6 +315,8 @@ async fn administration_is_for_administrators_only(store: &Store) {
         ),
         ("/api/import_progress", "id=1"),
         ("/api/admin_groups", ""),
+        ("/api/trusted_issuers", ""),
+        ("/api/stop_trusting_issuer", "id=1"),
         ("/api/custom_roles", ""),
         (
             "/api/create_role",

@@ -18,18 +18,42 @@ use crate::error::{CoreError, CoreResult};
 
 /// The JSON-LD contexts Cairn knows, by the URL credentials use for them (see
 /// `contexts/README.md`).
-pub const CONTEXTS: [(&str, &str); 5] = [
+pub const CONTEXTS: [(&str, &str); 11] = [
     (
         "https://www.w3.org/ns/credentials/v2",
         include_str!("contexts/credentials-v2.jsonld"),
+    ),
+    (
+        "https://www.w3.org/2018/credentials/v1",
+        include_str!("contexts/credentials-v1.jsonld"),
     ),
     (
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
         include_str!("contexts/ob-v3p0-context-3.0.3.json"),
     ),
     (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+        include_str!("contexts/ob-v3p0-context-3.0.2.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+        include_str!("contexts/ob-v3p0-context-3.0.1.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+        include_str!("contexts/ob-v3p0-extensions.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+        include_str!("contexts/clr-v2p0-context-2.0.1.json"),
+    ),
+    (
         "https://w3id.org/security/data-integrity/v2",
         include_str!("contexts/data-integrity-v2.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/suites/ed25519-2020/v1",
+        include_str!("contexts/ed25519-2020-v1.jsonld"),
     ),
     (
         "https://w3id.org/security/multikey/v1",

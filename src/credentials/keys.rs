@@ -1,4 +1,6 @@
-//! Ed25519 keys and their published forms: Multikey (`publicKeyMultibase`), `did:key`, and JWK.
+//! Keys and their published forms: Ed25519 as a Multikey (`publicKeyMultibase`), a `did:key`,
+//! an `Ed25519VerificationKey2018` (`publicKeyBase58`) or a JWK; RSA as a JWK (RS256 VC-JWTs);
+//! and the keys a controller document (an issuer profile, a DID document) lists.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -79,24 +81,167 @@ pub fn public_jwk(key: &VerifyingKey) -> Value {
     json!({"kty": "OKP", "crv": "Ed25519", "x": URL_SAFE_NO_PAD.encode(key.as_bytes())})
 }
 
-/// The Ed25519 key of a public JWK; a JWK carrying a private part (`d`) is refused.
-pub fn parse_public_jwk(jwk: &Value) -> CoreResult<VerifyingKey> {
+/// A public key that checks signatures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublicKey {
+    Ed25519(VerifyingKey),
+    Rsa(rsa::RsaPublicKey),
+}
+
+impl PublicKey {
+    /// Bytes that tell keys apart (for remembering what a key has verified).
+    pub fn fingerprint(&self) -> Vec<u8> {
+        match self {
+            PublicKey::Ed25519(key) => key.as_bytes().to_vec(),
+            PublicKey::Rsa(key) => {
+                use rsa::traits::PublicKeyParts;
+                let mut bytes = key.n().to_bytes_be();
+                bytes.extend(key.e().to_bytes_be());
+                bytes
+            }
+        }
+    }
+
+    /// The Ed25519 key, for Data Integrity proofs (which Cairn checks only with Ed25519).
+    pub fn ed25519(&self) -> CoreResult<&VerifyingKey> {
+        match self {
+            PublicKey::Ed25519(key) => Ok(key),
+            PublicKey::Rsa(_) => Err(CoreError::invalid(
+                "verificationMethod",
+                "is an RSA key; this proof needs an Ed25519 key",
+            )),
+        }
+    }
+}
+
+/// The smallest RSA modulus accepted (NIST: 2048 bits).
+const MIN_RSA_BITS: usize = 2048;
+
+/// The key of a public JWK: Ed25519 (`OKP`) or RSA of at least 2048 bits. A JWK carrying a
+/// private part (`d`) is refused.
+pub fn parse_public_jwk(jwk: &Value) -> CoreResult<PublicKey> {
     if jwk.get("d").is_some() {
         return Err(CoreError::invalid("jwk", "carries a private key"));
     }
-    if jwk.get("kty").and_then(Value::as_str) != Some("OKP")
-        || jwk.get("crv").and_then(Value::as_str) != Some("Ed25519")
-    {
-        return Err(CoreError::invalid("jwk", "is not an Ed25519 (OKP) key"));
+    let part = |name: &str| -> CoreResult<Vec<u8>> {
+        jwk.get(name)
+            .and_then(Value::as_str)
+            .and_then(|text| URL_SAFE_NO_PAD.decode(text).ok())
+            .ok_or_else(|| CoreError::invalid("jwk", format!("has no base64url {name}")))
+    };
+    match (
+        jwk.get("kty").and_then(Value::as_str),
+        jwk.get("crv").and_then(Value::as_str),
+    ) {
+        (Some("OKP"), Some("Ed25519")) => {
+            let x = <[u8; 32]>::try_from(part("x")?)
+                .map_err(|_| CoreError::invalid("jwk", "has no 32-byte x"))?;
+            VerifyingKey::from_bytes(&x)
+                .map(PublicKey::Ed25519)
+                .map_err(|_| CoreError::invalid("jwk", "is not a valid Ed25519 point"))
+        }
+        (Some("RSA"), _) => {
+            let n = rsa::BigUint::from_bytes_be(&part("n")?);
+            let e = rsa::BigUint::from_bytes_be(&part("e")?);
+            if n.bits() < MIN_RSA_BITS {
+                return Err(CoreError::invalid(
+                    "jwk",
+                    format!("is an RSA key shorter than {MIN_RSA_BITS} bits"),
+                ));
+            }
+            rsa::RsaPublicKey::new(n, e)
+                .map(PublicKey::Rsa)
+                .map_err(|error| CoreError::invalid("jwk", format!("is not an RSA key: {error}")))
+        }
+        _ => Err(CoreError::invalid(
+            "jwk",
+            "is neither an Ed25519 (OKP) nor an RSA key",
+        )),
     }
-    let x = jwk
-        .get("x")
+}
+
+/// The key a verification method object publishes: `publicKeyMultibase` (Multikey,
+/// Ed25519VerificationKey2020), `publicKeyBase58` (Ed25519VerificationKey2018) or
+/// `publicKeyJwk` (JsonWebKey2020, JsonWebKey).
+pub fn method_key(method: &Value) -> CoreResult<PublicKey> {
+    if let Some(multibase) = method.get("publicKeyMultibase").and_then(Value::as_str) {
+        return parse_public_multibase(multibase).map(PublicKey::Ed25519);
+    }
+    if let Some(jwk) = method.get("publicKeyJwk") {
+        return parse_public_jwk(jwk);
+    }
+    if let Some(base58) = method.get("publicKeyBase58").and_then(Value::as_str) {
+        let bytes = bs58::decode(base58)
+            .into_vec()
+            .ok()
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .ok_or_else(|| CoreError::invalid("publicKeyBase58", "is not a 32-byte key"))?;
+        return VerifyingKey::from_bytes(&bytes)
+            .map(PublicKey::Ed25519)
+            .map_err(|_| CoreError::invalid("publicKeyBase58", "is not a valid Ed25519 point"));
+    }
+    Err(CoreError::invalid(
+        "verificationMethod",
+        "publishes no key Cairn reads (publicKeyMultibase, publicKeyJwk or publicKeyBase58)",
+    ))
+}
+
+/// A controller document's identifier and the keys it lists in `verificationMethod` and
+/// `assertionMethod` (method ids given as `#fragment` are made absolute). A document that
+/// lists no key Cairn can read is refused with the reason.
+pub fn document_keys(document: &Value) -> CoreResult<(String, Vec<(String, PublicKey)>)> {
+    let controller = document
+        .get("id")
         .and_then(Value::as_str)
-        .and_then(|x| URL_SAFE_NO_PAD.decode(x).ok())
-        .and_then(|x| <[u8; 32]>::try_from(x).ok())
-        .ok_or_else(|| CoreError::invalid("jwk", "has no 32-byte x"))?;
-    VerifyingKey::from_bytes(&x)
-        .map_err(|_| CoreError::invalid("jwk", "is not a valid Ed25519 point"))
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| CoreError::invalid("document", "has no id (the issuer's DID or URL)"))?
+        .to_owned();
+    let absolute = |id: &str| {
+        if id.starts_with('#') {
+            format!("{controller}{id}")
+        } else {
+            id.to_owned()
+        }
+    };
+    let mut keys: Vec<(String, PublicKey)> = Vec::new();
+    let mut last_error = None;
+    for field in ["verificationMethod", "assertionMethod"] {
+        let methods = match document.get(field) {
+            Some(Value::Array(methods)) => methods.iter().collect::<Vec<_>>(),
+            Some(method) => vec![method],
+            None => continue,
+        };
+        for method in methods.into_iter().filter(|method| method.is_object()) {
+            let Some(id) = method.get("id").and_then(Value::as_str).map(absolute) else {
+                continue;
+            };
+            match method_key(method) {
+                Ok(key) if !keys.iter().any(|(known, _)| *known == id) => keys.push((id, key)),
+                Ok(_) => {}
+                Err(error) => last_error = Some(error),
+            }
+        }
+    }
+    if keys.is_empty() {
+        return Err(last_error.unwrap_or_else(|| {
+            CoreError::invalid("document", "lists no verification method with a public key")
+        }));
+    }
+    Ok((controller, keys))
+}
+
+/// The address a `did:web` identifier's DID document is published at (not fetched: an
+/// administrator uploads it, or the command line is given it).
+pub fn did_web_url(did: &str) -> Option<String> {
+    let rest = did.strip_prefix("did:web:")?.split('#').next()?;
+    let mut parts = rest.split(':');
+    let host = parts.next()?.replace("%3A", ":");
+    let path: Vec<&str> = parts.collect();
+    Some(if path.is_empty() {
+        format!("https://{host}/.well-known/did.json")
+    } else {
+        format!("https://{host}/{}/did.json", path.join("/"))
+    })
 }
 
 #[cfg(test)]
@@ -134,7 +279,10 @@ mod tests {
         let did = format!("did:key:{0}#{0}", public_multibase(&key.verifying_key()));
         assert_eq!(resolve_did_key(&did), Some(key.verifying_key()));
         let jwk = public_jwk(&key.verifying_key());
-        assert_eq!(parse_public_jwk(&jwk).unwrap(), key.verifying_key());
+        assert_eq!(
+            parse_public_jwk(&jwk).unwrap(),
+            PublicKey::Ed25519(key.verifying_key())
+        );
     }
 
     #[test]
@@ -144,6 +292,53 @@ mod tests {
             parse_public_multibase("zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169").is_err()
         );
         assert!(parse_public_multibase("6MkjZRZv3aez").is_err());
+    }
+
+    #[test]
+    fn a_did_document_lists_its_keys() {
+        let key = generate().verifying_key();
+        let document = json!({
+            "@context": ["https://www.w3.org/ns/did/v1"],
+            "id": "did:web:badges.example.org:issuers:7",
+            "verificationMethod": [{
+                "id": "#key-1",
+                "type": "Ed25519VerificationKey2020",
+                "controller": "did:web:badges.example.org:issuers:7",
+                "publicKeyMultibase": public_multibase(&key),
+            }],
+            "assertionMethod": ["#key-1"],
+        });
+        let (controller, keys) = document_keys(&document).unwrap();
+        assert_eq!(controller, "did:web:badges.example.org:issuers:7");
+        assert_eq!(
+            keys,
+            vec![(
+                "did:web:badges.example.org:issuers:7#key-1".to_owned(),
+                PublicKey::Ed25519(key)
+            )]
+        );
+        assert_eq!(
+            did_web_url(&controller).unwrap(),
+            "https://badges.example.org/issuers/7/did.json"
+        );
+        assert!(document_keys(&json!({"id": "did:web:x.example"})).is_err());
+    }
+
+    #[test]
+    fn short_rsa_keys_and_private_jwks_are_refused() {
+        let short = json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"});
+        assert!(parse_public_jwk(&short)
+            .unwrap_err()
+            .to_string()
+            .contains("2048"));
+        let private: Value =
+            serde_json::from_str(include_str!("test-vectors/rsa-test-key.json")).unwrap();
+        assert!(parse_public_jwk(&private).is_err());
+        let mut public = private.clone();
+        for part in ["d", "p", "q"] {
+            public.as_object_mut().unwrap().remove(part);
+        }
+        assert!(matches!(parse_public_jwk(&public), Ok(PublicKey::Rsa(_))));
     }
 
     pub(crate) fn hex(bytes: &[u8]) -> String {

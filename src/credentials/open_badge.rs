@@ -43,6 +43,8 @@ pub struct BadgeClaim {
     pub issuer: IssuerProfile,
     /// RFC 3339 date-time.
     pub valid_from: String,
+    /// RFC 3339 date-time after which it no longer holds (progress records: 90 days on).
+    pub valid_until: Option<String>,
     /// `true` for a Provisional Evidence Record shared before mastery.
     pub provisional: bool,
     pub learner: LearnerIdentity,
@@ -143,7 +145,7 @@ impl BadgeClaim {
         } else {
             achievement.description.clone()
         };
-        json!({
+        let mut credential = json!({
             "@context": [VC_CONTEXT, OB_CONTEXT],
             "id": self.id,
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -194,7 +196,11 @@ impl BadgeClaim {
                 "statusListIndex": self.status.1.to_string(),
                 "statusListCredential": self.status.0,
             },
-        })
+        });
+        if let Some(until) = &self.valid_until {
+            credential["validUntil"] = json!(until);
+        }
+        credential
     }
 }
 
@@ -250,6 +256,7 @@ pub(crate) mod tests {
                 url: "https://school.example/".into(),
             },
             valid_from: "2026-11-25T09:00:00Z".into(),
+            valid_until: None,
             provisional: false,
             learner: LearnerIdentity {
                 id: "https://school.example/learners/12".into(),

@@ -1,6 +1,10 @@
-//! Data Integrity proofs with the `eddsa-rdfc-2022` cryptosuite (W3C vc-di-eddsa): the proof
-//! configuration and the document, each canonicalized (RDFC-1.0) and hashed with SHA-256,
-//! concatenated proof-first, and signed with Ed25519; the signature is `proofValue`, base58btc.
+//! Embedded proofs over the canonical form of a credential: Data Integrity proofs with the
+//! `eddsa-rdfc-2022` cryptosuite (W3C vc-di-eddsa), which Cairn signs with, and
+//! `Ed25519Signature2020` proofs, which many credentials issued elsewhere carry. Both sign the
+//! same bytes: the proof configuration and the document, each canonicalized (RDFC-1.0) and hashed
+//! with SHA-256, concatenated proof-first, signed with Ed25519; the signature is `proofValue`,
+//! base58btc. A credential may carry several proofs (a proof set): each signs the document
+//! without any of them.
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde_json::{json, Map, Value};
@@ -11,73 +15,148 @@ use crate::error::{CoreError, CoreResult};
 
 pub const CRYPTOSUITE: &str = "eddsa-rdfc-2022";
 
+/// The kinds of embedded proof Cairn checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suite {
+    /// `DataIntegrityProof` with `cryptosuite: eddsa-rdfc-2022`.
+    EddsaRdfc2022,
+    /// `Ed25519Signature2020` (its context, `https://w3id.org/security/suites/ed25519-2020/v1`,
+    /// must be among the document's).
+    Ed25519Signature2020,
+}
+
+impl Suite {
+    /// The suite of a proof object, if Cairn supports it.
+    pub fn of(proof: &Value) -> Option<Suite> {
+        match (
+            proof.get("type").and_then(Value::as_str),
+            proof.get("cryptosuite").and_then(Value::as_str),
+        ) {
+            (Some("DataIntegrityProof"), Some(CRYPTOSUITE)) => Some(Suite::EddsaRdfc2022),
+            (Some("Ed25519Signature2020"), _) => Some(Suite::Ed25519Signature2020),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Suite::EddsaRdfc2022 => "DataIntegrityProof (eddsa-rdfc-2022)",
+            Suite::Ed25519Signature2020 => "Ed25519Signature2020",
+        }
+    }
+}
+
+/// The name of any proof, supported or not (for reports).
+pub fn proof_name(proof: &Value) -> String {
+    match Suite::of(proof) {
+        Some(suite) => suite.name().to_owned(),
+        None => match (
+            proof.get("type").and_then(Value::as_str),
+            proof.get("cryptosuite").and_then(Value::as_str),
+        ) {
+            (Some(kind), Some(suite)) => format!("{kind} ({suite})"),
+            (Some(kind), None) => kind.to_owned(),
+            (None, _) => "a proof without a type".to_owned(),
+        },
+    }
+}
+
 /// The options of a proof, before it is signed.
 pub struct ProofOptions<'a> {
-    /// The URL of the Multikey that verifies it (`{issuer}#key-1`, or a `did:key` URL).
+    /// The URL of the key that verifies it (`{issuer}#key-1`, or a `did:key` URL).
     pub verification_method: &'a str,
     /// When it was made (an XML Schema dateTime, e.g. `2026-11-25T09:00:00Z`).
     pub created: &'a str,
 }
 
-/// Signs `document` (which must not carry a proof yet) and returns it with `proof` added.
-/// Blocking: canonicalization runs the JSON-LD processor on this thread.
+/// Signs `document` (which must not carry a proof yet) with an `eddsa-rdfc-2022` Data Integrity
+/// proof and returns it with `proof` added. Blocking: canonicalization runs the JSON-LD
+/// processor on this thread.
 pub fn sign(document: &Value, key: &SigningKey, options: &ProofOptions) -> CoreResult<Value> {
-    let unsecured = as_object(document)?;
-    if unsecured.contains_key("proof") {
+    if as_object(document)?.contains_key("proof") {
         return Err(CoreError::invalid(
             "proof",
             "the document already carries a proof",
         ));
     }
-    let mut proof = proof_config(options);
-    let signed_bytes = hash_data(document, &proof)?;
+    add_proof(document, key, options, Suite::EddsaRdfc2022)
+}
+
+/// Adds a proof of `suite` to `document`: the first becomes `proof`, a further one makes
+/// `proof` a proof set (each proof signs the document without any proof).
+pub fn add_proof(
+    document: &Value,
+    key: &SigningKey,
+    options: &ProofOptions,
+    suite: Suite,
+) -> CoreResult<Value> {
+    let mut secured = as_object(document)?.clone();
+    let earlier = secured.remove("proof");
+    let unsecured = Value::Object(secured.clone());
+    let mut proof = proof_config(options, suite);
+    let signed_bytes = hash_data(&unsecured, &proof)?;
     let signature = key.sign(&signed_bytes);
     proof["proofValue"] = Value::String(format!(
         "z{}",
         bs58::encode(signature.to_bytes()).into_string()
     ));
-    let mut secured = unsecured.clone();
+    let proof = match earlier {
+        None => proof,
+        Some(Value::Array(mut proofs)) => {
+            proofs.push(proof);
+            Value::Array(proofs)
+        }
+        Some(single) => Value::Array(vec![single, proof]),
+    };
     secured.insert("proof".into(), proof);
     Ok(Value::Object(secured))
 }
 
 /// The proof's options as they are signed (without `@context` and `proofValue`).
-fn proof_config(options: &ProofOptions) -> Value {
-    json!({
-        "type": "DataIntegrityProof",
-        "cryptosuite": CRYPTOSUITE,
-        "created": options.created,
-        "verificationMethod": options.verification_method,
-        "proofPurpose": "assertionMethod",
-    })
+fn proof_config(options: &ProofOptions, suite: Suite) -> Value {
+    match suite {
+        Suite::EddsaRdfc2022 => json!({
+            "type": "DataIntegrityProof",
+            "cryptosuite": CRYPTOSUITE,
+            "created": options.created,
+            "verificationMethod": options.verification_method,
+            "proofPurpose": "assertionMethod",
+        }),
+        Suite::Ed25519Signature2020 => json!({
+            "type": "Ed25519Signature2020",
+            "created": options.created,
+            "verificationMethod": options.verification_method,
+            "proofPurpose": "assertionMethod",
+        }),
+    }
 }
 
-/// What a proof claims, read before its signature is checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProofClaims {
-    pub verification_method: String,
-    pub created: Option<String>,
+/// Every proof a secured document carries (none when it has no `proof`).
+pub fn proofs(secured: &Value) -> Vec<&Value> {
+    match secured.get("proof") {
+        Some(Value::Array(proofs)) => proofs.iter().collect(),
+        Some(proof) => vec![proof],
+        None => Vec::new(),
+    }
 }
 
-/// The `eddsa-rdfc-2022` proof of a secured document, if it has one.
-pub fn claims(secured: &Value) -> CoreResult<ProofClaims> {
-    let proof = find_proof(secured)?;
-    Ok(ProofClaims {
-        verification_method: proof
-            .get("verificationMethod")
-            .and_then(Value::as_str)
-            .ok_or_else(|| CoreError::invalid("proof", "has no verificationMethod"))?
-            .to_owned(),
-        created: proof
-            .get("created")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-    })
+/// The verification method a proof names.
+pub fn verification_method(proof: &Value) -> Option<&str> {
+    match proof.get("verificationMethod") {
+        Some(Value::String(method)) => Some(method),
+        Some(method) => method.get("id").and_then(Value::as_str),
+        None => None,
+    }
 }
 
-/// Checks the proof of `secured` against `key`. Blocking, like [`sign`].
-pub fn verify(secured: &Value, key: &VerifyingKey) -> CoreResult<()> {
-    let proof = find_proof(secured)?.clone();
+/// Checks one proof of `secured` against `key`. Blocking, like [`sign`].
+pub fn verify_proof(secured: &Value, proof: &Value, key: &VerifyingKey) -> CoreResult<()> {
+    if Suite::of(proof).is_none() {
+        return Err(CoreError::invalid(
+            "proof",
+            format!("{} is not a proof type Cairn checks", proof_name(proof)),
+        ));
+    }
     if proof.get("proofPurpose").and_then(Value::as_str) != Some("assertionMethod") {
         return Err(CoreError::invalid(
             "proof",
@@ -98,13 +177,24 @@ pub fn verify(secured: &Value, key: &VerifyingKey) -> CoreResult<()> {
         })?;
     let mut unsecured = as_object(secured)?.clone();
     unsecured.remove("proof");
-    let mut options = proof;
+    let mut options = proof.clone();
     if let Some(options) = options.as_object_mut() {
         options.remove("proofValue");
     }
     let signed_bytes = hash_data(&Value::Object(unsecured), &options)?;
     key.verify(&signed_bytes, &signature)
         .map_err(|_| CoreError::invalid("proof", "the signature does not match the credential"))
+}
+
+/// Checks the first proof of `secured` Cairn supports against `key`.
+pub fn verify(secured: &Value, key: &VerifyingKey) -> CoreResult<()> {
+    let proof = proofs(secured)
+        .into_iter()
+        .find(|proof| Suite::of(proof).is_some())
+        .ok_or_else(|| {
+            CoreError::invalid("proof", "the credential carries no proof Cairn checks")
+        })?;
+    verify_proof(secured, proof, key)
 }
 
 /// SHA-256(canonical proof configuration) ‖ SHA-256(canonical document): the bytes signed.
@@ -123,31 +213,6 @@ fn as_object(document: &Value) -> CoreResult<&Map<String, Value>> {
     document
         .as_object()
         .ok_or_else(|| CoreError::invalid("credential", "is not a JSON object"))
-}
-
-fn find_proof(secured: &Value) -> CoreResult<&Value> {
-    let proofs = match secured.get("proof") {
-        Some(Value::Array(proofs)) => proofs.iter().collect::<Vec<_>>(),
-        Some(proof) => vec![proof],
-        None => {
-            return Err(CoreError::invalid(
-                "proof",
-                "the credential carries no proof",
-            ))
-        }
-    };
-    proofs
-        .into_iter()
-        .find(|proof| {
-            proof.get("type").and_then(Value::as_str) == Some("DataIntegrityProof")
-                && proof.get("cryptosuite").and_then(Value::as_str) == Some(CRYPTOSUITE)
-        })
-        .ok_or_else(|| {
-            CoreError::invalid(
-                "proof",
-                "there is no DataIntegrityProof with eddsa-rdfc-2022",
-            )
-        })
 }
 
 #[cfg(test)]
@@ -206,7 +271,7 @@ mod tests {
             canonical_nquads(&document).unwrap(),
             include_str!("test-vectors/obv3p0-document-canon.txt")
         );
-        let mut config = proof_config(&published_options());
+        let mut config = proof_config(&published_options(), Suite::EddsaRdfc2022);
         config["@context"] = document["@context"].clone();
         assert_eq!(
             canonical_nquads(&config).unwrap(),

@@ -566,3 +566,25 @@ pub struct AddedPerson {
     /// `/welcome/{token}`: shown once, to give to the person.
     pub invitation: String,
 }
+
+/// An issuer an institution vouches for besides itself (`/admin/issuers`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrustedIssuer {
+    pub id: i64,
+    /// Its DID or URL.
+    pub issuer: String,
+    pub name: String,
+    /// The verification methods of its uploaded profile or DID document (none without one;
+    /// a `did:key` needs none).
+    pub keys: Vec<String>,
+    pub added_at: String,
+}
+
+/// The institution's trusted issuers, and the identifier it issues under itself (always
+/// trusted).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrustedIssuers {
+    pub own_issuer: String,
+    pub institution: String,
+    pub issuers: Vec<TrustedIssuer>,
+}

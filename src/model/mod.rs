@@ -669,25 +669,138 @@ pub struct CredentialSummary {
     pub status: String,
 }
 
-/// One check of a credential's verification and its outcome.
+/// What one check concluded: it passed, it failed, or it could not be decided (a key or status
+/// list out of reach offline, an issuer nobody here vouches for, a holder that cannot be told).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Unknown,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Unknown => "could not be checked",
+        }
+    }
+}
+
+/// One check of a credential's verification and its outcome (`passed` is `outcome == Passed`,
+/// kept for clients that read only it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     pub check: String,
     pub passed: bool,
+    pub outcome: Outcome,
     pub detail: String,
 }
 
-/// Every check of a credential; it is verified when each passed.
+impl Check {
+    pub fn new(check: &str, outcome: Outcome, detail: impl Into<String>) -> Check {
+        Check {
+            check: check.to_owned(),
+            passed: outcome == Outcome::Passed,
+            outcome,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Who issued a credential, as far as Cairn can vouch: its identifier always, its name only when
+/// the issuer is known (this institution, or on its list of trusted issuers).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IssuerIdentity {
+    /// Its DID or URL.
+    pub id: String,
+    /// The name it is known by here; `None` for an issuer not known (a name written inside the
+    /// credential is the issuer's own claim, never shown as fact).
+    pub known_name: Option<String>,
+}
+
+/// Every check of a credential: format, signature, issuer, validity window, status and holder.
+/// It is verified when every check of the credential itself passed and it was not issued to
+/// someone else; `signature_valid` says whether at least the signature holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Verification {
     pub verified: bool,
+    pub signature_valid: bool,
+    /// An Open Badge (an achievement or endorsement credential), rather than another kind of
+    /// verifiable credential.
+    pub badge: bool,
+    pub issuer: IssuerIdentity,
     pub checks: Vec<Check>,
 }
 
 impl Verification {
-    /// The first failed check, if any.
+    /// The verdict of a list of checks (`holder` may be unknown: nobody to compare with).
+    pub fn new(checks: Vec<Check>, badge: bool, issuer: IssuerIdentity) -> Verification {
+        let verified = checks.iter().all(|check| match check.check.as_str() {
+            "holder" => check.outcome != Outcome::Failed,
+            _ => check.outcome == Outcome::Passed,
+        });
+        let signature_valid = checks
+            .iter()
+            .any(|check| check.check == "signature" && check.passed);
+        Verification {
+            verified,
+            signature_valid,
+            badge,
+            issuer,
+            checks,
+        }
+    }
+
+    /// The first check that failed, or else the first that could not be decided, if any
+    /// (an undecided holder is not a problem of the credential).
     pub fn failure(&self) -> Option<&Check> {
-        self.checks.iter().find(|check| !check.passed)
+        self.checks
+            .iter()
+            .find(|check| check.outcome == Outcome::Failed)
+            .or_else(|| {
+                self.checks
+                    .iter()
+                    .find(|check| check.outcome == Outcome::Unknown && check.check != "holder")
+            })
+    }
+
+    /// The outcome of one check by name.
+    pub fn outcome(&self, check: &str) -> Option<Outcome> {
+        self.checks
+            .iter()
+            .find(|found| found.check == check)
+            .map(|found| found.outcome)
+    }
+
+    /// One line for lists: what a person checking it should know first.
+    pub fn summary(&self) -> String {
+        if self.outcome("holder") == Some(Outcome::Failed) {
+            return "Issued to someone else".into();
+        }
+        if self.verified {
+            return if self.outcome("holder") == Some(Outcome::Passed) || !self.badge {
+                if self.badge {
+                    "Verified"
+                } else {
+                    "Verified (not a badge)"
+                }
+                .into()
+            } else {
+                "Verified — holder not confirmed".into()
+            };
+        }
+        match self.failure() {
+            Some(check) if check.check == "issuer" && self.signature_valid => {
+                "Signature valid — issuer not known".into()
+            }
+            Some(check) if check.outcome == Outcome::Unknown => {
+                format!("Not fully verified — {} could not be checked", check.check)
+            }
+            _ => "Not verified".into(),
+        }
     }
 }
 
@@ -746,7 +859,15 @@ pub struct BackpackItem {
     pub credential_page: Option<String>,
     /// Where its JSON can be downloaded.
     pub download: String,
+    /// Verified from the owner's institution (on a public page: and issued to the owner).
     pub verified: bool,
+    /// What to say first ("Verified", "Signature valid — issuer not known", "Issued to
+    /// someone else", …).
+    pub state: String,
+    /// The issuer's name when it is known here, else its identifier marked as not known.
+    pub issuer_known: bool,
+    /// Whether it was issued to the backpack's owner.
+    pub holder: Outcome,
     /// The first failed check, when it does not verify.
     pub problem: Option<String>,
     /// For a progress record: the page of the earned badge that supersedes it.

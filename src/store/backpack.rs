@@ -4,16 +4,16 @@
 //! collections they choose to publish. Every change is the owner's alone.
 
 use rand::RngCore;
-use serde_json::Value;
 
+use super::trust::Vantage;
 use super::Store;
 use crate::clock;
 use crate::credentials::canon::canonical_nquads;
 use crate::credentials::verify::Presented;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    Backpack, BackpackItem, Collection, CredentialKind, ItemSource, ShareLink, ShareableRecord,
-    SharedCollection, UserId,
+    Backpack, BackpackItem, Collection, CredentialKind, ItemSource, Outcome, ShareLink,
+    ShareableRecord, SharedCollection, UserId,
 };
 
 /// A backpack item as stored: id, title, source, when added, an imported document, the
@@ -36,6 +36,21 @@ const ITEM_SQL: &str = "SELECT b.id, b.title, b.source, b.added_at, b.imported_d
      LEFT JOIN credentials c ON c.id = b.credential_id";
 
 impl Store {
+    /// Verifications of the owner's items: their institution's knowledge, the owner as holder.
+    async fn owner_vantage(&self, owner: UserId) -> CoreResult<Vantage> {
+        let institution: Option<i64> =
+            sqlx::query_scalar("SELECT institution_id FROM users WHERE id = $1")
+                .bind(owner)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(Vantage {
+            institution: Some(
+                institution.ok_or_else(|| CoreError::NotFound(format!("user {owner}")))?,
+            ),
+            holder: Some(owner),
+        })
+    }
+
     /// The owner's backpack, each credential verified now.
     pub async fn backpack(&self, owner: UserId) -> CoreResult<Backpack> {
         let person: Option<(String, String)> =
@@ -44,6 +59,7 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?;
         let (name, handle) = person.ok_or_else(|| CoreError::NotFound(format!("user {owner}")))?;
+        let vantage = self.owner_vantage(owner).await?;
         let rows: Vec<ItemRow> = sqlx::query_as(&format!(
             "{ITEM_SQL} WHERE b.owner_id = $1 ORDER BY b.added_at DESC, b.id DESC"
         ))
@@ -52,7 +68,7 @@ impl Store {
         .await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            items.push(self.item(row).await?);
+            items.push(self.item(row, vantage).await?);
         }
         let collections = self.collections(owner).await?;
         let records = match self.learner_progress(owner).await? {
@@ -79,16 +95,16 @@ impl Store {
         })
     }
 
-    async fn item_by_id(&self, id: i64) -> CoreResult<BackpackItem> {
+    async fn item_by_id(&self, id: i64, vantage: Vantage) -> CoreResult<BackpackItem> {
         let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} WHERE b.id = $1"))
             .bind(id)
             .fetch_one(self.pool())
             .await?;
-        self.item(row).await
+        self.item(row, vantage).await
     }
 
-    /// One item as shown: its latest document, verified now.
-    async fn item(&self, row: ItemRow) -> CoreResult<BackpackItem> {
+    /// One item as shown: its latest document, verified now from the owner's vantage.
+    async fn item(&self, row: ItemRow, vantage: Vantage) -> CoreResult<BackpackItem> {
         let (id, title, source, added_at, imported, public_id, file_id) = row;
         if source == "uploaded" {
             return Ok(BackpackItem {
@@ -103,6 +119,9 @@ impl Store {
                     .map(|file| format!("/files/{file}"))
                     .unwrap_or_default(),
                 verified: false,
+                state: "Uploaded record — not a signed credential".into(),
+                issuer_known: false,
+                holder: Outcome::Unknown,
                 problem: Some(
                     "an uploaded record, not a signed credential: it cannot be verified".into(),
                 ),
@@ -144,20 +163,32 @@ impl Store {
                 format!("/backpack/items/{id}/json"),
             ),
         };
-        let verification = self.verify_credential(&document).await;
-        let (verified, problem) = match verification {
-            Ok(verification) => (
-                verification.verified,
-                verification
-                    .failure()
-                    .map(|check| format!("{}: {}", check.check, check.detail)),
+        let verification = self.verify_credential(&document, vantage).await;
+        let (verified, state, issuer, issuer_known, holder, problem) = match verification {
+            Ok(verification) => {
+                let known = verification.issuer.known_name.clone();
+                (
+                    verification.verified,
+                    verification.summary(),
+                    known.clone().unwrap_or_else(|| {
+                        format!("{} (issuer not known)", verification.issuer.id)
+                    }),
+                    known.is_some(),
+                    verification.outcome("holder").unwrap_or(Outcome::Unknown),
+                    verification
+                        .failure()
+                        .map(|check| format!("{}: {}", check.check, check.detail)),
+                )
+            }
+            Err(error) => (
+                false,
+                "Not verified".into(),
+                String::new(),
+                false,
+                Outcome::Unknown,
+                Some(error.to_string()),
             ),
-            Err(error) => (false, Some(error.to_string())),
         };
-        let issuer = Presented::parse(&document)
-            .ok()
-            .map(|presented| issuer_name(presented.credential()))
-            .unwrap_or_default();
         Ok(BackpackItem {
             id,
             title,
@@ -168,31 +199,51 @@ impl Store {
             credential_page: page,
             download,
             verified,
+            state,
+            issuer_known,
+            holder,
             problem,
             superseded_by,
         })
     }
 
     /// Imports a credential from elsewhere (JSON or VC-JWT). Malformed, oversized, deeply
-    /// nested, non-OB or unknown-context input is refused with the reason and stored nowhere;
-    /// a well-formed credential is kept and shown as verified or not.
+    /// nested, non-credential or unknown-context input is refused with the reason and stored
+    /// nowhere, and so is a credential Cairn issued here (to the importer it is already in
+    /// their backpack; to someone else it is not theirs to show). Anything else is kept and
+    /// shown with its verification: an issuer not known, or a credential issued to someone
+    /// else, is kept but never shown as the owner's verified credential.
     pub async fn import_credential(&self, owner: UserId, text: &str) -> CoreResult<BackpackItem> {
         let presented = Presented::parse(text)?;
         let credential = presented.credential().clone();
         let types = credential["type"].as_array().cloned().unwrap_or_default();
-        if !types
-            .iter()
-            .any(|t| t == "OpenBadgeCredential" || t == "AchievementCredential")
-        {
+        if !types.iter().any(|t| t == "VerifiableCredential") {
             return Err(CoreError::invalid(
                 "credential",
-                "is not an Open Badges 3.0 credential (its type lacks OpenBadgeCredential)",
+                "is not a verifiable credential (its type lacks VerifiableCredential)",
             ));
         }
         let checked = credential.clone();
         tokio::task::spawn_blocking(move || canonical_nquads(&checked))
             .await
             .map_err(|_| CoreError::Conflict("the import was interrupted".into()))??;
+        let ours = credential["id"]
+            .as_str()
+            .and_then(|id| id.strip_prefix(&format!("{}/credentials/", self.public_url())))
+            .map(str::to_owned);
+        if let Some(public_id) = ours {
+            if let Some(issued) = self.credential(&public_id).await? {
+                return Err(CoreError::invalid(
+                    "credential",
+                    if issued.learner_id == Some(owner) {
+                        "was issued to you here and is already in your backpack"
+                    } else {
+                        "was issued here to someone else: only the person it was issued to can \
+                         add it to a backpack"
+                    },
+                ));
+            }
+        }
         let title = credential["name"]
             .as_str()
             .or(credential["credentialSubject"]["achievement"]["name"].as_str())
@@ -200,7 +251,8 @@ impl Store {
             .chars()
             .take(200)
             .collect::<String>();
-        let verification = self.verify_credential(text).await?;
+        let vantage = self.owner_vantage(owner).await?;
+        let verification = self.verify_credential(text, vantage).await?;
         let now = clock::now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO backpack_items (owner_id, imported_document, source, title, verified_at, \
@@ -214,7 +266,7 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         self.changed();
-        self.item_by_id(id).await
+        self.item_by_id(id, vantage).await
     }
 
     /// Adds a record of training done elsewhere, with its certificate file (checked and kept
@@ -245,7 +297,7 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         self.changed();
-        self.item_by_id(id).await
+        self.item_by_id(id, self.owner_vantage(owner).await?).await
     }
 
     /// The JSON (or JWT) of an imported item, for its owner to download.
@@ -551,9 +603,12 @@ impl Store {
         .await?)
     }
 
+    /// A collection as anyone may see it: a credential issued to someone else is left out,
+    /// and one is shown as verified only when it verifies from its owner's institution and
+    /// was issued to its owner.
     async fn shown_collection(&self, collection: i64) -> CoreResult<SharedCollection> {
-        let (owner, name, description): (String, String, String) = sqlx::query_as(
-            "SELECT u.name, c.name, c.description FROM backpack_collections c \
+        let (owner_id, owner, name, description): (i64, String, String, String) = sqlx::query_as(
+            "SELECT u.id, u.name, c.name, c.description FROM backpack_collections c \
              JOIN users u ON u.id = c.owner_id WHERE c.id = $1",
         )
         .bind(collection)
@@ -566,9 +621,17 @@ impl Store {
         .bind(collection)
         .fetch_all(self.pool())
         .await?;
+        let vantage = self.owner_vantage(owner_id).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            let mut item = self.item(row).await?;
+            let mut item = self.item(row, vantage).await?;
+            if item.holder == Outcome::Failed {
+                continue;
+            }
+            if item.holder != Outcome::Passed && item.verified {
+                item.verified = false;
+                item.state = format!("Not confirmed as issued to {owner}");
+            }
             // Anyone may open an issued credential's page; imported documents and uploaded
             // files are downloadable by their owner only.
             if item.source != ItemSource::Issued {
@@ -582,17 +645,5 @@ impl Store {
             description,
             items,
         })
-    }
-}
-
-/// The issuer's name as a credential states it (or its id).
-fn issuer_name(credential: &Value) -> String {
-    match &credential["issuer"] {
-        Value::String(id) => id.clone(),
-        issuer => issuer["name"]
-            .as_str()
-            .or(issuer["id"].as_str())
-            .unwrap_or_default()
-            .to_owned(),
     }
 }

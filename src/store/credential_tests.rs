@@ -1,6 +1,7 @@
 //! Credentials against real databases: issued when earned, signed, verified, revoked.
 
 use super::testing::{user_id, viewer};
+use super::trust::Vantage;
 use super::Store;
 use crate::access;
 use crate::demo::{self, SeedOptions};
@@ -112,7 +113,10 @@ async fn earning_an_achievement_issues_a_credential_that_verifies(store: &Store)
 
     // Both forms verify, each check passing.
     for form in [document.to_string(), credential.jwt.clone()] {
-        let verification = store.verify_credential(&form).await.unwrap();
+        let verification = store
+            .verify_credential(&form, Vantage::default())
+            .await
+            .unwrap();
         assert!(verification.verified, "{verification:?}");
     }
     // The issuer profile publishes the key the proof names.
@@ -126,6 +130,29 @@ async fn earning_an_achievement_issues_a_credential_that_verifies(store: &Store)
     // Marking more changes nothing already issued, and issues nothing twice.
     earn_values_award(store, learner).await;
     assert_eq!(store.learner_credentials(learner).await.unwrap(), after);
+    // The issuer profile expands with every term defined (as a verifier in JSON-LD safe mode
+    // reads it): `assertionMethod` is the security vocabulary's.
+    let nquads = crate::credentials::canon::canonical_nquads(&profile).unwrap();
+    assert!(
+        nquads.contains("<https://w3id.org/security#assertionMethod>"),
+        "{nquads}"
+    );
+    // Once earned, a progress record is refused: the badge says it all.
+    let refused =
+        access::share_progress_record(store, &viewer(store, "learner@demo.cairn").await, award)
+            .await;
+    assert!(
+        matches!(&refused, Err(CoreError::Invalid { reason, .. })
+            if reason.contains(&format!("/credentials/{}", summary.public_id))),
+        "{refused:?}"
+    );
+    let record_document = store
+        .credential(&record.public_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .document;
+    assert!(record_document["validUntil"].is_string());
 
     // Revocation: only the institution's administrators, with a reason.
     let parent = viewer(store, "parent@demo.cairn").await;
@@ -146,10 +173,20 @@ async fn earning_an_achievement_issues_a_credential_that_verifies(store: &Store)
         Err(CoreError::Conflict(_))
     ));
     let verification = store
-        .verify_credential(&document.to_string())
+        .verify_credential(&document.to_string(), Vantage::default())
         .await
         .unwrap();
     let failed = verification.failure().unwrap();
+    assert_eq!(
+        (failed.check.as_str(), failed.detail.as_str()),
+        ("status", "revoked by its issuer")
+    );
+    // The progress record of the same achievement follows the badge.
+    let record_verification = store
+        .verify_credential(&record_document.to_string(), Vantage::default())
+        .await
+        .unwrap();
+    let failed = record_verification.failure().unwrap();
     assert_eq!(
         (failed.check.as_str(), failed.detail.as_str()),
         ("status", "revoked by its issuer")
@@ -226,8 +263,27 @@ async fn a_progress_record_keeps_its_id_from_version_to_version(store: &Store) {
     assert_eq!(credential_rows(store).await, rows + 2);
     let latest = store.credential(&first.public_id).await.unwrap().unwrap();
     assert_eq!(latest.document, second.document);
-    let verification = store.verify_credential(&latest.jwt).await.unwrap();
+    let verification = store
+        .verify_credential(&latest.jwt, Vantage::default())
+        .await
+        .unwrap();
     assert!(verification.verified, "{verification:?}");
+    // An older version, shown after a newer one was issued, says it was superseded.
+    sqlx::query("UPDATE credentials SET valid_from = '2099-01-01T00:00:00Z' WHERE jwt = $1")
+        .bind(&latest.jwt)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let old = store
+        .verify_credential(&first.document.to_string(), Vantage::default())
+        .await
+        .unwrap();
+    let failed = old.failure().unwrap();
+    assert_eq!(failed.check, "status");
+    assert!(
+        failed.detail.starts_with("superseded on 2099-01-01"),
+        "{failed:?}"
+    );
     let item = store
         .backpack(learner.id)
         .await
@@ -245,19 +301,24 @@ async fn a_progress_record_keeps_its_id_from_version_to_version(store: &Store) {
         .is_err());
 }
 
-/// A credential from another issuer, signed with a `did:key`.
-fn foreign_credential() -> serde_json::Value {
+/// A credential from another issuer, signed with a `did:key`, issued to `email`: the issuer's
+/// DID and the credential.
+fn foreign_credential(email: &str, issuer_name: &str) -> (String, serde_json::Value) {
     use crate::credentials::keys::{generate, public_multibase};
     use crate::credentials::open_badge::tests::claim;
     let key = generate();
     let did = format!("did:key:{}", public_multibase(&key.verifying_key()));
-    let mut credential = claim().to_credential();
+    let mut claim = claim();
+    claim.learner.email = email.into();
+    claim.learner.id = "did:example:a-wallet".into();
+    claim.issuer.name = issuer_name.into();
+    let mut credential = claim.to_credential();
     credential["issuer"]["id"] = did.clone().into();
     credential
         .as_object_mut()
         .unwrap()
         .remove("credentialStatus");
-    crate::credentials::proof::sign(
+    let signed = crate::credentials::proof::sign(
         &credential,
         &key,
         &crate::credentials::proof::ProofOptions {
@@ -265,7 +326,8 @@ fn foreign_credential() -> serde_json::Value {
             created: "2026-11-25T09:00:00Z",
         },
     )
-    .unwrap()
+    .unwrap();
+    (did, signed)
 }
 
 async fn backpack_items(store: &Store) -> i64 {
@@ -299,15 +361,21 @@ async fn the_backpack_keeps_imports_collections_and_share_links(store: &Store) {
     assert!(backpack.items[0].verified, "{:?}", backpack.items[0]);
     assert_eq!(backpack.items[0].kind, CredentialKind::Provisional);
 
-    // Imports: a good one verifies; a tampered one is kept, shown as not verified; hostile
-    // input is refused and nothing is stored.
-    let foreign_document = foreign_credential().to_string();
+    // Imports: a good one from an issuer the school trusts verifies; a tampered one is kept,
+    // shown as not verified; hostile input is refused and nothing is stored.
+    let (did, foreign) = foreign_credential(&learner.email, "Another School");
+    let admin = viewer(store, "admin@demo.cairn").await;
+    crate::admin::trust_issuer(store, &admin, &did, "Another School", None)
+        .await
+        .unwrap();
+    let foreign_document = foreign.to_string();
     let imported = store
         .import_credential(learner.id, &foreign_document)
         .await
         .unwrap();
     assert!(imported.verified, "{imported:?}");
-    let mut tampered = foreign_credential();
+    assert_eq!(imported.issuer, "Another School");
+    let mut tampered = foreign;
     tampered["name"] = "Something grander".into();
     let kept = store
         .import_credential(learner.id, &tampered.to_string())
@@ -319,7 +387,7 @@ async fn the_backpack_keeps_imports_collections_and_share_links(store: &Store) {
         "{kept:?}"
     );
     let rows = backpack_items(store).await;
-    let mut unknown_context = foreign_credential();
+    let mut unknown_context = foreign_credential(&learner.email, "Another School").1;
     unknown_context["@context"][1] = "https://evil.example/context.json".into();
     for hostile in [
         unknown_context.to_string(),
@@ -495,7 +563,150 @@ async fn a_training_record_keeps_its_file_and_refuses_disguises(store: &Store) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Forged, borrowed and misaddressed credentials are kept honest: an issuer nobody trusts is
+/// "not known" whatever name it writes, another learner's credential cannot be imported, one
+/// issued to someone else never reaches a public page, and the trusted list is the
+/// administrators' alone.
+async fn credentials_from_elsewhere_are_shown_for_what_they_are(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    store.ensure_issuer_keys().await.unwrap();
+    let learner = viewer(store, "learner@demo.cairn").await;
+    let admin = viewer(store, "admin@demo.cairn").await;
+    let teacher = viewer(store, "teacher@demo.cairn").await;
+    let school = learner.institution.clone();
+
+    // A badge made at home, claiming the school's name: its signature holds, its issuer is
+    // not known, and the school's name is not shown as its issuer.
+    let (forger, forged) = foreign_credential(&learner.email, &school);
+    let item = store
+        .import_credential(learner.id, &forged.to_string())
+        .await
+        .unwrap();
+    assert!(!item.verified, "{item:?}");
+    assert!(!item.issuer_known);
+    assert_eq!(item.issuer, format!("{forger} (issuer not known)"));
+    assert_eq!(item.state, "Signature valid — issuer not known");
+    assert!(
+        item.problem
+            .as_deref()
+            .unwrap()
+            .ends_with(&format!("is not known to {school}")),
+        "{item:?}"
+    );
+
+    // Another learner's credential issued here is refused with the reason; one's own too.
+    earn_values_award(store, user_id(store, "learner@demo.cairn").await).await;
+    let others: Vec<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id \
+         JOIN roles r ON r.id = ur.role_id \
+         WHERE u.institution_id = $1 AND u.id <> $2 AND r.key = 'learner' ORDER BY u.id LIMIT 1",
+    )
+    .bind(learner.institution_id)
+    .bind(learner.id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    earn_values_award(store, others[0]).await;
+    let award = achievement(store, "Riverbend Values Award").await;
+    let theirs = store.learner_credentials(others[0]).await.unwrap();
+    let theirs = theirs
+        .iter()
+        .find(|c| c.kind == CredentialKind::Earned)
+        .unwrap();
+    let theirs = store.credential(&theirs.public_id).await.unwrap().unwrap();
+    let refused = store
+        .import_credential(learner.id, &theirs.document.to_string())
+        .await;
+    assert!(
+        matches!(&refused, Err(CoreError::Invalid { reason, .. }) if reason.contains("someone else")),
+        "{refused:?}"
+    );
+    let mine = store
+        .issue_credential(learner.id, award, CredentialKind::Earned, None)
+        .await
+        .unwrap();
+    let refused = store.import_credential(learner.id, &mine.jwt).await;
+    assert!(
+        matches!(&refused, Err(CoreError::Invalid { reason, .. }) if reason.contains("already in your backpack")),
+        "{refused:?}"
+    );
+
+    // From a trusted issuer but to another email address: kept, marked, never public.
+    let (friend, misaddressed) = foreign_credential("someone.else@example.org", "Friendly College");
+    crate::admin::trust_issuer(store, &admin, &friend, "Friendly College", None)
+        .await
+        .unwrap();
+    let kept = store
+        .import_credential(learner.id, &misaddressed.to_string())
+        .await
+        .unwrap();
+    assert_eq!(kept.holder, crate::model::Outcome::Failed);
+    assert_eq!(kept.state, "Issued to someone else");
+    assert!(!kept.verified);
+    let collection = store
+        .create_collection(learner.id, "Everything", "")
+        .await
+        .unwrap();
+    for id in [item.id, kept.id] {
+        store
+            .include_item(learner.id, collection, id, true)
+            .await
+            .unwrap();
+    }
+    let link = store
+        .create_share_link(learner.id, collection, None)
+        .await
+        .unwrap();
+    let shared = store
+        .shared_collection(link.path.trim_start_matches("/share/"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        shared.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![item.id],
+        "only what was issued to its owner"
+    );
+    assert!(!shared.items[0].verified);
+
+    // The list is the administrators': audited, checked, and the school itself is implied.
+    assert!(matches!(
+        crate::admin::trust_issuer(store, &teacher, &forger, "Me", None).await,
+        Err(CoreError::Forbidden)
+    ));
+    for (issuer, name, document) in [
+        (forger.as_str(), "", None),
+        ("not an identifier", "X", None),
+        (&friend, "Again", None),
+        (&store.issuer_id(learner.institution_id), "Us", None),
+        ("", "", Some("{\"id\": \"did:web:x.example\"}")),
+    ] {
+        let refused = crate::admin::trust_issuer(store, &admin, issuer, name, document).await;
+        assert!(
+            matches!(refused, Err(CoreError::Invalid { .. })),
+            "{issuer}: {refused:?}"
+        );
+    }
+    let listed = crate::admin::trusted_issuers(store, &admin).await.unwrap();
+    assert_eq!(listed.issuers.len(), 1);
+    assert_eq!(listed.issuers[0].name, "Friendly College");
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE subject_type = 'issuer' ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(actions, vec!["trust issuer"]);
+    crate::admin::stop_trusting_issuer(store, &admin, listed.issuers[0].id)
+        .await
+        .unwrap();
+    let backpack = store.backpack(learner.id).await.unwrap();
+    let again = backpack.items.iter().find(|i| i.id == kept.id).unwrap();
+    assert!(!again.issuer_known);
+}
+
 crate::store_tests!(
+    credentials_from_elsewhere_are_shown_for_what_they_are,
     a_training_record_keeps_its_file_and_refuses_disguises,
     the_backpack_keeps_imports_collections_and_share_links,
     earning_an_achievement_issues_a_credential_that_verifies,

@@ -9,6 +9,7 @@ use rand::RngCore;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+use super::trust::Vantage;
 use super::Store;
 use crate::clock;
 use crate::credentials::jwt;
@@ -19,12 +20,16 @@ use crate::credentials::open_badge::{
 };
 use crate::credentials::proof::{self, ProofOptions};
 use crate::credentials::status_list::{Bitstring, LIST_SIZE};
-use crate::credentials::verify::{Presented, Trust, TrustedKey};
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
     CredentialKind, CredentialResult, CredentialSummary, CredentialView, InstitutionId, UserId,
-    Verification,
 };
+
+const DID_CONTEXT: &str = "https://www.w3.org/ns/did/v1";
+const MULTIKEY_CONTEXT: &str = "https://w3id.org/security/multikey/v1";
+
+/// How long a progress record holds: an old snapshot cannot be shown forever.
+const PROGRESS_RECORD_DAYS: i64 = 90;
 
 /// An institution's current signing key.
 struct IssuerKey {
@@ -132,7 +137,9 @@ impl Store {
     }
 
     /// The public issuer profile: name, home page, and every key (current and retired) as a
-    /// Multikey in `assertionMethod`.
+    /// Multikey in `assertionMethod`. It is also the controller document of those keys: the DID
+    /// v1 context comes first, so that a verifier expanding it (in JSON-LD safe mode, as
+    /// Digital Bazaar's libraries do) finds `assertionMethod` defined.
     pub async fn issuer_profile(&self, institution_id: InstitutionId) -> CoreResult<Option<Value>> {
         let name: Option<String> =
             sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
@@ -161,7 +168,7 @@ impl Store {
             })
             .collect();
         Ok(Some(json!({
-            "@context": [VC_CONTEXT, OB_CONTEXT, "https://w3id.org/security/multikey/v1"],
+            "@context": [DID_CONTEXT, VC_CONTEXT, OB_CONTEXT, MULTIKEY_CONTEXT],
             "id": issuer,
             "type": ["Profile"],
             "name": name,
@@ -192,19 +199,28 @@ impl Store {
                 "its criteria are not met yet; share the progress record instead",
             ));
         }
-        if kind == CredentialKind::Earned {
-            if let Some(earned) = self.earned_credential(learner_id, achievement_id).await? {
+        if let Some(earned) = self.earned_credential(learner_id, achievement_id).await? {
+            if kind == CredentialKind::Earned {
                 return Ok(earned);
             }
+            return Err(CoreError::invalid(
+                "achievement",
+                format!(
+                    "it is already earned: share the badge instead, {}/credentials/{}",
+                    self.public_url(),
+                    earned.public_id
+                ),
+            ));
         }
         let institution_id = claim_parts.institution_id;
         let issuer_key = self.issuer_key(institution_id).await?;
-        // A provisional record keeps its id and status entry from one version to the next.
+        // A provisional record keeps its id and status entry from one version to the next
+        // (a revoked one is not continued: the next record starts afresh).
         let earlier: Option<(String, i64, i64)> = if kind == CredentialKind::Provisional {
             sqlx::query_as(
                 "SELECT public_id, status_list_id, status_index FROM credentials \
                  WHERE learner_id = $1 AND achievement_id = $2 AND kind = 'provisional' \
-                 ORDER BY id DESC LIMIT 1",
+                   AND revoked_at IS NULL ORDER BY id DESC LIMIT 1",
             )
             .bind(learner_id)
             .bind(achievement_id)
@@ -232,6 +248,11 @@ impl Store {
                 url: format!("{base}/"),
             },
             valid_from: now.clone(),
+            valid_until: (kind == CredentialKind::Provisional).then(|| {
+                clock::format(
+                    OffsetDateTime::now_utc() + time::Duration::days(PROGRESS_RECORD_DAYS),
+                )
+            }),
             provisional: kind == CredentialKind::Provisional,
             learner: LearnerIdentity {
                 id: format!("{base}/learners/{learner_id}"),
@@ -398,7 +419,13 @@ impl Store {
             return Ok(None);
         };
         let verification = self
-            .verify_credential(&credential.document.to_string())
+            .verify_credential(
+                &credential.document.to_string(),
+                Vantage {
+                    institution: Some(credential.institution_id),
+                    holder: credential.learner_id,
+                },
+            )
             .await?;
         let document = &credential.document;
         let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
@@ -444,7 +471,11 @@ impl Store {
             name: text(&document["name"]),
             description: text(&document["description"]),
             criteria: text(&achievement["criteria"]["narrative"]),
-            issuer: text(&document["issuer"]["name"]),
+            issuer: verification
+                .issuer
+                .known_name
+                .clone()
+                .unwrap_or_else(|| text(&document["issuer"]["id"])),
             issuer_id: text(&document["issuer"]["id"]),
             learner,
             valid_from: text(&document["validFrom"]),
@@ -494,6 +525,8 @@ impl Store {
     }
 
     /// Revokes a credential (every version of it) with a reason; verification fails from now on.
+    /// Revoking an earned badge also revokes the learner's progress records of the same
+    /// achievement: they cannot stand for what the badge no longer does.
     pub async fn revoke_credential(&self, public_id: &str, reason: &str) -> CoreResult<()> {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
@@ -518,11 +551,26 @@ impl Store {
             }
             Some(None) => {}
         }
+        let now = clock::now();
         sqlx::query(
             "UPDATE credentials SET revoked_at = $1, revocation_reason = $2 WHERE public_id = $3",
         )
-        .bind(clock::now())
+        .bind(&now)
         .bind(reason)
+        .bind(public_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE credentials SET revoked_at = $1, revocation_reason = $2 \
+             WHERE kind = 'provisional' AND revoked_at IS NULL AND EXISTS (SELECT 1 \
+               FROM credentials e WHERE e.public_id = $3 AND e.kind = 'earned' \
+                 AND e.learner_id = credentials.learner_id \
+                 AND e.achievement_id = credentials.achievement_id)",
+        )
+        .bind(&now)
+        .bind(format!(
+            "the badge it records progress towards was revoked: {reason}"
+        ))
         .bind(public_id)
         .execute(&mut *tx)
         .await?;
@@ -603,56 +651,6 @@ impl Store {
         .await
         .map_err(|_| CoreError::Conflict("signing was interrupted".into()))??;
         Ok(Some(signed))
-    }
-
-    /// Verifies any OB 3.0 credential (JSON or VC-JWT). Keys and status lists of this
-    /// Cairn's issuers are looked up here; `did:key` and embedded JWKs need no lookup; anything
-    /// else cannot be reached offline, and the check says so.
-    pub async fn verify_credential(&self, text: &str) -> CoreResult<Verification> {
-        let presented = Presented::parse(text)?;
-        let trust = self.trust_for(&presented).await?;
-        tokio::task::spawn_blocking(move || presented.verify(&trust, OffsetDateTime::now_utc()))
-            .await
-            .map_err(|_| CoreError::Conflict("verification was interrupted".into()))
-    }
-
-    /// The keys and status lists of this Cairn's issuers that a credential names.
-    pub async fn trust_for(&self, presented: &Presented) -> CoreResult<Trust> {
-        let needs = presented.needs();
-        let mut trust = Trust::default();
-        let issuers = format!("{}/issuers/", self.public_url());
-        let numbers = |rest: &str, separator: &str| -> Option<(i64, i64)> {
-            let (first, second) = rest.strip_prefix(&issuers)?.split_once(separator)?;
-            Some((first.parse().ok()?, second.parse().ok()?))
-        };
-        if let Some(method) = needs.verification_method.as_deref() {
-            if let Some((institution, key_id)) = numbers(method, "#key-") {
-                let key: Option<String> = sqlx::query_scalar(
-                    "SELECT public_key FROM signing_keys WHERE id = $1 AND institution_id = $2",
-                )
-                .bind(key_id)
-                .bind(institution)
-                .fetch_optional(self.pool())
-                .await?;
-                if let Some(key) = key {
-                    trust.keys.insert(
-                        method.to_owned(),
-                        TrustedKey {
-                            key: keys::parse_public_multibase(&key)?,
-                            controller: self.issuer_id(institution),
-                        },
-                    );
-                }
-            }
-        }
-        if let Some(list) = needs.status_list.as_deref() {
-            if let Some((institution, list_id)) = numbers(list, "/status/") {
-                if let Some(bits) = self.status_bits(institution, list_id).await? {
-                    trust.status_lists.insert(list.to_owned(), bits);
-                }
-            }
-        }
-        Ok(trust)
     }
 
     /// A free place in one of the institution's revocation lists (a new list when all are full).

@@ -35,6 +35,7 @@ pub mod story;
 pub mod taxonomy;
 pub mod testing;
 pub mod tiles;
+pub mod trust;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -110,6 +111,8 @@ pub struct Store {
     outside: Option<Arc<OutsideWrites>>,
     /// Staff reads of learners' records already audited (see `audit::StaffReads`).
     pub(crate) reads: Arc<audit::StaffReads>,
+    /// Signatures already checked (see `trust`).
+    pub(crate) signatures: Arc<trust::SignatureMemo>,
 }
 
 /// Writes by processes other than the server on the same SQLite file (the command line:
@@ -221,6 +224,7 @@ impl Store {
             ))),
             outside: None,
             reads: Arc::default(),
+            signatures: Arc::default(),
         }
     }
 

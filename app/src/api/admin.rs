@@ -181,6 +181,18 @@ pub async fn add_group_members(
     .await?)
 }
 
+#[server(endpoint = "trusted_issuers")]
+pub async fn get_trusted_issuers() -> Result<cairn::model::TrustedIssuers, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::admin::trusted_issuers(&store, &viewer).await?)
+}
+
+#[server(endpoint = "stop_trusting_issuer")]
+pub async fn stop_trusting_issuer(id: i64) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::admin::stop_trusting_issuer(&store, &viewer, id).await?)
+}
+
 #[server(endpoint = "custom_roles")]
 pub async fn get_custom_roles() -> Result<Vec<cairn::model::CustomRole>, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;

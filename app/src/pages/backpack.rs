@@ -3,7 +3,9 @@
 //! with their share links, and the public profile they may opt into.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{Backpack, BackpackItem, Collection, ItemSource, ShareableRecord};
+use cairn::model::{
+    Backpack, BackpackItem, Collection, CredentialKind, ItemSource, ShareableRecord,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -148,7 +150,6 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
             {items
                 .into_iter()
                 .map(|item| {
-                    let state = if item.verified { "Verified" } else { "Not verified" };
                     let source = match item.source {
                         ItemSource::Issued => "",
                         ItemSource::Imported => " (imported)",
@@ -156,13 +157,16 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
                     };
                     view! {
                         <li class="credential-item" data-verified=item.verified.to_string()>
+                            {(item.kind == CredentialKind::Provisional).then(|| view! {
+                                <span class="muted">"Progress record — not yet earned: "</span>
+                            })}
                             {match item.credential_page.clone() {
                                 Some(page) => view! { <a class="badge-name" href=page>{item.title.clone()}</a> }.into_any_sync(),
                                 None => view! { <span class="badge-name">{item.title.clone()}</span> }.into_any_sync(),
                             }}
                             <span class="muted">{format!(" — {}{source}", item.issuer)}</span>
                             " "
-                            <span class="status" class:verified=item.verified>{state}</span>
+                            <span class="status" class:verified=item.verified>{item.state.clone()}</span>
                             {item.problem.clone().map(|problem| view! { <span class="muted">{format!(" ({problem})")}</span> })}
                             {item.superseded_by.clone().map(|page| view! {
                                 " "

@@ -3,7 +3,7 @@
 //! and VC-JWT, and — for the issuing institution's administrators — revocation with a reason.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{CredentialKind, CredentialView, Verification};
+use cairn::model::{CredentialKind, CredentialView, Outcome, Verification};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -99,17 +99,22 @@ fn Credential(credential: CredentialView, revoke: ServerAction<RevokeCredential>
 #[component]
 fn VerificationResult(verification: Verification) -> impl IntoView {
     let verdict = if verification.verified {
-        "Verified: every check passed."
+        "Verified: every check passed.".to_string()
     } else {
-        "Not verified."
+        format!("{}.", verification.summary())
     };
     let checks = verification
         .checks
         .into_iter()
         .map(|check| {
-            let outcome = if check.passed { "passed" } else { "failed" };
+            let outcome = check.outcome.as_str();
+            let class = match check.outcome {
+                Outcome::Passed => "check check-passed",
+                Outcome::Failed => "check check-failed",
+                Outcome::Unknown => "check check-unknown",
+            };
             view! {
-                <li class=format!("check check-{outcome}")>
+                <li class=class>
                     <strong>{check.check}</strong> ": " {outcome} " — " {check.detail}
                 </li>
             }

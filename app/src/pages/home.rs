@@ -326,6 +326,7 @@ fn InstitutionTile(summary: InstitutionSummary) -> impl IntoView {
             <p><a href="/admin/groups">"Groups: create, fill and archive"</a></p>
             <p><a href="/admin/frameworks">"Frameworks: competencies, tags, rubrics and mastery methods"</a></p>
             <p><a href="/admin/settings">"Settings: module names and colours"</a></p>
+            <p><a href="/admin/issuers">"Trusted issuers: whose credentials are shown under their names"</a></p>
             <p><a href="/admin/audit">"Audit log"</a></p>
             <p><a href="/admin/integrations">"Integrations: learning platform tokens and line items"</a></p>
         </Tile>

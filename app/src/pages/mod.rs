@@ -13,6 +13,7 @@ pub mod goals;
 pub mod groups;
 pub mod home;
 pub mod integrations;
+pub mod issuers;
 pub mod learner;
 pub mod learners;
 pub mod login;

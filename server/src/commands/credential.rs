@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use cairn::credentials::keys::parse_public_multibase;
+use cairn::credentials::keys::document_keys;
 use cairn::credentials::status_list::Bitstring;
-use cairn::credentials::verify::{Presented, Trust, TrustedKey};
-use cairn::model::Verification;
+use cairn::credentials::verify::{Holder, Presented, StatusSource, Trust, TrustedKey};
+use cairn::model::{Outcome, Verification};
+use cairn::store::trust::Vantage;
 use cairn::store::Store;
 use clap::{Args, Subcommand};
 use serde_json::Value;
@@ -22,15 +23,20 @@ pub struct CredentialArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum CredentialAction {
-    /// Verify an OB 3.0 credential (JSON with an eddsa-rdfc-2022 proof, or a VC-JWT); exits
-    /// non-zero naming the failed check
+    /// Verify a credential (JSON with Data Integrity or Ed25519Signature2020 proofs, or a
+    /// VC-JWT), offline: format, signature, issuer, validity window, status and holder, each
+    /// reported; exits non-zero naming the first check that failed or could not be decided
     Verify {
         /// The credential file
         file: PathBuf,
-        /// An issuer profile or controller document (JSON) whose Multikeys to trust, for
-        /// credentials of other issuers (their keys are never fetched)
-        #[arg(long = "issuer", value_name = "FILE")]
-        issuers: Vec<PathBuf>,
+        /// An issuer to trust: its profile or DID document (a JSON file, whose keys verify its
+        /// credentials; nothing is fetched), or a DID (a did:key needs no document)
+        #[arg(long = "issuer", value_name = "FILE|DID")]
+        issuers: Vec<String>,
+        /// The email address or identifier of the person presenting the credential, to check
+        /// it was issued to them
+        #[arg(long)]
+        holder: Option<String>,
         /// A BitstringStatusListCredential (JSON) to check revocation against
         #[arg(long = "status-list", value_name = "FILE")]
         status_lists: Vec<PathBuf>,
@@ -64,6 +70,7 @@ pub async fn run(args: CredentialArgs) -> anyhow::Result<()> {
         CredentialAction::Verify {
             file,
             issuers,
+            holder,
             status_lists,
             json,
             public_url,
@@ -72,17 +79,29 @@ pub async fn run(args: CredentialArgs) -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let store = own_store(&database, &public_url).await?;
-            let verification = verify(&text, store.as_ref(), &issuers, &status_lists).await?;
+            let given = Given {
+                issuers: &issuers,
+                holder: holder.as_deref(),
+                status_lists: &status_lists,
+            };
+            let verification = verify(&text, store.as_ref(), given).await?;
             if let Some(store) = store {
                 store.close().await;
             }
             report(&verification, json)?;
             if let Some(failed) = verification.failure() {
+                let outcome = match failed.outcome {
+                    Outcome::Unknown => "could not be checked",
+                    _ => "failed",
+                };
                 bail!(
-                    "not verified: {} check failed: {}",
+                    "not verified: {} check {outcome}: {}",
                     failed.check,
                     failed.detail
                 );
+            }
+            if !verification.verified {
+                bail!("not verified: it was issued to someone else");
             }
             Ok(())
         }
@@ -114,21 +133,43 @@ async fn own_store(database: &DatabaseArgs, public_url: &str) -> anyhow::Result<
     Ok(Some(store))
 }
 
+/// What the command line was given besides the credential.
+struct Given<'a> {
+    issuers: &'a [String],
+    holder: Option<&'a str>,
+    status_lists: &'a [PathBuf],
+}
+
 async fn verify(
     text: &str,
     store: Option<&Store>,
-    issuers: &[PathBuf],
-    status_lists: &[PathBuf],
+    given: Given<'_>,
 ) -> anyhow::Result<Verification> {
     let presented = Presented::parse(text).map_err(|error| anyhow::anyhow!("{error}"))?;
     let mut trust = match store {
-        Some(store) => store.trust_for(&presented).await?,
-        None => Trust::default(),
+        Some(store) => store.trust_for(&presented, Vantage::default()).await?,
+        None => Trust {
+            knower: "this verifier".into(),
+            ..Trust::default()
+        },
     };
-    for path in issuers {
-        trust_issuer(&mut trust, &read_json(path)?, path)?;
+    for issuer in given.issuers {
+        let path = Path::new(issuer);
+        if issuer.starts_with("did:") && !path.exists() {
+            trust.known_issuers.insert(issuer.clone(), issuer.clone());
+        } else {
+            trust_issuer(&mut trust, &read_json(path)?, path)?;
+        }
     }
-    for path in status_lists {
+    if let Some(holder) = given.holder {
+        trust.holder = Some(Holder {
+            name: holder.to_owned(),
+            ids: vec![holder.to_owned()],
+            emails: vec![holder.to_owned()],
+            local_prefixes: Vec::new(),
+        });
+    }
+    for path in given.status_lists {
         let list = read_json(path)?;
         let id = list["id"]
             .as_str()
@@ -139,44 +180,31 @@ async fn verify(
                 .unwrap_or(""),
         )
         .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
-        trust.status_lists.insert(id.to_owned(), bits);
+        trust
+            .status_lists
+            .insert(id.to_owned(), StatusSource::List(bits));
     }
     tokio::task::spawn_blocking(move || presented.verify(&trust, time::OffsetDateTime::now_utc()))
         .await
         .context("verification was interrupted")
 }
 
-/// Trusts the Multikeys an issuer document lists in `assertionMethod` (or
-/// `verificationMethod`), each for the document's id.
+/// Trusts an issuer document: its keys (Multikey, Ed25519VerificationKey2020 or 2018, JWK),
+/// each for the document's id, and the issuer itself under the document's name.
 fn trust_issuer(trust: &mut Trust, document: &Value, path: &Path) -> anyhow::Result<()> {
-    let controller = document["id"]
-        .as_str()
-        .with_context(|| format!("{}: the issuer document has no id", path.display()))?;
-    let methods = ["assertionMethod", "verificationMethod"]
-        .iter()
-        .filter_map(|field| document[field].as_array())
-        .flatten();
-    let mut found = 0;
-    for method in methods {
-        let (Some(id), Some(multibase)) =
-            (method["id"].as_str(), method["publicKeyMultibase"].as_str())
-        else {
-            continue;
-        };
-        let key = parse_public_multibase(multibase)
-            .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+    let (controller, keys) =
+        document_keys(document).map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
+    for (method, key) in keys {
         trust.keys.insert(
-            id.to_owned(),
+            method,
             TrustedKey {
                 key,
-                controller: controller.to_owned(),
+                controller: controller.clone(),
             },
         );
-        found += 1;
     }
-    if found == 0 {
-        bail!("{}: the issuer document lists no Multikey", path.display());
-    }
+    let name = document["name"].as_str().unwrap_or(&controller).to_owned();
+    trust.known_issuers.insert(controller, name);
     Ok(())
 }
 
@@ -192,7 +220,11 @@ fn report(verification: &Verification, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     for check in &verification.checks {
-        let mark = if check.passed { "ok  " } else { "FAIL" };
+        let mark = match check.outcome {
+            Outcome::Passed => "ok  ",
+            Outcome::Failed => "FAIL",
+            Outcome::Unknown => "??  ",
+        };
         println!("{mark} {:<16} {}", check.check, check.detail);
     }
     println!(
