@@ -346,10 +346,18 @@ test('a public profile shows as verified only its owner\'s credentials from issu
   await page.getByRole('button', { name: 'Create collection' }).click();
   const collection = page.getByRole('article', { name: 'Shown to the world' });
   await expect(collection).toBeVisible();
-  for (const title of ['Dux of the School', 'Debate Club Captain', 'Chess Champion']) {
+  // Each box saves at once and the backpack reloads: a click that lands while the previous
+  // save's reload re-renders the list is tried again.
+  const titles = ['Dux of the School', 'Debate Club Captain', 'Chess Champion'];
+  for (const title of titles) {
     const box = collection.getByRole('checkbox', { name: title }).first();
-    await box.check();
-    await expect(box).toBeChecked();
+    await expect(async () => {
+      await box.check({ timeout: 2_000 });
+      await expect(box).toBeChecked({ timeout: 2_000 });
+    }).toPass();
+  }
+  for (const title of titles) {
+    await expect(collection.getByRole('checkbox', { name: title }).first()).toBeChecked();
   }
   await collection.getByRole('button', { name: 'Show it on my public profile' }).click();
   const profileLink = page.getByRole('link', { name: /^\/u\// });
@@ -367,5 +375,7 @@ test('a public profile shows as verified only its owner\'s credentials from issu
   await expect(shownDux).not.toContainText('Riverbend Grammar School');
   await expect(shown.locator('li.credential-item', { hasText: 'Chess Champion' })).toHaveCount(0);
   await expect(shown.getByRole('status')).toHaveText('1 of 2 credentials verified');
-  expect(errors).toEqual([]);
+  // The one refusal (another learner's credential) answers 422, which the browser logs.
+  expect(errors.filter((e) => !e.includes('status of 422'))).toEqual([]);
+  expect(errors.filter((e) => e.includes('status of 422'))).toHaveLength(1);
 });
