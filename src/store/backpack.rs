@@ -5,7 +5,7 @@
 
 use rand::RngCore;
 
-use super::trust::Vantage;
+use super::trust::{Outlook, Vantage};
 use super::Store;
 use crate::clock;
 use crate::credentials::canon::canonical_nquads;
@@ -37,18 +37,19 @@ const ITEM_SQL: &str = "SELECT b.id, b.title, b.source, b.added_at, b.imported_d
 
 impl Store {
     /// Verifications of the owner's items: their institution's knowledge, the owner as holder.
-    async fn owner_vantage(&self, owner: UserId) -> CoreResult<Vantage> {
+    async fn owner_outlook(&self, owner: UserId) -> CoreResult<Outlook> {
         let institution: Option<i64> =
             sqlx::query_scalar("SELECT institution_id FROM users WHERE id = $1")
                 .bind(owner)
                 .fetch_optional(self.pool())
                 .await?;
-        Ok(Vantage {
+        self.outlook(Vantage {
             institution: Some(
                 institution.ok_or_else(|| CoreError::NotFound(format!("user {owner}")))?,
             ),
             holder: Some(owner),
         })
+        .await
     }
 
     /// The owner's backpack, each credential verified now.
@@ -59,7 +60,7 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?;
         let (name, handle) = person.ok_or_else(|| CoreError::NotFound(format!("user {owner}")))?;
-        let vantage = self.owner_vantage(owner).await?;
+        let outlook = self.owner_outlook(owner).await?;
         let rows: Vec<ItemRow> = sqlx::query_as(&format!(
             "{ITEM_SQL} WHERE b.owner_id = $1 ORDER BY b.added_at DESC, b.id DESC"
         ))
@@ -68,7 +69,7 @@ impl Store {
         .await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            items.push(self.item(row, vantage).await?);
+            items.push(self.item(row, &outlook).await?);
         }
         let collections = self.collections(owner).await?;
         let records = match self.learner_progress(owner).await? {
@@ -95,16 +96,16 @@ impl Store {
         })
     }
 
-    async fn item_by_id(&self, id: i64, vantage: Vantage) -> CoreResult<BackpackItem> {
+    async fn item_by_id(&self, id: i64, outlook: &Outlook) -> CoreResult<BackpackItem> {
         let row: ItemRow = sqlx::query_as(&format!("{ITEM_SQL} WHERE b.id = $1"))
             .bind(id)
             .fetch_one(self.pool())
             .await?;
-        self.item(row, vantage).await
+        self.item(row, outlook).await
     }
 
     /// One item as shown: its latest document, verified now from the owner's vantage.
-    async fn item(&self, row: ItemRow, vantage: Vantage) -> CoreResult<BackpackItem> {
+    async fn item(&self, row: ItemRow, outlook: &Outlook) -> CoreResult<BackpackItem> {
         let (id, title, source, added_at, imported, public_id, file_id) = row;
         if source == "uploaded" {
             return Ok(BackpackItem {
@@ -163,7 +164,7 @@ impl Store {
                 format!("/backpack/items/{id}/json"),
             ),
         };
-        let verification = self.verify_credential(&document, vantage).await;
+        let verification = self.verify_seen_from(&document, outlook).await;
         let (verified, state, issuer, issuer_known, holder, problem) = match verification {
             Ok(verification) => {
                 let known = verification.issuer.known_name.clone();
@@ -251,8 +252,8 @@ impl Store {
             .chars()
             .take(200)
             .collect::<String>();
-        let vantage = self.owner_vantage(owner).await?;
-        let verification = self.verify_credential(text, vantage).await?;
+        let outlook = self.owner_outlook(owner).await?;
+        let verification = self.verify_seen_from(text, &outlook).await?;
         let now = clock::now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO backpack_items (owner_id, imported_document, source, title, verified_at, \
@@ -266,7 +267,7 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         self.changed();
-        self.item_by_id(id, vantage).await
+        self.item_by_id(id, &outlook).await
     }
 
     /// Adds a record of training done elsewhere, with its certificate file (checked and kept
@@ -297,7 +298,7 @@ impl Store {
         .fetch_one(self.pool())
         .await?;
         self.changed();
-        self.item_by_id(id, self.owner_vantage(owner).await?).await
+        self.item_by_id(id, &self.owner_outlook(owner).await?).await
     }
 
     /// The JSON (or JWT) of an imported item, for its owner to download.
@@ -621,10 +622,10 @@ impl Store {
         .bind(collection)
         .fetch_all(self.pool())
         .await?;
-        let vantage = self.owner_vantage(owner_id).await?;
+        let outlook = self.owner_outlook(owner_id).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
-            let mut item = self.item(row, vantage).await?;
+            let mut item = self.item(row, &outlook).await?;
             if item.holder == Outcome::Failed {
                 continue;
             }

@@ -16,7 +16,7 @@ use super::Store;
 use crate::clock;
 use crate::credentials::keys::{self, document_keys};
 use crate::credentials::verify::{
-    Holder, Presented, SignatureOutcome, StatusSource, Trust, TrustedKey,
+    Holder, Needs, Presented, SignatureOutcome, StatusSource, Trust, TrustedKey,
 };
 use crate::error::{CoreError, CoreResult};
 use crate::model::{InstitutionId, TrustedIssuer, TrustedIssuers, UserId, Verification};
@@ -28,6 +28,52 @@ use crate::model::{InstitutionId, TrustedIssuer, TrustedIssuers, UserId, Verific
 pub struct Vantage {
     pub institution: Option<InstitutionId>,
     pub holder: Option<UserId>,
+}
+
+/// What one vantage knows, loaded once for a page of credentials: the issuers known there by
+/// name, the trusted issuers' rows (identifier, name, document), and the holder.
+#[derive(Clone, Debug, Default)]
+pub struct Outlook {
+    knower: String,
+    known: HashMap<String, String>,
+    trusted: Vec<(String, String, Option<String>)>,
+    holder: Option<Holder>,
+}
+
+impl Outlook {
+    /// The trusted issuers a credential names (as its issuer or as the controller of a
+    /// verification method): known under their names, their documents' keys vouched for.
+    fn add_trusted_issuers(&self, needs: &Needs, trust: &mut Trust) {
+        let named: Vec<&str> = needs
+            .issuer
+            .iter()
+            .map(String::as_str)
+            .chain(
+                needs
+                    .verification_methods
+                    .iter()
+                    .map(|method| method.split('#').next().unwrap_or(method)),
+            )
+            .collect();
+        for (issuer, name, document) in &self.trusted {
+            if !named.contains(&issuer.as_str()) {
+                continue;
+            }
+            let parsed = document
+                .as_deref()
+                .and_then(|text| serde_json::from_str::<Value>(text).ok())
+                .and_then(|document| document_keys(&document).ok());
+            if let Some((controller, methods)) = parsed {
+                for (method, key) in methods {
+                    trust.keys.entry(method).or_insert(TrustedKey {
+                        key,
+                        controller: controller.clone(),
+                    });
+                }
+            }
+            trust.known_issuers.insert(issuer.clone(), name.clone());
+        }
+    }
 }
 
 /// Signature outcomes already established, by credential and keys.
@@ -78,8 +124,19 @@ impl Store {
         text: &str,
         vantage: Vantage,
     ) -> CoreResult<Verification> {
+        let outlook = self.outlook(vantage).await?;
+        self.verify_seen_from(text, &outlook).await
+    }
+
+    /// Verifies a credential with what a vantage knows already loaded (a page of credentials
+    /// loads it once).
+    pub async fn verify_seen_from(
+        &self,
+        text: &str,
+        outlook: &Outlook,
+    ) -> CoreResult<Verification> {
         let presented = Presented::parse(text)?;
-        let trust = self.trust_for(&presented, vantage).await?;
+        let trust = self.trust_for(&presented, outlook).await?;
         let key = memo_key(text, &presented, &trust);
         let now = OffsetDateTime::now_utc();
         if let Some(signature) = self.signatures.get(&key) {
@@ -98,11 +155,68 @@ impl Store {
         Ok(verification)
     }
 
-    /// What verifying a credential from `vantage` needs: keys, status lists, the issuers known
-    /// there, the holder, and whether a newer version of it was issued here.
-    pub async fn trust_for(&self, presented: &Presented, vantage: Vantage) -> CoreResult<Trust> {
+    /// What a vantage knows: the issuers known there (its institution and that institution's
+    /// trusted issuers, or every institution of this Cairn), and the holder.
+    pub async fn outlook(&self, vantage: Vantage) -> CoreResult<Outlook> {
+        let mut outlook = Outlook::default();
+        let institutions: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM institutions ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        match vantage.institution {
+            Some(own) => {
+                if let Some((_, name)) = institutions.iter().find(|(id, _)| *id == own) {
+                    outlook.knower = name.clone();
+                    outlook.known.insert(self.issuer_id(own), name.clone());
+                }
+                outlook.trusted = sqlx::query_as(
+                    "SELECT issuer, name, document FROM trusted_issuers \
+                     WHERE institution_id = $1",
+                )
+                .bind(own)
+                .fetch_all(self.pool())
+                .await?;
+            }
+            None => {
+                outlook.knower = "this Cairn".into();
+                for (id, name) in institutions {
+                    outlook.known.insert(self.issuer_id(id), name);
+                }
+            }
+        }
+        if let Some(holder) = vantage.holder {
+            let person: Option<(String, String, String)> =
+                sqlx::query_as("SELECT name, email, handle FROM users WHERE id = $1")
+                    .bind(holder)
+                    .fetch_optional(self.pool())
+                    .await?;
+            if let Some((name, email, handle)) = person {
+                let base = self.public_url();
+                outlook.holder = Some(Holder {
+                    name,
+                    ids: vec![
+                        format!("{base}/learners/{holder}"),
+                        format!("{base}/u/{handle}"),
+                    ],
+                    emails: vec![email],
+                    local_prefixes: vec![format!("{base}/learners/"), format!("{base}/u/")],
+                });
+            }
+        }
+        Ok(outlook)
+    }
+
+    /// What verifying a credential needs from where it is seen: keys, status lists, the
+    /// issuers known there, the holder, and whether a newer version of it was issued here.
+    pub async fn trust_for(&self, presented: &Presented, outlook: &Outlook) -> CoreResult<Trust> {
         let needs = presented.needs();
-        let mut trust = Trust::default();
+        let mut trust = Trust {
+            knower: outlook.knower.clone(),
+            known_issuers: outlook.known.clone(),
+            holder: outlook.holder.clone(),
+            ..Trust::default()
+        };
+        outlook.add_trusted_issuers(&needs, &mut trust);
         let base = self.public_url();
         let issuers = format!("{base}/issuers/");
         let numbers = |rest: &str, separator: &str| -> Option<(i64, i64)> {
@@ -135,70 +249,26 @@ impl Store {
             else {
                 continue;
             };
+            // None when there is no such list; else how many revoked credentials hold the entry.
             let revoked: Option<i64> = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM credentials c JOIN status_lists s ON s.id = c.status_list_id \
-                 WHERE s.id = $1 AND s.institution_id = $2 AND c.status_index = $3 \
-                   AND c.revoked_at IS NOT NULL",
+                "SELECT COUNT(c.id) FROM status_lists s LEFT JOIN credentials c \
+                   ON c.status_list_id = s.id AND c.status_index = $3 \
+                   AND c.revoked_at IS NOT NULL \
+                 WHERE s.id = $1 AND s.institution_id = $2 GROUP BY s.id",
             )
             .bind(list_id)
             .bind(institution)
             .bind(*index as i64)
             .fetch_optional(self.pool())
             .await?;
-            let list_exists: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM status_lists WHERE id = $1 AND institution_id = $2",
-            )
-            .bind(list_id)
-            .bind(institution)
-            .fetch_optional(self.pool())
-            .await?;
-            if list_exists.is_some() {
+            if let Some(revoked) = revoked {
                 trust.status_lists.insert(
                     list.clone(),
                     StatusSource::Entry {
                         index: *index,
-                        set: revoked.unwrap_or(0) > 0,
+                        set: revoked > 0,
                     },
                 );
-            }
-        }
-        let institutions: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, name FROM institutions ORDER BY id")
-                .fetch_all(self.pool())
-                .await?;
-        match vantage.institution {
-            Some(own) => {
-                if let Some((_, name)) = institutions.iter().find(|(id, _)| *id == own) {
-                    trust.knower = name.clone();
-                    trust
-                        .known_issuers
-                        .insert(self.issuer_id(own), name.clone());
-                }
-                self.add_trusted_issuers(own, &needs, &mut trust).await?;
-            }
-            None => {
-                trust.knower = "this Cairn".into();
-                for (id, name) in institutions {
-                    trust.known_issuers.insert(self.issuer_id(id), name);
-                }
-            }
-        }
-        if let Some(holder) = vantage.holder {
-            let person: Option<(String, String, String)> =
-                sqlx::query_as("SELECT name, email, handle FROM users WHERE id = $1")
-                    .bind(holder)
-                    .fetch_optional(self.pool())
-                    .await?;
-            if let Some((name, email, handle)) = person {
-                trust.holder = Some(Holder {
-                    name,
-                    ids: vec![
-                        format!("{base}/learners/{holder}"),
-                        format!("{base}/u/{handle}"),
-                    ],
-                    emails: vec![email],
-                    local_prefixes: vec![format!("{base}/learners/"), format!("{base}/u/")],
-                });
             }
         }
         if let Some(public_id) = needs
@@ -220,53 +290,6 @@ impl Store {
             }
         }
         Ok(trust)
-    }
-
-    /// The institution's trusted issuers that a credential names (as its issuer or as the
-    /// controller of a verification method): known under their names, their documents' keys
-    /// vouched for.
-    async fn add_trusted_issuers(
-        &self,
-        institution: InstitutionId,
-        needs: &crate::credentials::verify::Needs,
-        trust: &mut Trust,
-    ) -> CoreResult<()> {
-        let named: Vec<&str> = needs
-            .issuer
-            .iter()
-            .map(String::as_str)
-            .chain(
-                needs
-                    .verification_methods
-                    .iter()
-                    .map(|method| method.split('#').next().unwrap_or(method)),
-            )
-            .collect();
-        let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
-            "SELECT issuer, name, document FROM trusted_issuers WHERE institution_id = $1",
-        )
-        .bind(institution)
-        .fetch_all(self.pool())
-        .await?;
-        for (issuer, name, document) in rows {
-            if !named.contains(&issuer.as_str()) {
-                continue;
-            }
-            let parsed = document
-                .as_deref()
-                .and_then(|text| serde_json::from_str::<Value>(text).ok())
-                .and_then(|document| document_keys(&document).ok());
-            if let Some((controller, methods)) = parsed {
-                for (method, key) in methods {
-                    trust.keys.entry(method).or_insert(TrustedKey {
-                        key,
-                        controller: controller.clone(),
-                    });
-                }
-            }
-            trust.known_issuers.insert(issuer, name);
-        }
-        Ok(())
     }
 
     /// The institution's trusted issuers, oldest first.

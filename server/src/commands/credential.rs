@@ -147,7 +147,10 @@ async fn verify(
 ) -> anyhow::Result<Verification> {
     let presented = Presented::parse(text).map_err(|error| anyhow::anyhow!("{error}"))?;
     let mut trust = match store {
-        Some(store) => store.trust_for(&presented, Vantage::default()).await?,
+        Some(store) => {
+            let outlook = store.outlook(Vantage::default()).await?;
+            store.trust_for(&presented, &outlook).await?
+        }
         None => Trust {
             knower: "this verifier".into(),
             ..Trust::default()
