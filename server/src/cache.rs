@@ -43,10 +43,18 @@ struct KeptSession {
 
 struct KeptPage {
     version: u64,
+    kept_at: Instant,
     content_type: HeaderValue,
     /// The page, gzip-compressed.
     body: Bytes,
 }
+
+/// How long a page is kept at most even when nothing is written: what it shows may also change
+/// with time alone (a credential's validity window, a progress record's expiry).
+const PAGE_TTL: Duration = Duration::from_secs(3600);
+
+/// The key of a page kept for anyone who is not signed in (user ids start at 1).
+const ANONYMOUS: UserId = 0;
 
 fn gzip(bytes: &[u8]) -> std::io::Result<Bytes> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
@@ -145,7 +153,7 @@ impl Caches {
         pages
             .entries
             .get(key)
-            .filter(|page| page.version == version)
+            .filter(|page| page.version == version && page.kept_at.elapsed() < PAGE_TTL)
             .map(|page| (page.content_type.clone(), page.body.clone()))
     }
 
@@ -194,23 +202,34 @@ fn learner_in_path(path: &str) -> Option<UserId> {
         .ok()
 }
 
-/// Serves a learner page (`/learners/…`, HTML or the chart) from memory when the same viewer
-/// saw it at the current data version; otherwise renders it and keeps a successful answer.
-pub async fn learner_pages(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let viewer = request.extensions().get::<Viewer>().map(|v| v.id);
-    let cacheable = request.method() == Method::GET
-        && request.uri().path().starts_with("/learners/")
-        && state.store.sees_every_write();
-    let (Some(viewer), true) = (viewer, cacheable) else {
+/// Which kept page a request may be answered with: a learner page (`/learners/…`, HTML or the
+/// chart) for the signed-in viewer who asks, or what a learner shares (`/share/{token}`,
+/// `/u/{handle}`) for anyone not signed in — the same for every such visitor, its credentials
+/// verified once per version rather than on every visit.
+fn kept_page_key(request: &Request) -> Option<UserId> {
+    let path = request.uri().path();
+    match request.extensions().get::<Viewer>() {
+        Some(viewer) if path.starts_with("/learners/") => Some(viewer.id),
+        None if path.starts_with("/share/") || path.starts_with("/u/") => Some(ANONYMOUS),
+        _ => None,
+    }
+}
+
+/// Serves a kept page (see `kept_page_key`) from memory when it was rendered at the current
+/// data version, within the hour; otherwise renders it and keeps a successful answer.
+pub async fn kept_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let cacheable = request.method() == Method::GET && state.store.sees_every_write();
+    let Some(viewer) = kept_page_key(&request).filter(|_| cacheable) else {
         return next.run(request).await;
     };
     let key = (viewer, request.uri().to_string());
     let version = state.store.data_version();
-    if let Some((content_type, body)) = state.caches.page(&key, version) {
+    // A share link also ends with time alone (it expires): never answered from memory after.
+    let expired = match request.uri().path().strip_prefix("/share/") {
+        Some(token) => !state.store.share_link_is_live(token).await.unwrap_or(false),
+        None => false,
+    };
+    if let Some((content_type, body)) = state.caches.page(&key, version).filter(|_| !expired) {
         // A read like any other: a staff member's leaves its audit line.
         if let (Some(viewer), Some(learner_id)) = (
             request.extensions().get::<Viewer>(),
@@ -261,6 +280,7 @@ pub async fn learner_pages(
                 key,
                 KeptPage {
                     version,
+                    kept_at: Instant::now(),
                     content_type,
                     body: compressed,
                 },
@@ -278,6 +298,7 @@ mod tests {
     fn page(version: u64, size: usize) -> KeptPage {
         KeptPage {
             version,
+            kept_at: Instant::now(),
             content_type: HeaderValue::from_static("text/html"),
             body: Bytes::from(vec![b'x'; size]),
         }

@@ -123,7 +123,7 @@ pub fn router(state: AppState) -> Router {
         // A page served from memory is noted as a read like one rendered afresh.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            cache::learner_pages,
+            cache::kept_pages,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

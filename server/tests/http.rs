@@ -751,6 +751,37 @@ fn multipart(
         .unwrap()
 }
 
+/// A shared collection is kept for visitors who are not signed in (verified once per
+/// version), yet a link that expires stops working at once, kept or not.
+async fn a_kept_share_page_ends_when_its_link_expires(store: &Store) {
+    let app = app(store).await;
+    let learner: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'learner@demo.cairn'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let collection = store.create_collection(learner, "Kept", "").await.unwrap();
+    let link = store
+        .create_share_link(learner, collection, Some(7))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let page = send(&app, get(&link.path, None)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Kept"));
+    }
+    // Time passes (no write through the store: the kept page's version still holds).
+    sqlx::query("UPDATE share_links SET expires_at = '2026-01-01T00:00:00Z' WHERE id = $1")
+        .bind(link.id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        send(&app, get(&link.path, None)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 /// An administrator trusts another platform by uploading its DID document (its name and keys
 /// come from it); anyone else is refused, and so is a document without keys, with the reason.
 async fn an_administrator_trusts_an_issuer_by_uploading_its_did_document(store: &Store) {
@@ -1082,6 +1113,7 @@ cairn::store_tests!(
     a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only,
     credentials_are_public_documents_and_listed_by_the_policy,
     an_administrator_trusts_an_issuer_by_uploading_its_did_document,
+    a_kept_share_page_ends_when_its_link_expires,
     a_pushed_score_is_recorded_once_and_refusals_say_why,
     live_events_reach_only_those_who_may_see_the_learner,
     a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data,

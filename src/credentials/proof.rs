@@ -216,13 +216,13 @@ fn as_object(document: &Value) -> CoreResult<&Map<String, Value>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::credentials::keys::{parse_secret_multibase, public_multibase};
 
     /// 1EdTech's published OB 3.0 example (openbadges-specification,
     /// ob_v3p0/impl/linked-data-proof-ob.html and test-vectors/obv3p0/).
-    fn published_credential() -> Value {
+    pub(crate) fn published_credential() -> Value {
         json!({
             "@context": [
                 "https://www.w3.org/ns/credentials/v2",
@@ -254,9 +254,9 @@ mod tests {
         })
     }
 
-    const PUBLISHED_KEY: &str = "zrv2bqTbNwCTsRrHFcJCPjVAduh4Ezcnoq1A3ZxH1GWTNkxipLVuaAoMFmze2gFN9oNXfJjufxSHWVZzsJiUsMHFMcx";
+    pub(crate) const PUBLISHED_KEY: &str = "zrv2bqTbNwCTsRrHFcJCPjVAduh4Ezcnoq1A3ZxH1GWTNkxipLVuaAoMFmze2gFN9oNXfJjufxSHWVZzsJiUsMHFMcx";
 
-    fn published_options() -> ProofOptions<'static> {
+    pub(crate) fn published_options() -> ProofOptions<'static> {
         ProofOptions {
             verification_method:
                 "https://example.edu/issuers/565049#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",

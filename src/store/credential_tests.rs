@@ -705,7 +705,107 @@ async fn credentials_from_elsewhere_are_shown_for_what_they_are(store: &Store) {
     assert!(!again.issuer_known);
 }
 
+/// Badges people hold from other platforms, imported into a backpack: an OB 3.0.1 badge on the
+/// VC 1.1 data model with an Ed25519Signature2020 proof from a `did:web` issuer whose DID
+/// document the school uploaded, and 1EdTech's published OB 3.0 example signed with its
+/// published key, from an issuer whose profile the school uploaded. Each verifies; a tampered
+/// copy of each does not.
+async fn badges_from_other_platforms_verify_once_their_issuers_are_trusted(store: &Store) {
+    use crate::credentials::keys::{generate, parse_secret_multibase, public_multibase};
+    use crate::credentials::proof::tests::{
+        published_credential, published_options, PUBLISHED_KEY,
+    };
+    use crate::credentials::proof::{add_proof, sign, ProofOptions, Suite};
+    use crate::credentials::verify::tests::{did_web_document, vc11_badge};
+    use crate::model::Outcome;
+    store.load_school(&small_school()).await.unwrap();
+    let learner = viewer(store, "learner@demo.cairn").await;
+    let admin = viewer(store, "admin@demo.cairn").await;
+
+    let key = generate();
+    let mut badge = vc11_badge();
+    badge["credentialSubject"]["identifier"][0]["identityHash"] = learner.email.clone().into();
+    let badge = add_proof(
+        &badge,
+        &key,
+        &ProofOptions {
+            verification_method: "did:web:badges.example.org#key-1",
+            created: "2024-03-01T10:00:00Z",
+        },
+        Suite::Ed25519Signature2020,
+    )
+    .unwrap();
+    let document = did_web_document(&key).to_string();
+    crate::admin::trust_issuer(
+        store,
+        &admin,
+        "",
+        "Example Badging Platform",
+        Some(&document),
+    )
+    .await
+    .unwrap();
+    let imported = store
+        .import_credential(learner.id, &badge.to_string())
+        .await
+        .unwrap();
+    assert!(imported.verified, "{imported:?}");
+    assert_eq!(imported.holder, Outcome::Passed);
+    assert_eq!(imported.issuer, "Example Badging Platform");
+    let mut tampered = badge;
+    tampered["credentialSubject"]["achievement"]["name"] = "Advanced Data".into();
+    let kept = store
+        .import_credential(learner.id, &tampered.to_string())
+        .await
+        .unwrap();
+    assert!(!kept.verified);
+    assert!(kept
+        .problem
+        .unwrap()
+        .starts_with("signature: Ed25519Signature2020"));
+
+    // The published example: its key from the issuer's profile, uploaded by the school.
+    let published_key = parse_secret_multibase(PUBLISHED_KEY).unwrap();
+    let example = sign(
+        &published_credential(),
+        &published_key,
+        &published_options(),
+    )
+    .unwrap();
+    let profile = serde_json::json!({
+        "id": "https://example.edu/issuers/565049",
+        "name": "Example Corp",
+        "assertionMethod": [{
+            "id": published_options().verification_method,
+            "type": "Multikey",
+            "controller": "https://example.edu/issuers/565049",
+            "publicKeyMultibase": public_multibase(&published_key.verifying_key()),
+        }]
+    });
+    crate::admin::trust_issuer(store, &admin, "", "", Some(&profile.to_string()))
+        .await
+        .unwrap();
+    let imported = store
+        .import_credential(learner.id, &example.to_string())
+        .await
+        .unwrap();
+    assert!(imported.verified, "{imported:?}");
+    assert_eq!(imported.issuer, "Example Corp");
+    // Its subject is a DID Cairn cannot tie to the learner: verified, holder not confirmed.
+    assert_eq!(imported.holder, Outcome::Unknown);
+    assert_eq!(imported.state, "Verified — holder not confirmed");
+    let mut tampered = example;
+    tampered["validFrom"] = "2009-01-01T00:00:00Z".into();
+    let kept = store
+        .import_credential(learner.id, &tampered.to_string())
+        .await
+        .unwrap();
+    assert!(!kept.verified);
+    assert!(kept.problem.unwrap().starts_with("signature"));
+}
+
 crate::store_tests!(
+    badges_from_other_platforms_verify_once_their_issuers_are_trusted,
     credentials_from_elsewhere_are_shown_for_what_they_are,
     a_training_record_keeps_its_file_and_refuses_disguises,
     the_backpack_keeps_imports_collections_and_share_links,
