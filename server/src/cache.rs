@@ -95,7 +95,15 @@ pub struct Caches {
     sessions: Mutex<HashMap<String, KeptSession>>,
     pages: Mutex<Pages>,
     page_limit: usize,
+    /// Share links found live, with the data version and when: trusted for a second at the same
+    /// version (a revocation is a write; an expiry shows within the second).
+    live_links: Mutex<HashMap<String, (u64, Instant)>>,
 }
+
+/// How long a share link found live is taken as live without asking again.
+const LIVE_LINK_TTL: Duration = Duration::from_secs(1);
+/// Share links remembered at most; past this the map is cleared.
+const MAX_LIVE_LINKS: usize = 10_000;
 
 impl Caches {
     /// Caches that keep at most `page_limit` bytes of pages.
@@ -104,6 +112,7 @@ impl Caches {
             sessions: Mutex::new(HashMap::new()),
             pages: Mutex::new(Pages::default()),
             page_limit,
+            live_links: Mutex::new(HashMap::new()),
         }
     }
 
@@ -146,6 +155,28 @@ impl Caches {
     /// Forgets a session (on sign-out).
     pub fn forget_session(&self, token: &str) {
         self.sessions.lock().expect("session cache").remove(token);
+    }
+
+    /// Whether a share link opens anything now (neither revoked nor expired).
+    async fn share_link_is_live(&self, store: &Store, token: &str, version: u64) -> bool {
+        let known = self
+            .live_links
+            .lock()
+            .expect("live links")
+            .get(token)
+            .is_some_and(|(at, when)| *at == version && when.elapsed() < LIVE_LINK_TTL);
+        if known {
+            return true;
+        }
+        let live = store.share_link_is_live(token).await.unwrap_or(false);
+        if live {
+            let mut links = self.live_links.lock().expect("live links");
+            if links.len() >= MAX_LIVE_LINKS {
+                links.clear();
+            }
+            links.insert(token.to_owned(), (version, Instant::now()));
+        }
+        live
     }
 
     fn page(&self, key: &(UserId, String), version: u64) -> Option<(HeaderValue, Bytes)> {
@@ -224,9 +255,14 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
     };
     let key = (viewer, request.uri().to_string());
     let version = state.store.data_version();
-    // A share link also ends with time alone (it expires): never answered from memory after.
+    // A share link also ends with time alone (it expires): not answered from memory after.
     let expired = match request.uri().path().strip_prefix("/share/") {
-        Some(token) => !state.store.share_link_is_live(token).await.unwrap_or(false),
+        Some(token) => {
+            !state
+                .caches
+                .share_link_is_live(&state.store, token, version)
+                .await
+        }
         None => false,
     };
     if let Some((content_type, body)) = state.caches.page(&key, version).filter(|_| !expired) {
