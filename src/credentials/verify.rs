@@ -96,6 +96,21 @@ pub struct Trust {
     pub superseded_on: Option<String>,
 }
 
+impl Trust {
+    /// Vouches for the keys a controller document lists, each as its controller's.
+    pub fn vouch_for(&mut self, controller: &str, keys: Vec<(String, PublicKey)>) {
+        for (method, key) in keys {
+            self.keys.insert(
+                method,
+                TrustedKey {
+                    key,
+                    controller: controller.to_owned(),
+                },
+            );
+        }
+    }
+}
+
 /// The signature check and, when a proof verified, the controller of its key.
 #[derive(Debug, Clone)]
 pub struct SignatureOutcome {
@@ -1003,15 +1018,7 @@ pub(crate) mod tests {
             knower: "Riverside School".into(),
             ..Trust::default()
         };
-        for (method, key) in keys {
-            trust.keys.insert(
-                method,
-                TrustedKey {
-                    key,
-                    controller: controller.clone(),
-                },
-            );
-        }
+        trust.vouch_for(&controller, keys);
         trust.known_issuers.insert(controller, name.into());
         trust
     }

@@ -64,12 +64,7 @@ impl Outlook {
                 .and_then(|text| serde_json::from_str::<Value>(text).ok())
                 .and_then(|document| document_keys(&document).ok());
             if let Some((controller, methods)) = parsed {
-                for (method, key) in methods {
-                    trust.keys.entry(method).or_insert(TrustedKey {
-                        key,
-                        controller: controller.clone(),
-                    });
-                }
+                trust.vouch_for(&controller, methods);
             }
             trust.known_issuers.insert(issuer.clone(), name.clone());
         }

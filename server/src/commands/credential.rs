@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use cairn::credentials::keys::document_keys;
 use cairn::credentials::status_list::Bitstring;
-use cairn::credentials::verify::{Holder, Presented, StatusSource, Trust, TrustedKey};
+use cairn::credentials::verify::{Holder, Presented, StatusSource, Trust};
 use cairn::model::{Outcome, Verification};
 use cairn::store::trust::Vantage;
 use cairn::store::Store;
@@ -197,15 +197,7 @@ async fn verify(
 fn trust_issuer(trust: &mut Trust, document: &Value, path: &Path) -> anyhow::Result<()> {
     let (controller, keys) =
         document_keys(document).map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?;
-    for (method, key) in keys {
-        trust.keys.insert(
-            method,
-            TrustedKey {
-                key,
-                controller: controller.clone(),
-            },
-        );
-    }
+    trust.vouch_for(&controller, keys);
     let name = document["name"].as_str().unwrap_or(&controller).to_owned();
     trust.known_issuers.insert(controller, name);
     Ok(())
