@@ -4,8 +4,8 @@
 
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    AssessmentKind, CheckIns, GoalStatus, GoalView, LearnerGoals, LearnerProjects, MediaKind,
-    ProjectView, Role, StorySummary, UserId, Viewer,
+    AssessmentKind, CheckIns, GoalStatus, GoalView, Inbox, LearnerGoals, LearnerProjects,
+    MediaKind, ProjectView, Role, StorySummary, UserId, Viewer,
 };
 use crate::policy::{
     may_check_in_with, may_review_story, may_view_learner, may_write_story, LearnerRelations,
@@ -581,12 +581,25 @@ pub async fn story_summary(
             .filter(|goal| goal.status == GoalStatus::Active)
             .count(),
         projects: store.projects_of(learner_id).await?.len(),
-        unread_checkins: if has_checkins {
-            store.unread_checkins(viewer.id).await?
+        waiting_checkins: if has_checkins {
+            store.waiting_checkins(viewer.id).await?
         } else {
             0
         },
         has_checkins,
+    })
+}
+
+/// A teacher's inbox: their check-ins without an answer, and what their learners wrote or
+/// started that waits for feedback. Only teachers have one.
+pub async fn inbox(store: &Store, viewer: &Viewer) -> CoreResult<Inbox> {
+    if !viewer.has(Role::Teacher) {
+        return Err(CoreError::Forbidden);
+    }
+    Ok(Inbox {
+        modules: store.module_names(viewer.institution_id).await?,
+        unanswered_checkins: store.waiting_checkins(viewer.id).await?,
+        awaiting: store.awaiting_feedback(viewer.id).await?,
     })
 }
 

@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
     // page says so once its own (lazily loaded) view has hydrated.
     let hydrated = RwSignal::new(false);
     provide_context(Hydrated(hydrated));
+    components::forms::LastSaved::provide();
     view! {
         <Stylesheet id="cairn" href="/pkg/cairn.css" />
         // Always a title, even for the moment a live page swaps its content (and with it its

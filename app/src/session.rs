@@ -14,11 +14,17 @@ pub fn store() -> Result<Store, AppError> {
     })
 }
 
-/// The signed-in person, or `Unauthorized`.
+/// The signed-in person, or `Unauthorized` (which sets the answer's status: use it only
+/// where the refusal is the answer).
 pub fn viewer() -> Result<Viewer, AppError> {
+    signed_in().ok_or_else(|| AppError::Unauthorized.answered())
+}
+
+/// The signed-in person, if any, for what anyone may see (a credential, a shared page):
+/// someone not signed in is not a refusal, so the answer keeps its success status.
+pub fn signed_in() -> Option<Viewer> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
-        .ok_or_else(|| AppError::Unauthorized.answered())
 }
 
 /// The signed-in person and the store, as most server functions start.

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { collectErrors, hydrated, signIn } from './helpers';
+import { collectErrors, hydrated, signIn, acceptConfirmations } from './helpers';
 
 /** Opens a framework's page from the frameworks list, hydrated. */
 async function openFramework(page: Page, name: string) {
@@ -124,6 +124,7 @@ test('an admin adds a tag, a framework, an area and a competency with its skill 
 
 test('an admin renames and deletes categories, tags and areas, and what is still in use is kept', async ({ page }) => {
   const errors = collectErrors(page);
+  const asked = acceptConfirmations(page);
   await signIn(page, 'admin@demo.cairn');
   await page.goto('/admin/frameworks');
   await hydrated(page);
@@ -139,6 +140,7 @@ test('an admin renames and deletes categories, tags and areas, and what is still
   await expect(categories.getByLabel('Name of the category Extension')).toHaveValue('Extension');
   await categories.getByRole('button', { name: 'Delete the category Extension' }).click();
   await expect(categories.getByLabel('Name of the category Extension')).toHaveCount(0);
+  expect(asked.at(-1)).toBe('Delete the category Extension? This cannot be undone.');
   await categories.getByRole('button', { name: 'Delete the category Curriculum', exact: true }).click();
   await expect(categories.getByRole('alert')).toContainText('Curriculum is still the category of');
   await expect(categories.getByLabel('Name of the category Curriculum', { exact: true })).toHaveValue('Curriculum');

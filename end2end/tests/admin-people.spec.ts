@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { collectErrors, hydrated, signIn } from './helpers';
+import { collectErrors, hydrated, signIn, acceptConfirmations } from './helpers';
 
 /** A CSV of `rows` new learners in group 7A, with a bad email on line `badEmail` and an
  * unknown group on line `badGroup` (the header is line 1). */
@@ -100,6 +100,7 @@ test('a file with a wrong header is refused at line 1 and nothing is written', a
 
 test('an admin creates a group, adds a learner, moves them out with history kept, and archives it', async ({ page }) => {
   const errors = collectErrors(page);
+  const asked = acceptConfirmations(page);
   await signIn(page, 'admin@demo.cairn');
   await page.getByRole('link', { name: /^Groups/ }).click();
   await expect(page).toHaveURL(/\/admin\/groups$/);
@@ -124,6 +125,7 @@ test('an admin creates a group, adds a learner, moves them out with history kept
   await expect(page.locator('li[data-held="true"]')).toContainText('Learner');
   await page.getByRole('button', { name: 'Leave Robotics club' }).click();
   await expect(page.locator('ul.history')).toContainText('Robotics club — learner from');
+  expect(asked.at(-1)).toContain('Leave Robotics club? Their record in it is kept');
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
@@ -131,6 +133,7 @@ test('an admin creates a group, adds a learner, moves them out with history kept
   await hydrated(page);
   await page.getByRole('button', { name: 'Archive Robotics club' }).click();
   await expect(page.locator('li.group-admin[data-archived="true"]', { hasText: 'Robotics club' })).toContainText('Archived on');
+  expect(asked.at(-1)).toContain('Archive Robotics club?');
   await page.goto('/admin/audit');
   const log = page.locator('table.audit-log');
   for (const action of ['create group', 'add group members', 'leave group', 'archive group']) {
@@ -141,6 +144,7 @@ test('an admin creates a group, adds a learner, moves them out with history kept
 });
 
 test('an admin defines a custom role and can give it to a person', async ({ page }) => {
+  const asked = acceptConfirmations(page);
   await signIn(page, 'admin@demo.cairn');
   await page.goto('/admin/people');
   await hydrated(page);
@@ -171,6 +175,7 @@ test('an admin defines a custom role and can give it to a person', async ({ page
   await spare.getByText('Edit Spare role').click();
   await spare.getByRole('button', { name: 'Delete Spare role' }).click();
   await expect(roles.locator('ul.custom-roles')).not.toContainText('Spare role');
+  expect(asked).toEqual(['Delete Spare role? Nobody holds it any more; this cannot be undone.']);
   await page.goto('/admin/people?query=teacher%40demo.cairn');
   await page.locator('table.people-list tbody tr').first().getByRole('link').click();
   await expect(page.getByRole('button', { name: 'Give Head of Year 11' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { collectErrors, hydrated, signIn } from './helpers';
+import { collectErrors, hydrated, signIn, acceptConfirmations } from './helpers';
 
 const primaryOf = () => getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim();
 
@@ -79,6 +79,7 @@ test('settings and the audit log are for administrators only', async ({ page }) 
 });
 
 test("a disabled person's open session stops working at once", async ({ page, browser }) => {
+  const asked = acceptConfirmations(page);
   const manager = await (await browser.newContext()).newPage();
   await signIn(manager, 'manager@demo.cairn');
   expect((await manager.request.get('/api/v1/me')).status()).toBe(200);
@@ -95,6 +96,9 @@ test("a disabled person's open session stops working at once", async ({ page, br
   const name = (await row.locator('th').textContent())!.trim();
   await row.getByRole('button', { name: `Disable ${name}` }).click();
   await expect(row).toHaveAttribute('data-status', 'disabled');
+  expect(asked).toEqual([
+    `Disable ${name}? They are signed out at once and cannot sign in until enabled again; their record is kept.`,
+  ]);
 
   // Their next request is refused, and their page goes to sign-in.
   expect((await manager.request.get('/api/v1/me')).status()).toBe(401);

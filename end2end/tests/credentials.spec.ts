@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { PASSWORD, collectErrors, hydrated, signIn } from './helpers';
+import { PASSWORD, collectErrors, hydrated, signIn, acceptConfirmations } from './helpers';
 
 // The JSON-LD contexts Cairn signs with, served to Digital Bazaar's verifier from the same
 // files: nothing is fetched from the network.
@@ -187,6 +187,7 @@ test('a credential Cairn issued verifies with Digital Bazaar\'s eddsa-rdfc-2022 
 
 test('an admin revokes a credential with a reason and its page then says it is not verified', async ({ page, request }) => {
   const errors = collectErrors(page);
+  const asked = acceptConfirmations(page);
   const { learner, summary } = await someLearnersCredential(request, true);
   const address = new URL(summary.id).pathname;
 
@@ -203,6 +204,9 @@ test('an admin revokes a credential with a reason and its page then says it is n
   await page.getByLabel('Reason (shown to whoever checks it)').fill('Awarded to the wrong learner');
   await page.getByRole('button', { name: 'Revoke this credential' }).click();
   await expect(page.getByRole('status')).toHaveText('Not verified.');
+  expect(asked).toEqual([
+    'Revoke this credential? Whoever checks it from now on is told it is revoked, with your reason; this cannot be undone.',
+  ]);
   await expect(page.getByText('status: failed — revoked by its issuer')).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('Awarded to the wrong learner');
 
@@ -245,6 +249,9 @@ test('a learner shares a collection: a visitor sees it verified, and a revoked l
   const item = page.locator('li.credential-item', { hasText: achievement }).first();
   await expect(item).toHaveAttribute('data-verified', 'true');
   await expect(item).toContainText('Verified');
+  // It says first that it is a progress record, not the badge, and how far along it is.
+  await expect(item).toHaveAttribute('data-kind', 'progress-record');
+  expect((await item.textContent())!.trim()).toMatch(/^Progress record — not yet earned \(\d+ of \d+ criteria met\): /);
 
   await page.getByLabel('New collection').fill('For my portfolio');
   await page.getByRole('button', { name: 'Create collection' }).click();
@@ -253,9 +260,15 @@ test('a learner shares a collection: a visitor sees it verified, and a revoked l
   await collection.getByRole('checkbox').first().check();
   await expect(collection.getByRole('checkbox').first()).toBeChecked();
   await collection.getByRole('button', { name: 'Create a share link' }).click();
-  const link = collection.getByRole('link', { name: /^\/share\// });
-  await expect(link).toBeVisible();
-  const path = (await link.getAttribute('href'))!;
+  // The link is shown whole, ready to paste elsewhere, with a button that copies it.
+  const link = collection.getByRole('textbox', { name: /^Share link/ });
+  await expect(link).toHaveValue(/^http:\/\/[^/]+\/share\/[\w-]+$/);
+  const address = await link.inputValue();
+  const path = new URL(address).pathname;
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await collection.getByRole('button', { name: 'Copy' }).click();
+  await expect(collection.getByText('Copied')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(address);
 
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   const serious = results.violations
@@ -270,8 +283,21 @@ test('a learner shares a collection: a visitor sees it verified, and a revoked l
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('For my portfolio');
   await expect(visitor.getByRole('status')).toHaveText('1 of 1 credentials verified');
   await expect(visitor.locator('li.credential-item')).toContainText('Verified');
+  await expect(visitor.locator('li.credential-item')).toContainText('Progress record — not yet earned');
+  // The visitor follows the credential's link from the page (in the browser, not a fresh
+  // load): its page opens, verified, and says what it is.
+  await hydrated(visitor);
+  await visitor.locator('li.credential-item a.badge-name').click();
+  await expect(visitor).toHaveURL(/\/credentials\/[\w-]+$/);
+  await expect(visitor.getByRole('status')).toHaveText('Verified: every check passed.');
+  await expect(visitor.locator('main .kind-label')).toHaveText(/^Progress record — not yet earned \(\d+ of \d+ criteria met\)$/);
+  await expect(visitor.locator('main')).not.toContainText('could not be');
 
-  // Revoked: the same link now finds nothing.
+  // Revoked (once the learner confirms): the same link now finds nothing.
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('Revoke this link?');
+    void dialog.accept();
+  });
   await collection.getByRole('button', { name: 'Revoke this link' }).click();
   await expect(collection.getByText(/no longer works/)).toBeVisible();
   const gone = await visitor.goto(path);

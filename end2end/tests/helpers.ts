@@ -33,3 +33,16 @@ export function collectErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/**
+ * Accepts every confirmation the page asks for (a destructive action asks first), keeping
+ * the questions so a test can check each names what will happen.
+ */
+export function acceptConfirmations(page: Page): string[] {
+  const asked: string[] = [];
+  page.on('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.accept();
+  });
+  return asked;
+}

@@ -71,7 +71,7 @@ test('a learner sets a goal with a plan, evidence and a reflection; a teacher co
   await expect(page.locator('main .chips')).toContainText('SC4-WS-02');
   const plan = page.getByRole('region', { name: 'Action plan' });
   await expect(plan.locator('li.plan-step')).toHaveCount(2);
-  await expect(plan).toContainText('(due 2026-12-01)');
+  await expect(plan).toContainText('(due 1 Dec 2026)');
 
   // Evidence: a real image gets a thumbnail; an executable named .png is refused with a reason.
   await page.getByLabel(/^A file/).setInputFiles({ name: 'experiment.png', mimeType: 'image/png', buffer: png(640, 360) });
@@ -97,15 +97,24 @@ test('a learner sets a goal with a plan, evidence and a reflection; a teacher co
   await hydrated(page);
   await plan.getByLabel('Plan the experiment').check();
   await expect(timeline.locator('li.entry.step')).toContainText('Plan the experiment');
-  await page.getByLabel('How is it going? What will you do next?').fill('The plan is done; the poster is next.');
-  await page.getByRole('button', { name: 'Add the reflection' }).click();
+  const reflection = page.getByLabel('How is it going? What will you do next?');
+  await reflection.fill('The plan is done; the poster is next.');
+  // An impatient double click sends it once; the form says it was saved and empties the box.
+  await page.getByRole('button', { name: 'Add the reflection' }).dblclick();
   await expect(timeline.locator('li.entry.reflection')).toContainText('the poster is next');
+  await expect(page.getByRole('region', { name: 'Reflect' }).getByRole('status')).toHaveText('Saved');
+  await expect(reflection).toHaveValue('');
+  await expect(timeline.locator('li.entry.reflection')).toHaveCount(1);
   await noSeriousViolations(page);
 
-  // The learner's teacher comments in another browser; the learner's page shows it unasked.
+  // The learner's teacher finds the reflection in their inbox, and comments in another
+  // browser; the learner's page shows it unasked.
   const teacher = await (await browser.newContext()).newPage();
   await signIn(teacher, 'teacher@demo.cairn');
-  await teacher.goto(goalUrl);
+  const inbox = teacher.getByRole('region', { name: 'Inbox' });
+  await expect(inbox.locator('ul.inbox')).toContainText(`${me.name} reflected on ${title}`);
+  await inbox.getByRole('link', { name: title }).click();
+  await expect(teacher).toHaveURL(goalUrl);
   await hydrated(teacher);
   await expect(teacher.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(teacher.getByRole('button', { name: 'Add the reflection' })).toHaveCount(0);
@@ -193,10 +202,11 @@ test('a check-in is answered, and both sides see what is new', async ({ page, br
   const sent = page.locator('li.checkin', { hasText: message });
   await expect(sent).toContainText('Not answered yet.');
 
-  // The teacher's home counts it as new; the check-ins page shows it so.
+  // The teacher's inbox counts it as waiting for an answer; the check-ins page shows it new.
   await teacher.goto('/');
-  const count = teacher.getByRole('region', { name: 'Check-ins' }).locator('.unread-count');
-  await expect(count).not.toHaveAttribute('data-unread', '0');
+  const waiting = teacher.getByRole('region', { name: 'Inbox' }).locator('.waiting-count');
+  await expect(waiting).not.toHaveAttribute('data-waiting', '0');
+  const before = Number(await waiting.getAttribute('data-waiting'));
   await teacher.goto('/checkins');
   await hydrated(teacher);
   const received = teacher.locator('li.checkin', { hasText: message });
@@ -204,9 +214,11 @@ test('a check-in is answered, and both sides see what is new', async ({ page, br
   await received.getByLabel(/^Answer /).fill('Yes — bring it on Thursday.');
   await received.getByRole('button', { name: 'Send the answer' }).click();
   await expect(received).toContainText('Your answer: Yes — bring it on Thursday.');
-  // Shown, so read: the page marked what it showed with a POST, and the home counts nothing new.
+  // Answered, it loses its answer box, and the inbox counts one fewer waiting (reading one is
+  // not answering it).
+  await expect(received.getByRole('button', { name: 'Send the answer' })).toHaveCount(0);
   await teacher.goto('/');
-  await expect(count).toHaveAttribute('data-unread', '0');
+  await expect(waiting).toHaveAttribute('data-waiting', String(before - 1));
 
   // The learner's open page shows the answer without a reload, marked new.
   await expect(sent).toContainText('Answer: Yes — bring it on Thursday.');

@@ -1,6 +1,9 @@
 //! The `cairn` binary's parts: configuration, the HTTP router with sessions and the REST
 //! API, and one module per subcommand.
 
+// The router's layers nest one type in another; their depth is past the default limit.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod auth;
 pub mod cache;

@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             credentials::credential_documents,
         ))
+        .layer(axum::middleware::from_fn(server_function_answers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             learner_page_status,
@@ -216,6 +217,40 @@ async fn learner_page_status(
         *response.status_mut() = status;
     }
     response
+}
+
+/// Whether a path is a server function's (the app's `/api/{name}`), not the REST API's or
+/// sign-in's.
+fn is_server_function(path: &str) -> bool {
+    path.strip_prefix("/api/").is_some_and(|name| {
+        !name.starts_with("v1/") && !matches!(name, "login" | "logout" | "welcome")
+    })
+}
+
+/// A server function's answer keeps its promise to the browser: an error status carries an
+/// `AppError`, which the page decodes and says plainly. A success whose status was set to a
+/// refusal along the way (a question asked of the session that was not the answer) would reach
+/// the page as a decoding error; it goes out as the success it is, and the slip is logged.
+async fn server_function_answers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !is_server_function(&path) || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // A server function's answer is already whole in memory (serialized at once).
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if serde_json::from_slice::<cairn_app::error::AppError>(&bytes).is_err() {
+        tracing::error!(%path, %status, "a server function answered a refusal status with a success; sent as a success");
+        parts.status = axum::http::StatusCode::OK;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// A share link that is unknown, revoked or expired is not found (which of the three is

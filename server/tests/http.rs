@@ -609,6 +609,21 @@ async fn credentials_are_public_documents_and_listed_by_the_policy(store: &Store
         .starts_with("text/html"));
     let jwt = send(&app, get(&format!("{address}/jwt"), None)).await;
     assert_eq!(jwt.body, issued.jwt);
+    // A visitor following a link to it (a share page's) gets the page's data from its server
+    // function, as a success: no refusal status on a success the browser could not decode.
+    let followed = send(
+        &app,
+        Request::post("/api/credential")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("id={}", issued.public_id)))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(followed.status, StatusCode::OK, "{}", followed.body);
+    assert_eq!(json(&followed)["public_id"], issued.public_id);
     let verification = json(
         &send(
             &app,

@@ -236,6 +236,44 @@ fn fragment(code: &str) -> String {
         .collect()
 }
 
+/// The competency results an OpenBadgeCredential states: each result description of its
+/// achievement, with the level its subject achieved and the level required, by name, and
+/// whether the one reaches the other (rubric levels are numbered, lowest first).
+pub fn stated_results(credential: &Value) -> Vec<crate::model::CredentialResult> {
+    let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+    let subject = &credential["credentialSubject"];
+    let descriptions = subject["achievement"]["resultDescription"].as_array();
+    descriptions
+        .into_iter()
+        .flatten()
+        .map(|description| {
+            let level = |id: &Value| {
+                description["rubricCriterionLevel"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|level| level["id"] == *id)
+            };
+            let rank = |level: Option<&Value>| {
+                level.and_then(|level| level["level"].as_str()?.parse::<usize>().ok())
+            };
+            let achieved = subject["result"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|result| result["resultDescription"] == description["id"])
+                .and_then(|result| level(&result["achievedLevel"]));
+            let required = level(&description["requiredLevel"]);
+            crate::model::CredentialResult {
+                competency: text(&description["name"]),
+                achieved: achieved.map(|level| text(&level["name"])),
+                required: required.map(|level| text(&level["name"])),
+                met: matches!((rank(achieved), rank(required)), (Some(a), Some(r)) if a >= r),
+            }
+        })
+        .collect()
+}
+
 /// OB 3.0's hashed identity: `sha256$` + hex(SHA-256(email + salt)).
 pub fn email_hash(email: &str, salt: &str) -> String {
     let digest = Sha256::digest(format!("{}{salt}", email.trim().to_lowercase()).as_bytes());

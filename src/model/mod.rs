@@ -2,9 +2,11 @@
 //! home page shows. No database, no framework.
 
 mod admin;
+mod dates;
 mod frameworks;
 mod story;
 pub use admin::*;
+pub use dates::{readable_day, readable_moment};
 pub use frameworks::*;
 pub use story::*;
 
@@ -810,6 +812,33 @@ pub struct CredentialResult {
     pub competency: String,
     pub achieved: Option<String>,
     pub required: Option<String>,
+    /// Whether the level achieved reaches the level required.
+    pub met: bool,
+}
+
+/// How many of an achievement's criteria a credential states as met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriteriaMet {
+    pub met: usize,
+    pub required: usize,
+}
+
+impl CriteriaMet {
+    pub fn of(results: &[CredentialResult]) -> Self {
+        CriteriaMet {
+            met: results.iter().filter(|result| result.met).count(),
+            required: results.iter().filter(|r| r.required.is_some()).count(),
+        }
+    }
+}
+
+/// What a progress record says first, wherever it appears: that it is not the badge, and how
+/// far along it is.
+pub fn progress_record_label(criteria: CriteriaMet) -> String {
+    format!(
+        "Progress record — not yet earned ({} of {} criteria met)",
+        criteria.met, criteria.required
+    )
 }
 
 /// A credential as its public page shows it: what it says, and whether it verifies now.
@@ -827,6 +856,7 @@ pub struct CredentialView {
     pub learner: String,
     pub valid_from: String,
     pub results: Vec<CredentialResult>,
+    pub criteria_met: CriteriaMet,
     /// When and why it was revoked.
     pub revoked: Option<(String, String)>,
     pub verification: Verification,
@@ -872,6 +902,8 @@ pub struct BackpackItem {
     pub problem: Option<String>,
     /// For a progress record: the page of the earned badge that supersedes it.
     pub superseded_by: Option<String>,
+    /// For a progress record issued here: how many criteria it states as met.
+    pub criteria_met: Option<CriteriaMet>,
 }
 
 /// A share link of a collection: anyone holding it sees the collection until it expires or

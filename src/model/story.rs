@@ -379,6 +379,47 @@ pub struct CheckIns {
     pub topics: Vec<Topic>,
 }
 
+/// What a learner wrote or started that waits for a teacher's feedback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Awaiting {
+    /// A reflection written since the teacher last commented on its goal or project.
+    Reflection,
+    /// A goal the teacher has not commented on yet.
+    Goal,
+    /// A project the teacher has not commented on yet.
+    Project,
+}
+
+/// One thing waiting for a teacher's feedback: what, by whom, on which page, since when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AwaitingFeedback {
+    pub awaiting: Awaiting,
+    pub learner: LearnerRef,
+    /// The goal's or project's title.
+    pub title: String,
+    pub path: String,
+    pub since: String,
+}
+
+/// A teacher's inbox: check-ins without an answer, and what their learners wrote or started
+/// that waits for feedback (newest first).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub modules: ModuleNames,
+    pub unanswered_checkins: usize,
+    pub awaiting: Vec<AwaitingFeedback>,
+}
+
+impl Inbox {
+    /// How many of one kind wait.
+    pub fn count(&self, kind: Awaiting) -> usize {
+        self.awaiting
+            .iter()
+            .filter(|item| item.awaiting == kind)
+            .count()
+    }
+}
+
 /// A learner's story at a glance, for their dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StorySummary {
@@ -386,8 +427,9 @@ pub struct StorySummary {
     pub learner_id: UserId,
     pub active_goals: usize,
     pub projects: usize,
-    /// Check-ins waiting for the viewer (new ones, or answers not yet read).
-    pub unread_checkins: usize,
+    /// Check-ins waiting for the viewer (a teacher's not answered yet, or answers to a
+    /// learner's not read yet).
+    pub waiting_checkins: usize,
     /// Whether the viewer has a check-ins page (a learner or a teacher).
     pub has_checkins: bool,
 }

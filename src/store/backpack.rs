@@ -9,11 +9,12 @@ use super::trust::{Outlook, Vantage};
 use super::Store;
 use crate::clock;
 use crate::credentials::canon::canonical_nquads;
+use crate::credentials::open_badge::stated_results;
 use crate::credentials::verify::Presented;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    Backpack, BackpackItem, Collection, CredentialKind, ItemSource, Outcome, ShareLink,
-    ShareableRecord, SharedCollection, UserId,
+    Backpack, BackpackItem, Collection, CredentialKind, CriteriaMet, ItemSource, Outcome,
+    ShareLink, ShareableRecord, SharedCollection, UserId,
 };
 
 /// A backpack item as stored: id, title, source, when added, an imported document, the
@@ -127,6 +128,7 @@ impl Store {
                     "an uploaded record, not a signed credential: it cannot be verified".into(),
                 ),
                 superseded_by: None,
+                criteria_met: None,
             });
         }
         let superseded_by: Option<String> = match &public_id {
@@ -142,12 +144,16 @@ impl Store {
             .map(|earned: String| format!("/credentials/{earned}")),
             None => None,
         };
+        let mut criteria_met = None;
         let (document, source, kind, page, download) = match (source.as_str(), public_id) {
             ("issued", Some(public_id)) => {
                 let credential = self
                     .credential(&public_id)
                     .await?
                     .ok_or_else(|| CoreError::NotFound(format!("credential {public_id}")))?;
+                if credential.kind == CredentialKind::Provisional {
+                    criteria_met = Some(CriteriaMet::of(&stated_results(&credential.document)));
+                }
                 (
                     credential.document.to_string(),
                     ItemSource::Issued,
@@ -205,6 +211,7 @@ impl Store {
             holder,
             problem,
             superseded_by,
+            criteria_met,
         })
     }
 

@@ -211,6 +211,20 @@ impl Store {
         Ok(count as usize)
     }
 
+    /// How many check-ins wait for `viewer`: those sent to them without an answer yet (reading
+    /// one is not answering it), and answers to theirs they have not read.
+    pub async fn waiting_checkins(&self, viewer: UserId) -> CoreResult<usize> {
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM checkins WHERE teacher_id = $1 AND answer IS NULL) \
+                  + (SELECT COUNT(*) FROM checkins WHERE learner_id = $1 \
+                       AND answer IS NOT NULL AND answer_read_at IS NULL)",
+        )
+        .bind(viewer)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(count as usize)
+    }
+
     /// People by id, for naming a learner's teachers.
     pub async fn people(&self, ids: &[UserId]) -> CoreResult<Vec<PersonRef>> {
         let mut people = Vec::with_capacity(ids.len());

@@ -21,9 +21,7 @@ use crate::credentials::open_badge::{
 use crate::credentials::proof::{self, ProofOptions};
 use crate::credentials::status_list::{Bitstring, LIST_SIZE};
 use crate::error::{CoreError, CoreResult};
-use crate::model::{
-    CredentialKind, CredentialResult, CredentialSummary, CredentialView, InstitutionId, UserId,
-};
+use crate::model::{CredentialKind, CredentialSummary, CredentialView, InstitutionId, UserId};
 
 const DID_CONTEXT: &str = "https://www.w3.org/ns/did/v1";
 const MULTIKEY_CONTEXT: &str = "https://w3id.org/security/multikey/v1";
@@ -438,32 +436,7 @@ impl Store {
             .find(|identity| identity["identityType"] == "name")
             .map(|identity| text(&identity["identityHash"]))
             .unwrap_or_default();
-        let results = achievement["resultDescription"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|description| {
-                let level_name = |id: &Value| {
-                    description["rubricCriterionLevel"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .find(|level| level["id"] == *id)
-                        .map(|level| text(&level["name"]))
-                };
-                let achieved = subject["result"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|result| result["resultDescription"] == description["id"])
-                    .and_then(|result| level_name(&result["achievedLevel"]));
-                CredentialResult {
-                    competency: text(&description["name"]),
-                    achieved,
-                    required: level_name(&description["requiredLevel"]),
-                }
-            })
-            .collect();
+        let results = crate::credentials::open_badge::stated_results(document);
         Ok(Some(CredentialView {
             public_id: credential.public_id.clone(),
             url: text(&document["id"]),
@@ -479,6 +452,7 @@ impl Store {
             issuer_id: text(&document["issuer"]["id"]),
             learner,
             valid_from: text(&document["validFrom"]),
+            criteria_met: crate::model::CriteriaMet::of(&results),
             results,
             revoked: credential.revoked.clone(),
             verification,

@@ -16,6 +16,7 @@ pub mod frameworks;
 pub mod goals;
 pub mod groups;
 pub mod home;
+pub mod inbox;
 pub mod integrations;
 pub mod invitations;
 pub mod levels;

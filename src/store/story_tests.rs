@@ -5,7 +5,7 @@ use super::testing::{competency, count, user_id, viewer};
 use super::Store;
 use crate::demo::{self, SeedOptions};
 use crate::error::CoreError;
-use crate::model::{AssessmentKind, GoalStatus, LiveEvent, TimelineKind};
+use crate::model::{AssessmentKind, Awaiting, GoalStatus, LiveEvent, TimelineKind};
 use crate::story::{self, About, GoalDraft};
 
 fn small_school() -> demo::School {
@@ -683,7 +683,95 @@ async fn an_image_declaring_too_many_pixels_is_refused_before_it_is_decoded(stor
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A teacher's inbox: a new goal waits for their feedback until they comment; a reflection
+/// written after their comment waits again; a check-in waits until answered, however often it
+/// is read. Someone who does not teach has no inbox.
+async fn a_teachers_inbox_holds_what_waits_for_their_answer(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    let learner = viewer(store, demo::DEMO_LEARNER).await;
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    let waiting_on = |inbox: &crate::model::Inbox, path: &str| {
+        inbox
+            .awaiting
+            .iter()
+            .find(|item| item.path == path)
+            .map(|item| item.awaiting)
+    };
+    let goal_id = story::create_goal(
+        store,
+        &learner,
+        &GoalDraft {
+            title: "Run a 5 km".into(),
+            why: String::new(),
+            target_on: String::new(),
+            competencies: Vec::new(),
+            steps: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let path = format!("/goals/{goal_id}");
+    let inbox = story::inbox(store, &teacher).await.unwrap();
+    assert_eq!(waiting_on(&inbox, &path), Some(Awaiting::Goal));
+    assert!(
+        inbox.awaiting.windows(2).all(|w| w[0].since >= w[1].since),
+        "newest first"
+    );
+
+    story::comment(store, &teacher, About::Goal(goal_id), "Good aim.")
+        .await
+        .unwrap();
+    let inbox = story::inbox(store, &teacher).await.unwrap();
+    assert_eq!(waiting_on(&inbox, &path), None, "answered by the comment");
+
+    // Stored to the second: the reflection comes a second after the comment.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    story::reflect(store, &learner, About::Goal(goal_id), "Ran 3 km today.")
+        .await
+        .unwrap();
+    let inbox = story::inbox(store, &teacher).await.unwrap();
+    assert_eq!(waiting_on(&inbox, &path), Some(Awaiting::Reflection));
+    assert_eq!(
+        inbox.count(Awaiting::Reflection),
+        inbox
+            .awaiting
+            .iter()
+            .filter(|item| item.awaiting == Awaiting::Reflection)
+            .count()
+    );
+
+    let waiting = story::inbox(store, &teacher)
+        .await
+        .unwrap()
+        .unanswered_checkins;
+    let id = story::send_checkin(store, &learner, teacher.id, None, "Can we talk?")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.waiting_checkins(teacher.id).await.unwrap(),
+        waiting + 1
+    );
+    story::mark_checkins_read(store, &teacher, &[id])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.waiting_checkins(teacher.id).await.unwrap(),
+        waiting + 1,
+        "read is not answered"
+    );
+    story::answer_checkin(store, &teacher, id, "Yes.")
+        .await
+        .unwrap();
+    assert_eq!(store.waiting_checkins(teacher.id).await.unwrap(), waiting);
+
+    assert!(matches!(
+        story::inbox(store, &learner).await,
+        Err(CoreError::Forbidden)
+    ));
+}
+
 crate::store_tests!(
+    a_teachers_inbox_holds_what_waits_for_their_answer,
     an_image_declaring_too_many_pixels_is_refused_before_it_is_decoded,
     a_goal_gathers_plan_evidence_reflections_and_comments,
     a_teachers_assessment_is_evidence_and_a_self_assessment_is_not,

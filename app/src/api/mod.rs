@@ -185,7 +185,7 @@ pub async fn unmap_line_item(id: i64) -> Result<(), AppError> {
 /// A credential's public page: what it says, and whether it verifies now. Anyone may open it.
 #[server(endpoint = "credential")]
 pub async fn get_credential(id: String) -> Result<cairn::model::CredentialView, AppError> {
-    let viewer = crate::session::viewer().ok();
+    let viewer = crate::session::signed_in();
     let store = crate::session::store()?;
     store
         .credential_view(&id, viewer.as_ref())

@@ -214,10 +214,9 @@ pub async fn get_story_summary(learner_id: i64) -> Result<StorySummary, AppError
     Ok(cairn::story::story_summary(&store, &viewer, learner_id).await?)
 }
 
-/// What the institution calls check-ins, and how many are new to the signed-in person.
-#[server(endpoint = "checkin_count")]
-pub async fn get_checkin_count() -> Result<(String, usize), AppError> {
+/// The signed-in teacher's inbox: check-ins without an answer, and what waits for feedback.
+#[server(endpoint = "inbox")]
+pub async fn get_inbox() -> Result<cairn::model::Inbox, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let modules = store.module_names(viewer.institution_id).await?;
-    Ok((modules.checkins, store.unread_checkins(viewer.id).await?))
+    Ok(cairn::story::inbox(&store, &viewer).await?)
 }

@@ -156,7 +156,7 @@ pub fn BadgeList(learner_id: i64, achievements: Vec<AchievementProgress>) -> imp
                 .into_iter()
                 .map(|badge| {
                     let earned = badge.state == BadgeState::Earned;
-                    let state = if earned { "Earned" } else { "Provisional" };
+                    let (state, key) = if earned { ("Earned", "earned") } else { ("In progress", "provisional") };
                     let remaining = badge
                         .remaining
                         .iter()
@@ -167,7 +167,7 @@ pub fn BadgeList(learner_id: i64, achievements: Vec<AchievementProgress>) -> imp
                         .collect::<Vec<_>>()
                         .join(", ");
                     view! {
-                        <li class="badge" class:earned=earned data-state=state.to_lowercase()>
+                        <li class="badge" class:earned=earned data-state=key>
                             {match &badge.category_key {
                                 Some(key) => view! {
                                     <a

@@ -6,13 +6,13 @@ use cairn::model::{CompetencyChoice, CompetencyRef, StoryFile, TimelineEntry, Ti
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::get_story_summary;
+use crate::api::{get_inbox, get_story_summary};
 use crate::components::layout::Tile;
 use crate::live::LiveVersion;
 
-/// The day of a stored timestamp (`2026-11-25T10:00:00Z` → `2026-11-25`).
+/// The day of a stored timestamp (`2026-11-25T10:00:00Z` → "25 Nov 2026").
 pub fn day(at: &str) -> String {
-    at.get(..10).unwrap_or(at).to_string()
+    cairn::model::readable_day(at)
 }
 
 /// Linked competencies as code chips.
@@ -175,8 +175,8 @@ pub fn StoryTile(learner_id: i64) -> impl IntoView {
                                 {summary.has_checkins.then(|| view! {
                                     <li>
                                         <a href="/checkins">{summary.modules.checkins.clone()}</a>
-                                        <span class="unread-count" data-unread=summary.unread_checkins.to_string()>
-                                            {format!(" — {} unread", summary.unread_checkins)}
+                                        <span class="waiting-count" data-waiting=summary.waiting_checkins.to_string()>
+                                            {format!(" — {} waiting", summary.waiting_checkins)}
                                         </span>
                                     </li>
                                 })}
@@ -194,24 +194,66 @@ pub fn StoryTile(learner_id: i64) -> impl IntoView {
 #[component]
 pub fn CheckInsTile() -> impl IntoView {
     let live = LiveVersion::current();
-    let count = crate::page_data::resource(
-        move || live.map(|l| l.get()),
-        |_| crate::api::get_checkin_count(),
-    );
+    let inbox = crate::page_data::resource(move || live.map(|l| l.get()), |_| get_inbox());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                count.await.ok().map(|(name, unread)| view! {
-                    <Tile id="checkins" title=name.clone()>
-                        <p>
-                            <a href="/checkins">{format!("Open {name}")}</a>
-                            <span class="unread-count" data-unread=unread.to_string()>
-                                {format!(" — {unread} unread")}
-                            </span>
-                        </p>
-                    </Tile>
-                })
+                inbox.await.ok().map(|inbox| view! { <Inbox inbox /> })
             })}
         </Transition>
+    }
+}
+
+/// How many waiting items a tile lists before "and N more".
+const INBOX_LISTED: usize = 8;
+
+#[component]
+fn Inbox(inbox: cairn::model::Inbox) -> impl IntoView {
+    use cairn::model::Awaiting;
+    let name = inbox.modules.checkins.clone();
+    let waiting = inbox.unanswered_checkins;
+    let counts = [
+        (Awaiting::Reflection, "reflection", "reflections"),
+        (Awaiting::Goal, "new goal", "new goals"),
+        (Awaiting::Project, "new project", "new projects"),
+    ]
+    .map(|(kind, one, many)| {
+        let n = inbox.count(kind);
+        format!("{n} {}", if n == 1 { one } else { many })
+    })
+    .join(" · ");
+    let more = inbox.awaiting.len().saturating_sub(INBOX_LISTED);
+    let listed = inbox
+        .awaiting
+        .into_iter()
+        .take(INBOX_LISTED)
+        .map(|item| {
+            let what = match item.awaiting {
+                Awaiting::Reflection => "reflected on",
+                Awaiting::Goal => "set the goal",
+                Awaiting::Project => "started the project",
+            };
+            view! {
+                <li>
+                    <span>{format!("{} {what} ", item.learner.name)}</span>
+                    <a href=item.path>{item.title}</a>
+                    <span class="muted">{format!(" · {}", day(&item.since))}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <Tile id="checkins" title="Inbox">
+            <p>
+                <a href="/checkins">{format!("Open {name}")}</a>
+                <span class="waiting-count" data-waiting=waiting.to_string()>
+                    {format!(" — {waiting} waiting for your answer")}
+                </span>
+            </p>
+            <h3 class="tile-subheading">"Waiting for your feedback"</h3>
+            <p class="inbox-counts">{counts}</p>
+            <ul class="rows inbox">{listed}</ul>
+            {(more > 0).then(|| view! { <p class="muted">{format!("and {more} more")}</p> })}
+        </Tile>
     }
 }

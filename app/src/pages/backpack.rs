@@ -4,18 +4,21 @@
 
 use crate::sync_view::IntoAnySync;
 use cairn::model::{
-    Backpack, BackpackItem, Collection, CredentialKind, ItemSource, ShareableRecord,
+    progress_record_label, readable_day, Backpack, BackpackItem, Collection, CredentialKind,
+    ItemSource, ShareableRecord,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::{
-    get_backpack, CreateCollection, CreateShareLink, DeleteCollection, ImportCredential,
-    IncludeItem, RevokeShareLink, SetCollectionPublic, ShareProgressRecord,
+    get_backpack, include_item, CreateCollection, CreateShareLink, DeleteCollection,
+    ImportCredential, RevokeShareLink, SetCollectionPublic, ShareProgressRecord,
 };
-use crate::components::forms::failure;
+use crate::components::forms::{Changes, CopyField, PostForm};
 use crate::pages::learner::Refusal;
 
 /// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
@@ -33,50 +36,44 @@ impl LazyRoute for BackpackPage {
     }
 }
 
-/// Every action on the page; the backpack reloads after each.
+/// What the page's forms share: the changes that reload the backpack, and the refusal of a
+/// collection's checkbox (which saves at once, without a reload: the box already shows it).
 #[derive(Clone, Copy)]
 struct Actions {
-    import: ServerAction<ImportCredential>,
-    record: ServerAction<ShareProgressRecord>,
-    create: ServerAction<CreateCollection>,
-    include: ServerAction<IncludeItem>,
-    public: ServerAction<SetCollectionPublic>,
-    delete: ServerAction<DeleteCollection>,
-    share: ServerAction<CreateShareLink>,
-    revoke: ServerAction<RevokeShareLink>,
+    changes: Changes,
+    done: Callback<String>,
+    refusal: RwSignal<Option<String>>,
 }
 
 impl Actions {
     fn new() -> Self {
+        let changes = Changes::new();
         Actions {
-            import: ServerAction::new(),
-            record: ServerAction::new(),
-            create: ServerAction::new(),
-            include: ServerAction::new(),
-            public: ServerAction::new(),
-            delete: ServerAction::new(),
-            share: ServerAction::new(),
-            revoke: ServerAction::new(),
+            changes,
+            done: changes.done,
+            refusal: RwSignal::new(None),
         }
     }
 
-    fn versions(&self) -> [usize; 8] {
-        [
-            self.import.version().get(),
-            self.record.version().get(),
-            self.create.version().get(),
-            self.include.version().get(),
-            self.public.version().get(),
-            self.delete.version().get(),
-            self.share.version().get(),
-            self.revoke.version().get(),
-        ]
+    /// Puts an item into a collection or takes it out. The checkbox already shows the new
+    /// state; only a refusal reloads the backpack (to show what is really saved).
+    fn include(self, collection: i64, item: i64, include: bool) {
+        leptos::task::spawn_local(async move {
+            let outcome = include_item(collection, item, include).await;
+            if let Err(error) = outcome {
+                self.refusal.set(Some(error.to_string()));
+                self.changes.bump();
+            } else {
+                self.refusal.set(None);
+            }
+        });
     }
 }
 
 fn backpack_page() -> impl IntoView {
     let actions = Actions::new();
-    let backpack = crate::page_data::resource(move || actions.versions(), |_| get_backpack());
+    let backpack =
+        crate::page_data::resource(move || actions.changes.version(), |_| get_backpack());
     view! {
         <Title text="Backpack" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
@@ -155,10 +152,18 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
                         ItemSource::Imported => " (imported)",
                         ItemSource::Uploaded => " (uploaded)",
                     };
+                    // A progress record says so before anything else: it is not the badge.
+                    let record = (item.kind == CredentialKind::Provisional).then(|| {
+                        item.criteria_met
+                            .map(progress_record_label)
+                            .unwrap_or_else(|| "Progress record — not yet earned".into())
+                    });
+                    let kind = if record.is_some() { "progress-record" } else { "badge" };
                     view! {
-                        <li class="credential-item" data-verified=item.verified.to_string()>
-                            {(item.kind == CredentialKind::Provisional).then(|| view! {
-                                <span class="muted">"Progress record — not yet earned: "</span>
+                        <li class="credential-item" data-verified=item.verified.to_string() data-kind=kind>
+                            {record.map(|label| view! {
+                                <span class="kind-label">{label}</span>
+                                ": "
                             })}
                             {match item.credential_page.clone() {
                                 Some(page) => view! { <a class="badge-name" href=page>{item.title.clone()}</a> }.into_any_sync(),
@@ -200,16 +205,16 @@ fn RecordList(records: Vec<ShareableRecord>, actions: Actions) -> impl IntoView 
                     .into_iter()
                     .map(|record| view! {
                         <li>
-                            <ActionForm action=actions.record attr:class="inline-form">
+                            <PostForm action=ShareProgressRecord::PATH on_done=actions.done class="inline-form"
+                                saved="Signed: it is in your credentials above">
                                 <input type="hidden" name="achievement_id" value=record.achievement_id />
                                 <span>{format!("{} ({} of {} criteria met) ", record.name, record.met, record.required)}</span>
                                 <button type="submit">{format!("Sign a progress record of {}", record.name)}</button>
-                            </ActionForm>
+                            </PostForm>
                         </li>
                     })
                     .collect_view()}
             </ul>
-            {failure(actions.record)}
         </section>
     }
 }
@@ -219,12 +224,12 @@ fn ImportForm(actions: Actions) -> impl IntoView {
     view! {
         <section class="tile" aria-labelledby="import-title">
             <h2 id="import-title">"Import a credential"</h2>
-            <ActionForm action=actions.import attr:class="stack">
+            <PostForm action=ImportCredential::PATH on_done=actions.done class="stack"
+                saved="Imported: it is in your credentials above, with what its checks found">
                 <label for="import-document">"Credential from elsewhere (its JSON, or a VC-JWT)"</label>
                 <textarea id="import-document" name="document" rows="4" required></textarea>
                 <button type="submit">"Import and verify"</button>
-            </ActionForm>
-            {failure(actions.import)}
+            </PostForm>
         </section>
     }
 }
@@ -263,13 +268,12 @@ fn UploadForm(max_upload_mb: u64) -> impl IntoView {
 #[component]
 fn CreateCollectionForm(actions: Actions) -> impl IntoView {
     view! {
-        <ActionForm action=actions.create attr:class="inline-form">
+        <PostForm action=CreateCollection::PATH on_done=actions.done class="inline-form" saved="Created">
             <label for="collection-name">"New collection"</label>
             <input id="collection-name" name="name" required maxlength="100" />
             <input type="hidden" name="description" value="" />
             <button type="submit">"Create collection"</button>
-        </ActionForm>
-        {failure(actions.create)}
+        </PostForm>
     }
 }
 
@@ -301,11 +305,7 @@ fn CollectionEditor(
                                     id=field.clone()
                                     prop:checked=included
                                     on:change=move |event| {
-                                        actions.include.dispatch(IncludeItem {
-                                            collection: id,
-                                            item: item_id,
-                                            include: event_target_checked(&event),
-                                        });
+                                        actions.include(id, item_id, event_target_checked(&event));
                                     }
                                 />
                                 <label for=field>{item.title.clone()}</label>
@@ -314,14 +314,15 @@ fn CollectionEditor(
                     })
                     .collect_view()}
             </fieldset>
-            {failure(actions.include)}
-            <ActionForm action=actions.public attr:class="inline-form">
+            {move || actions.refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
+            <PostForm action=SetCollectionPublic::PATH on_done=actions.done class="inline-form"
+                saved=if public { "Taken off your public profile" } else { "Shown on your public profile" }>
                 <input type="hidden" name="collection" value=id />
                 <input type="hidden" name="public" value=(!public).to_string() />
                 <button type="submit">
                     {if public { "Take it off my public profile" } else { "Show it on my public profile" }}
                 </button>
-            </ActionForm>
+            </PostForm>
             <h4>"Share links"</h4>
             <ul class="rows">
                 {collection
@@ -331,19 +332,20 @@ fn CollectionEditor(
                         let until = link
                             .expires_at
                             .clone()
-                            .map_or_else(|| "until revoked".to_string(), |at| format!("until {at}"));
+                            .map_or_else(|| "until revoked".to_string(), |at| format!("until {}", readable_day(&at)));
                         view! {
                             <li>
                                 {if link.revoked {
                                     view! { <span class="muted">{format!("{} (no longer works)", link.path)}</span> }.into_any_sync()
                                 } else {
                                     view! {
-                                        <a href=link.path.clone()>{link.path.clone()}</a>
-                                        <span class="muted">{format!(" — works {until} ")}</span>
-                                        <ActionForm action=actions.revoke attr:class="inline-form">
+                                        <CopyField path=link.path.clone() label=format!("Share link, works {until}") />
+                                        <PostForm action=RevokeShareLink::PATH on_done=actions.done class="inline-form"
+                                            saved="Revoked: the link no longer works"
+                                            confirm="Revoke this link? Anyone who has it will no longer see the collection.">
                                             <input type="hidden" name="link" value=link.id />
                                             <button type="submit">"Revoke this link"</button>
-                                        </ActionForm>
+                                        </PostForm>
                                     }
                                     .into_any_sync()
                                 }}
@@ -352,7 +354,8 @@ fn CollectionEditor(
                     })
                     .collect_view()}
             </ul>
-            <ActionForm action=actions.share attr:class="inline-form">
+            <PostForm action=CreateShareLink::PATH on_done=actions.done class="inline-form"
+                saved="Link created: copy it from the list above">
                 <input type="hidden" name="collection" value=id />
                 <label for=format!("collection-{id}-days")>"Link lasts"</label>
                 <select id=format!("collection-{id}-days") name="days">
@@ -362,12 +365,12 @@ fn CollectionEditor(
                     <option value="365">"a year"</option>
                 </select>
                 <button type="submit">"Create a share link"</button>
-            </ActionForm>
-            {failure(actions.share)}
-            <ActionForm action=actions.delete attr:class="inline-form">
+            </PostForm>
+            <PostForm action=DeleteCollection::PATH on_done=actions.done class="inline-form"
+                confirm=format!("Delete the collection {}? Its share links stop working; the credentials stay in your backpack.", collection.name)>
                 <input type="hidden" name="collection" value=id />
                 <button type="submit">{format!("Delete the collection {}", collection.name)}</button>
-            </ActionForm>
+            </PostForm>
         </article>
     }
 }

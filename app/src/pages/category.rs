@@ -136,7 +136,11 @@ fn Record(
         timeline,
     } = record;
     let earned = achievement.state == BadgeState::Earned;
-    let state = if earned { "Earned" } else { "Provisional" };
+    let (state, key) = if earned {
+        ("Earned", "earned")
+    } else {
+        ("In progress", "provisional")
+    };
     let heading = format!("achievement-{}-title", achievement.id);
     let labelled_by = heading.clone();
     view! {
@@ -144,7 +148,7 @@ fn Record(
             class="record"
             id=format!("achievement-{}", achievement.id)
             aria-labelledby=labelled_by
-            data-state=state.to_lowercase()
+            data-state=key
         >
             <h3 id=heading>
                 {achievement.name.clone()}

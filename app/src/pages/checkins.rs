@@ -90,7 +90,7 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
             {may_send.then(|| view! {
                 <section class="tile wide" aria-labelledby="send-title">
                     <h2 id="send-title">"Ask a teacher"</h2>
-                    <PostForm action=SendCheckin::PATH on_done=done class="stack">
+                    <PostForm action=SendCheckin::PATH on_done=done class="stack" saved="Sent: it is in the list below">
                         <label for="checkin-teacher">"To"</label>
                         <select id="checkin-teacher" name="teacher_id" required>
                             {teachers
@@ -116,13 +116,19 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
                     </PostForm>
                 </section>
             })}
-            {(!received.is_empty()).then(|| view! {
-                <section aria-labelledby="received-title">
-                    <h2 id="received-title">"Sent to you"</h2>
-                    <ul class="rows checkin-list">
-                        {received.into_iter().map(|checkin| view! { <Received checkin done /> }).collect_view()}
-                    </ul>
-                </section>
+            {(!received.is_empty()).then(|| {
+                // What waits for an answer first; answered ones after, without an answer box.
+                let (answered, waiting): (Vec<CheckIn>, Vec<CheckIn>) =
+                    received.into_iter().partition(|checkin| checkin.answer.is_some());
+                view! {
+                    <section aria-labelledby="received-title">
+                        <h2 id="received-title">{format!("Sent to you — {} waiting for your answer", waiting.len())}</h2>
+                        <ul class="rows checkin-list">
+                            {waiting.into_iter().map(|checkin| view! { <Received checkin done /> }).collect_view()}
+                            {answered.into_iter().map(|checkin| view! { <Received checkin done /> }).collect_view()}
+                        </ul>
+                    </section>
+                }
             })}
             <section aria-labelledby="sent-title">
                 <h2 id="sent-title">"Sent by you"</h2>
@@ -189,13 +195,18 @@ fn Received(checkin: CheckIn, done: Callback<String>) -> impl IntoView {
                 {checkin.unread.then(|| view! { " " <span class="chip new">"New"</span> })}
             </p>
             <p>{checkin.body.clone()}</p>
-            {checkin.answer.clone().map(|text| view! { <p class="answer"><strong>"Your answer: "</strong>{text}</p> })}
-            <PostForm action=AnswerCheckin::PATH on_done=done class="inline-form">
-                <input type="hidden" name="checkin_id" value=checkin.id />
-                <label for=field.clone()>{format!("Answer {}", checkin.learner.name)}</label>
-                <input id=field type="text" name="answer" required maxlength="1000" />
-                <button type="submit">"Send the answer"</button>
-            </PostForm>
+            {match checkin.answer.clone() {
+                Some(text) => view! { <p class="answer"><strong>"Your answer: "</strong>{text}</p> }.into_any_sync(),
+                None => view! {
+                    <PostForm action=AnswerCheckin::PATH on_done=done class="inline-form" saved="Answer sent">
+                        <input type="hidden" name="checkin_id" value=checkin.id />
+                        <label for=field.clone()>{format!("Answer {}", checkin.learner.name)}</label>
+                        <input id=field type="text" name="answer" required maxlength="1000" />
+                        <button type="submit">"Send the answer"</button>
+                    </PostForm>
+                }
+                .into_any_sync(),
+            }}
         </li>
     }
 }

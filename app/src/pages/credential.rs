@@ -3,14 +3,17 @@
 //! and VC-JWT, and — for the issuing institution's administrators — revocation with a reason.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{CredentialKind, CredentialView, Outcome, Verification};
+use cairn::model::{
+    progress_record_label, readable_day, CredentialKind, CredentialView, Outcome, Verification,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{get_credential, RevokeCredential};
-use crate::components::forms::failure;
+use crate::components::forms::{Changes, PostForm};
 use crate::pages::learner::Refusal;
+use leptos::server_fn::ServerFn;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
@@ -20,16 +23,16 @@ pub fn page() -> AnyView {
 fn credential_page() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let revoke = ServerAction::<RevokeCredential>::new();
+    let changes = Changes::new();
     let credential = crate::page_data::resource(
-        move || (id(), revoke.version().get()),
+        move || (id(), changes.version()),
         |(id, _)| get_credential(id),
     );
     view! {
         <Transition fallback=|| view! { <main id="main" class="page narrow" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match credential.await {
-                    Ok(credential) => view! { <Credential credential revoke /> }.into_any_sync(),
+                    Ok(credential) => view! { <Credential credential on_revoked=changes.done /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -38,10 +41,10 @@ fn credential_page() -> impl IntoView {
 }
 
 #[component]
-fn Credential(credential: CredentialView, revoke: ServerAction<RevokeCredential>) -> impl IntoView {
+fn Credential(credential: CredentialView, on_revoked: Callback<String>) -> impl IntoView {
     let kind = match credential.kind {
-        CredentialKind::Earned => "Open Badge",
-        CredentialKind::Provisional => "Progress record (provisional)",
+        CredentialKind::Earned => "Open Badge".to_string(),
+        CredentialKind::Provisional => progress_record_label(credential.criteria_met),
     };
     let json_href = format!("/credentials/{}/json", credential.public_id);
     let jwt_href = format!("/credentials/{}/jwt", credential.public_id);
@@ -67,15 +70,15 @@ fn Credential(credential: CredentialView, revoke: ServerAction<RevokeCredential>
     view! {
         <Title text=credential.name.clone() />
         <main id="main" class="page narrow credential">
-            <p class="muted">{kind}</p>
+            <p class=if credential.kind == CredentialKind::Provisional { "kind-label" } else { "muted" }>{kind}</p>
             <h1>{credential.name.clone()}</h1>
             <p class="lede">
                 "Awarded to " <strong>{credential.learner.clone()}</strong> " by "
                 <a href=credential.issuer_id.clone()>{credential.issuer.clone()}</a>
-                ", valid from " <time datetime=credential.valid_from.clone()>{credential.valid_from.clone()}</time>
+                ", valid from " <time datetime=credential.valid_from.clone()>{readable_day(&credential.valid_from)}</time>
             </p>
             {revoked.map(|(at, reason)| view! {
-                <p class="notice-box" role="alert">"Revoked on " {at} ": " {reason}</p>
+                <p class="notice-box" role="alert">"Revoked on " {readable_day(&at)} ": " {reason}</p>
             })}
             <VerificationResult verification=credential.verification.clone() />
             <section aria-labelledby="about">
@@ -90,7 +93,7 @@ fn Credential(credential: CredentialView, revoke: ServerAction<RevokeCredential>
                 <a class="chip" href=jwt_href download=format!("{}.jwt", credential.public_id)>"Download as VC-JWT"</a>
             </p>
             <p class="muted">"Its address: " <code class="code">{credential.url.clone()}</code></p>
-            {may_revoke.then(|| view! { <RevokeForm public_id=credential.public_id.clone() revoke /> })}
+            {may_revoke.then(|| view! { <RevokeForm public_id=credential.public_id.clone() on_revoked /> })}
         </main>
     }
 }
@@ -132,17 +135,17 @@ fn VerificationResult(verification: Verification) -> impl IntoView {
 }
 
 #[component]
-fn RevokeForm(public_id: String, revoke: ServerAction<RevokeCredential>) -> impl IntoView {
+fn RevokeForm(public_id: String, on_revoked: Callback<String>) -> impl IntoView {
     view! {
         <section aria-labelledby="revoke">
             <h2 id="revoke">"Revoke"</h2>
-            <ActionForm action=revoke attr:class="stack">
+            <PostForm action=RevokeCredential::PATH on_done=on_revoked class="stack" saved="Revoked"
+                confirm="Revoke this credential? Whoever checks it from now on is told it is revoked, with your reason; this cannot be undone.">
                 <input type="hidden" name="id" value=public_id />
                 <label for="revoke-reason">"Reason (shown to whoever checks it)"</label>
                 <input id="revoke-reason" name="reason" required maxlength="500" />
                 <button type="submit">"Revoke this credential"</button>
-                {failure(revoke)}
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }

@@ -217,7 +217,8 @@ fn area_item(done: Callback<String>) -> impl Fn(&cairn::model::Area) -> AnyView 
                     <input id=name_field type="text" name="name" required maxlength="200" value=name />
                     <button type="submit" aria-label=rename>"Rename"</button>
                 </PostForm>
-                <PostForm action=DeleteArea::PATH on_done=done class="inline-form">
+                <PostForm action=DeleteArea::PATH on_done=done class="inline-form"
+                    confirm=format!("{delete}? This cannot be undone.")>
                     <input type="hidden" name="area_id" value=delete_id />
                     <button type="submit" aria-label=delete>"Delete"</button>
                 </PostForm>

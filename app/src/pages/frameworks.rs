@@ -180,7 +180,8 @@ fn Categories(categories: Vec<CategoryChoice>, done: Callback<String>) -> impl I
                                     <input id=field type="text" name="name" required maxlength="60" value=category.name />
                                     <button type="submit" aria-label=rename>"Rename"</button>
                                 </PostForm>
-                                <PostForm action=DeleteCategory::PATH on_done=done class="inline-form">
+                                <PostForm action=DeleteCategory::PATH on_done=done class="inline-form"
+                                    confirm=format!("{delete}? This cannot be undone.")>
                                     <input type="hidden" name="category_id" value=delete_id />
                                     <button type="submit" aria-label=delete>"Delete"</button>
                                 </PostForm>
@@ -237,7 +238,8 @@ fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
                                     </select>
                                     <button type="submit" aria-label=save>"Save"</button>
                                 </PostForm>
-                                <PostForm action=DeleteTag::PATH on_done=done class="inline-form">
+                                <PostForm action=DeleteTag::PATH on_done=done class="inline-form"
+                                    confirm=format!("{delete}? It is taken off every competency that has it; this cannot be undone.")>
                                     <input type="hidden" name="tag_id" value=delete_id />
                                     <button type="submit" aria-label=delete>{removes}</button>
                                 </PostForm>

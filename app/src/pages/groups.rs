@@ -120,7 +120,8 @@ fn Group(group: GroupAdmin, done: Callback<String>) -> impl IntoView {
                             <button type="submit">"Add"</button>
                         </div>
                     </PostForm>
-                    <PostForm action=ArchiveGroup::PATH on_done=done class="inline-form">
+                    <PostForm action=ArchiveGroup::PATH on_done=done class="inline-form"
+                        confirm=format!("{archive_label}? Its members leave it (their records stay) and it is no longer marked.")>
                         <input type="hidden" name="group_id" value=id />
                         <button type="submit">{archive_label}</button>
                     </PostForm>

@@ -150,6 +150,14 @@ fn Person(person: UserSummary, me: i64, done: Callback<String>) -> impl IntoView
         UserStatus::Disabled => (Some(UserStatus::Active), "Enable"),
     };
     let to = to.filter(|_| person.id != me);
+    let confirm = if to == Some(UserStatus::Disabled) {
+        format!(
+            "Disable {}? They are signed out at once and cannot sign in until enabled again; their record is kept.",
+            person.name
+        )
+    } else {
+        String::new()
+    };
     view! {
         <tr data-status=person.status.key()>
             <th scope="row">
@@ -160,7 +168,7 @@ fn Person(person: UserSummary, me: i64, done: Callback<String>) -> impl IntoView
             <td>{person.status.label()}</td>
             <td>
                 {to.map(|status| view! {
-                    <PostForm action=SetPersonStatus::PATH on_done=done class="inline-form">
+                    <PostForm action=SetPersonStatus::PATH on_done=done class="inline-form" confirm=confirm.clone()>
                         <input type="hidden" name="user_id" value=person.id />
                         <input type="hidden" name="status" value=status.key() />
                         <button type="submit">{format!("{what} {}", person.name)}</button>
@@ -375,7 +383,8 @@ fn CustomRoles() -> impl IntoView {
                                                 <RoleFields key role=Some(role) />
                                                 <button type="submit">"Save the role"</button>
                                             </PostForm>
-                                            <PostForm action=DeleteRole::PATH on_done=done class="inline-form">
+                                            <PostForm action=DeleteRole::PATH on_done=done class="inline-form"
+                                                confirm=format!("{delete}? Nobody holds it any more; this cannot be undone.")>
                                                 <input type="hidden" name="role_id" value=delete_id />
                                                 <button type="submit">{delete}</button>
                                             </PostForm>

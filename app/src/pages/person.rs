@@ -160,7 +160,8 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                                         </select>
                                         <button type="submit">"Move"</button>
                                     </PostForm>
-                                    <PostForm action=ChangePerson::PATH on_done=done class="inline-form">
+                                    <PostForm action=ChangePerson::PATH on_done=done class="inline-form"
+                                        confirm=format!("{leave_label}? Their record in it is kept, and they can be added again.")>
                                         <Change user_id=id kind="leave" />
                                         <input type="hidden" name="change[group_id]" value=from />
                                         <button type="submit">{leave_label}</button>
