@@ -2,12 +2,32 @@
 //! appears only for a role that has it, and only with the learners that person may see.
 
 use crate::error::CoreResult;
-use crate::model::{Home, Role, Viewer};
+use crate::model::{Home, LearnerSummary, Role, UserId, Viewer};
 use crate::policy::{may_view_institution, may_view_learner, LearnerScope};
 use crate::store::Store;
 
 /// Marking counted on a teacher's home: the last thirty days.
 const RECENT_DAYS: i64 = 30;
+
+/// A learner's week at a glance, as `viewer` (the learner, or a parent) sees it.
+async fn summary(store: &Store, viewer: &Viewer, learner: UserId) -> CoreResult<LearnerSummary> {
+    let week_ago = crate::clock::format(time::OffsetDateTime::now_utc() - time::Duration::days(7));
+    let previous = store.previous_visit(viewer.id).await?;
+    let since = previous.clone().unwrap_or_else(|| week_ago.clone());
+    let (new_marks, new_comments, new_badges) = store.new_since(learner, &since).await?;
+    Ok(LearnerSummary {
+        learner_id: learner,
+        mastered_week_ago: store
+            .mastered_at(learner, viewer.institution_id, &week_ago)
+            .await?,
+        feedback: store.latest_feedback(learner).await?,
+        since,
+        first_visit: previous.is_none(),
+        new_marks,
+        new_comments,
+        new_badges,
+    })
+}
 
 pub async fn home(store: &Store, viewer: Viewer) -> CoreResult<Home> {
     let own_progress = if viewer.has(Role::Learner) {
@@ -62,11 +82,16 @@ pub async fn home(store: &Store, viewer: Viewer) -> CoreResult<Home> {
             .shown(),
         None => crate::model::HomeTile::ALL.to_vec(),
     };
+    let mut summaries = Vec::new();
+    for progress in own_progress.iter().chain(&children) {
+        summaries.push(summary(store, &viewer, progress.learner.id).await?);
+    }
     Ok(Home {
         viewer,
         tiles,
         own_progress,
         children,
+        summaries,
         teaching,
         taught,
         seats,

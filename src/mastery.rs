@@ -116,6 +116,31 @@ impl MasteryMethod {
         }
     }
 
+    /// The method as a sentence a parent understands: "recent marks count more: the latest
+    /// mark counts 65 % and all the marks before it 35 %".
+    pub fn explain(&self) -> String {
+        let percent = |f: f64| (f * 100.0).round();
+        match self {
+            MasteryMethod::Highest => "the highest mark so far is the level".into(),
+            MasteryMethod::Latest => "the latest mark is the level".into(),
+            MasteryMethod::Average => "the level is the average of all the marks".into(),
+            MasteryMethod::WeightedAverage { weight } => format!(
+                "the latest mark counts {} % and the average of the earlier ones {} %",
+                percent(*weight),
+                100.0 - percent(*weight)
+            ),
+            MasteryMethod::DecayingAverage { rate } => format!(
+                "recent marks count more: each new mark counts {} % and all the marks before it {} %",
+                percent(*rate),
+                100.0 - percent(*rate)
+            ),
+            MasteryMethod::NMastery { n } => format!(
+                "once there are {n} marks at the mastery level or above, the level is their \
+                 average; marks below it do not count"
+            ),
+        }
+    }
+
     /// The current level from scores ordered oldest first; `None` when there is none yet.
     pub fn current_level(&self, scores: &[f64], mastery_threshold: f64) -> Option<f64> {
         let (&newest, older) = scores.split_last()?;

@@ -8,6 +8,10 @@ test('the category filter works once the page has hydrated', async ({ page }) =>
   const progress = page.getByRole('region', { name: 'My progress' });
   const items = progress.locator('li.competency');
   await hydrated(page);
+  // The home leads with the summary; the full list is one click away.
+  await expect(progress.locator('.summary-figures')).toContainText('Mastered');
+  await expect(items.first()).toBeHidden();
+  await progress.getByText(/^All \d+ competencies$/).click();
   await expect(items.first()).toBeVisible();
   const all = await items.count();
   expect(all).toBeGreaterThan(10);
@@ -27,14 +31,36 @@ test('the category filter works once the page has hydrated', async ({ page }) =>
   expect(errors).toEqual([]);
 });
 
-test('a parent sees a progress tile for each linked child', async ({ page }) => {
+test('a parent home leads with a summary card per child, short enough to take in, on a desktop and a phone', async ({ page }) => {
+  const errors = collectErrors(page);
   await signIn(page, 'parent@demo.cairn');
+  await hydrated(page);
   const me = await (await page.request.get('/api/v1/me')).json();
   expect(me.linked_learners).toHaveLength(2);
   for (const child of me.linked_learners) {
-    await expect(page.getByRole('region', { name: child.name })).toBeVisible();
+    const card = page.getByRole('region', { name: child.name });
+    await expect(card).toBeVisible();
+    await expect(card.locator('.summary-figures')).toContainText(/Mastered\s*\d+ of \d+/);
+    await expect(card.locator('.summary-figures')).toContainText(/since last week/);
+    await expect(card.locator('.summary-figures')).toContainText(/\d+ marks? · \d+ comments? · \d+ badges? earned/);
+    await expect(card.getByRole('heading', { name: 'Badges in progress' })).toBeVisible();
+    await expect(card.getByRole('heading', { name: 'Latest feedback' })).toBeVisible();
+    await expect(card.getByRole('link', { name: `Open ${child.name}'s dashboard` })).toBeVisible();
+    // The long list is folded away.
+    await expect(card.locator('li.competency').first()).toBeHidden();
   }
   await expect(page.getByRole('region', { name: 'My progress' })).toHaveCount(0);
+  // Jump links reach the second child at once.
+  const second = me.linked_learners[1];
+  await page.getByRole('navigation', { name: 'Your children' }).getByRole('link', { name: second.name }).click();
+  await expect(page).toHaveURL(new RegExp(`#learner-${second.id}$`));
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  expect(height).toBeLessThan(2600);
+  // On a phone: no sideways scrolling, and still far shorter than the old lists.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(5200);
+  expect(errors).toEqual([]);
 });
 
 test('the admin sees institution figures and no learner tiles', async ({ page }) => {

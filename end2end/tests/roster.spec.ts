@@ -86,14 +86,24 @@ test('two teachers of one group see each other\'s marks appear on the roster', a
   await first.getByLabel('Comment (optional)').fill('Explained the method to the class.');
   await first.getByRole('button', { name: 'Save mark' }).click();
   await expect(first.getByRole('status')).toHaveText(/^Saved 3 for /);
+  // Focus goes back to the cell just marked, to go on from there with the keyboard.
+  await expect(target).toBeFocused();
   const value = ((await target.textContent()) ?? '').trim();
 
+  // The co-teacher's grid shows it, highlighted a moment, and says so politely.
   const seen = second.getByRole('gridcell').nth(5);
   await expect(seen).toHaveText(value, { timeout: 2000 });
   const teacherName = await first.evaluate(async () => (await (await fetch('/api/v1/me')).json()).name);
   await expect(seen).toHaveAttribute('title', new RegExp(`^Marked 3 by ${teacherName} on `));
+  await expect(seen).toHaveClass(/\bfresh\b/);
+  await expect(second.getByRole('status')).toHaveText(new RegExp(`^${teacherName} marked 3 for .+ on .+\\.$`));
   await seen.focus();
   await expect(second.locator('.mark-panel')).toContainText(`Marked 3 by ${teacherName}`);
+  // "c" opens the comment for the focused cell.
+  await second.keyboard.press('c');
+  await expect(second.getByLabel(/^Comment/)).toBeFocused();
+  // Column headers name the competency, not only its code.
+  await expect(second.locator('table.roster thead th .column-name').first()).not.toBeEmpty();
 });
 
 test('the roster has no serious accessibility violations, and a parent cannot open it', async ({ browser }) => {

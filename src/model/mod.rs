@@ -189,6 +189,8 @@ pub struct CompetencyLevel {
     pub steps_remaining: i64,
     /// How the level is computed, as a person reads it ("Decaying average (65 %)").
     pub method: String,
+    /// The same as a sentence a parent understands.
+    pub method_explained: String,
     pub evidence_count: i64,
 }
 
@@ -563,6 +565,32 @@ pub struct InstitutionSummary {
     pub evidence: i64,
 }
 
+/// A note of feedback from a teacher: with a mark, or on a goal or project.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackNote {
+    pub author: String,
+    pub body: String,
+    /// The competency ("MA4-1 Number") or the goal's or project's title.
+    pub about: String,
+    pub path: String,
+    pub at: String,
+}
+
+/// A learner's week at a glance, as their home and their parents' homes lead with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LearnerSummary {
+    pub learner_id: UserId,
+    /// Competencies mastered a week ago (now: the progress's own count).
+    pub mastered_week_ago: usize,
+    pub feedback: Vec<FeedbackNote>,
+    /// The viewer's previous visit, which "new" counts from (a week ago at first).
+    pub since: String,
+    pub first_visit: bool,
+    pub new_marks: usize,
+    pub new_comments: usize,
+    pub new_badges: usize,
+}
+
 /// Everything the home page shows a person; each part is present only when it has data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Home {
@@ -571,6 +599,8 @@ pub struct Home {
     pub tiles: Vec<HomeTile>,
     pub own_progress: Option<LearnerProgress>,
     pub children: Vec<LearnerProgress>,
+    /// The week at a glance of the viewer (a learner) and of each child, by learner.
+    pub summaries: Vec<LearnerSummary>,
     pub teaching: Vec<GroupSummary>,
     /// The learners of the groups a teacher teaches.
     pub taught: Vec<LearnerListing>,
@@ -622,6 +652,7 @@ mod tests {
             top_level: 4.0,
             steps_remaining: 3,
             method: "Most recent score".into(),
+            method_explained: "the latest mark is the level".into(),
             evidence_count: 0,
         };
         assert!(!competency.mastered());

@@ -132,6 +132,8 @@ pub struct GoalSummary {
     pub title: String,
     pub status: GoalStatus,
     pub target_on: Option<String>,
+    /// Still active past its target date.
+    pub overdue: bool,
     pub steps_done: usize,
     pub steps: usize,
     pub competencies: Vec<CompetencyRef>,
@@ -205,6 +207,8 @@ pub struct GoalView {
     pub why: String,
     pub status: GoalStatus,
     pub target_on: Option<String>,
+    /// Still active past its target date.
+    pub overdue: bool,
     pub competencies: Vec<CompetencyRef>,
     pub steps: Vec<GoalStep>,
     pub timeline: Vec<TimelineEntry>,

@@ -207,6 +207,7 @@ async fn a_disabled_persons_sessions_end_at_once(store: &Store) {
     .unwrap();
     assert_eq!(log.entries.len(), 1);
     assert!(log.entries[0].detail.ends_with("active → disabled"));
+    assert_eq!(log.entries[0].subject, manager.name, "the person by name");
     // Signing in is refused too, until they are enabled again.
     assert!(!store
         .find_login(demo::DEMO_MANAGER)

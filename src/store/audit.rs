@@ -28,7 +28,8 @@ pub struct Actor<'a> {
     pub origin: Option<&'a str>,
 }
 
-/// `id, at, actor, action, subject_type, subject_id, detail, origin`.
+/// `id, at, actor, action, subject_type, subject_id, detail, origin`, and the subject's name
+/// when it is a person or a group.
 type AuditRow = (
     i64,
     String,
@@ -37,6 +38,7 @@ type AuditRow = (
     String,
     Option<String>,
     String,
+    Option<String>,
     Option<String>,
 );
 
@@ -126,8 +128,13 @@ impl Store {
         let since = filter.since.trim();
         let rows: Vec<AuditRow> =
             sqlx::query_as(
-                "SELECT a.id, a.at, u.name, a.action, a.subject_type, a.subject_id, a.detail, a.origin \
+                "SELECT a.id, a.at, u.name, a.action, a.subject_type, a.subject_id, a.detail, a.origin, \
+                   COALESCE(s.name, g.name) \
                  FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+                 LEFT JOIN users s ON s.id = CASE WHEN a.subject_type IN ('person', 'user', 'learner') \
+                   THEN CAST(a.subject_id AS INTEGER) END \
+                 LEFT JOIN groups g ON g.id = CASE WHEN a.subject_type = 'group' \
+                   THEN CAST(a.subject_id AS INTEGER) END \
                  WHERE a.institution_id = $1 \
                    AND ($2 = '%%' OR LOWER(COALESCE(u.name, '')) LIKE $2 \
                         OR LOWER(COALESCE(u.email, '')) LIKE $2) \
@@ -152,15 +159,17 @@ impl Store {
             entries: rows
                 .into_iter()
                 .map(
-                    |(id, at, actor, action, subject_type, subject_id, detail, origin)| {
+                    |(id, at, actor, action, subject_type, subject_id, detail, origin, named)| {
                         AuditEntry {
                             id,
                             at,
                             actor,
                             action,
-                            subject: match subject_id {
-                                Some(id) => format!("{subject_type} {id}"),
-                                None => subject_type,
+                            // A person or group by name; anything else by kind and number.
+                            subject: match (named, subject_id) {
+                                (Some(name), _) => name,
+                                (None, Some(id)) => format!("{subject_type} {id}"),
+                                (None, None) => subject_type,
                             },
                             detail,
                             origin,

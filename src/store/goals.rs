@@ -56,6 +56,7 @@ impl Store {
                 id,
                 title,
                 status: status(&key),
+                overdue: overdue(&key, target_on.as_deref()),
                 target_on,
                 steps_done: done as usize,
                 steps: steps as usize,
@@ -339,6 +340,7 @@ impl Store {
             title,
             why,
             status: status(&key),
+            overdue: overdue(&key, target_on.as_deref()),
             target_on,
             competencies: self
                 .linked_competencies("goal_competencies", "goal_id", goal_id)
@@ -370,4 +372,10 @@ async fn touch_goal(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Whether a goal is still active past its target date (dates compare as text, `YYYY-MM-DD`).
+fn overdue(status: &str, target_on: Option<&str>) -> bool {
+    let today = clock::format_date(time::OffsetDateTime::now_utc().date());
+    status == "active" && target_on.is_some_and(|on| on < today.as_str())
 }

@@ -33,6 +33,7 @@ pub mod roster;
 pub mod school;
 pub mod settings;
 pub mod story;
+pub mod summary;
 pub mod taxonomy;
 pub mod testing;
 pub mod tiles;

@@ -127,6 +127,7 @@ impl Store {
                 top_level,
                 steps_remaining: steps_remaining(level, row.mastery_level),
                 method: method.describe(),
+                method_explained: method.explain(),
                 evidence_count,
             });
         }

@@ -703,7 +703,7 @@ async fn a_teachers_inbox_holds_what_waits_for_their_answer(store: &Store) {
         &GoalDraft {
             title: "Run a 5 km".into(),
             why: String::new(),
-            target_on: String::new(),
+            target_on: "2020-01-31".into(),
             competencies: Vec::new(),
             steps: Vec::new(),
         },
@@ -711,6 +711,10 @@ async fn a_teachers_inbox_holds_what_waits_for_their_answer(store: &Store) {
     .await
     .unwrap();
     let path = format!("/goals/{goal_id}");
+    assert!(
+        story::goal(store, &learner, goal_id).await.unwrap().overdue,
+        "active past its target date"
+    );
     let inbox = story::inbox(store, &teacher).await.unwrap();
     assert_eq!(waiting_on(&inbox, &path), Some(Awaiting::Goal));
     assert!(

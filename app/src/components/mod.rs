@@ -7,3 +7,4 @@ pub mod progress;
 #[cfg(feature = "ssr")]
 pub mod radar;
 pub mod story;
+pub mod summary;

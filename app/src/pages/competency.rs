@@ -82,13 +82,14 @@ fn Detail(detail: CompetencyDetail) -> impl IntoView {
                     {current.mastered().then(|| view! { " " <span class="mastered">"Mastered"</span> })}
                 </p>
                 {next.map(|text| view! { <p>{text}</p> })}
-                <p class="muted">
+                <p class="method">
                     {format!(
                         "How it is worked out: {}. Mastery is level {:.0}.",
-                        current.method,
+                        current.method_explained,
                         current.mastery_level,
                     )}
                 </p>
+                <p class="muted">{format!("(The method, as teachers know it: {}.)", current.method)}</p>
             </section>
             <section aria-labelledby="evidence-title">
                 <h2 id="evidence-title">"Evidence"</h2>
@@ -121,7 +122,7 @@ fn EvidenceTable(evidence: Vec<EvidenceItem>) -> impl IntoView {
                     <th scope="col">"Level"</th>
                     <th scope="col">"From"</th>
                     <th scope="col">"Comment"</th>
-                    <th scope="col">"Counts"</th>
+                    <th scope="col">"Used for the level"</th>
                 </tr>
             </thead>
             <tbody>
@@ -133,7 +134,7 @@ fn EvidenceTable(evidence: Vec<EvidenceItem>) -> impl IntoView {
                         } else if item.counted {
                             "Yes"
                         } else {
-                            "No"
+                            "No — not used by this method"
                         };
                         let from = match &item.given_by {
                             Some(name) => format!("{} ({name})", source_label(&item.source)),
@@ -158,5 +159,10 @@ fn EvidenceTable(evidence: Vec<EvidenceItem>) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        <p class="muted">
+            "“Used for the level” says whether a mark goes into the current level: a mark \
+             corrected later does not, and some methods use only some marks (the latest, the \
+             highest, or those at mastery)."
+        </p>
     }
 }

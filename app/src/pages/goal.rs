@@ -94,6 +94,7 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
         why,
         status,
         target_on,
+        overdue,
         competencies,
         steps,
         timeline,
@@ -117,6 +118,7 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
             <h1>{title.clone()}</h1>
             <p>
                 <span class="status" data-status=status.key()>{status.label()}</span>
+                {overdue.then(|| view! { " " <span class="status overdue">"Overdue"</span> })}
                 {target_on.map(|on| view! { <span class="muted">{format!(" · target {}", day(&on))}</span> })}
                 " "
                 <CompetencyChips competencies />

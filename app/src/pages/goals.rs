@@ -109,6 +109,7 @@ fn GoalRow(goal: GoalSummary) -> impl IntoView {
             <a class="goal-title" href=format!("/goals/{}", goal.id)>{goal.title.clone()}</a>
             " "
             <span class="status">{status}</span>
+            {goal.overdue.then(|| view! { " " <span class="status overdue">"Overdue"</span> })}
             <span class="muted">{format!(" · {} of {} steps done{target}", goal.steps_done, goal.steps)}</span>
             " "
             <CompetencyChips competencies=goal.competencies />

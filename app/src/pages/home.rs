@@ -11,8 +11,8 @@ use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_home;
 use crate::components::layout::{Frame, Tile};
-use crate::components::progress::ProgressList;
 use crate::components::story::{CheckInsTile, StoryTile};
+use crate::components::summary::WeekSummary;
 use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
 use cairn::model::LiveEvent;
@@ -88,12 +88,17 @@ fn HomeTiles(home: Home) -> impl IntoView {
         tiles,
         own_progress,
         children,
+        summaries,
         teaching,
         taught,
         seats,
         orders,
         institution,
     } = home;
+    let summary_of = {
+        let summaries = summaries.clone();
+        move |learner: i64| summaries.iter().find(|s| s.learner_id == learner).cloned()
+    };
     let first_name = viewer
         .name
         .split(' ')
@@ -119,15 +124,20 @@ fn HomeTiles(home: Home) -> impl IntoView {
     let shown = tiles
         .into_iter()
         .map(|tile| match tile {
-            HomeTile::Progress => own_progress
-                .take()
-                .map(|progress| view! { <ProgressTile progress /> }.into_any_sync()),
+            HomeTile::Progress => own_progress.take().and_then(|progress| {
+                let summary = summary_of(progress.learner.id)?;
+                Some(view! { <ProgressTile progress summary /> }.into_any_sync())
+            }),
             HomeTile::Story => {
                 own_learner.map(|learner_id| view! { <StoryTile learner_id /> }.into_any_sync())
             }
-            HomeTile::Children => children
-                .take()
-                .map(|children| view! { <ChildrenTiles children /> }.into_any_sync()),
+            HomeTile::Children => children.take().map(|children| {
+                let children: Vec<_> = children
+                    .into_iter()
+                    .filter_map(|progress| Some((summary_of(progress.learner.id)?, progress)))
+                    .collect();
+                view! { <ChildrenTiles children /> }.into_any_sync()
+            }),
             HomeTile::CheckIns => teaches.then(|| view! { <CheckInsTile /> }.into_any_sync()),
             HomeTile::Groups => groups
                 .take()
@@ -164,7 +174,10 @@ fn HomeTiles(home: Home) -> impl IntoView {
 }
 
 #[component]
-fn ProgressTile(progress: cairn::model::LearnerProgress) -> impl IntoView {
+fn ProgressTile(
+    progress: cairn::model::LearnerProgress,
+    summary: cairn::model::LearnerSummary,
+) -> impl IntoView {
     let learner_id = progress.learner.id;
     view! {
         <Tile id="my-progress" title="My progress" wide=true>
@@ -173,37 +186,48 @@ fn ProgressTile(progress: cairn::model::LearnerProgress) -> impl IntoView {
                 " · "
                 <a href="/backpack">"Open my backpack"</a>
             </p>
-            <ProgressList progress />
+            <WeekSummary progress summary who="you" />
         </Tile>
     }
     .into_any_sync()
 }
 
-/// A parent's children: each one's progress, then their story.
+/// A parent's children: a summary card for each (jump links first when there are several),
+/// then their story.
 #[component]
-fn ChildrenTiles(children: Vec<cairn::model::LearnerProgress>) -> impl IntoView {
-    children
+fn ChildrenTiles(
+    children: Vec<(cairn::model::LearnerSummary, cairn::model::LearnerProgress)>,
+) -> impl IntoView {
+    let jumps = (children.len() > 1).then(|| {
+        let links = children
+            .iter()
+            .map(|(_, progress)| {
+                view! {
+                    <a href=format!("#learner-{}", progress.learner.id)>{progress.learner.name.clone()}</a>
+                    " "
+                }
+            })
+            .collect_view();
+        view! { <nav class="jump-links tile wide" aria-label="Your children">"Jump to: " {links}</nav> }
+    });
+    let cards = children
         .into_iter()
-        .map(|progress| {
+        .map(|(summary, progress)| {
             let child_id = progress.learner.id;
+            let name = progress.learner.name.clone();
+            let first = name.split(' ').next().unwrap_or_default().to_string();
             view! {
-                <Tile
-                    id=format!("learner-{}", progress.learner.id)
-                    title=progress.learner.name.clone()
-                    wide=true
-                >
+                <Tile id=format!("learner-{child_id}") title=name.clone() wide=true>
                     <p>
-                        <a href=format!("/learners/{}", progress.learner.id)>
-                            {format!("Open {}'s dashboard", progress.learner.name)}
-                        </a>
+                        <a href=format!("/learners/{child_id}")>{format!("Open {name}'s dashboard")}</a>
                     </p>
-                    <ProgressList progress />
+                    <WeekSummary progress summary who=first />
                 </Tile>
                 <StoryTile learner_id=child_id />
             }
         })
-        .collect_view()
-        .into_any_sync()
+        .collect_view();
+    view! { {jumps} {cards} }.into_any_sync()
 }
 
 #[component]

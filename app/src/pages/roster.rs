@@ -87,20 +87,49 @@ fn cell_id(row: usize, column: usize) -> String {
     format!("cell-{row}-{column}")
 }
 
-/// Moves keyboard focus to a cell (in the browser).
-fn focus_cell(row: usize, column: usize) {
+/// The mark panel's comment field.
+const COMMENT_FIELD: &str = "mark-comment";
+
+/// A competency's name short enough for a column header: its first words, up to about 18
+/// characters ("Planning and conducting…").
+fn short_name(name: &str) -> String {
+    const MOST: usize = 18;
+    if name.chars().count() <= MOST {
+        return name.to_string();
+    }
+    let mut short = String::new();
+    for word in name.split_whitespace() {
+        if !short.is_empty() && short.chars().count() + 1 + word.chars().count() > MOST {
+            break;
+        }
+        if !short.is_empty() {
+            short.push(' ');
+        }
+        short.push_str(word);
+    }
+    let short: String = short.chars().take(MOST).collect();
+    format!("{}…", short.trim_end_matches([',', ' ']))
+}
+
+/// Moves keyboard focus to an element by id (in the browser).
+fn focus_element(id: &str) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
         if let Some(element) = document()
-            .get_element_by_id(&cell_id(row, column))
+            .get_element_by_id(id)
             .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = element.focus();
         }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (row, column);
+    let _ = id;
+}
+
+/// Moves keyboard focus to a cell (in the browser).
+fn focus_cell(row: usize, column: usize) {
+    focus_element(&cell_id(row, column));
 }
 
 #[component]
@@ -155,6 +184,18 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
             let row = learners.with_value(|l| l.iter().position(|l| l.id == learner_id));
             let column = columns.with_value(|c| c.iter().position(|c| c.id == competency_id));
             if let (Some(row), Some(column)) = (row, column) {
+                // Someone else's mark: highlighted a moment, and said politely.
+                let ours = cell(row, column)
+                    .with_untracked(|c| c.latest.as_ref().map(|m| m.evidence_id))
+                    == Some(evidence_id);
+                if !ours {
+                    let learner = learners.with_value(|l| l[row].name.clone());
+                    let competency = columns.with_value(|c| c[column].name.clone());
+                    let by = given_by
+                        .clone()
+                        .unwrap_or_else(|| "The learning platform".into());
+                    message.set(format!("{by} marked {mark} for {learner} on {competency}."));
+                }
                 cell(row, column).set(RosterCell {
                     level,
                     latest: Some(RosterMark {
@@ -211,6 +252,8 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                     comment.set(String::new());
                     correcting.set(false);
                     fresh.set(Some((row, column)));
+                    // Back to the cell just marked, to go on from there.
+                    focus_cell(row, column);
                 }
                 Err(failure) => error.set(Some(failure.to_string())),
             }
@@ -239,6 +282,12 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                 pending.set(None);
                 correcting.set(false);
                 error.set(None);
+                None
+            }
+            "c" if may_mark => {
+                // A comment for the focused cell's mark.
+                event.prevent_default();
+                focus_element(COMMENT_FIELD);
                 None
             }
             key if may_mark => {
@@ -277,6 +326,7 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                                     .map(|c| view! {
                                         <th scope="col" title=c.name.clone()>
                                             <abbr title=c.name.clone()>{c.code.clone()}</abbr>
+                                            <span class="column-name">{short_name(&c.name)}</span>
                                         </th>
                                     })
                                     .collect_view())}
@@ -385,12 +435,22 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                                     })
                                     .collect_view())}
                             </div>
-                            <label for="mark-comment">"Comment (optional)"</label>
+                            <label for=COMMENT_FIELD>"Comment (optional; press c in the grid)"</label>
                             <textarea
-                                id="mark-comment"
+                                id=COMMENT_FIELD
                                 rows="2"
                                 prop:value=move || comment.get()
                                 on:input=move |event| comment.set(event_target_value(&event))
+                                on:keydown=move |event: leptos::ev::KeyboardEvent| {
+                                    // Ctrl+Enter saves; Escape goes back to the cell.
+                                    if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+                                        event.prevent_default();
+                                        save();
+                                    } else if event.key() == "Escape" {
+                                        let (row, column) = focus.get_untracked();
+                                        focus_cell(row, column);
+                                    }
+                                }
                             ></textarea>
                             <label class="check">
                                 <input
@@ -449,7 +509,7 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                 </label>
                 <p class="muted" id="roster-help">
                     {if may_mark {
-                        format!("Arrow keys move. Type 1–{top} to pick a level, Enter to save, Escape to cancel.")
+                        format!("Arrow keys move. Type 1–{top} to pick a level, c to add a comment, Enter to save, Escape to cancel.")
                     } else {
                         "You can look at this roster; only the group's teachers mark it.".to_string()
                     }}
