@@ -198,7 +198,19 @@ pub async fn import_people(
         ..by.clone()
     };
     let imported = store.write_people(&by, rows, tracker).await?;
-    Ok(crate::model::ImportReport { imported, ..report })
+    let written = if imported > 0 {
+        rows.iter()
+            .take(crate::model::IMPORT_ERRORS_SHOWN)
+            .map(|row| format!("{} <{}>", row.name, row.email))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(crate::model::ImportReport {
+        imported,
+        written,
+        ..report
+    })
 }
 
 /// Starts an administrator's import in the background and returns its id, which

@@ -94,6 +94,7 @@ impl Checked {
                 .take(IMPORT_ERRORS_SHOWN)
                 .cloned()
                 .collect(),
+            written: Vec::new(),
         }
     }
 }

@@ -92,6 +92,18 @@ pub fn id_param() -> impl Fn() -> Option<i64> + Copy + 'static {
     move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
 
+/// Loads the institution's colours again on this page (after this person saved them: their
+/// own page changes as every other open page does on the live event).
+pub fn reload_theme() {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static SAVES: AtomicU64 = AtomicU64::new(0);
+        let save = SAVES.fetch_add(1, Ordering::Relaxed);
+        browser::refresh_theme(&format!("saved{save}"));
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
     use std::cell::Cell;
@@ -148,7 +160,7 @@ mod browser {
 
     /// Loads the institution's colours again: the `<link id="theme">` gets a new address, so
     /// the browser fetches the saved theme and the page changes colour in place.
-    fn refresh_theme(version: &str) {
+    pub fn refresh_theme(version: &str) {
         let link = web_sys::window()
             .and_then(|window| window.document())
             .and_then(|document| document.get_element_by_id("theme"));

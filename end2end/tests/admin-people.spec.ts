@@ -55,6 +55,14 @@ test('a CSV with two bad rows: the progress bar moves and the report names both 
   await expect(report.nth(0)).toContainText('is not an email address');
   await expect(report.nth(1)).toContainText('17001');
   await expect(report.nth(1)).toContainText("no open group is named 'Room 99'");
+  // The report comes first on the page, above the search, and says who was written.
+  const reportBox = await summary.boundingBox();
+  const searchBox = await page.getByLabel('Name or email').boundingBox();
+  expect(reportBox!.y).toBeLessThan(searchBox!.y);
+  const written = page.locator('details.import-written');
+  await expect(written.locator('summary')).toHaveText('Who was written (19998)');
+  await written.locator('summary').click();
+  await expect(written.locator('li').first()).toContainText('@');
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 

@@ -30,6 +30,8 @@ test('an admin renames Goals and changes the primary colour; an open learner pag
   await expect(page.locator('.contrast[data-passes="false"]')).toHaveCount(0);
   await page.getByRole('button', { name: 'Save the settings' }).click();
   await expect(page.getByRole('status')).toContainText('Saved');
+  // The admin's own page takes the new colour too, as every open page does.
+  await expect.poll(() => page.evaluate(primaryOf)).toBe('#0b6e4f');
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 

@@ -12,7 +12,7 @@ async function widest(page: Page): Promise<string[]> {
     const width = document.documentElement.clientWidth;
     return [...document.querySelectorAll('main *')]
       .filter((element) => element.getBoundingClientRect().right > width + 1)
-      .filter((element) => !element.closest('.roster-scroll, .table-scroll'))
+      .filter((element) => !element.closest('.roster-scroll, .table-scroll, .radar-svg'))
       .slice(0, 5)
       .map((element) => `${element.tagName.toLowerCase()}.${element.className} → ${Math.round(element.getBoundingClientRect().right)} px`);
   });

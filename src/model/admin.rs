@@ -288,6 +288,8 @@ pub struct ImportReport {
     pub rejected: usize,
     /// The reasons, by line (the first `IMPORT_ERRORS_SHOWN` of them).
     pub errors: Vec<RowError>,
+    /// Who was written ("Ana Silva <ana@school.example>"), the first `IMPORT_ERRORS_SHOWN`.
+    pub written: Vec<String>,
 }
 
 /// How many row errors a report lists; the count covers the rest.

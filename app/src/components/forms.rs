@@ -43,11 +43,6 @@ impl Changes {
         self.changed.get()
     }
 
-    /// Whether any change was accepted yet (untracked: for what a reload shows).
-    pub fn any(&self) -> bool {
-        self.changed.get_untracked() > 0
-    }
-
     pub fn bump(&self) {
         self.changed.update(|n| *n += 1);
     }

@@ -53,10 +53,9 @@ fn people_page() -> impl IntoView {
                 match people.await {
                     Ok(list) => {
                         view! {
-                            <People list filter=filter() done>
+                            <People list filter=filter() done import=import().map(|id| view! { <ImportStatus id done /> })>
                                 <AddPerson done address=invitation />
                                 <ImportPeople />
-                                {import().map(|id| view! { <ImportStatus id done /> })}
                                 <CustomRoles />
                             </People>
                         }
@@ -70,10 +69,13 @@ fn people_page() -> impl IntoView {
 }
 
 #[component]
-fn People<C: IntoView + 'static>(
+fn People<C: IntoView + 'static, I: IntoView + 'static>(
     list: UserList,
     filter: UserFilter,
     done: Callback<String>,
+    /// An import's progress and report, first on the page when there is one.
+    import: I,
+    /// Adding, importing and roles: after the search and its list.
     children: TypedChildren<C>,
 ) -> impl IntoView {
     let children = children.into_inner();
@@ -91,7 +93,7 @@ fn People<C: IntoView + 'static>(
                 <span aria-current="page">"People"</span>
             </nav>
             <h1>"People"</h1>
-            {children()}
+            {import}
             <Form method="GET" action="" attr:class="inline-form people-filter">
                 <label for="people-query">"Name or email"</label>
                 <input id="people-query" type="search" name="query" value=filter.query.clone() />
@@ -136,6 +138,7 @@ fn People<C: IntoView + 'static>(
                     </tbody>
                 </table>
             </div>
+            {children()}
         </main>
     }
     .into_any_sync()
@@ -316,6 +319,8 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
         )
     };
     let more = report.rejected.saturating_sub(report.errors.len());
+    // A short list is shown open; a long one folded.
+    let few_written = report.written.len() <= 20;
     view! {
         <p role="status" class="import-summary">{summary}</p>
         {(!report.errors.is_empty()).then(|| view! {
@@ -342,6 +347,14 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
             </div>
         })}
         {(more > 0).then(|| view! { <p class="muted">{format!("… and {more} more rejected rows.")}</p> })}
+        {(!report.written.is_empty()).then(|| view! {
+            <details class="import-written" open=few_written>
+                <summary>{format!("Who was written ({})", report.imported)}</summary>
+                <ul class="rows">
+                    {report.written.into_iter().map(|person| view! { <li>{person}</li> }).collect_view()}
+                </ul>
+            </details>
+        })}
     }
     .into_any_sync()
 }

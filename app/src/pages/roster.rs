@@ -435,7 +435,7 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                                     })
                                     .collect_view())}
                             </div>
-                            <label for=COMMENT_FIELD>"Comment (optional; press c in the grid)"</label>
+                            <label for=COMMENT_FIELD>"Comment (optional) — press c in the grid"</label>
                             <textarea
                                 id=COMMENT_FIELD
                                 rows="2"

@@ -22,14 +22,18 @@ pub fn page() -> AnyView {
 
 fn settings_page() -> impl IntoView {
     let saved = Changes::new();
-    let save = saved.done;
+    // Saved: the page shows the new settings, in the new colours.
+    let save = Callback::new(move |_: String| {
+        saved.bump();
+        crate::live::reload_theme();
+    });
     let settings = crate::page_data::resource(move || saved.version(), |_| get_settings());
     view! {
         <Title text="Settings" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(settings) => view! { <SettingsForm settings save saved={saved.any()} /> }.into_any_sync(),
+                    Ok(settings) => view! { <SettingsForm settings save /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -57,7 +61,7 @@ fn pair_line(what: &'static str, fore: String, back: String) -> impl IntoView {
 }
 
 #[component]
-fn SettingsForm(settings: Settings, save: Callback<String>, saved: bool) -> impl IntoView {
+fn SettingsForm(settings: Settings, save: Callback<String>) -> impl IntoView {
     let Settings {
         modules,
         theme,
@@ -101,7 +105,7 @@ fn SettingsForm(settings: Settings, save: Callback<String>, saved: bool) -> impl
                 <span aria-current="page">"Settings"</span>
             </nav>
             <h1>"Settings"</h1>
-            <PostForm action=SaveSettings::PATH on_done=save class="stack">
+            <PostForm action=SaveSettings::PATH on_done=save class="stack" saved="Saved. Open pages change at once.">
                 <section class="tile wide" aria-labelledby="modules-title">
                     <h2 id="modules-title">"Module names"</h2>
                     <p class="muted">"Every menu, heading, tile and button uses these names."</p>
@@ -137,7 +141,6 @@ fn SettingsForm(settings: Settings, save: Callback<String>, saved: bool) -> impl
                 </section>
                 <button type="submit" class="primary">"Save the settings"</button>
             </PostForm>
-            {saved.then(|| view! { <p role="status">"Saved. Open pages change at once."</p> })}
             <Pictures images />
             <HomeTilesEditor />
             <p><a href="/admin/audit">"Audit log"</a></p>
