@@ -145,9 +145,16 @@ pub fn may_review_story(viewer: &Viewer, learner: &LearnerRelations) -> bool {
             || granted_over(viewer, Permission::GiveFeedback, learner))
 }
 
-/// May this learner send a check-in to `teacher_id`? Only to a teacher of their groups.
+/// May a check-in about this learner go to `teacher_id`? Only to a teacher of their groups
+/// (from the learner, or from a parent who may write about them).
 pub fn may_check_in_with(learner: &LearnerRelations, teacher_id: UserId) -> bool {
     learner.teacher_ids.contains(&teacher_id)
+}
+
+/// May `viewer` write to the learner's teachers as the learner's parent? A parent linked to
+/// them.
+pub fn may_write_as_parent(viewer: &Viewer, learner: &LearnerRelations) -> bool {
+    viewer.has(Role::Parent) && learner.parent_ids.contains(&viewer.id)
 }
 
 #[cfg(test)]

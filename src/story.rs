@@ -8,7 +8,8 @@ use crate::model::{
     MediaKind, ProjectView, Role, StorySummary, UserId, Viewer,
 };
 use crate::policy::{
-    may_check_in_with, may_review_story, may_view_learner, may_write_story, LearnerRelations,
+    may_check_in_with, may_review_story, may_view_learner, may_write_as_parent, may_write_story,
+    LearnerRelations,
 };
 use crate::store::files::StoredFile;
 use crate::store::goals::NewGoal;
@@ -513,13 +514,52 @@ pub async fn checkins(store: &Store, viewer: &Viewer) -> CoreResult<CheckIns> {
             ));
         }
     }
+    // A parent writes to their children's teachers.
+    let mut children = Vec::new();
+    if viewer.has(Role::Parent) {
+        for child in store.linked_learners(viewer.id).await? {
+            if let Some(relations) = store.learner_relations(child.id).await? {
+                if may_view_learner(viewer, &relations) {
+                    children.push((child, store.people(&relations.teacher_ids).await?));
+                }
+            }
+        }
+    }
     Ok(CheckIns {
         modules: store.module_names(viewer.institution_id).await?,
         sent,
         received,
         teachers,
+        children,
         topics,
     })
+}
+
+/// A parent writes to one of their child's teachers, about the child.
+pub async fn send_parent_checkin(
+    store: &Store,
+    viewer: &Viewer,
+    learner_id: UserId,
+    teacher_id: UserId,
+    body: &str,
+) -> CoreResult<i64> {
+    let relations = store
+        .learner_relations(learner_id)
+        .await?
+        .ok_or_else(|| CoreError::NotFound(format!("learner {learner_id}")))?;
+    if !may_write_as_parent(viewer, &relations) {
+        return Err(CoreError::Forbidden);
+    }
+    if !may_check_in_with(&relations, teacher_id) {
+        return Err(CoreError::invalid(
+            "teacher",
+            "a message goes to one of your child's teachers",
+        ));
+    }
+    let body = text("message", body, 1000)?;
+    store
+        .send_checkin(learner_id, Some(viewer.id), teacher_id, None, None, &body)
+        .await
 }
 
 /// A learner sends a check-in to one of their teachers, optionally about their own goal or
@@ -546,7 +586,7 @@ pub async fn send_checkin(
     let body = text("message", body, 1000)?;
     let (goal_id, project_id) = about.map_or((None, None), About::ids);
     store
-        .send_checkin(viewer.id, teacher_id, goal_id, project_id, &body)
+        .send_checkin(viewer.id, None, teacher_id, goal_id, project_id, &body)
         .await
 }
 
@@ -572,7 +612,8 @@ pub async fn story_summary(
 ) -> CoreResult<StorySummary> {
     let relations = readable(store, viewer, learner_id, "story").await?;
     let goals = store.goals_of(learner_id).await?;
-    let has_checkins = viewer.has(Role::Learner) || viewer.has(Role::Teacher);
+    let has_checkins =
+        viewer.has(Role::Learner) || viewer.has(Role::Teacher) || viewer.has(Role::Parent);
     Ok(StorySummary {
         modules: store.module_names(relations.institution_id).await?,
         learner_id,

@@ -224,3 +224,39 @@ test('a check-in is answered, and both sides see what is new', async ({ page, br
   await expect(sent).toContainText('Answer: Yes — bring it on Thursday.');
   await expect(sent).toContainText('New answer');
 });
+
+test("a parent writes to their child's teacher, who answers; the parent sees the answer", async ({ page, browser }) => {
+  const errors = collectErrors(page);
+  const teacher = await (await browser.newContext()).newPage();
+  await signIn(teacher, 'teacher@demo.cairn');
+  const teacherName = (await (await teacher.request.get('/api/v1/me')).json()).name;
+
+  await signIn(page, 'parent@demo.cairn');
+  await page.goto('/checkins');
+  await hydrated(page);
+  const message = `How is the science project going? ${Date.now()}`;
+  const to = page.getByLabel('To', { exact: true });
+  const option = to.locator('option', { hasText: new RegExp(`^${teacherName} \\(.+'s teacher\\)$`) }).first();
+  await to.selectOption((await option.getAttribute('value'))!);
+  await page.getByLabel('Message').fill(message);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Write to a teacher' }).getByRole('status')).toHaveText('Sent: it is in the list below');
+  await expect(page.getByLabel('Message')).toHaveValue('');
+  const sent = page.locator('li.checkin', { hasText: message });
+  await expect(sent).toContainText(`To ${teacherName}, about `);
+  await expect(sent).toContainText('Not answered yet.');
+
+  // The teacher sees who wrote, about whom, and answers.
+  await teacher.goto('/checkins');
+  await hydrated(teacher);
+  const received = teacher.locator('li.checkin', { hasText: message });
+  await expect(received).toContainText(/From .+ \(parent of .+\)/);
+  await received.getByLabel(/^Answer /).fill('Very well — the poster is nearly done.');
+  await received.getByRole('button', { name: 'Send the answer' }).click();
+  await expect(received).toContainText('Your answer: Very well');
+
+  // The parent's open page shows the answer, marked new.
+  await expect(sent).toContainText('Answer: Very well — the poster is nearly done.');
+  await expect(sent).toContainText('New answer');
+  expect(errors).toEqual([]);
+});

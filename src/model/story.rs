@@ -361,6 +361,8 @@ pub struct CheckIn {
     pub id: i64,
     pub learner: LearnerRef,
     pub teacher: PersonRef,
+    /// The parent who wrote it about their child (none: the learner wrote it).
+    pub parent: Option<PersonRef>,
     pub about: Option<Topic>,
     pub body: String,
     pub created_at: String,
@@ -379,6 +381,8 @@ pub struct CheckIns {
     pub received: Vec<CheckIn>,
     /// The learner's teachers (whom a check-in can go to); empty for others.
     pub teachers: Vec<PersonRef>,
+    /// A parent's children, each with their teachers (whom the parent can write to).
+    pub children: Vec<(LearnerRef, Vec<PersonRef>)>,
     /// The learner's active goals and projects.
     pub topics: Vec<Topic>,
 }

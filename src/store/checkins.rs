@@ -1,79 +1,76 @@
 //! Check-ins: a short message from a learner to one of their teachers, about a goal or a
-//! project, and the teacher's answer. Each side knows what it has not read yet.
+//! project (or from a parent to their child's teacher), and the teacher's answer. Each side
+//! knows what it has not read yet.
 
 use super::Store;
 use crate::clock;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{CheckIn, LearnerRef, LiveEvent, PersonRef, Topic, UserId};
 
-type CheckInRow = (
-    i64,
-    i64,
-    String,
-    i64,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// A check-in as stored, with the names of those it concerns.
+#[derive(sqlx::FromRow)]
+struct CheckInRow {
+    id: i64,
+    learner_id: i64,
+    learner: String,
+    teacher_id: i64,
+    teacher: String,
+    goal_id: Option<i64>,
+    goal: Option<String>,
+    project_id: Option<i64>,
+    project: Option<String>,
+    body: String,
+    created_at: String,
+    answer: Option<String>,
+    answered_at: Option<String>,
+    read_by_teacher_at: Option<String>,
+    answer_read_at: Option<String>,
+    sender_id: Option<i64>,
+    sender: Option<String>,
+}
 
-const SELECT: &str = "SELECT c.id, c.learner_id, l.name, c.teacher_id, t.name, \
-       c.goal_id, g.title, c.project_id, p.title, c.body, c.created_at, c.answer, c.answered_at, \
-       c.read_by_teacher_at, c.answer_read_at \
+const SELECT: &str = "SELECT c.id, c.learner_id, l.name AS learner, c.teacher_id, \
+       t.name AS teacher, c.goal_id, g.title AS goal, c.project_id, p.title AS project, c.body, \
+       c.created_at, c.answer, c.answered_at, c.read_by_teacher_at, c.answer_read_at, \
+       c.sender_id, s.name AS sender \
      FROM checkins c JOIN users l ON l.id = c.learner_id JOIN users t ON t.id = c.teacher_id \
+     LEFT JOIN users s ON s.id = c.sender_id \
      LEFT JOIN goals g ON g.id = c.goal_id LEFT JOIN projects p ON p.id = c.project_id";
+
+/// Who sent a check-in: the parent who wrote it, or else the learner.
+const SENDER: &str = "COALESCE(c.sender_id, c.learner_id)";
 
 /// A check-in as its `viewer` sees it: unread if it is new to them.
 fn check_in(row: CheckInRow, viewer: UserId) -> CheckIn {
-    let (
-        id,
-        learner_id,
-        learner,
-        teacher_id,
-        teacher,
-        goal_id,
-        goal,
-        project_id,
-        project,
-        body,
-        created_at,
-        answer,
-        answered_at,
-        read_by_teacher_at,
-        answer_read_at,
-    ) = row;
-    let about = match (goal_id, goal, project_id, project) {
+    let about = match (row.goal_id, row.goal, row.project_id, row.project) {
         (Some(id), Some(title), _, _) => Some(topic("goal", id, title)),
         (_, _, Some(id), Some(title)) => Some(topic("project", id, title)),
         _ => None,
     };
-    let unread = if viewer == teacher_id {
-        read_by_teacher_at.is_none()
+    let unread = if viewer == row.teacher_id {
+        row.read_by_teacher_at.is_none()
     } else {
-        answer.is_some() && answer_read_at.is_none()
+        row.answer.is_some() && row.answer_read_at.is_none()
     };
     CheckIn {
-        id,
+        id: row.id,
         learner: LearnerRef {
-            id: learner_id,
-            name: learner,
+            id: row.learner_id,
+            name: row.learner,
         },
         teacher: PersonRef {
-            id: teacher_id,
-            name: teacher,
+            id: row.teacher_id,
+            name: row.teacher,
         },
+        parent: row
+            .sender_id
+            .zip(row.sender)
+            .map(|(id, name)| PersonRef { id, name }),
         about,
-        body,
-        created_at,
-        answer,
-        answered_at,
+        body: row.body,
+        created_at: row.created_at,
+        answer: row.answer,
+        answered_at: row.answered_at,
         unread,
     }
 }
@@ -88,10 +85,12 @@ pub fn topic(kind: &str, id: i64, title: String) -> Topic {
 }
 
 impl Store {
-    /// Sends a check-in (the core checks the teacher and the topic).
+    /// Sends a check-in about a learner, by the learner or (`parent`) by their parent (the
+    /// core checks who may write to whom, and the topic).
     pub async fn send_checkin(
         &self,
         learner_id: UserId,
+        parent: Option<UserId>,
         teacher_id: UserId,
         goal_id: Option<i64>,
         project_id: Option<i64>,
@@ -100,8 +99,8 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let now = clock::now();
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO checkins (learner_id, teacher_id, goal_id, project_id, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO checkins (learner_id, teacher_id, goal_id, project_id, body, created_at, \
+               sender_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(learner_id)
         .bind(teacher_id)
@@ -109,6 +108,7 @@ impl Store {
         .bind(project_id)
         .bind(body)
         .bind(&now)
+        .bind(parent)
         .fetch_one(&mut *tx)
         .await?;
         let event = LiveEvent::CheckIn {
@@ -152,19 +152,19 @@ impl Store {
         self.commit_story(tx, event).await
     }
 
-    /// The check-ins a learner sent and those sent to a teacher (one person may be both), newest
-    /// first, as `viewer` sees them.
+    /// The check-ins a person sent (a learner's own, a parent's about their child) and those
+    /// sent to them as a teacher (one person may be both), newest first, as `viewer` sees them.
     pub async fn checkins_of(&self, viewer: UserId) -> CoreResult<(Vec<CheckIn>, Vec<CheckIn>)> {
-        let read = |column: &'static str| async move {
+        let read = |by: &'static str| async move {
             let rows: Vec<CheckInRow> = sqlx::query_as(&format!(
-                "{SELECT} WHERE c.{column} = $1 ORDER BY c.created_at DESC, c.id DESC"
+                "{SELECT} WHERE {by} = $1 ORDER BY c.created_at DESC, c.id DESC"
             ))
             .bind(viewer)
             .fetch_all(self.pool())
             .await?;
             Ok::<_, CoreError>(rows.into_iter().map(|row| check_in(row, viewer)).collect())
         };
-        Ok((read("learner_id").await?, read("teacher_id").await?))
+        Ok((read(SENDER).await?, read("c.teacher_id").await?))
     }
 
     /// Marks the check-ins `viewer` was shown as read: those sent to them, and answers to
@@ -183,7 +183,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             sqlx::query(
-                "UPDATE checkins SET answer_read_at = $1 WHERE id = $2 AND learner_id = $3 \
+                "UPDATE checkins SET answer_read_at = $1 WHERE id = $2 \
+                 AND COALESCE(sender_id, learner_id) = $3 \
                  AND answer IS NOT NULL AND answer_read_at IS NULL",
             )
             .bind(&now)
@@ -202,7 +203,7 @@ impl Store {
         let (count,): (i64,) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM checkins WHERE teacher_id = $1 \
                        AND read_by_teacher_at IS NULL) \
-                  + (SELECT COUNT(*) FROM checkins WHERE learner_id = $1 \
+                  + (SELECT COUNT(*) FROM checkins WHERE COALESCE(sender_id, learner_id) = $1 \
                        AND answer IS NOT NULL AND answer_read_at IS NULL)",
         )
         .bind(viewer)
@@ -216,7 +217,7 @@ impl Store {
     pub async fn waiting_checkins(&self, viewer: UserId) -> CoreResult<usize> {
         let (count,): (i64,) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM checkins WHERE teacher_id = $1 AND answer IS NULL) \
-                  + (SELECT COUNT(*) FROM checkins WHERE learner_id = $1 \
+                  + (SELECT COUNT(*) FROM checkins WHERE COALESCE(sender_id, learner_id) = $1 \
                        AND answer IS NOT NULL AND answer_read_at IS NULL)",
         )
         .bind(viewer)

@@ -774,7 +774,80 @@ async fn a_teachers_inbox_holds_what_waits_for_their_answer(store: &Store) {
     ));
 }
 
+/// A parent writes to their child's teacher: the teacher sees who wrote about whom and answers;
+/// the answer waits for the parent until read. Only a linked parent writes, only to the child's
+/// teachers, and the child's own list does not show it.
+async fn a_parent_writes_to_their_childs_teacher(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    let parent = viewer(store, demo::DEMO_PARENT).await;
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    let learner = viewer(store, demo::DEMO_LEARNER).await;
+    let page = story::checkins(store, &parent).await.unwrap();
+    let (child, teachers) = page
+        .children
+        .iter()
+        .find(|(child, _)| child.id == learner.id)
+        .expect("the demo learner is the demo parent's child");
+    assert!(teachers.iter().any(|t| t.id == teacher.id));
+    let id = story::send_parent_checkin(
+        store,
+        &parent,
+        child.id,
+        teacher.id,
+        "How is Sam settling in?",
+    )
+    .await
+    .unwrap();
+
+    let received = story::checkins(store, &teacher).await.unwrap().received;
+    let message = received.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(message.parent.as_ref().map(|p| p.id), Some(parent.id));
+    assert_eq!(message.learner.id, learner.id);
+    let own = story::checkins(store, &learner).await.unwrap().sent;
+    assert!(
+        own.iter().all(|c| c.id != id),
+        "not in the child's own list"
+    );
+
+    story::answer_checkin(store, &teacher, id, "Very well.")
+        .await
+        .unwrap();
+    let sent = story::checkins(store, &parent).await.unwrap().sent;
+    let answered = sent.iter().find(|c| c.id == id).unwrap();
+    assert!(answered.unread);
+    assert_eq!(store.waiting_checkins(parent.id).await.unwrap(), 1);
+    story::mark_checkins_read(store, &parent, &[id])
+        .await
+        .unwrap();
+    assert_eq!(store.waiting_checkins(parent.id).await.unwrap(), 0);
+
+    // Not someone else's child; not a teacher who does not teach them; not as a learner.
+    let other: i64 = sqlx::query_scalar(
+        "SELECT MIN(u.id) FROM users u JOIN user_roles ur ON ur.user_id = u.id \
+         JOIN roles r ON r.id = ur.role_id AND r.key = 'learner' \
+         WHERE u.id NOT IN (SELECT learner_id FROM parent_links WHERE parent_id = $1)",
+    )
+    .bind(parent.id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(matches!(
+        story::send_parent_checkin(store, &parent, other, teacher.id, "Hello").await,
+        Err(CoreError::Forbidden)
+    ));
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    assert!(matches!(
+        story::send_parent_checkin(store, &parent, learner.id, admin.id, "Hello").await,
+        Err(CoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        story::send_parent_checkin(store, &learner, learner.id, teacher.id, "Hello").await,
+        Err(CoreError::Forbidden)
+    ));
+}
+
 crate::store_tests!(
+    a_parent_writes_to_their_childs_teacher,
     a_teachers_inbox_holds_what_waits_for_their_answer,
     an_image_declaring_too_many_pixels_is_refused_before_it_is_decoded,
     a_goal_gathers_plan_evidence_reflections_and_comments,

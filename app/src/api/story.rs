@@ -202,6 +202,23 @@ pub async fn send_checkin(teacher_id: i64, about: String, body: String) -> Resul
     Ok(cairn::story::send_checkin(&store, &viewer, teacher_id, about, &body).await?)
 }
 
+/// A parent writes to one of their child's teachers; `to` is `{learner id}:{teacher id}`.
+#[server(endpoint = "send_parent_checkin")]
+pub async fn send_parent_checkin(to: String, body: String) -> Result<i64, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    let invalid = || {
+        AppError::Invalid {
+            field: "to".into(),
+            reason: "choose a teacher from the list".into(),
+        }
+        .answered()
+    };
+    let (learner, teacher) = to.split_once(':').ok_or_else(invalid)?;
+    let learner = learner.parse::<i64>().map_err(|_| invalid())?;
+    let teacher = teacher.parse::<i64>().map_err(|_| invalid())?;
+    Ok(cairn::story::send_parent_checkin(&store, &viewer, learner, teacher, &body).await?)
+}
+
 #[server(endpoint = "answer_checkin")]
 pub async fn answer_checkin(checkin_id: i64, answer: String) -> Result<(), AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;

@@ -1,5 +1,5 @@
 //! Check-ins at `/checkins`: a learner sends a short message to one of their teachers, about a
-//! goal or project; the teacher answers here. New ones and answers arrive live; what was new
+//! goal or project, and a parent writes to their child's teachers; the teacher answers here. New ones and answers arrive live; what was new
 //! when the page opened stays marked so, and
 //! is marked read with a POST once shown.
 
@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use leptos::server_fn::ServerFn;
 
-use crate::api::{get_checkins, AnswerCheckin, SendCheckin};
+use crate::api::{get_checkins, AnswerCheckin, SendCheckin, SendParentCheckin};
 use crate::components::forms::{Changes, PostForm};
 use crate::components::story::day;
 use crate::live::{use_live_events, LiveVersion};
@@ -55,6 +55,7 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
         sent,
         received,
         teachers,
+        children,
         topics,
     } = checkins;
     let query = use_query_map();
@@ -116,6 +117,7 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
                     </PostForm>
                 </section>
             })}
+            {(!children.is_empty()).then(|| view! { <WriteToTeacher children done /> })}
             {(!received.is_empty()).then(|| {
                 // What waits for an answer first; answered ones after, without an answer box.
                 let (answered, waiting): (Vec<CheckIn>, Vec<CheckIn>) =
@@ -162,13 +164,51 @@ fn about_line(checkin: &CheckIn) -> AnyView {
     }
 }
 
+/// A parent's message to one of their child's teachers.
+#[component]
+fn WriteToTeacher(
+    children: Vec<(cairn::model::LearnerRef, Vec<cairn::model::PersonRef>)>,
+    done: Callback<String>,
+) -> impl IntoView {
+    let choices = children
+        .into_iter()
+        .flat_map(|(child, teachers)| {
+            teachers.into_iter().map(move |teacher| {
+                let value = format!("{}:{}", child.id, teacher.id);
+                let label = format!("{} ({}'s teacher)", teacher.name, child.name);
+                view! { <option value=value>{label}</option> }
+            })
+        })
+        .collect_view();
+    view! {
+        <section class="tile wide" aria-labelledby="parent-send-title">
+            <h2 id="parent-send-title">"Write to a teacher"</h2>
+            <PostForm action=SendParentCheckin::PATH on_done=done class="stack" saved="Sent: it is in the list below">
+                <label for="parent-checkin-to">"To"</label>
+                <select id="parent-checkin-to" name="to" required>{choices}</select>
+                <label for="parent-checkin-body">"Message"</label>
+                <textarea id="parent-checkin-body" name="body" rows="3" required maxlength="1000"></textarea>
+                <button type="submit" class="primary">"Send"</button>
+            </PostForm>
+        </section>
+    }
+}
+
 #[component]
 fn Sent(checkin: CheckIn) -> impl IntoView {
     let about = about_line(&checkin);
+    // A parent's message names the child it is about.
+    let to = match &checkin.parent {
+        Some(_) => format!(
+            "To {}, about {}",
+            checkin.teacher.name, checkin.learner.name
+        ),
+        None => format!("To {}", checkin.teacher.name),
+    };
     view! {
         <li class="checkin" class:unread=checkin.unread>
             <p>
-                <strong>{format!("To {}", checkin.teacher.name)}</strong>
+                <strong>{to}</strong>
                 {about}
                 <span class="muted">{format!(" · {}", day(&checkin.created_at))}</span>
                 {checkin.unread.then(|| view! { " " <span class="chip new">"New answer"</span> })}
@@ -186,10 +226,18 @@ fn Sent(checkin: CheckIn) -> impl IntoView {
 fn Received(checkin: CheckIn, done: Callback<String>) -> impl IntoView {
     let about = about_line(&checkin);
     let field = format!("answer-{}", checkin.id);
+    let from = match &checkin.parent {
+        Some(parent) => format!("From {} (parent of {})", parent.name, checkin.learner.name),
+        None => format!("From {}", checkin.learner.name),
+    };
+    let to = checkin.parent.as_ref().map_or_else(
+        || checkin.learner.name.clone(),
+        |parent| parent.name.clone(),
+    );
     view! {
         <li class="checkin" class:unread=checkin.unread>
             <p>
-                <strong>{format!("From {}", checkin.learner.name)}</strong>
+                <strong>{from}</strong>
                 {about}
                 <span class="muted">{format!(" · {}", day(&checkin.created_at))}</span>
                 {checkin.unread.then(|| view! { " " <span class="chip new">"New"</span> })}
@@ -200,7 +248,7 @@ fn Received(checkin: CheckIn, done: Callback<String>) -> impl IntoView {
                 None => view! {
                     <PostForm action=AnswerCheckin::PATH on_done=done class="inline-form" saved="Answer sent">
                         <input type="hidden" name="checkin_id" value=checkin.id />
-                        <label for=field.clone()>{format!("Answer {}", checkin.learner.name)}</label>
+                        <label for=field.clone()>{format!("Answer {to}")}</label>
                         <input id=field type="text" name="answer" required maxlength="1000" />
                         <button type="submit">"Send the answer"</button>
                     </PostForm>
