@@ -77,7 +77,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
         .partition(|stay| stay.left_at.is_none());
     view! {
         <Title text=person.name.clone() />
-        <main id="main" class="page person">
+        <main id="main" class="page person-page">
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "

@@ -89,6 +89,7 @@ fn SettingsForm(settings: Settings, save: Callback<String>) -> impl IntoView {
                     id=id
                     type="color"
                     name=format!("settings[{field}]")
+                    value=signal.get_untracked()
                     prop:value=move || signal.get()
                     on:input=move |event| signal.set(event_target_value(&event))
                 />
