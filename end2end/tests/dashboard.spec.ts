@@ -92,6 +92,8 @@ test('a badge opens its category page: the evidence record and the timeline of i
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Curriculum');
   const record = page.getByRole('article', { name: /Stage 4 English/ });
   await expect(record).toHaveAttribute('data-state', /provisional|earned/);
+  // The link lands on that badge's record, not the top of the page.
+  await expect(record.getByRole('heading', { name: /Stage 4 English/ })).toBeInViewport();
   // Each required competency with where it stands, and when its level changed and why.
   await expect(record.locator('table.criteria tbody tr')).toHaveCount(3);
   await expect(record.locator('table.criteria')).toContainText('Reading, viewing and listening');

@@ -1,6 +1,6 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { signIn, hydrated, collectErrors } from './helpers';
+import { signIn, hydrated, collectErrors, acceptConfirmations } from './helpers';
 
 type Listing = { id: number; name: string; email: string; groups: string[] };
 
@@ -161,8 +161,12 @@ test('an admin creates an integration token shown once, maps a line item, and a 
   expect(pushed.status()).toBe(201);
   expect((await pushed.json()).mark).toBe(3);
 
+  const asked = acceptConfirmations(admin);
   await admin.getByRole('button', { name: `Revoke ${name}` }).click();
   await expect(admin.getByRole('row', { name: new RegExp(name) })).toContainText('Revoked');
+  expect(asked).toEqual([
+    `Revoke the token ${name}? The platform using it can no longer push scores; this cannot be undone.`,
+  ]);
   const refused = await admin.request.post('/api/v1/scores', {
     headers: { Authorization: `Bearer ${token}` },
     data: { sourcedId: `${item}-2` },

@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{get_integrations, CreateToken, MapLineItem, RevokeToken, UnmapLineItem};
-use crate::components::forms::failure;
+use crate::components::forms::{failure, Changes, PostForm};
 use crate::pages::learner::Refusal;
+use leptos::server_fn::ServerFn;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
@@ -18,16 +19,15 @@ pub fn page() -> AnyView {
 
 fn integrations_page() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
-    let revoke = ServerAction::<RevokeToken>::new();
     let map = ServerAction::<MapLineItem>::new();
-    let unmap = ServerAction::<UnmapLineItem>::new();
+    // Revoking a token and removing a line item: plain forms that reload the page.
+    let changes = Changes::new();
     let integrations = crate::page_data::resource(
         move || {
             (
                 create.version().get(),
-                revoke.version().get(),
                 map.version().get(),
-                unmap.version().get(),
+                changes.version(),
             )
         },
         |_| get_integrations(),
@@ -37,7 +37,7 @@ fn integrations_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match integrations.await {
-                    Ok(data) => view! { <Page data create revoke map unmap /> }.into_any_sync(),
+                    Ok(data) => view! { <Page data create map done=changes.done /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -49,9 +49,8 @@ fn integrations_page() -> impl IntoView {
 fn Page(
     data: Integrations,
     create: ServerAction<CreateToken>,
-    revoke: ServerAction<RevokeToken>,
     map: ServerAction<MapLineItem>,
-    unmap: ServerAction<UnmapLineItem>,
+    done: Callback<String>,
 ) -> impl IntoView {
     let Integrations {
         tokens,
@@ -77,7 +76,7 @@ fn Page(
             </p>
             <section class="tile" aria-labelledby="tokens-title">
                 <h2 id="tokens-title">"Integration tokens"</h2>
-                <TokenTable tokens revoke />
+                <TokenTable tokens done />
                 <ActionForm action=create attr:class="inline-form">
                     <label for="token-name">"New token for"</label>
                     <input id="token-name" type="text" name="name" required placeholder="e.g. Canvas" />
@@ -93,7 +92,7 @@ fn Page(
             </section>
             <section class="tile" aria-labelledby="items-title">
                 <h2 id="items-title">"Line items"</h2>
-                <LineItemTable line_items unmap />
+                <LineItemTable line_items done />
                 <MapForm competencies map />
                 {failure(map)}
             </section>
@@ -102,7 +101,7 @@ fn Page(
 }
 
 #[component]
-fn TokenTable(tokens: Vec<IntegrationToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+fn TokenTable(tokens: Vec<IntegrationToken>, done: Callback<String>) -> impl IntoView {
     if tokens.is_empty() {
         return view! { <p class="empty">"No tokens yet: create one for each platform."</p> }
             .into_any_sync();
@@ -133,12 +132,13 @@ fn TokenTable(tokens: Vec<IntegrationToken>, revoke: ServerAction<RevokeToken>) 
                                 }}</td>
                                 <td>
                                     {live.then(|| view! {
-                                        <ActionForm action=revoke>
+                                        <PostForm action=RevokeToken::PATH on_done=done saved="Revoked"
+                                            confirm=format!("Revoke the token {}? The platform using it can no longer push scores; this cannot be undone.", token.name)>
                                             <input type="hidden" name="id" value=token.id />
                                             <button type="submit" class="link-button">
                                                 {format!("Revoke {}", token.name)}
                                             </button>
-                                        </ActionForm>
+                                        </PostForm>
                                     })}
                                 </td>
                             </tr>
@@ -152,7 +152,7 @@ fn TokenTable(tokens: Vec<IntegrationToken>, revoke: ServerAction<RevokeToken>) 
 }
 
 #[component]
-fn LineItemTable(line_items: Vec<LineItem>, unmap: ServerAction<UnmapLineItem>) -> impl IntoView {
+fn LineItemTable(line_items: Vec<LineItem>, done: Callback<String>) -> impl IntoView {
     if line_items.is_empty() {
         return view! {
             <p class="empty">"No line items mapped: scores must name a competency code."</p>
@@ -179,12 +179,12 @@ fn LineItemTable(line_items: Vec<LineItem>, unmap: ServerAction<UnmapLineItem>) 
                             <td>{item.title.clone()}</td>
                             <td>{item.competency.clone()}</td>
                             <td>
-                                <ActionForm action=unmap>
+                                <PostForm action=UnmapLineItem::PATH on_done=done saved="Removed">
                                     <input type="hidden" name="id" value=item.id />
                                     <button type="submit" class="link-button">
                                         {format!("Remove {}", item.source_id)}
                                     </button>
-                                </ActionForm>
+                                </PostForm>
                             </td>
                         </tr>
                     })
