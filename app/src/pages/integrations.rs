@@ -3,7 +3,7 @@
 //! line items mapped to competencies so their scores land on the right skill.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{CompetencyChoice, IntegrationToken, Integrations, LineItem};
+use cairn::model::{readable_day, CompetencyChoice, IntegrationToken, Integrations, LineItem};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -125,9 +125,9 @@ fn TokenTable(tokens: Vec<IntegrationToken>, done: Callback<String>) -> impl Int
                         view! {
                             <tr>
                                 <th scope="row">{token.name.clone()}</th>
-                                <td>{token.created_at.chars().take(10).collect::<String>()}</td>
+                                <td>{readable_day(&token.created_at)}</td>
                                 <td>{match &token.revoked_at {
-                                    Some(at) => format!("Revoked {}", at.chars().take(10).collect::<String>()),
+                                    Some(at) => format!("Revoked {}", readable_day(at)),
                                     None => "Live".to_string(),
                                 }}</td>
                                 <td>
