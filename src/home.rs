@@ -9,20 +9,30 @@ use crate::store::Store;
 /// Marking counted on a teacher's home: the last thirty days.
 const RECENT_DAYS: i64 = 30;
 
+/// When a week at a glance starts: a week ago, and the viewer's previous visit (a week ago
+/// at first).
+struct Week {
+    ago: String,
+    since: String,
+    first_visit: bool,
+}
+
 /// A learner's week at a glance, as `viewer` (the learner, or a parent) sees it.
-async fn summary(store: &Store, viewer: &Viewer, learner: UserId) -> CoreResult<LearnerSummary> {
-    let week_ago = crate::clock::format(time::OffsetDateTime::now_utc() - time::Duration::days(7));
-    let previous = store.previous_visit(viewer.id).await?;
-    let since = previous.clone().unwrap_or_else(|| week_ago.clone());
-    let (new_marks, new_comments, new_badges) = store.new_since(learner, &since).await?;
+async fn summary(
+    store: &Store,
+    viewer: &Viewer,
+    week: &Week,
+    learner: UserId,
+) -> CoreResult<LearnerSummary> {
+    let (new_marks, new_comments, new_badges) = store.new_since(learner, &week.since).await?;
     Ok(LearnerSummary {
         learner_id: learner,
         mastered_week_ago: store
-            .mastered_at(learner, viewer.institution_id, &week_ago)
+            .mastered_at(learner, viewer.institution_id, &week.ago)
             .await?,
         feedback: store.latest_feedback(learner).await?,
-        since,
-        first_visit: previous.is_none(),
+        since: week.since.clone(),
+        first_visit: week.first_visit,
         new_marks,
         new_comments,
         new_badges,
@@ -83,8 +93,17 @@ pub async fn home(store: &Store, viewer: Viewer) -> CoreResult<Home> {
         None => crate::model::HomeTile::ALL.to_vec(),
     };
     let mut summaries = Vec::new();
-    for progress in own_progress.iter().chain(&children) {
-        summaries.push(summary(store, &viewer, progress.learner.id).await?);
+    if own_progress.is_some() || !children.is_empty() {
+        let ago = crate::clock::format(time::OffsetDateTime::now_utc() - time::Duration::days(7));
+        let previous = store.previous_visit(viewer.id).await?;
+        let week = Week {
+            since: previous.clone().unwrap_or_else(|| ago.clone()),
+            first_visit: previous.is_none(),
+            ago,
+        };
+        for progress in own_progress.iter().chain(&children) {
+            summaries.push(summary(store, &viewer, &week, progress.learner.id).await?);
+        }
     }
     Ok(Home {
         viewer,

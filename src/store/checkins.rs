@@ -200,26 +200,24 @@ impl Store {
 
     /// How many check-ins are new to `viewer`.
     pub async fn unread_checkins(&self, viewer: UserId) -> CoreResult<usize> {
-        let (count,): (i64,) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM checkins WHERE teacher_id = $1 \
-                       AND read_by_teacher_at IS NULL) \
-                  + (SELECT COUNT(*) FROM checkins WHERE COALESCE(sender_id, learner_id) = $1 \
-                       AND answer IS NOT NULL AND answer_read_at IS NULL)",
-        )
-        .bind(viewer)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(count as usize)
+        self.count_checkins(viewer, "read_by_teacher_at IS NULL")
+            .await
     }
 
     /// How many check-ins wait for `viewer`: those sent to them without an answer yet (reading
     /// one is not answering it), and answers to theirs they have not read.
     pub async fn waiting_checkins(&self, viewer: UserId) -> CoreResult<usize> {
-        let (count,): (i64,) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM checkins WHERE teacher_id = $1 AND answer IS NULL) \
+        self.count_checkins(viewer, "answer IS NULL").await
+    }
+
+    /// Check-ins sent to `viewer` in the state `to_them` says, and answers to the check-ins
+    /// they sent that they have not read.
+    async fn count_checkins(&self, viewer: UserId, to_them: &str) -> CoreResult<usize> {
+        let (count,): (i64,) = sqlx::query_as(&format!(
+            "SELECT (SELECT COUNT(*) FROM checkins WHERE teacher_id = $1 AND {to_them}) \
                   + (SELECT COUNT(*) FROM checkins WHERE COALESCE(sender_id, learner_id) = $1 \
-                       AND answer IS NOT NULL AND answer_read_at IS NULL)",
-        )
+                       AND answer IS NOT NULL AND answer_read_at IS NULL)"
+        ))
         .bind(viewer)
         .fetch_one(self.pool())
         .await?;

@@ -33,6 +33,23 @@ pub fn next_step_text(competency: &CompetencyLevel) -> Option<String> {
     ))
 }
 
+/// What a badge still needs: "Responsibility (1 level to go), Writing (2 levels to go)".
+pub fn remaining_text(badge: &AchievementProgress) -> String {
+    badge
+        .remaining
+        .iter()
+        .map(|step| {
+            let levels = if step.levels_short == 1 {
+                "level"
+            } else {
+                "levels"
+            };
+            format!("{} ({} {levels} to go)", step.name, step.levels_short)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Where a piece of evidence came from, as a person reads it.
 pub fn source_label(source: &str) -> &'static str {
     match source {
@@ -157,15 +174,7 @@ pub fn BadgeList(learner_id: i64, achievements: Vec<AchievementProgress>) -> imp
                 .map(|badge| {
                     let earned = badge.state == BadgeState::Earned;
                     let (state, key) = if earned { ("Earned", "earned") } else { ("In progress", "provisional") };
-                    let remaining = badge
-                        .remaining
-                        .iter()
-                        .map(|step| {
-                            let levels = if step.levels_short == 1 { "level" } else { "levels" };
-                            format!("{} ({} {levels} to go)", step.name, step.levels_short)
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let remaining = remaining_text(&badge);
                     view! {
                         <li class="badge" class:earned=earned data-state=key>
                             {match &badge.category_key {

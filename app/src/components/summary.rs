@@ -7,7 +7,7 @@ use crate::sync_view::IntoAnySync;
 use cairn::model::{readable_day, BadgeState, LearnerProgress, LearnerSummary};
 use leptos::prelude::*;
 
-use crate::components::progress::ProgressList;
+use crate::components::progress::{remaining_text, ProgressList};
 
 /// How many badges in progress a summary names.
 const BADGES_SHOWN: usize = 3;
@@ -62,15 +62,7 @@ pub fn WeekSummary(
         .into_iter()
         .take(BADGES_SHOWN)
         .map(|badge| {
-            let left = badge
-                .remaining
-                .iter()
-                .map(|step| {
-                    let levels = if step.levels_short == 1 { "level" } else { "levels" };
-                    format!("{} ({} {levels} to go)", step.name, step.levels_short)
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let left = remaining_text(&badge);
             let href = match &badge.category_key {
                 Some(key) => format!("/learners/{learner_id}/categories/{key}#achievement-{}", badge.id),
                 None => format!("/learners/{learner_id}"),
