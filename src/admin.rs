@@ -3,7 +3,8 @@
 
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
-    AuditFilter, AuditLog, Module, ModuleNames, Settings, UserId, Viewer, MINIMUM_PASSWORD,
+    AuditFilter, AuditLog, Module, ModuleNames, Settings, SettingsView, UserId, Viewer,
+    MINIMUM_PASSWORD,
 };
 use crate::policy::may_view_institution;
 use crate::store::Store;
@@ -20,6 +21,26 @@ fn administered(viewer: &Viewer) -> CoreResult<crate::model::InstitutionId> {
 
 pub async fn settings(store: &Store, viewer: &Viewer) -> CoreResult<Settings> {
     store.settings(administered(viewer)?).await
+}
+
+/// The settings page: the settings and the time zones an administrator may choose.
+pub async fn settings_view(store: &Store, viewer: &Viewer) -> CoreResult<SettingsView> {
+    Ok(SettingsView {
+        settings: settings(store, viewer).await?,
+        time_zones: crate::zones::names().to_vec(),
+    })
+}
+
+/// A time zone Cairn knows, by its IANA name.
+fn checked_time_zone(name: &str) -> CoreResult<String> {
+    if crate::zones::is_known(name) {
+        Ok(name.to_string())
+    } else {
+        Err(CoreError::invalid(
+            "time zone",
+            "is one of the list, such as Europe/London or UTC",
+        ))
+    }
 }
 
 /// Module names of 1 to 40 characters, trimmed.
@@ -42,8 +63,8 @@ fn checked_modules(modules: &ModuleNames) -> CoreResult<ModuleNames> {
     Ok(checked)
 }
 
-/// Saves the institution's module names and colours: every name checked, every colour pair
-/// at WCAG AA contrast, or nothing is saved.
+/// Saves the institution's module names, colours and time zone: every name checked, every
+/// colour pair at WCAG AA contrast, the zone one Cairn knows, or nothing is saved.
 pub async fn save_settings(
     store: &Store,
     viewer: &Viewer,
@@ -55,6 +76,11 @@ pub async fn save_settings(
         modules: checked_modules(&settings.modules)?,
         theme: settings.theme.checked()?,
         images: settings.images,
+        // A form without the field leaves the zone as it is.
+        time_zone: match settings.time_zone.trim() {
+            "" => store.time_zone(Some(institution)).await?,
+            name => checked_time_zone(name)?,
+        },
     };
     store
         .save_settings(institution, viewer.id, origin, &checked)

@@ -34,5 +34,7 @@ pub mod people_import;
 pub mod store;
 #[cfg(feature = "store")]
 pub mod story;
+#[cfg(feature = "store")]
+pub mod zones;
 
 pub use error::CoreError;

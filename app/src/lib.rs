@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod components;
+pub mod dates;
 pub mod error;
 pub mod live;
 pub mod page_data;
@@ -29,6 +30,10 @@ use routes::*;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let zone = dates::provide_request_zone();
+    #[cfg(not(feature = "ssr"))]
+    let zone = String::new();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -37,6 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.ico" />
+                // The institution's time zone, which the browser reads dates in as the server did.
+                <meta name=dates::ZONE_META content=zone />
                 <HydrationScripts options />
                 <MetaTags />
                 // The institution's colours, after the stylesheet they override; the page

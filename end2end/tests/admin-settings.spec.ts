@@ -146,3 +146,68 @@ test('an admin hides a tile and moves another for learners; a learner home follo
   await expect(learner.locator('#my-progress')).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+/** What the browser's own time zone database says an instant reads as in a zone, in Cairn's words ("8 Dec 2026, 10:17 am"). */
+const readIn = ({ at, zone }: { at: string; zone: string }) => {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true })
+      .formatToParts(new Date(at))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute} ${parts.dayPeriod.toLowerCase()}`;
+};
+
+test("an admin sets the institution's time zone; dates and times read in it, drawn by the server or in the browser", async ({ page }) => {
+  const errors = collectErrors(page);
+  await signIn(page, 'admin@demo.cairn');
+  await page.goto('/admin/settings');
+  await hydrated(page);
+  const zone = page.getByLabel('Time zone');
+  await expect(zone).toHaveValue('UTC');
+  await zone.selectOption('Pacific/Auckland');
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  // The page loads again, drawn in the new zone.
+  await expect(page.locator('meta[name="time-zone"]')).toHaveAttribute('content', /Pacific\/Auckland/);
+  await hydrated(page);
+  await expect(page.getByLabel('Time zone')).toHaveValue('Pacific/Auckland');
+
+  const firstTime = page.locator('table.audit-log tbody tr').first().locator('time');
+  const expectReadIn = async (zoneName: string) => {
+    const at = (await firstTime.getAttribute('datetime'))!;
+    expect(at).toMatch(/Z$/);
+    expect(await firstTime.textContent()).toBe(await page.evaluate(readIn, { at, zone: zoneName }));
+  };
+  // Drawn by the server.
+  await page.goto('/admin/audit');
+  await hydrated(page);
+  await expect(page.locator('table.audit-log tbody tr').first()).toContainText('UTC → Pacific/Auckland');
+  await expectReadIn('Pacific/Auckland');
+  // Drawn in the browser: the log filtered without a page load.
+  await page.getByLabel('Action').selectOption('change time zone');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/action=change\+time\+zone|action=change%20time%20zone/);
+  await expect(page.locator('table.audit-log tbody tr')).toHaveCount(1);
+  await expectReadIn('Pacific/Auckland');
+
+  // A zone Cairn does not know is refused, and changes nothing.
+  const refused = await page.request.post('/api/save_settings', {
+    form: {
+      'settings[goals]': 'Goals', 'settings[projects]': 'Projects', 'settings[checkins]': 'Check-ins',
+      'settings[primary]': '#1f5fa8', 'settings[accent]': '#b3541e', 'settings[background]': '#f5f7fa', 'settings[time_zone]': 'Mars/Olympus_Mons',
+    },
+    headers: { Accept: 'application/json' },
+  });
+  expect(refused.ok()).toBe(false);
+  expect(JSON.stringify(await refused.json())).toContain('time zone');
+
+  // Back to UTC, as the school was.
+  await page.goto('/admin/settings');
+  await hydrated(page);
+  await page.getByLabel('Time zone').selectOption('UTC');
+  await page.getByRole('button', { name: 'Save the settings' }).click();
+  await expect(page.locator('meta[name="time-zone"]')).toHaveAttribute('content', /"UTC"/);
+  await page.goto('/admin/audit');
+  await expect(page.locator('table.audit-log tbody tr').first()).toContainText('Pacific/Auckland → UTC');
+  await expectReadIn('UTC');
+  expect(errors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
+});

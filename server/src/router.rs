@@ -114,6 +114,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            page_time_zone,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             credentials::credential_documents,
         ))
         .layer(axum::middleware::from_fn(server_function_answers))
@@ -217,6 +221,35 @@ async fn learner_page_status(
         *response.status_mut() = status;
     }
     response
+}
+
+/// Names the time zone a page is drawn in: the viewer's institution's (for a visitor, the
+/// first institution's), as `Arc<Zone>` in the request's extensions, which the page's shell
+/// reads. Only for requests of a page (those that accept HTML).
+async fn page_time_zone(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let wants_page = request.method() == axum::http::Method::GET
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if wants_page {
+        let institution = request
+            .extensions()
+            .get::<cairn::model::Viewer>()
+            .map(|viewer| viewer.institution_id);
+        match state.store.time_zone(institution).await {
+            Ok(name) => {
+                request.extensions_mut().insert(cairn::zones::zone(&name));
+            }
+            Err(error) => tracing::warn!(%error, "the time zone could not be read; UTC it is"),
+        }
+    }
+    next.run(request).await
 }
 
 /// Whether a path is a server function's (the app's `/api/{name}`), not the REST API's or

@@ -5,13 +5,39 @@ use serde::{Deserialize, Serialize};
 use super::ModuleNames;
 use crate::theme::Theme;
 
-/// How an institution presents Cairn: module names, colours, a logo and a background image.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// How an institution presents Cairn: module names, colours, a logo and a background image,
+/// and the time zone its dates and times are read in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub modules: ModuleNames,
     pub theme: Theme,
     #[serde(default)]
     pub images: ThemeImages,
+    /// An IANA name ("Europe/London"), or "UTC".
+    #[serde(default = "utc")]
+    pub time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".into()
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            modules: ModuleNames::default(),
+            theme: Theme::default(),
+            images: ThemeImages::default(),
+            time_zone: utc(),
+        }
+    }
+}
+
+/// The settings page: the settings, and the time zones to choose from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub settings: Settings,
+    pub time_zones: Vec<String>,
 }
 
 /// The institution's pictures, by the id of their kept file.

@@ -6,7 +6,7 @@ mod dates;
 mod frameworks;
 mod story;
 pub use admin::*;
-pub use dates::{readable_day, readable_moment};
+pub use dates::Zone;
 pub use frameworks::*;
 pub use story::*;
 

@@ -106,6 +106,13 @@ async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
         .unwrap_err()
         .to_string();
     assert!(error.contains("contrast of 1.9"), "{error}");
+    let mut nowhere = saved.clone();
+    nowhere.time_zone = "Europe/Atlantis".into();
+    let error = crate::admin::save_settings(store, &admin, None, &nowhere)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("time zone"), "{error}");
     let mut unnamed = saved.clone();
     unnamed.modules.projects = " ".into();
     assert!(matches!(
@@ -114,6 +121,31 @@ async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
     ));
     assert_eq!(count(store, "audit_log").await, lines);
     assert_eq!(crate::admin::settings(store, &admin).await.unwrap(), saved);
+
+    // The time zone: saved, audited, the one every page of the institution reads dates in
+    // (and, for visitors, the first institution's).
+    let mut auckland = saved.clone();
+    auckland.time_zone = "Pacific/Auckland".into();
+    crate::admin::save_settings(store, &admin, None, &auckland)
+        .await
+        .unwrap();
+    let view = crate::admin::settings_view(store, &admin).await.unwrap();
+    assert_eq!(view.settings.time_zone, "Pacific/Auckland");
+    assert!(view
+        .time_zones
+        .iter()
+        .any(|zone| zone == "Pacific/Auckland"));
+    assert_eq!(
+        store.time_zone(Some(learner.institution_id)).await.unwrap(),
+        "Pacific/Auckland"
+    );
+    assert_eq!(store.time_zone(None).await.unwrap(), "Pacific/Auckland");
+    let log = crate::admin::audit_log(store, &admin, &AuditFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(log.entries[0].action, "change time zone");
+    assert_eq!(log.entries[0].detail, "UTC → Pacific/Auckland");
+    let saved = auckland;
 
     // Only administrators.
     assert!(matches!(

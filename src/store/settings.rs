@@ -1,4 +1,4 @@
-//! An institution's settings: the names of its modules and its colours, saved together with
+//! An institution's settings: the names of its modules, its colours and its time zone, saved together with
 //! their audit line and announced, so open pages change without a restart.
 
 use super::audit::{Actor, Audit};
@@ -32,7 +32,21 @@ impl Store {
             modules: self.module_names(institution_id).await?,
             theme: self.theme(institution_id).await?,
             images: self.theme_images(institution_id).await?,
+            time_zone: self.time_zone(Some(institution_id)).await?,
         })
+    }
+
+    /// The name of an institution's time zone ("UTC" until it chooses one); for a visitor
+    /// who belongs to none, the first institution's (the one a single-school Cairn serves).
+    pub async fn time_zone(&self, institution_id: Option<InstitutionId>) -> CoreResult<String> {
+        let name: Option<String> = sqlx::query_scalar(
+            "SELECT value FROM theme_settings WHERE name = 'time_zone' \
+             AND institution_id = COALESCE($1, (SELECT MIN(id) FROM institutions))",
+        )
+        .bind(institution_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(name.unwrap_or_else(|| "UTC".into()))
     }
 
     /// The institution's logo and background image, if it chose them.
@@ -173,6 +187,29 @@ impl Store {
                     subject_type: "theme",
                     subject_id: Some(name.into()),
                     detail: format!("{old} → {new}"),
+                },
+            )
+            .await?;
+        }
+        if before.time_zone != settings.time_zone {
+            sqlx::query(
+                "INSERT INTO theme_settings (institution_id, name, value) VALUES ($1, 'time_zone', $2) \
+                 ON CONFLICT (institution_id, name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(institution_id)
+            .bind(&settings.time_zone)
+            .execute(&mut *tx)
+            .await?;
+            self.append_audit(
+                &mut tx,
+                &Audit {
+                    institution_id,
+                    actor_id: Some(actor_id),
+                    origin,
+                    action: "change time zone",
+                    subject_type: "time zone",
+                    subject_id: None,
+                    detail: format!("{} → {}", before.time_zone, settings.time_zone),
                 },
             )
             .await?;

@@ -1,16 +1,16 @@
 //! Server functions of administration: settings and the audit log (administrators only; the
 //! core asks the policy).
 
-use cairn::model::{AuditFilter, AuditLog, Settings};
+use cairn::model::{AuditFilter, AuditLog, SettingsView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
 #[server(endpoint = "settings")]
-pub async fn get_settings() -> Result<Settings, AppError> {
+pub async fn get_settings() -> Result<SettingsView, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    Ok(cairn::admin::settings(&store, &viewer).await?)
+    Ok(cairn::admin::settings_view(&store, &viewer).await?)
 }
 
 /// The settings form (`settings[goals]`, `settings[primary]`, …).
@@ -23,12 +23,13 @@ pub struct SettingsForm {
     pub primary: String,
     pub accent: String,
     pub background: String,
+    pub time_zone: String,
 }
 
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(settings: SettingsForm) -> Result<(), AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let settings = Settings {
+    let settings = cairn::model::Settings {
         modules: cairn::model::ModuleNames {
             goals: settings.goals,
             projects: settings.projects,
@@ -40,6 +41,7 @@ pub async fn save_settings(settings: SettingsForm) -> Result<(), AppError> {
             background: settings.background,
         },
         images: Default::default(),
+        time_zone: settings.time_zone,
     };
     let origin = crate::session::origin();
     Ok(cairn::admin::save_settings(&store, &viewer, origin.as_deref(), &settings).await?)

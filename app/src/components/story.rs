@@ -8,12 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_inbox, get_story_summary};
 use crate::components::layout::Tile;
+use crate::dates::day;
 use crate::live::LiveVersion;
-
-/// The day of a stored timestamp (`2026-11-25T10:00:00Z` → "25 Nov 2026").
-pub fn day(at: &str) -> String {
-    cairn::model::readable_day(at)
-}
 
 /// Linked competencies as code chips.
 #[component]

@@ -4,8 +4,10 @@
 //! away.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{readable_day, BadgeState, LearnerProgress, LearnerSummary};
+use cairn::model::{BadgeState, LearnerProgress, LearnerSummary};
 use leptos::prelude::*;
+
+use crate::dates::day;
 
 use crate::components::progress::{remaining_text, ProgressList};
 
@@ -46,10 +48,7 @@ pub fn WeekSummary(
     let since = if summary.first_visit {
         "New this week".to_string()
     } else {
-        format!(
-            "New since the last visit ({})",
-            readable_day(&summary.since)
-        )
+        format!("New since the last visit ({})", day(&summary.since))
     };
     let news = [
         (summary.new_marks, "mark", "marks"),
@@ -92,7 +91,7 @@ pub fn WeekSummary(
                     <span class="muted">
                         {format!("{}, on ", note.author)}
                         <a href=note.path>{note.about}</a>
-                        {format!(" · {}", readable_day(&note.at))}
+                        {format!(" · {}", day(&note.at))}
                     </span>
                 </li>
             }

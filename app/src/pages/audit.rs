@@ -10,7 +10,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::get_audit;
-use crate::components::story::day;
+use crate::dates::moment;
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -101,7 +101,7 @@ fn Log(log: AuditLog, filter: AuditFilter) -> impl IntoView {
                             .into_iter()
                             .map(|entry| view! {
                                 <tr>
-                                    <td><time datetime=entry.at.clone() title=entry.at.clone()>{format!("{} {}", day(&entry.at), entry.at.get(11..16).unwrap_or_default())}</time></td>
+                                    <td><time datetime=entry.at.clone() title=entry.at.clone()>{moment(&entry.at)}</time></td>
                                     <td>{entry.actor.clone().unwrap_or_else(|| "Cairn".into())}</td>
                                     <td>{entry.action.clone()}</td>
                                     <td>{entry.subject.clone()}</td>

@@ -4,10 +4,12 @@
 
 use crate::sync_view::IntoAnySync;
 use cairn::model::{
-    progress_record_label, readable_day, Backpack, BackpackItem, Collection, CredentialKind,
-    ItemSource, ShareableRecord,
+    progress_record_label, Backpack, BackpackItem, Collection, CredentialKind, ItemSource,
+    ShareableRecord,
 };
 use leptos::prelude::*;
+
+use crate::dates::day;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{lazy_route, LazyRoute};
@@ -332,7 +334,7 @@ fn CollectionEditor(
                         let until = link
                             .expires_at
                             .clone()
-                            .map_or_else(|| "until revoked".to_string(), |at| format!("until {}", readable_day(&at)));
+                            .map_or_else(|| "until revoked".to_string(), |at| format!("until {}", day(&at)));
                         view! {
                             <li>
                                 {if link.revoked {

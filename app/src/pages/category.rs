@@ -3,8 +3,10 @@
 //! required competency stands, what remains, and when each level changed and why.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{readable_day, BadgeState, CategoryRecord, EvidenceRecord, LevelChange};
+use cairn::model::{BadgeState, CategoryRecord, EvidenceRecord, LevelChange};
 use leptos::prelude::*;
+
+use crate::dates::day;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -256,7 +258,7 @@ fn TimelineEntry(learner_id: i64, change: LevelChange) -> impl IntoView {
     };
     view! {
         <li class="change" class:reached=change.reached_requirement>
-            <time datetime=change.observed_on.clone()>{readable_day(&change.observed_on)}</time>
+            <time datetime=change.observed_on.clone()>{day(&change.observed_on)}</time>
             <a href=format!("/learners/{learner_id}/competencies/{}", change.competency_id)>
                 {change.name.clone()}
             </a>

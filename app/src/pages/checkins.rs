@@ -13,7 +13,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::{get_checkins, AnswerCheckin, SendCheckin, SendParentCheckin};
 use crate::components::forms::{Changes, PostForm};
-use crate::components::story::day;
+use crate::dates::day;
 use crate::live::{use_live_events, LiveVersion};
 use crate::pages::learner::Refusal;
 

@@ -2,8 +2,10 @@
 //! is, the current level, how it is computed, and the evidence behind it.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{readable_day, CompetencyDetail, EvidenceItem};
+use cairn::model::{CompetencyDetail, EvidenceItem};
 use leptos::prelude::*;
+
+use crate::dates::day;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -142,7 +144,7 @@ fn EvidenceTable(evidence: Vec<EvidenceItem>) -> impl IntoView {
                         };
                         view! {
                             <tr class:superseded=item.superseded>
-                                <td><time datetime=item.observed_on.clone()>{readable_day(&item.observed_on)}</time></td>
+                                <td><time datetime=item.observed_on.clone()>{day(&item.observed_on)}</time></td>
                                 <td>
                                     {format!(
                                         "{} ({:.0})",

@@ -3,10 +3,10 @@
 //! and VC-JWT, and — for the issuing institution's administrators — revocation with a reason.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{
-    progress_record_label, readable_day, CredentialKind, CredentialView, Outcome, Verification,
-};
+use cairn::model::{progress_record_label, CredentialKind, CredentialView, Outcome, Verification};
 use leptos::prelude::*;
+
+use crate::dates::day;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -75,10 +75,10 @@ fn Credential(credential: CredentialView, on_revoked: Callback<String>) -> impl 
             <p class="lede">
                 "Awarded to " <strong>{credential.learner.clone()}</strong> " by "
                 <a href=credential.issuer_id.clone()>{credential.issuer.clone()}</a>
-                ", valid from " <time datetime=credential.valid_from.clone()>{readable_day(&credential.valid_from)}</time>
+                ", valid from " <time datetime=credential.valid_from.clone()>{day(&credential.valid_from)}</time>
             </p>
             {revoked.map(|(at, reason)| view! {
-                <p class="notice-box" role="alert">"Revoked on " {readable_day(&at)} ": " {reason}</p>
+                <p class="notice-box" role="alert">"Revoked on " {day(&at)} ": " {reason}</p>
             })}
             <VerificationResult verification=credential.verification.clone() />
             <section aria-labelledby="about">

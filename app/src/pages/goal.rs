@@ -13,7 +13,8 @@ use crate::api::{
     get_goal, set_goal_step_done, AddComment, AddGoalStep, AddReflection, SetGoalStatus,
 };
 use crate::components::forms::{Changes, PostForm};
-use crate::components::story::{day, CompetencyChips, Timeline, UploadOutcome};
+use crate::components::story::{CompetencyChips, Timeline, UploadOutcome};
+use crate::dates::day;
 use crate::error::AppError;
 use crate::live::{follow_learner, id_param, LiveVersion};
 use crate::pages::learner::Refusal;

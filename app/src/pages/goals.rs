@@ -11,7 +11,8 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::{get_goals, CreateGoal};
 use crate::components::forms::PostForm;
-use crate::components::story::{day, CompetencyChips, CompetencyPicker};
+use crate::components::story::{CompetencyChips, CompetencyPicker};
+use crate::dates::day;
 use crate::error::AppError;
 use crate::live::{follow_learner, id_param, LiveVersion};
 use crate::pages::learner::Refusal;

@@ -10,7 +10,7 @@ use leptos_meta::Title;
 
 use crate::api::{get_admin_groups, AddGroupMembers, ArchiveGroup, CreateGroup};
 use crate::components::forms::{Changes, PostForm};
-use crate::components::story::day;
+use crate::dates::day;
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.

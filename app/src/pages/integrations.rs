@@ -3,8 +3,10 @@
 //! line items mapped to competencies so their scores land on the right skill.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{readable_day, CompetencyChoice, IntegrationToken, Integrations, LineItem};
+use cairn::model::{CompetencyChoice, IntegrationToken, Integrations, LineItem};
 use leptos::prelude::*;
+
+use crate::dates::day;
 use leptos_meta::Title;
 
 use crate::api::{get_integrations, CreateToken, MapLineItem, RevokeToken, UnmapLineItem};
@@ -125,9 +127,9 @@ fn TokenTable(tokens: Vec<IntegrationToken>, done: Callback<String>) -> impl Int
                         view! {
                             <tr>
                                 <th scope="row">{token.name.clone()}</th>
-                                <td>{readable_day(&token.created_at)}</td>
+                                <td>{day(&token.created_at)}</td>
                                 <td>{match &token.revoked_at {
-                                    Some(at) => format!("Revoked {}", readable_day(at)),
+                                    Some(at) => format!("Revoked {}", day(at)),
                                     None => "Live".to_string(),
                                 }}</td>
                                 <td>

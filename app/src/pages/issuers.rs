@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_trusted_issuers, StopTrustingIssuer};
 use crate::components::forms::{Changes, PostForm};
-use crate::components::story::day;
+use crate::dates::day;
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.

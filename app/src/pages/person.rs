@@ -10,7 +10,7 @@ use leptos_meta::Title;
 
 use crate::api::{get_person, ChangePerson, InvitePerson};
 use crate::components::forms::{invitation_address, Changes, InvitationLink, PostForm};
-use crate::components::story::day;
+use crate::dates::day;
 use crate::error::AppError;
 use crate::live::id_param;
 use crate::pages::learner::Refusal;

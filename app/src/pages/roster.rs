@@ -73,9 +73,9 @@ fn level_label(levels: &[(i64, String)], level: Option<f64>) -> String {
     }
 }
 
-/// "Marked 3 by Ms Lee on 24 Nov 2026, 10:02 am UTC", for hover and focus.
+/// "Marked 3 by Ms Lee on 24 Nov 2026, 10:02 am" (the institution's time), for hover and focus.
 fn mark_note(mark: &RosterMark) -> String {
-    let when = cairn::model::readable_moment(&mark.recorded_at);
+    let when = crate::dates::moment(&mark.recorded_at);
     match &mark.given_by {
         Some(name) => format!("Marked {:.0} by {name} on {when}", mark.mark),
         None => format!("Marked {:.0} on {when}", mark.mark),

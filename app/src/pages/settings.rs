@@ -1,10 +1,11 @@
 //! The administrator's settings at `/admin/settings`: what the institution calls each module,
 //! and its colours — with a live preview that measures every text pair's contrast as the
-//! colours change. Saving applies them to every open page of the institution. Below, the tiles
+//! colours change — and the time zone its dates and times read in. Saving applies them to every
+//! open page of the institution (a new time zone from each page's next load). Below, the tiles
 //! of each role's home page, shown or hidden and put in order.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{Role, Settings, ThemeImage, ThemeImages, TileLayout};
+use cairn::model::{Role, Settings, SettingsView, ThemeImage, ThemeImages, TileLayout};
 use cairn::theme::{contrast, parse_colour, Theme, MINIMUM_CONTRAST, ON_PRIMARY, TEXT};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,7 +34,7 @@ fn settings_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(settings) => view! { <SettingsForm settings save /> }.into_any_sync(),
+                    Ok(view) => view! { <SettingsForm view save /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -61,12 +62,27 @@ fn pair_line(what: &'static str, fore: String, back: String) -> impl IntoView {
 }
 
 #[component]
-fn SettingsForm(settings: Settings, save: Callback<String>) -> impl IntoView {
-    let Settings {
-        modules,
-        theme,
-        images,
-    } = settings;
+fn SettingsForm(view: SettingsView, save: Callback<String>) -> impl IntoView {
+    let SettingsView {
+        settings:
+            Settings {
+                modules,
+                theme,
+                images,
+                time_zone,
+            },
+        time_zones,
+    } = view;
+    // A new time zone: this page draws its dates again in it, as every page will on its next
+    // load.
+    let zone_drawn = time_zone.clone();
+    let chosen_zone = RwSignal::new(time_zone.clone());
+    let save = Callback::new(move |answer: String| {
+        save.run(answer);
+        if chosen_zone.get_untracked() != zone_drawn {
+            let _ = window().location().reload();
+        }
+    });
     let primary = RwSignal::new(theme.primary.clone());
     let accent = RwSignal::new(theme.accent.clone());
     let background = RwSignal::new(theme.background.clone());
@@ -140,6 +156,21 @@ fn SettingsForm(settings: Settings, save: Callback<String>) -> impl IntoView {
                         {move || pair_line("Accent text on the background", accent.get(), background.get())}
                     </ul>
                 </section>
+                <section class="tile wide" aria-labelledby="time-title">
+                    <h2 id="time-title">"Dates and times"</h2>
+                    <label for="time-zone">"Time zone"</label>
+                    <select
+                        id="time-zone"
+                        name="settings[time_zone]"
+                        aria-describedby="time-zone-hint"
+                        on:change=move |event| chosen_zone.set(event_target_value(&event))
+                    >
+                        <ZoneOptions zones=time_zones chosen=time_zone />
+                    </select>
+                    <p class="muted" id="time-zone-hint">
+                        "Every date and time in Cairn reads in this zone, for everyone in the institution and for visitors to its shared pages."
+                    </p>
+                </section>
                 <button type="submit" class="primary">"Save the settings"</button>
             </PostForm>
             <Pictures images />
@@ -148,6 +179,41 @@ fn SettingsForm(settings: Settings, save: Callback<String>) -> impl IntoView {
         </main>
     }
     .into_any_sync()
+}
+
+/// The time zones by region ("UTC", then Africa, America, …), the chosen one selected.
+#[component]
+fn ZoneOptions(zones: Vec<String>, chosen: String) -> impl IntoView {
+    let option = |name: &str, label: &str| {
+        view! { <option value=name.to_string() selected=name == chosen>{label.replace('_', " ")}</option> }
+    };
+    let mut regions: Vec<(String, Vec<String>)> = Vec::new();
+    let mut loose = Vec::new();
+    for name in zones {
+        match name.split_once('/') {
+            Some((region, _)) => match regions.last_mut() {
+                Some((last, names)) if last == region => names.push(name),
+                _ => regions.push((region.to_string(), vec![name])),
+            },
+            None => loose.push(name),
+        }
+    }
+    view! {
+        {loose.iter().map(|name| option(name, name)).collect_view()}
+        {regions
+            .into_iter()
+            .map(|(region, names)| {
+                view! {
+                    <optgroup label=region.clone()>
+                        {names
+                            .iter()
+                            .map(|name| option(name, name.split_once('/').map_or(name.as_str(), |(_, place)| place)))
+                            .collect_view()}
+                    </optgroup>
+                }
+            })
+            .collect_view()}
+    }
 }
 
 /// Which tiles each role's home shows and in what order: one role at a time (`?tiles=role`),
