@@ -49,9 +49,11 @@ end2end/node_modules/.installed: end2end/package-lock.json
 
 build: tools ## debug build: server and hydrated wasm
 	cargo leptos build --split
+	node scripts/precompress.mjs $(TARGET)/site/pkg --fast
 
-release: tools ## release build (wasm with the wasm-release profile, wasm-opt)
+release: tools ## release build (wasm with the wasm-release profile, wasm-opt), compressed
 	cargo leptos build --release --split
+	node scripts/precompress.mjs $(TARGET)/site/pkg
 
 run: release ## serve the demo school on 127.0.0.1:3000
 	@echo "Starting Cairn with the demo school: http://127.0.0.1:3000/"

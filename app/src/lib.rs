@@ -18,7 +18,7 @@ pub mod session;
 pub mod sync_view;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, ParamSegment, StaticSegment};
 
@@ -44,6 +44,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" />
                 // The institution's time zone, which the browser reads dates in as the server did.
                 <meta name=dates::ZONE_META content=zone />
+                // Cairn's stylesheet, under its content's name in a release build.
+                <HashedStylesheet options=options.clone() id="cairn" />
                 <HydrationScripts options />
                 <MetaTags />
                 // The institution's colours, after the stylesheet they override; the page
@@ -66,7 +68,6 @@ pub fn App() -> impl IntoView {
     provide_context(Hydrated(hydrated));
     components::forms::LastSaved::provide();
     view! {
-        <Stylesheet id="cairn" href="/pkg/cairn.css" />
         // Always a title, even for the moment a live page swaps its content (and with it its
         // own `<Title>`): "Cairn" until the page names itself.
         <Title text="" formatter=|page: String| {

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod commands;
 pub mod config;
 pub mod credentials;
+pub mod delivery;
 pub mod events;
 pub mod limiter;
 pub mod router;

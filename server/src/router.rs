@@ -5,6 +5,7 @@
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::FromRef;
+use axum::handler::Handler;
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
@@ -18,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::cache::{self, Caches};
 use crate::limiter::LoginLimiter;
-use crate::{api, auth, credentials, events, scores, uploads};
+use crate::{api, auth, credentials, delivery, events, scores, uploads};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -40,13 +41,16 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 /// Leptos settings: the compiled bundle is `pkg/cairn.{js,wasm,css}` under the site root
-/// (`target/site` from the repository root, or `LEPTOS_SITE_ROOT`).
+/// (`target/site` from the repository root, or `LEPTOS_SITE_ROOT`), each name with its
+/// content's hash when the build wrote `hash.txt` beside the binary (cargo-leptos
+/// `hash-files`).
 pub fn leptos_options() -> LeptosOptions {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
     LeptosOptions::builder()
         .output_name("cairn")
         .site_root(site_root)
         .site_pkg_dir("pkg")
+        .hash_files(delivery::hashed_bundle())
         .build()
 }
 
@@ -96,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .route("/backpack/items/{id}/json", get(credentials::imported_file))
         .route("/files/{id}", get(uploads::file))
         .route("/files/{id}/thumbnail", get(uploads::thumbnail))
+        .merge(delivery::bundle(&options))
         .route("/theme.css", get(api::theme_css))
         .route("/theme/{picture}", get(uploads::theme_picture))
         .leptos_routes_with_context(
@@ -111,7 +116,15 @@ pub fn router(state: AppState) -> Router {
         // limit.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .merge(uploads::routes(upload_limit))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The site's other files (the icon): revalidated on each use, their names unhashed.
+        .fallback(
+            leptos_axum::file_and_error_handler::<AppState, _>(shell).layer(
+                SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ),
+            ),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page_time_zone,
@@ -130,6 +143,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             cache::kept_pages,
         ))
+        // Pages and answers compressed as they stream (the bundle was compressed at build
+        // time; live events are not compressed, so each arrives at once).
+        .layer(delivery::compression())
+        .layer(axum::middleware::from_fn(delivery::page_caching))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,
