@@ -84,15 +84,22 @@ bench-tools: ## wrk, the load generator, from Debian's packages
 	@command -v wrk >/dev/null && command -v curl >/dev/null \
 	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk curl; }
 
-bench: release bench-tools browser-tools ## the dashboard at scale S under 64 connections, against bytes from memory; a share page of 50 badges at 16
+bench: release bench-tools browser-tools ## the dashboard at scale S under 64 connections, against bytes from memory; a share page of 50 badges at 16; page weights
 	CAIRN_BIN=$(TARGET)/release/cairn bash bench/dashboard.sh
 	CAIRN_BIN=$(TARGET)/release/cairn bash bench/share.sh
+	$(MAKE) --no-print-directory size
 
 bench-hostile: release ## sign-in floods and image bombs against the demo server: peak memory
 	CAIRN_BIN=$(TARGET)/release/cairn python3 bench/hostile.py
 
-size: release ## release wasm per page (main module + the page's chunks), raw and brotli
+size: release browser-tools ## per page, what a fresh browser downloads from the release build (budget: 400 KB, 40 requests)
 	@node bench/wasm-size.mjs $(TARGET)/site/pkg
+	@port=$$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"); \
+	data=$$(mktemp -d -t cairn-size-XXXXXX); \
+	$(TARGET)/release/cairn serve --demo --addr 127.0.0.1:$$port --data-dir $$data > $$data/server.log 2>&1 & server=$$!; \
+	for i in $$(seq 1 100); do curl -fs http://127.0.0.1:$$port/healthz > /dev/null && break; sleep 0.3; done; \
+	node bench/page-weight.mjs http://127.0.0.1:$$port; status=$$?; \
+	kill $$server; rm -rf $$data; exit $$status
 
 clean-data: ## remove the local demo database
 	rm -rf data

@@ -115,6 +115,10 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<IntegrationsPage>::new()}
                     />
                     <Route
+                        path=StaticSegment("admin")
+                        view={Lazy::<AdminPage>::new()}
+                    />
+                    <Route
                         path=(StaticSegment("admin"), StaticSegment("settings"))
                         view={Lazy::<SettingsPage>::new()}
                     />

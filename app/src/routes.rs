@@ -12,8 +12,9 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::pages::{
-    audit, category, checkins, competency, credential, framework, frameworks, goal, goals, groups,
-    integrations, issuers, learner, people, person, project, projects, settings, shared, welcome,
+    admin, audit, category, checkins, competency, credential, framework, frameworks, goal, goals,
+    groups, integrations, issuers, learner, people, person, project, projects, settings, shared,
+    welcome,
 };
 
 /// A split point of its own for one page.
@@ -36,6 +37,7 @@ macro_rules! page_route {
     };
 }
 
+page_route!(AdminPage => admin::page);
 page_route!(SettingsPage => settings::page);
 page_route!(AuditPage => audit::page);
 page_route!(PeoplePage => people::page);

@@ -211,3 +211,30 @@ test("an admin sets the institution's time zone; dates and times read in it, dra
   await expectReadIn('UTC');
   expect(errors.filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
 });
+
+test('/admin is the administrator\'s landing page, linking every administration page', async ({ page }) => {
+  await signIn(page, 'admin@demo.cairn');
+  await page.getByRole('link', { name: 'Administration', exact: true }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Administration');
+  const pages = page.locator('ul.admin-pages');
+  for (const name of ['People', 'Groups', 'Frameworks', 'Settings', 'Trusted issuers', 'Integrations', 'Audit log', 'Learners']) {
+    await expect(pages.getByRole('link', { name, exact: true })).toBeVisible();
+  }
+  await expect(page.getByRole('region', { name: 'The institution' })).toContainText('Learners');
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  expect(results.violations.map((v) => v.id)).toEqual([]);
+  // Every administration page leads back here.
+  await pages.getByRole('link', { name: 'Groups', exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/groups$/);
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Administration' }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Administration');
+
+  const teacher = await (await page.context().browser()!.newContext()).newPage();
+  await signIn(teacher, 'teacher@demo.cairn');
+  const refused = await teacher.goto('/admin');
+  expect(refused!.status()).toBe(403);
+  await expect(teacher.getByRole('heading', { level: 1 })).toHaveText('Not allowed');
+});

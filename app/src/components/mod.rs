@@ -1,5 +1,6 @@
 //! Widgets shared by pages.
 
+pub mod admin;
 pub mod cohort;
 pub mod forms;
 pub mod layout;

@@ -54,7 +54,7 @@ fn Log(log: AuditLog, filter: AuditFilter) -> impl IntoView {
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
-                <a href="/admin/settings">"Settings"</a>
+                <a href="/admin">"Administration"</a>
                 " › "
                 <span aria-current="page">"Audit log"</span>
             </nav>

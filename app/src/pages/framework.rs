@@ -112,6 +112,8 @@ fn Framework(
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
+                <a href="/admin">"Administration"</a>
+                " › "
                 <a href="/admin/frameworks">"Frameworks"</a>
                 " › "
                 <span aria-current="page">{name.clone()}</span>

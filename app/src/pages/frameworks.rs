@@ -109,6 +109,8 @@ fn Frameworks(admin: FrameworksAdmin, done: Callback<String>) -> impl IntoView {
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
+                <a href="/admin">"Administration"</a>
+                " › "
                 <span aria-current="page">"Frameworks"</span>
             </nav>
             <h1>"Frameworks"</h1>

@@ -46,6 +46,8 @@ fn Groups(groups: Vec<GroupAdmin>, done: Callback<String>) -> impl IntoView {
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
+                <a href="/admin">"Administration"</a>
+                " › "
                 <span aria-current="page">"Groups"</span>
             </nav>
             <h1>"Groups"</h1>

@@ -10,6 +10,7 @@ use leptos_meta::Title;
 use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_home;
+use crate::components::admin::{AdminLinks, InstitutionFigures};
 use crate::components::layout::{Frame, Tile};
 use crate::components::story::{CheckInsTile, StoryTile};
 use crate::components::summary::WeekSummary;
@@ -332,27 +333,9 @@ fn OrdersTile(orders: Vec<OrderSummary>) -> impl IntoView {
 fn InstitutionTile(summary: InstitutionSummary) -> impl IntoView {
     view! {
         <Tile id="institution" title="Institution">
-            <dl class="figures">
-                {summary
-                    .users_by_role
-                    .into_iter()
-                    .map(|(role, count)| view! {
-                        <div><dt>{format!("{}s", role.label())}</dt><dd>{count}</dd></div>
-                    })
-                    .collect_view()}
-                <div><dt>"Groups"</dt><dd>{summary.groups}</dd></div>
-                <div><dt>"Frameworks"</dt><dd>{summary.frameworks}</dd></div>
-                <div><dt>"Competencies"</dt><dd>{summary.competencies}</dd></div>
-                <div><dt>"Evidence records"</dt><dd>{summary.evidence}</dd></div>
-            </dl>
-            <p><a href="/learners">"Browse every learner"</a></p>
-            <p><a href="/admin/people">"People: search, import, approve, roles, families and groups"</a></p>
-            <p><a href="/admin/groups">"Groups: create, fill and archive"</a></p>
-            <p><a href="/admin/frameworks">"Frameworks: competencies, tags, rubrics and mastery methods"</a></p>
-            <p><a href="/admin/settings">"Settings: module names and colours"</a></p>
-            <p><a href="/admin/issuers">"Trusted issuers: whose credentials are shown under their names"</a></p>
-            <p><a href="/admin/audit">"Audit log"</a></p>
-            <p><a href="/admin/integrations">"Integrations: learning platform tokens and line items"</a></p>
+            <InstitutionFigures institution=summary />
+            <p><a href="/admin">"Administration"</a></p>
+            <AdminLinks />
         </Tile>
     }
 }

@@ -69,6 +69,8 @@ fn Page(
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
+                <a href="/admin">"Administration"</a>
+                " › "
                 <span aria-current="page">"Integrations"</span>
             </nav>
             <h1>"Integrations"</h1>

@@ -51,6 +51,8 @@ fn Issuers(issuers: TrustedIssuers, done: Callback<String>) -> impl IntoView {
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
+                <a href="/admin">"Administration"</a>
+                " › "
                 <span aria-current="page">"Trusted issuers"</span>
             </nav>
             <h1>"Trusted issuers"</h1>

@@ -1,5 +1,6 @@
 //! Pages, one module per thing the person sees.
 
+pub mod admin;
 pub mod audit;
 pub mod backpack;
 pub mod category;

@@ -90,6 +90,8 @@ fn People<C: IntoView + 'static, I: IntoView + 'static>(
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
+                <a href="/admin">"Administration"</a>
+                " › "
                 <span aria-current="page">"People"</span>
             </nav>
             <h1>"People"</h1>

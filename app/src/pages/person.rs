@@ -81,6 +81,8 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
+                <a href="/admin">"Administration"</a>
+                " › "
                 <a href="/admin/people">"People"</a>
                 " › "
                 <span aria-current="page">{person.name.clone()}</span>

@@ -57,20 +57,21 @@ fn roster_page() -> impl IntoView {
     }
 }
 
-/// "Proficient (3)", or a dash for no level yet.
+/// "Proficient (3.0)", or "no level yet".
 fn level_label(levels: &[(i64, String)], level: Option<f64>) -> String {
     match level {
-        Some(level) => {
-            let name = levels
-                .iter()
-                .rev()
-                .find(|(number, _)| *number as f64 <= level.floor())
-                .map(|(_, name)| name.as_str())
-                .unwrap_or("");
-            format!("{name} ({level:.1})")
-        }
+        Some(level) => format!("{} ({level:.1})", level_name(levels, level)),
         None => "no level yet".to_string(),
     }
+}
+
+/// The name of the level a number reaches ("Proficient" for 3.4).
+fn level_name(levels: &[(i64, String)], level: f64) -> &str {
+    levels
+        .iter()
+        .rev()
+        .find(|(number, _)| *number as f64 <= level.floor())
+        .map_or("", |(_, name)| name.as_str())
 }
 
 /// "Marked 3 by Ms Lee on 24 Nov 2026, 10:02 am" (the institution's time), for hover and focus.
@@ -344,12 +345,23 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                                             .map(|column| {
                                                 let this = cell(row, column);
                                                 let focused = move || focus.get() == (row, column);
+                                                // What the cell shows: its level, or the level about to be saved.
+                                                let shown = move || match (focused(), pending.get()) {
+                                                    (true, Some(level)) => format!("→ {level}"),
+                                                    _ => this.with(|c| c.level.map(|l| format!("{l:.1}")).unwrap_or_else(|| "·".into())),
+                                                };
+                                                // Its name says what it shows ("2.5"), so voice control finds it by what is seen.
                                                 let label = move || {
                                                     let learner = learners.with_value(|l| l[row].name.clone());
                                                     let competency = columns.with_value(|c| c[column].name.clone());
-                                                    let level = this.with(|c| level_label(&levels.get_value(), c.level));
                                                     let note = this.with(|c| c.latest.as_ref().map(mark_note)).unwrap_or_default();
-                                                    format!("{learner}, {competency}: {level}. {note}")
+                                                    match this.with(|c| c.level) {
+                                                        Some(level) => {
+                                                            let name = level_name(&levels.get_value(), level).to_string();
+                                                            format!("{learner}, {competency}: {}, {name}. {note}", shown())
+                                                        }
+                                                        None => format!("{learner}, {competency}: no level yet. {note}"),
+                                                    }
                                                 };
                                                 view! {
                                                     <td
@@ -380,10 +392,7 @@ fn RosterGrid(roster: Roster, framework: RwSignal<Option<i64>>) -> impl IntoView
                                                             focus.set((row, column));
                                                         }
                                                     >
-                                                        {move || match (focused(), pending.get()) {
-                                                            (true, Some(level)) => format!("→ {level}"),
-                                                            _ => this.with(|c| c.level.map(|l| format!("{l:.1}")).unwrap_or_else(|| "·".into())),
-                                                        }}
+                                                        {shown}
                                                     </td>
                                                 }
                                                 .into_any_sync()

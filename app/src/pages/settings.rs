@@ -119,6 +119,8 @@ fn SettingsForm(view: SettingsView, save: Callback<String>) -> impl IntoView {
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
+                <a href="/admin">"Administration"</a>
+                " › "
                 <span aria-current="page">"Settings"</span>
             </nav>
             <h1>"Settings"</h1>
