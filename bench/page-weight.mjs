@@ -36,8 +36,8 @@ async function freshBrowser(email) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   // Chromium's throughput throttling stalls streamed pages part way at random (measured
-  // 2026-12-01: 5 of 9 loads of the learner home stopped mid-document, none with latency
-  // alone), so only the round trip is emulated here; the time at 20 Mbit/s adds the bytes'
+  // 2026-12-01: 6 of 10 loads of the learner home stopped mid-document, none of 4 with
+  // latency alone), so only the round trip is emulated here; the time at 20 Mbit/s adds the bytes'
   // own time, which the report shows beside it.
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
