@@ -156,14 +156,31 @@ impl Store {
             )
             .await?;
         }
-        for (name, old, new) in [
-            ("primary", &before.theme.primary, &settings.theme.primary),
-            ("accent", &before.theme.accent, &settings.theme.accent),
+        // Colours and the time zone: one `theme_settings` row each, one audit line per change.
+        let (colour, zone) = (
+            ("change colour", "theme"),
+            ("change time zone", "time zone"),
+        );
+        for (name, (action, subject_type), old, new) in [
+            (
+                "primary",
+                colour,
+                &before.theme.primary,
+                &settings.theme.primary,
+            ),
+            (
+                "accent",
+                colour,
+                &before.theme.accent,
+                &settings.theme.accent,
+            ),
             (
                 "background",
+                colour,
                 &before.theme.background,
                 &settings.theme.background,
             ),
+            ("time_zone", zone, &before.time_zone, &settings.time_zone),
         ] {
             if old == new {
                 continue;
@@ -183,33 +200,11 @@ impl Store {
                     institution_id,
                     actor_id: Some(actor_id),
                     origin,
-                    action: "change colour",
-                    subject_type: "theme",
-                    subject_id: Some(name.into()),
+                    action,
+                    subject_type,
+                    // A colour is named by which it is; there is one time zone.
+                    subject_id: (subject_type == "theme").then(|| name.into()),
                     detail: format!("{old} → {new}"),
-                },
-            )
-            .await?;
-        }
-        if before.time_zone != settings.time_zone {
-            sqlx::query(
-                "INSERT INTO theme_settings (institution_id, name, value) VALUES ($1, 'time_zone', $2) \
-                 ON CONFLICT (institution_id, name) DO UPDATE SET value = excluded.value",
-            )
-            .bind(institution_id)
-            .bind(&settings.time_zone)
-            .execute(&mut *tx)
-            .await?;
-            self.append_audit(
-                &mut tx,
-                &Audit {
-                    institution_id,
-                    actor_id: Some(actor_id),
-                    origin,
-                    action: "change time zone",
-                    subject_type: "time zone",
-                    subject_id: None,
-                    detail: format!("{} → {}", before.time_zone, settings.time_zone),
                 },
             )
             .await?;
