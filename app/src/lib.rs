@@ -46,7 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=dates::ZONE_META content=zone />
                 // Cairn's stylesheet, under its content's name in a release build.
                 <HashedStylesheet options=options.clone() id="cairn" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=cfg!(feature = "islands") islands_router=cfg!(feature = "islands") />
                 <MetaTags />
                 // The institution's colours, after the stylesheet they override; the page
                 // swaps it for a fresh copy when an administrator saves new ones.
@@ -74,7 +74,12 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Cairn".to_string() } else { format!("{page} · Cairn") }
         } />
         <a class="skip-link" href="#main">"Skip to main content"</a>
-        <div class="app" data-hydrated=move || hydrated.get().to_string()>
+        // In islands mode the browser sets it once the islands have hydrated, and the server
+        // leaves it out, so a page patched in by the islands router does not undo it.
+        <div
+            class="app"
+            data-hydrated=move || (!cfg!(feature = "islands")).then(|| hydrated.get().to_string())
+        >
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view={Lazy::<HomePage>::new()} />
@@ -208,5 +213,20 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     // Pages arrive as chunks of their own (`cargo leptos build --split`): the first paint
     // waits for the current page's chunk only.
+    #[cfg(not(feature = "islands"))]
     leptos::mount::hydrate_lazy(App);
+    #[cfg(feature = "islands")]
+    {
+        leptos::mount::hydrate_islands();
+        // The island script hydrates each island right after this returns, within the same
+        // task; once it has, the page says it is interactive.
+        set_timeout(
+            || {
+                if let Ok(Some(app)) = document().query_selector(".app") {
+                    let _ = app.set_attribute("data-hydrated", "true");
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    }
 }

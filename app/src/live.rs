@@ -92,6 +92,25 @@ pub fn id_param() -> impl Fn() -> Option<i64> + Copy + 'static {
     move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
 
+/// Draws the page again from the server, keeping what the islands on it hold (the islands
+/// router fetches the page and patches the difference in).
+pub fn refresh_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(event) = web_sys::PopStateEvent::new("popstate") {
+            let _ = window().dispatch_event(&event);
+        }
+    }
+}
+
+/// In islands mode, the page's live events: each one the signed-in person may see draws the
+/// page again (at most one refresh on its way at a time).
+#[cfg(feature = "islands")]
+#[island]
+pub fn LiveRefresh() -> impl IntoView {
+    use_live_events(|_| refresh_page(), refresh_page);
+}
+
 /// Loads the institution's colours again on this page (after this person saved them: their
 /// own page changes as every other open page does on the live event).
 pub fn reload_theme() {

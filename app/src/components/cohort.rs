@@ -13,7 +13,8 @@ fn level(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
 }
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn CohortComparison(learner_id: i64) -> impl IntoView {
     let chosen = crate::live::PageChoices::current().framework;
     let live = LiveVersion::current();

@@ -86,6 +86,54 @@ pub fn PostForm<C: IntoView + 'static>(
     confirm: String,
     children: TypedChildren<C>,
 ) -> impl IntoView {
+    #[cfg(feature = "islands")]
+    {
+        let _ = on_done;
+        let children = children.into_inner();
+        view! {
+            <FormIsland action=action.to_string() class saved=saved.map(str::to_string) confirm>
+                {children()}
+            </FormIsland>
+        }
+    }
+    #[cfg(not(feature = "islands"))]
+    post_form(
+        action,
+        on_done,
+        class,
+        saved,
+        confirm,
+        children.into_inner(),
+    )
+}
+
+/// A `PostForm` in islands mode: the form's fields are drawn on the server; the island sends
+/// them and says what happened, then the page is drawn again by the server.
+#[cfg(feature = "islands")]
+#[island]
+fn FormIsland(
+    action: String,
+    class: String,
+    saved: Option<String>,
+    confirm: String,
+    children: Children,
+) -> impl IntoView {
+    let action: &'static str = action.leak();
+    let saved: Option<&'static str> = saved.map(|saved| &*saved.leak());
+    let on_done = Callback::new(|_: String| crate::live::refresh_page());
+    post_form(action, Some(on_done), class, saved, confirm, move || {
+        children()
+    })
+}
+
+fn post_form<C: IntoView + 'static>(
+    action: &'static str,
+    on_done: Option<Callback<String>>,
+    class: String,
+    saved: Option<&'static str>,
+    confirm: String,
+    children: impl FnOnce() -> C + Send + 'static,
+) -> impl IntoView {
     let outcome = Outcome {
         refusal: RwSignal::new(None),
         pending: RwSignal::new(false),
@@ -93,7 +141,6 @@ pub fn PostForm<C: IntoView + 'static>(
         form: NodeRef::new(),
     };
     let on_submit = submit(action, on_done, confirm, outcome);
-    let children = children.into_inner();
     let said = move || outcome.is_saved(action).then(|| saved.unwrap_or("Saved"));
     view! {
         <form
@@ -331,7 +378,8 @@ pub fn InvitationLink(#[prop(into)] address: Signal<Option<String>>) -> impl Int
 
 /// A link shown whole (the full address, not only its path), ready to copy with one press:
 /// what a person pastes into an email or a job application.
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn CopyField(path: String, #[prop(into)] label: String) -> impl IntoView {
     let id = format!("copy-{}", path.trim_matches('/').replace('/', "-"));
     let address = RwSignal::new(path.clone());

@@ -11,7 +11,12 @@ pub fn Frame<C: IntoView + 'static>(viewer: Viewer, children: TypedChildren<C>) 
         .primary_role()
         .map(|role| role.label())
         .unwrap_or("Member");
+    #[cfg(feature = "islands")]
+    let live = view! { <crate::live::LiveRefresh /> };
+    #[cfg(not(feature = "islands"))]
+    let live = ();
     view! {
+        {live}
         <header class="topbar">
             <a class="institution" href="/">{viewer.institution.clone()}</a>
             <div class="person">

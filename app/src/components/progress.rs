@@ -62,7 +62,8 @@ pub fn source_label(source: &str) -> &'static str {
     }
 }
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
     // Kept by the page when it reloads live (see `PageChoices`).
     let selected = crate::live::PageChoices::current().category;

@@ -12,7 +12,6 @@ use leptos::prelude::*;
 use crate::dates::day;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use leptos::server_fn::ServerFn;
 
@@ -23,20 +22,9 @@ use crate::api::{
 use crate::components::forms::{Changes, CopyField, PostForm};
 use crate::pages::learner::Refusal;
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct BackpackPage;
-
-#[lazy_route]
-impl LazyRoute for BackpackPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        backpack_page().into_any_sync()
-    }
-}
+crate::routes::page_route!(
+    /// The page's route.
+    BackpackPage => backpack_page().into_any_sync());
 
 /// What the page's forms share: the changes that reload the backpack, and the refusal of a
 /// collection's checkbox (which saves at once, without a reload: the box already shows it).

@@ -7,7 +7,6 @@ use cairn::model::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_home;
 use crate::components::admin::{AdminLinks, InstitutionFigures};
@@ -18,20 +17,9 @@ use crate::error::AppError;
 use crate::live::{use_live_events, LiveVersion};
 use cairn::model::LiveEvent;
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct HomePage;
-
-#[lazy_route]
-impl LazyRoute for HomePage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        home_page().into_any_sync()
-    }
-}
+crate::routes::page_route!(
+    /// The page's route.
+    HomePage => home_page().into_any_sync());
 
 fn home_page() -> impl IntoView {
     let home = crate::page_data::resource(|| (), |_| get_home());

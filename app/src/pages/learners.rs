@@ -5,25 +5,13 @@ use crate::sync_view::IntoAnySync;
 use cairn::model::LearnerListing;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::get_learners;
 use crate::pages::learner::Refusal;
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct LearnersPage;
-
-#[lazy_route]
-impl LazyRoute for LearnersPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        learners_page().into_any_sync()
-    }
-}
+crate::routes::page_route!(
+    /// The page's route.
+    LearnersPage => learners_page().into_any_sync());
 
 fn learners_page() -> impl IntoView {
     let learners = crate::page_data::resource(|| (), |_| get_learners());
@@ -52,7 +40,8 @@ fn matches(learner: &LearnerListing, query: &str) -> bool {
             .any(|group| group.to_lowercase().contains(&query))
 }
 
-#[component]
+#[cfg_attr(feature = "islands", island)]
+#[cfg_attr(not(feature = "islands"), component)]
 fn LearnerList(learners: Vec<LearnerListing>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let total = learners.len();

@@ -5,7 +5,6 @@ use crate::sync_view::IntoAnySync;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 /// The message for each refusal the server can send back.
 fn refusal_message(code: &str) -> Option<&'static str> {
@@ -18,20 +17,9 @@ fn refusal_message(code: &str) -> Option<&'static str> {
     }
 }
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct LoginPage;
-
-#[lazy_route]
-impl LazyRoute for LoginPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        login_page().into_any_sync()
-    }
-}
+crate::routes::page_route!(
+    /// The page's route.
+    LoginPage => login_page().into_any_sync());
 
 fn login_page() -> impl IntoView {
     let query = use_query_map();

@@ -10,31 +10,37 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use leptos_router::{lazy_route, LazyRoute};
 
 use crate::api::{get_roster, save_mark};
 use crate::error::AppError;
 use crate::live::use_live_events;
 use crate::pages::learner::Refusal;
 
-/// The page's route. Its view is loaded on demand: a chunk of the browser's wasm of its own.
-pub struct RosterPage;
+crate::routes::page_route!(
+    /// The page's route.
+    RosterPage => roster_page().into_any_sync());
 
-#[lazy_route]
-impl LazyRoute for RosterPage {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        crate::page_hydrated();
-        roster_page().into_any_sync()
-    }
-}
-
+#[cfg(feature = "islands")]
 fn roster_page() -> impl IntoView {
     let params = use_params_map();
-    let group_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let group = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    view! { <RosterIsland group /> }
+}
+
+#[cfg(not(feature = "islands"))]
+fn roster_page() -> impl IntoView {
+    let params = use_params_map();
+    roster_view(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())))
+}
+
+/// In islands mode the whole roster is one island: marking, moving and live marks.
+#[cfg(feature = "islands")]
+#[island]
+fn RosterIsland(group: Option<i64>) -> impl IntoView {
+    roster_view(move || group)
+}
+
+fn roster_view(group_id: impl Fn() -> Option<i64> + Copy + Send + Sync + 'static) -> impl IntoView {
     let framework = RwSignal::new(None::<i64>);
     let roster = crate::page_data::resource(
         move || (group_id(), framework.get()),

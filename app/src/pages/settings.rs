@@ -34,12 +34,34 @@ fn settings_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(view) => view! { <SettingsForm view save /> }.into_any_sync(),
+                    Ok(view) => settings_form(view, save).into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
     }
+}
+
+#[cfg(not(feature = "islands"))]
+fn settings_form(view: SettingsView, save: Callback<String>) -> impl IntoView {
+    view! { <SettingsForm view save /> }
+}
+
+#[cfg(feature = "islands")]
+fn settings_form(view: SettingsView, _save: Callback<String>) -> impl IntoView {
+    view! { <SettingsIsland view /> }
+}
+
+/// In islands mode the settings form is an island: its contrast figures follow the colours
+/// as they are typed.
+#[cfg(feature = "islands")]
+#[island]
+fn SettingsIsland(view: SettingsView) -> impl IntoView {
+    let save = Callback::new(move |_: String| {
+        crate::live::reload_theme();
+        crate::live::refresh_page();
+    });
+    view! { <SettingsForm view save /> }
 }
 
 /// One text pair of the theme with its measured contrast.
