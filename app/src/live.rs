@@ -92,8 +92,9 @@ pub fn id_param() -> impl Fn() -> Option<i64> + Copy + 'static {
     move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
 
-/// Draws the page again from the server, keeping what the islands on it hold (the islands
-/// router fetches the page and patches the difference in).
+/// In islands mode, draws the page again from the server, keeping what the islands on it hold
+/// (the islands router answers the `popstate` by fetching the page and patching the
+/// difference in).
 pub fn refresh_page() {
     #[cfg(feature = "hydrate")]
     {
@@ -104,7 +105,8 @@ pub fn refresh_page() {
 }
 
 /// In islands mode, the page's live events: each one the signed-in person may see draws the
-/// page again (at most one refresh on its way at a time).
+/// page again (the islands router applies only the newest answer when several cross; not yet
+/// filtered to what the page shows, as `follow_learner` does for the hydrated pages).
 #[cfg(feature = "islands")]
 #[island]
 pub fn LiveRefresh() -> impl IntoView {

@@ -118,6 +118,8 @@ fn FormIsland(
     confirm: String,
     children: Children,
 ) -> impl IntoView {
+    // A few bytes per form hydrated, kept for the page's life: `post_form` is shared with the
+    // hydrated build, whose actions are `SomeFunction::PATH`.
     let action: &'static str = action.leak();
     let saved: Option<&'static str> = saved.map(|saved| &*saved.leak());
     let on_done = Callback::new(|_: String| crate::live::refresh_page());
