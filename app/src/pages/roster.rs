@@ -24,7 +24,25 @@ crate::routes::page_route!(
 fn roster_page() -> impl IntoView {
     let params = use_params_map();
     let group = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    view! { <RosterIsland group /> }
+    let roster = crate::page_data::resource(
+        move || group,
+        |group| async move {
+            match group {
+                Some(group) => get_roster(group, None).await,
+                None => Err(AppError::NotFound("such group".into())),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match roster.await {
+                    Ok(roster) => view! { <RosterIsland roster /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 #[cfg(not(feature = "islands"))]
@@ -33,13 +51,31 @@ fn roster_page() -> impl IntoView {
     roster_view(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())))
 }
 
-/// In islands mode the whole roster is one island: marking, moving and live marks.
+/// In islands mode the whole roster is one island: marking, moving and live marks. It is drawn
+/// from the roster it is given (so the islands router can patch it in); another framework, or
+/// a reload after missed live events, is fetched in the browser.
 #[cfg(feature = "islands")]
 #[island]
-fn RosterIsland(group: Option<i64>) -> impl IntoView {
-    roster_view(move || group)
+fn RosterIsland(roster: Roster) -> impl IntoView {
+    let group = roster.group_id;
+    let framework = RwSignal::new(None::<i64>);
+    let shown = RwSignal::new(roster);
+    Effect::watch(
+        move || framework.get(),
+        move |framework, _, _| {
+            let framework = *framework;
+            spawn_local(async move {
+                if let Ok(roster) = get_roster(group, framework).await {
+                    shown.set(roster);
+                }
+            });
+        },
+        false,
+    );
+    move || view! { <RosterGrid roster=shown.get() framework /> }
 }
 
+#[cfg(not(feature = "islands"))]
 fn roster_view(group_id: impl Fn() -> Option<i64> + Copy + Send + Sync + 'static) -> impl IntoView {
     let framework = RwSignal::new(None::<i64>);
     let roster = crate::page_data::resource(
