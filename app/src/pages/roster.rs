@@ -24,15 +24,7 @@ crate::routes::page_route!(
 fn roster_page() -> impl IntoView {
     let params = use_params_map();
     let group = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let roster = crate::page_data::resource(
-        move || group,
-        |group| async move {
-            match group {
-                Some(group) => get_roster(group, None).await,
-                None => Err(AppError::NotFound("such group".into())),
-            }
-        },
-    );
+    let roster = crate::page_data::resource(move || group, |group| load_roster(group, None));
     view! {
         <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
@@ -48,7 +40,31 @@ fn roster_page() -> impl IntoView {
 #[cfg(not(feature = "islands"))]
 fn roster_page() -> impl IntoView {
     let params = use_params_map();
-    roster_view(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())))
+    let group_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let framework = RwSignal::new(None::<i64>);
+    let roster = crate::page_data::resource(
+        move || (group_id(), framework.get()),
+        |(group, framework)| load_roster(group, framework),
+    );
+    view! {
+        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
+            {move || Suspend::new(async move {
+                match roster.await {
+                    Ok(roster) => view! { <RosterGrid roster framework /> }.into_any_sync(),
+                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The roster of the group the address names, for `framework` (the group's first unless
+/// chosen).
+async fn load_roster(group: Option<i64>, framework: Option<i64>) -> Result<Roster, AppError> {
+    match group {
+        Some(group) => get_roster(group, framework).await,
+        None => Err(AppError::NotFound("such group".into())),
+    }
 }
 
 /// In islands mode the whole roster is one island: marking, moving and live marks. It is drawn
@@ -73,30 +89,6 @@ fn RosterIsland(roster: Roster) -> impl IntoView {
         false,
     );
     move || view! { <RosterGrid roster=shown.get() framework /> }
-}
-
-#[cfg(not(feature = "islands"))]
-fn roster_view(group_id: impl Fn() -> Option<i64> + Copy + Send + Sync + 'static) -> impl IntoView {
-    let framework = RwSignal::new(None::<i64>);
-    let roster = crate::page_data::resource(
-        move || (group_id(), framework.get()),
-        |(group, framework)| async move {
-            match group {
-                Some(group) => get_roster(group, framework).await,
-                None => Err(AppError::NotFound("such group".into())),
-            }
-        },
-    );
-    view! {
-        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
-            {move || Suspend::new(async move {
-                match roster.await {
-                    Ok(roster) => view! { <RosterGrid roster framework /> }.into_any_sync(),
-                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
-                }
-            })}
-        </Transition>
-    }
 }
 
 /// "Proficient (3.0)", or "no level yet".
