@@ -48,11 +48,11 @@ end2end/node_modules/.installed: end2end/package-lock.json
 ## Build and run ------------------------------------------------------------------------------
 
 build: tools ## debug build: server and hydrated wasm
-	cargo leptos build --split
+	cargo leptos build
 	node scripts/precompress.mjs $(TARGET)/site/pkg --fast
 
 release: tools ## release build (wasm with the wasm-release profile, wasm-opt), compressed
-	cargo leptos build --release --split
+	cargo leptos build --release
 	node scripts/precompress.mjs $(TARGET)/site/pkg
 
 run: release ## serve the demo school on 127.0.0.1:3000

@@ -12,7 +12,6 @@ pub mod error;
 pub mod live;
 pub mod page_data;
 pub mod pages;
-pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod sync_view;
@@ -20,13 +19,9 @@ pub mod sync_view;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, ParamSegment, StaticSegment};
+use leptos_router::{ParamSegment, StaticSegment};
 
-use pages::backpack::BackpackPage;
-use pages::learners::LearnersPage;
-use pages::roster::RosterPage;
-use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
-use routes::*;
+use pages::not_found::NotFound;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=dates::ZONE_META content=zone />
                 // Cairn's stylesheet, under its content's name in a release build.
                 <HashedStylesheet options=options.clone() id="cairn" />
-                <HydrationScripts options islands=cfg!(feature = "islands") islands_router=cfg!(feature = "islands") />
+                <HydrationScripts options islands=true islands_router=true />
                 <MetaTags />
                 // The institution's colours, after the stylesheet they override; the page
                 // swaps it for a fresh copy when an administrator saves new ones.
@@ -62,11 +57,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Browser tests (and curious people) can tell when the page has become interactive: each
-    // page says so once its own (lazily loaded) view has hydrated.
-    let hydrated = RwSignal::new(false);
-    provide_context(Hydrated(hydrated));
-    components::forms::LastSaved::provide();
     view! {
         // Always a title, even for the moment a live page swaps its content (and with it its
         // own `<Title>`): "Cairn" until the page names itself.
@@ -74,102 +64,100 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Cairn".to_string() } else { format!("{page} · Cairn") }
         } />
         <a class="skip-link" href="#main">"Skip to main content"</a>
-        // In islands mode the browser sets it once the islands have hydrated, and the server
-        // leaves it out, so a page patched in by the islands router does not undo it.
-        <div
-            class="app"
-            data-hydrated=move || (!cfg!(feature = "islands")).then(|| hydrated.get().to_string())
-        >
+        // Browser tests (and curious people) can tell when the page has become interactive:
+        // the browser sets `data-hydrated` once the islands have hydrated. The server leaves
+        // it out, so a page patched in by the islands router does not undo it.
+        <div class="app">
             <Router>
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view={Lazy::<HomePage>::new()} />
-                    <Route path=StaticSegment("login") view={Lazy::<LoginPage>::new()} />
-                    <Route path=StaticSegment("learners") view={Lazy::<LearnersPage>::new()} />
-                    <Route path=StaticSegment("backpack") view={Lazy::<BackpackPage>::new()} />
-                    <Route path=StaticSegment("checkins") view={Lazy::<CheckInsPage>::new()} />
+                    <Route path=StaticSegment("") view=pages::home::page />
+                    <Route path=StaticSegment("login") view=pages::login::page />
+                    <Route path=StaticSegment("learners") view=pages::learners::page />
+                    <Route path=StaticSegment("backpack") view=pages::backpack::page />
+                    <Route path=StaticSegment("checkins") view=pages::checkins::page />
                     <Route
                         path=(StaticSegment("goals"), ParamSegment("id"))
-                        view={Lazy::<GoalPage>::new()}
+                        view=pages::goal::page
                     />
                     <Route
                         path=(StaticSegment("projects"), ParamSegment("id"))
-                        view={Lazy::<ProjectPage>::new()}
+                        view=pages::project::page
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("goals"))
-                        view={Lazy::<GoalsPage>::new()}
+                        view=pages::goals::page
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("projects"))
-                        view={Lazy::<ProjectsPage>::new()}
+                        view=pages::projects::page
                     />
                     <Route
                         path=(StaticSegment("share"), ParamSegment("token"))
-                        view={Lazy::<SharedPage>::new()}
+                        view=pages::shared::shared
                     />
                     <Route
                         path=(StaticSegment("u"), ParamSegment("handle"))
-                        view={Lazy::<ProfilePage>::new()}
+                        view=pages::shared::profile
                     />
                     <Route
                         path=(StaticSegment("welcome"), ParamSegment("token"))
-                        view={Lazy::<WelcomePage>::new()}
+                        view=pages::welcome::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("integrations"))
-                        view={Lazy::<IntegrationsPage>::new()}
+                        view=pages::integrations::page
                     />
                     <Route
                         path=StaticSegment("admin")
-                        view={Lazy::<AdminPage>::new()}
+                        view=pages::admin::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("settings"))
-                        view={Lazy::<SettingsPage>::new()}
+                        view=pages::settings::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("audit"))
-                        view={Lazy::<AuditPage>::new()}
+                        view=pages::audit::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("people"))
-                        view={Lazy::<PeoplePage>::new()}
+                        view=pages::people::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("groups"))
-                        view={Lazy::<GroupsPage>::new()}
+                        view=pages::groups::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("issuers"))
-                        view={Lazy::<IssuersPage>::new()}
+                        view=pages::issuers::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id"))
-                        view={Lazy::<PersonPage>::new()}
+                        view=pages::person::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("frameworks"))
-                        view={Lazy::<FrameworksPage>::new()}
+                        view=pages::frameworks::page
                     />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("frameworks"), ParamSegment("id"))
-                        view={Lazy::<FrameworkPage>::new()}
+                        view=pages::framework::page
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"))
-                        view={Lazy::<CredentialPage>::new()}
+                        view=pages::credential::page
                     />
                     <Route
                         path=(StaticSegment("credentials"), ParamSegment("id"), StaticSegment("verify"))
-                        view={Lazy::<CredentialPage>::new()}
+                        view=pages::credential::page
                     />
                     <Route
                         path=(StaticSegment("groups"), ParamSegment("id"), StaticSegment("roster"))
-                        view={Lazy::<RosterPage>::new()}
+                        view=pages::roster::page
                     />
                     <Route
                         path=(StaticSegment("learners"), ParamSegment("id"))
-                        view={Lazy::<LearnerPage>::new()}
+                        view=pages::learner::page
                     />
                     <Route
                         path=(
@@ -178,7 +166,7 @@ pub fn App() -> impl IntoView {
                             StaticSegment("categories"),
                             ParamSegment("category"),
                         )
-                        view={Lazy::<CategoryPage>::new()}
+                        view=pages::category::page
                     />
                     <Route
                         path=(
@@ -187,7 +175,7 @@ pub fn App() -> impl IntoView {
                             StaticSegment("competencies"),
                             ParamSegment("competency"),
                         )
-                        view={Lazy::<CompetencyPage>::new()}
+                        view=pages::competency::page
                     />
                 </Routes>
             </Router>
@@ -195,38 +183,19 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Whether the current page has hydrated: shown as `data-hydrated` on the app's root.
-#[derive(Clone, Copy)]
-struct Hydrated(RwSignal<bool>);
-
-/// Called by every page's view: once that view has hydrated (its chunk loaded, its event
-/// handlers attached), the app is marked interactive.
-pub fn page_hydrated() {
-    if let Some(Hydrated(hydrated)) = use_context::<Hydrated>() {
-        Effect::new(move |_| hydrated.set(true));
-    }
-}
-
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Pages arrive as chunks of their own (`cargo leptos build --split`): the first paint
-    // waits for the current page's chunk only.
-    #[cfg(not(feature = "islands"))]
-    leptos::mount::hydrate_lazy(App);
-    #[cfg(feature = "islands")]
-    {
-        leptos::mount::hydrate_islands();
-        // The island script hydrates each island right after this returns, within the same
-        // task; once it has, the page says it is interactive.
-        set_timeout(
-            || {
-                if let Ok(Some(app)) = document().query_selector(".app") {
-                    let _ = app.set_attribute("data-hydrated", "true");
-                }
-            },
-            std::time::Duration::ZERO,
-        );
-    }
+    leptos::mount::hydrate_islands();
+    // The island script hydrates each island right after this returns, within the same task;
+    // once it has, the page says it is interactive.
+    set_timeout(
+        || {
+            if let Ok(Some(app)) = document().query_selector(".app") {
+                let _ = app.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

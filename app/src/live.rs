@@ -1,62 +1,69 @@
 //! Live events in the browser: one `EventSource` on `/api/v1/events` per page that listens,
 //! open while the page is mounted. The server sends only what the signed-in person may see.
 
-use cairn::model::LiveEvent;
+use cairn::model::{LiveEvent, UserId};
 use leptos::prelude::*;
 
-/// A counter a page moves on when a live event changes what it shows; resources that read it
-/// reload. Provided by the page, read by its components.
-#[derive(Clone, Copy, Debug)]
-pub struct LiveVersion(RwSignal<u64>);
+/// Which live events draw a page again.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Follow {
+    /// A home page: everything the person may see but a single mark (its new levels follow).
+    Home,
+    /// A learner's page: their events, and the institution's.
+    Learner(UserId),
+    /// The check-ins page: check-ins sent or answered.
+    CheckIns,
+}
 
-impl LiveVersion {
-    /// A new counter, provided to the components below.
-    pub fn provide() -> LiveVersion {
-        let version = LiveVersion(RwSignal::new(0));
-        provide_context(version);
-        version
-    }
-
-    /// The page's counter, or a still one outside a live page.
-    pub fn current() -> Option<LiveVersion> {
-        use_context::<LiveVersion>()
-    }
-
-    pub fn get(&self) -> u64 {
-        self.0.get()
-    }
-
-    pub fn bump(&self) {
-        self.0.update(|version| *version += 1);
+impl Follow {
+    /// Whether `event` changes what the page shows.
+    pub fn wants(self, event: &LiveEvent) -> bool {
+        match self {
+            Follow::Home => !matches!(event, LiveEvent::Evidence { .. }),
+            Follow::Learner(learner) => event.learner_id().is_none_or(|id| id == learner),
+            Follow::CheckIns => matches!(event, LiveEvent::CheckIn { .. }),
+        }
     }
 }
 
-/// What the person chose on a live page (the category shown, the framework compared), kept
-/// above the parts that reload so a live update does not undo their choice.
-#[derive(Clone, Copy, Debug)]
-pub struct PageChoices {
-    pub category: RwSignal<Option<String>>,
-    pub framework: RwSignal<Option<i64>>,
+/// What the person chose on a page (the category shown, the framework compared), kept in the
+/// browser while they stay on it: the page is drawn again on a live event, and its islands
+/// with it, and the choice stays. `None` until they choose.
+pub fn kept_choice<T>(what: &'static str) -> RwSignal<Option<T>>
+where
+    T: std::fmt::Display + std::str::FromStr + Send + Sync + 'static,
+{
+    let key = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            format!(
+                "{} {what}",
+                window().location().pathname().unwrap_or_default()
+            )
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            what.to_string()
+        }
+    };
+    let kept = KEPT.with(|kept| kept.borrow().get(&key()).and_then(|kept| kept.parse().ok()));
+    let chosen = RwSignal::new(kept);
+    Effect::watch(
+        move || chosen.with(|choice| choice.as_ref().map(T::to_string)),
+        move |choice, _, _| {
+            if let Some(choice) = choice {
+                KEPT.with(|kept| kept.borrow_mut().insert(key(), choice.clone()));
+            }
+        },
+        false,
+    );
+    chosen
 }
 
-impl PageChoices {
-    /// New choices, provided to the components below.
-    pub fn provide() -> PageChoices {
-        let choices = PageChoices {
-            category: RwSignal::new(None),
-            framework: RwSignal::new(None),
-        };
-        provide_context(choices);
-        choices
-    }
-
-    /// The page's choices, or fresh ones where no live page keeps them.
-    pub fn current() -> PageChoices {
-        use_context::<PageChoices>().unwrap_or_else(|| PageChoices {
-            category: RwSignal::new(None),
-            framework: RwSignal::new(None),
-        })
-    }
+thread_local! {
+    /// Every `kept_choice`, by page and what it is.
+    static KEPT: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// Calls `on_event` for each live event while the calling component is mounted, and
@@ -70,31 +77,14 @@ pub fn use_live_events(on_event: impl Fn(LiveEvent) + 'static, on_resync: impl F
     let _ = (on_event, on_resync);
 }
 
-/// Moves `live` on with every event about the learner `learner()` names — and every event for
-/// the whole institution, such as new settings — and after a reconnection.
-pub fn follow_learner(
-    live: LiveVersion,
-    learner: impl Fn() -> Option<cairn::model::UserId> + 'static,
-) {
-    use_live_events(
-        move |event| {
-            if event.learner_id().is_none_or(|id| Some(id) == learner()) {
-                live.bump();
-            }
-        },
-        move || live.bump(),
-    );
-}
-
 /// The page's `{id}` route parameter as a number (none when absent or not a number).
 pub fn id_param() -> impl Fn() -> Option<i64> + Copy + 'static {
     let params = leptos_router::hooks::use_params_map();
     move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
 
-/// In islands mode, draws the page again from the server, keeping what the islands on it hold
-/// (the islands router answers the `popstate` by fetching the page and patching the
-/// difference in).
+/// Draws the page again from the server (the islands router answers the `popstate` by fetching
+/// the page and patching the difference in).
 pub fn refresh_page() {
     #[cfg(feature = "hydrate")]
     {
@@ -104,13 +94,19 @@ pub fn refresh_page() {
     }
 }
 
-/// In islands mode, the page's live events: each one the signed-in person may see draws the
-/// page again (the islands router applies only the newest answer when several cross; not yet
-/// filtered to what the page shows, as `follow_learner` does for the hydrated pages).
-#[cfg(feature = "islands")]
+/// A live page: each event that changes what it shows (and a reconnection, after which it
+/// may have missed some) draws the page again. When several cross, the islands router
+/// applies the newest answer.
 #[island]
-pub fn LiveRefresh() -> impl IntoView {
-    use_live_events(|_| refresh_page(), refresh_page);
+pub fn LiveRefresh(follow: Follow) -> impl IntoView {
+    use_live_events(
+        move |event| {
+            if follow.wants(&event) {
+                refresh_page();
+            }
+        },
+        refresh_page,
+    );
 }
 
 /// Loads the institution's colours again on this page (after this person saved them: their

@@ -7,20 +7,18 @@ use leptos::prelude::*;
 
 use crate::api::{get_cohort, CohortTile};
 use crate::components::layout::Tile;
-use crate::live::LiveVersion;
 
 fn level(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 pub fn CohortComparison(learner_id: i64) -> impl IntoView {
-    let chosen = crate::live::PageChoices::current().framework;
-    let live = LiveVersion::current();
+    // Kept when the page is drawn again on a live event.
+    let chosen = crate::live::kept_choice::<i64>("framework");
     let cohort = crate::page_data::resource(
-        move || (chosen.get(), live.map(|live| live.get())),
-        move |(framework, _)| get_cohort(learner_id, framework),
+        move || chosen.get(),
+        move |framework| get_cohort(learner_id, framework),
     );
     view! {
         <Tile id="cohort" title="Compared with the cohort" wide=true>

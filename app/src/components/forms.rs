@@ -2,80 +2,38 @@
 
 use leptos::prelude::*;
 
-/// An action's refusal, said plainly next to its form (announced: `role="alert"`); nothing
-/// while it has not failed.
-pub fn failure<A>(action: ServerAction<A>) -> impl IntoView
-where
-    A: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-    A::Output: Send + Sync + 'static,
-    A::Error: std::fmt::Display + Send + Sync + 'static,
-{
-    move || {
-        action.value().with(|value| match value {
-            Some(Err(error)) => {
-                Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> })
-            }
-            _ => None,
-        })
-    }
-}
-
-/// A counter that each accepted change moves on, so the page reloads what it shows: resources
-/// read `version()`, and `done` is the `on_done` of the page's `PostForm`s.
-#[derive(Clone, Copy)]
-pub struct Changes {
-    changed: RwSignal<u64>,
-    pub done: Callback<String>,
-}
-
-impl Changes {
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        let changed = RwSignal::new(0);
-        Changes {
-            changed,
-            done: Callback::new(move |_| changed.update(|n| *n += 1)),
-        }
-    }
-
-    /// The number of accepted changes (tracked).
-    pub fn version(&self) -> u64 {
-        self.changed.get()
-    }
-
-    pub fn bump(&self) {
-        self.changed.update(|n| *n += 1);
-    }
-}
-
-/// Which form was last accepted on the page (`browser::form_key`: the page, the server
-/// function and the form's hidden fields, which say what it is about). A page reloads what it
-/// shows once a form is accepted, which may draw the form afresh; its "Saved" is kept here, so
-/// it survives that.
-#[derive(Clone, Copy)]
-pub struct LastSaved(RwSignal<Option<String>>);
-
-impl LastSaved {
-    /// Provided once, by the app, for every page.
-    pub fn provide() {
-        provide_context(LastSaved(RwSignal::new(None)));
-    }
+/// What the page does once a form is accepted.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Then {
+    /// The server draws the page again, with what was saved (what every form does unless
+    /// told otherwise).
+    #[default]
+    Redraw,
+    /// The page opens what was made: the answer is its id, after this path ("/goals/").
+    Open(String),
+    /// The answer is a sign-in link, shown beside the form ready to copy; the page is drawn
+    /// again.
+    ShowInvitation,
+    /// The answer is a secret shown this once (an integration token), beside the form; the
+    /// page is drawn again.
+    ShowToken,
+    /// The institution's colours changed: this page takes them too, and is drawn again.
+    ReloadTheme,
 }
 
 /// A form that posts its fields to a server function as the browser has them, and says what
 /// happened next to it: "Saved" (or `saved`) once accepted, or why it was refused. Once
 /// accepted, the fields that were empty when it was drawn (a new step, a comment) are emptied;
-/// fields that showed a value (an edit) keep what was saved. While it is on its way it cannot
+/// fields that showed a value (an edit) keep what was saved; then the page does what `then`
+/// says (the server draws it again, unless told otherwise). While it is on its way it cannot
 /// be sent again. With `confirm`, the person is asked first, in those words (for what cannot
-/// be undone). Unlike `ActionForm` it is not generic over the server function, so a page with
-/// many forms carries the code once. Before the wasm arrives it is a plain form post (the
-/// server function redirects back). `on_done` gets the server's answer (JSON) once accepted;
-/// the page reloads what changed.
+/// be undone). The form's fields are drawn on the server; the island around them sends them.
+/// Before the wasm arrives it is a plain form post (the server function redirects back).
 #[component]
-pub fn PostForm<C: IntoView + 'static>(
+pub fn PostForm(
     /// The server function's path (`SomeFunction::PATH`).
     action: &'static str,
-    #[prop(optional, into)] on_done: Option<Callback<String>>,
+    #[prop(optional)] then: Then,
     #[prop(optional, into)] class: String,
     /// What to say once accepted ("Saved" unless told).
     #[prop(optional)]
@@ -84,66 +42,64 @@ pub fn PostForm<C: IntoView + 'static>(
     /// asking).
     #[prop(optional, into)]
     confirm: String,
-    children: TypedChildren<C>,
+    children: Children,
 ) -> impl IntoView {
-    #[cfg(feature = "islands")]
-    {
-        let _ = on_done;
-        let children = children.into_inner();
-        view! {
-            <FormIsland action=action.to_string() class saved=saved.map(str::to_string) confirm>
-                {children()}
-            </FormIsland>
-        }
+    view! {
+        <FormIsland action=action.to_string() then class saved=saved.map(str::to_string) confirm>
+            {children()}
+        </FormIsland>
     }
-    #[cfg(not(feature = "islands"))]
-    post_form(
-        action,
-        on_done,
-        class,
-        saved,
-        confirm,
-        children.into_inner(),
-    )
 }
 
-/// A `PostForm` in islands mode: the form's fields are drawn on the server; the island sends
-/// them and says what happened, then the page is drawn again by the server.
-#[cfg(feature = "islands")]
 #[island]
 fn FormIsland(
     action: String,
+    then: Then,
     class: String,
     saved: Option<String>,
     confirm: String,
     children: Children,
 ) -> impl IntoView {
-    // A few bytes per form hydrated, kept for the page's life: `post_form` is shared with the
-    // hydrated build, whose actions are `SomeFunction::PATH`.
-    let action: &'static str = action.leak();
-    let saved: Option<&'static str> = saved.map(|saved| &*saved.leak());
-    let on_done = Callback::new(|_: String| crate::live::refresh_page());
-    post_form(action, Some(on_done), class, saved, confirm, move || {
-        children()
-    })
-}
-
-fn post_form<C: IntoView + 'static>(
-    action: &'static str,
-    on_done: Option<Callback<String>>,
-    class: String,
-    saved: Option<&'static str>,
-    confirm: String,
-    children: impl FnOnce() -> C + Send + 'static,
-) -> impl IntoView {
     let outcome = Outcome {
         refusal: RwSignal::new(None),
         pending: RwSignal::new(false),
-        last_saved: use_context::<LastSaved>().unwrap_or_else(|| LastSaved(RwSignal::new(None))),
+        saved: RwSignal::new(None),
         form: NodeRef::new(),
     };
-    let on_submit = submit(action, on_done, confirm, outcome);
-    let said = move || outcome.is_saved(action).then(|| saved.unwrap_or("Saved"));
+    // Drawn again after it was accepted: it still says so.
+    Effect::new(move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = outcome.form.get() {
+            outcome
+                .saved
+                .set(browser::last_saved(&browser::form_key(&form)));
+        }
+    });
+    let shown = then.clone();
+    let answer = move || {
+        let answer = outcome.saved.get()?;
+        let text = answer.trim().trim_matches('"').to_string();
+        Some(match shown {
+            Then::ShowInvitation => {
+                view! { <InvitationLink address=invitation_address(&text) /> }.into_any()
+            }
+            Then::ShowToken => view! {
+                <div class="notice-box" role="status">
+                    <p>"Copy this token now: it is shown only once."</p>
+                    <code class="token">{text}</code>
+                </div>
+            }
+            .into_any(),
+            _ => return None,
+        })
+    };
+    let on_submit = submit(action.clone(), then, confirm, outcome);
+    let said = move || {
+        outcome
+            .saved
+            .with(Option::is_some)
+            .then(|| saved.clone().unwrap_or_else(|| "Saved".to_string()))
+    };
     view! {
         <form
             method="post"
@@ -157,42 +113,24 @@ fn post_form<C: IntoView + 'static>(
         </form>
         <p class="form-saved" role="status">{said}</p>
         {move || outcome.refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
+        {answer}
     }
 }
 
-/// A `PostForm`'s state: why it was refused, whether it is on its way, and its element.
+/// A `PostForm`'s state: why it was refused, whether it is on its way, the server's answer
+/// once accepted, and its element.
 #[derive(Clone, Copy)]
 struct Outcome {
     refusal: RwSignal<Option<String>>,
     pending: RwSignal<bool>,
-    last_saved: LastSaved,
+    saved: RwSignal<Option<String>>,
     form: NodeRef<leptos::html::Form>,
 }
 
-impl Outcome {
-    /// Whether this form was the last accepted (tracked).
-    fn is_saved(self, action: &'static str) -> bool {
-        let last = self.last_saved.0.get();
-        #[cfg(feature = "hydrate")]
-        {
-            last.is_some_and(|key| {
-                self.form
-                    .get_untracked()
-                    .is_some_and(|form| browser::form_key(action, &form) == key)
-            })
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (last, action);
-            false
-        }
-    }
-}
-
-/// What a `PostForm` does when submitted; not generic, so every form shares it.
+/// What a `PostForm` does when submitted.
 fn submit(
-    action: &'static str,
-    on_done: Option<Callback<String>>,
+    action: String,
+    then: Then,
     confirm: String,
     outcome: Outcome,
 ) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
@@ -215,16 +153,28 @@ fn submit(
                 return;
             };
             outcome.pending.set(true);
-            outcome.last_saved.0.set(None);
-            let key = browser::form_key(action, &form);
+            outcome.saved.set(None);
+            let key = browser::form_key(&form);
+            let (action, then) = (action.clone(), then.clone());
             leptos::task::spawn_local(async move {
-                match browser::submit(action, &form).await {
+                match browser::submit(&action, &form).await {
                     Ok(answer) => {
                         outcome.refusal.set(None);
                         browser::empty_new_fields(&form);
-                        outcome.last_saved.0.set(Some(key));
-                        if let Some(on_done) = on_done {
-                            on_done.run(answer);
+                        browser::remember_saved(key, answer.clone());
+                        outcome.saved.set(Some(answer.clone()));
+                        match then {
+                            Then::Open(path) => {
+                                let id = answer.trim().trim_matches('"');
+                                let _ = window().location().set_href(&format!("{path}{id}"));
+                            }
+                            Then::ReloadTheme => {
+                                crate::live::reload_theme();
+                                crate::live::refresh_page();
+                            }
+                            Then::Redraw | Then::ShowInvitation | Then::ShowToken => {
+                                crate::live::refresh_page()
+                            }
                         }
                     }
                     Err(reason) => outcome.refusal.set(Some(reason)),
@@ -233,7 +183,7 @@ fn submit(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, action, on_done, &confirm, outcome);
+        let _ = (event, &action, &then, &confirm, outcome);
     }
 }
 
@@ -250,13 +200,14 @@ mod browser {
 
     /// What a form is: the page it is on, the server function, and its hidden fields (what
     /// it is about: a goal, a person, a step).
-    pub fn form_key(action: &str, form: &HtmlFormElement) -> String {
+    pub fn form_key(form: &HtmlFormElement) -> String {
         let mut key = format!(
-            "{} {action}",
+            "{} {}",
             leptos::prelude::window()
                 .location()
                 .pathname()
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            form.action()
         );
         if let Ok(hidden) = form.query_selector_all("input[type=hidden]") {
             for index in 0..hidden.length() {
@@ -269,6 +220,37 @@ mod browser {
             }
         }
         key
+    }
+
+    thread_local! {
+        /// The form last accepted (its `form_key`), the server's answer, and when (ms since
+        /// the page loaded). The page is drawn again once a form is accepted, and its islands
+        /// with it; the form drawn again still says it was saved.
+        static LAST_SAVED: std::cell::RefCell<Option<(String, String, f64)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    /// How long a form drawn again still says it was saved.
+    const SAVED_FOR_MS: f64 = 30_000.0;
+
+    fn now() -> f64 {
+        leptos::prelude::window()
+            .performance()
+            .map_or(0.0, |performance| performance.now())
+    }
+
+    pub fn remember_saved(key: String, answer: String) {
+        LAST_SAVED.with(|last| *last.borrow_mut() = Some((key, answer, now())));
+    }
+
+    /// The answer the form `key` was accepted with, if it was the last form accepted, lately.
+    pub fn last_saved(key: &str) -> Option<String> {
+        LAST_SAVED.with(|last| {
+            last.borrow()
+                .as_ref()
+                .filter(|(saved, _, at)| saved == key && now() - at < SAVED_FOR_MS)
+                .map(|(_, answer, _)| answer.clone())
+        })
     }
 
     /// Empties what was typed into fields that were empty when the form was drawn (a new
@@ -321,9 +303,23 @@ mod browser {
         let unreachable = |_| UNREACHABLE.to_string();
         let fields = FormData::new_with_form(form).map_err(unreachable)?;
         let body = UrlSearchParams::new_with_str_sequence_sequence(&fields).map_err(unreachable)?;
+        post(url, &String::from(body.to_string())).await
+    }
+
+    /// Posts `fields` URL-encoded; the answer's body, or the refusal as a person reads it.
+    pub async fn post_fields(url: &str, fields: &[(String, String)]) -> Result<String, String> {
+        let body = UrlSearchParams::new().map_err(|_| UNREACHABLE.to_string())?;
+        for (name, value) in fields {
+            body.append(name, value);
+        }
+        post(url, &String::from(body.to_string())).await
+    }
+
+    async fn post(url: &str, body: &str) -> Result<String, String> {
+        let unreachable = |_| UNREACHABLE.to_string();
         let init = RequestInit::new();
         init.set_method("POST");
-        init.set_body(&String::from(body.to_string()).into());
+        init.set_body(&body.into());
         let headers = web_sys::Headers::new().map_err(unreachable)?;
         headers
             .set("Content-Type", "application/x-www-form-urlencoded")
@@ -353,35 +349,64 @@ mod browser {
     }
 }
 
-/// The sign-in link a server function answered with (a JSON string holding its path), as the
-/// full address to give to the person. Called in the browser, after the answer arrived.
-pub fn invitation_address(answer: &str) -> String {
-    let path = answer.trim().trim_matches('"');
+/// The sign-in link a server function answered with (its path), as the full address to give
+/// to the person. Called in the browser, after the answer arrived.
+fn invitation_address(path: &str) -> String {
     let origin = window().location().origin().unwrap_or_default();
     format!("{origin}{path}")
 }
 
 /// A sign-in link just made, ready to copy, with what it is for.
 #[component]
-pub fn InvitationLink(#[prop(into)] address: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        address.get().map(|address| {
-            view! {
-                <div class="invitation" role="status">
-                    <label for="invitation-link">
-                        "Give this link to the person: it lets them choose their password, once, within 14 days."
-                    </label>
-                    <input id="invitation-link" type="text" readonly value=address />
-                </div>
-            }
-        })
+fn InvitationLink(address: String) -> impl IntoView {
+    view! {
+        <div class="invitation" role="status">
+            <label for="invitation-link">
+                "Give this link to the person: it lets them choose their password, once, within 14 days."
+            </label>
+            <input id="invitation-link" type="text" readonly value=address />
+        </div>
+    }
+}
+
+/// A checkbox that saves as soon as it is ticked or unticked: it posts `fields` and
+/// `name=true` (or `false`) to the server function at `action`, then the page is drawn again
+/// with what was saved; a refusal is said next to it (and the page drawn again, showing what
+/// is really saved).
+#[island]
+pub fn SaveOnTick(
+    action: String,
+    fields: Vec<(String, String)>,
+    name: String,
+    checked: bool,
+    disabled: bool,
+    id: String,
+    label: String,
+) -> impl IntoView {
+    let refusal = RwSignal::new(None::<String>);
+    let on_change = move |event| {
+        let mut fields = fields.clone();
+        fields.push((name.clone(), event_target_checked(&event).to_string()));
+        let action = action.clone();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let outcome = browser::post_fields(&action, &fields).await;
+            refusal.set(outcome.err());
+            crate::live::refresh_page();
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (fields, action);
+    };
+    view! {
+        <input type="checkbox" id=id.clone() prop:checked=checked disabled=disabled on:change=on_change />
+        <label for=id>{label}</label>
+        {move || refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
     }
 }
 
 /// A link shown whole (the full address, not only its path), ready to copy with one press:
 /// what a person pastes into an email or a job application.
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 pub fn CopyField(path: String, #[prop(into)] label: String) -> impl IntoView {
     let id = format!("copy-{}", path.trim_matches('/').replace('/', "-"));
     let address = RwSignal::new(path.clone());

@@ -11,12 +11,9 @@ pub fn Frame<C: IntoView + 'static>(viewer: Viewer, children: TypedChildren<C>) 
         .primary_role()
         .map(|role| role.label())
         .unwrap_or("Member");
-    #[cfg(feature = "islands")]
-    let live = view! { <crate::live::LiveRefresh /> };
-    #[cfg(not(feature = "islands"))]
-    let live = ();
     view! {
-        {live}
+        // The tiles follow what is written and answered, live.
+        <crate::live::LiveRefresh follow=crate::live::Follow::Home />
         <header class="topbar">
             <a class="institution" href="/">{viewer.institution.clone()}</a>
             <div class="person">

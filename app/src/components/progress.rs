@@ -62,11 +62,10 @@ pub fn source_label(source: &str) -> &'static str {
     }
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
-    // Kept by the page when it reloads live (see `PageChoices`).
-    let selected = crate::live::PageChoices::current().category;
+    // Kept when the page is drawn again on a live event.
+    let selected = crate::live::kept_choice::<String>("category");
     let categories = progress.categories();
     let category_links = categories.clone();
     let total = progress.competencies.len();

@@ -9,7 +9,6 @@ use leptos_router::hooks::use_query_map;
 use crate::api::{get_inbox, get_story_summary};
 use crate::components::layout::Tile;
 use crate::dates::day;
-use crate::live::LiveVersion;
 
 /// Linked competencies as code chips.
 #[component]
@@ -81,8 +80,8 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
 }
 
 /// Checkboxes of competencies whose chosen ids travel in one hidden field `name`
-/// (comma-separated), so a plain `ActionForm` sends them.
-#[component]
+/// (comma-separated), so the form sends them as one field.
+#[island]
 pub fn CompetencyPicker(
     choices: Vec<CompetencyChoice>,
     #[prop(into)] id: String,
@@ -146,12 +145,7 @@ pub fn UploadOutcome(#[prop(into)] added: String) -> impl IntoView {
 /// events like the rest of the page.
 #[component]
 pub fn StoryTile(learner_id: i64) -> impl IntoView {
-    // Reloads with the page's live counter.
-    let live = LiveVersion::current();
-    let summary = crate::page_data::resource(
-        move || live.map(|l| l.get()),
-        move |_| get_story_summary(learner_id),
-    );
+    let summary = crate::page_data::resource(|| (), move |_| get_story_summary(learner_id));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -185,12 +179,10 @@ pub fn StoryTile(learner_id: i64) -> impl IntoView {
     }
 }
 
-/// A teacher's check-ins at a glance on their home: how many are new (with the page's live
-/// counter).
+/// A teacher's check-ins at a glance on their home: how many are new.
 #[component]
 pub fn CheckInsTile() -> impl IntoView {
-    let live = LiveVersion::current();
-    let inbox = crate::page_data::resource(move || live.map(|l| l.get()), |_| get_inbox());
+    let inbox = crate::page_data::resource(|| (), |_| get_inbox());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

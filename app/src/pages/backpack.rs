@@ -16,60 +16,25 @@ use leptos_router::hooks::use_query_map;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{
-    get_backpack, include_item, CreateCollection, CreateShareLink, DeleteCollection,
-    ImportCredential, RevokeShareLink, SetCollectionPublic, ShareProgressRecord,
+    get_backpack, CreateCollection, CreateShareLink, DeleteCollection, ImportCredential,
+    IncludeItem, RevokeShareLink, SetCollectionPublic, ShareProgressRecord,
 };
-use crate::components::forms::{Changes, CopyField, PostForm};
+use crate::components::forms::{CopyField, PostForm, SaveOnTick};
 use crate::pages::learner::Refusal;
 
-crate::routes::page_route!(
-    /// The page's route.
-    BackpackPage => backpack_page().into_any_sync());
-
-/// What the page's forms share: the changes that reload the backpack, and the refusal of a
-/// collection's checkbox (which saves at once, without a reload: the box already shows it).
-#[derive(Clone, Copy)]
-struct Actions {
-    changes: Changes,
-    done: Callback<String>,
-    refusal: RwSignal<Option<String>>,
-}
-
-impl Actions {
-    fn new() -> Self {
-        let changes = Changes::new();
-        Actions {
-            changes,
-            done: changes.done,
-            refusal: RwSignal::new(None),
-        }
-    }
-
-    /// Puts an item into a collection or takes it out. The checkbox already shows the new
-    /// state; only a refusal reloads the backpack (to show what is really saved).
-    fn include(self, collection: i64, item: i64, include: bool) {
-        leptos::task::spawn_local(async move {
-            let outcome = include_item(collection, item, include).await;
-            if let Err(error) = outcome {
-                self.refusal.set(Some(error.to_string()));
-                self.changes.bump();
-            } else {
-                self.refusal.set(None);
-            }
-        });
-    }
+/// The page's view.
+pub fn page() -> AnyView {
+    backpack_page().into_any_sync()
 }
 
 fn backpack_page() -> impl IntoView {
-    let actions = Actions::new();
-    let backpack =
-        crate::page_data::resource(move || actions.changes.version(), |_| get_backpack());
+    let backpack = crate::page_data::resource(|| (), |_| get_backpack());
     view! {
         <Title text="Backpack" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match backpack.await {
-                    Ok(backpack) => view! { <Contents backpack actions /> }.into_any_sync(),
+                    Ok(backpack) => view! { <Contents backpack /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -78,7 +43,7 @@ fn backpack_page() -> impl IntoView {
 }
 
 #[component]
-fn Contents(backpack: Backpack, actions: Actions) -> impl IntoView {
+fn Contents(backpack: Backpack) -> impl IntoView {
     let Backpack {
         owner,
         profile_path,
@@ -107,16 +72,16 @@ fn Contents(backpack: Backpack, actions: Actions) -> impl IntoView {
                     <h2 id="credentials-title">"Credentials"</h2>
                     <ItemList items=items.clone() />
                 </section>
-                <RecordList records actions />
-                <ImportForm actions />
+                <RecordList records />
+                <ImportForm />
                 <UploadForm max_upload_mb />
             </div>
             <section aria-labelledby="collections-title">
                 <h2 id="collections-title">"Collections"</h2>
-                <CreateCollectionForm actions />
+                <CreateCollectionForm />
                 {collections
                     .into_iter()
-                    .map(|collection| view! { <CollectionEditor collection items=items.clone() actions /> })
+                    .map(|collection| view! { <CollectionEditor collection items=items.clone() /> })
                     .collect_view()}
             </section>
         </main>
@@ -183,7 +148,7 @@ pub fn ItemList(items: Vec<BackpackItem>) -> impl IntoView {
 }
 
 #[component]
-fn RecordList(records: Vec<ShareableRecord>, actions: Actions) -> impl IntoView {
+fn RecordList(records: Vec<ShareableRecord>) -> impl IntoView {
     view! {
         <section class="tile" aria-labelledby="records-title">
             <h2 id="records-title">"Share your progress"</h2>
@@ -195,7 +160,7 @@ fn RecordList(records: Vec<ShareableRecord>, actions: Actions) -> impl IntoView 
                     .into_iter()
                     .map(|record| view! {
                         <li>
-                            <PostForm action=ShareProgressRecord::PATH on_done=actions.done class="inline-form"
+                            <PostForm action=ShareProgressRecord::PATH class="inline-form"
                                 saved="Signed: it is in your credentials above">
                                 <input type="hidden" name="achievement_id" value=record.achievement_id />
                                 <span>{format!("{} ({} of {} criteria met) ", record.name, record.met, record.required)}</span>
@@ -210,11 +175,11 @@ fn RecordList(records: Vec<ShareableRecord>, actions: Actions) -> impl IntoView 
 }
 
 #[component]
-fn ImportForm(actions: Actions) -> impl IntoView {
+fn ImportForm() -> impl IntoView {
     view! {
         <section class="tile" aria-labelledby="import-title">
             <h2 id="import-title">"Import a credential"</h2>
-            <PostForm action=ImportCredential::PATH on_done=actions.done class="stack"
+            <PostForm action=ImportCredential::PATH class="stack"
                 saved="Imported: it is in your credentials above, with what its checks found">
                 <label for="import-document">"Credential from elsewhere (its JSON, or a VC-JWT)"</label>
                 <textarea id="import-document" name="document" rows="4" required></textarea>
@@ -256,9 +221,9 @@ fn UploadForm(max_upload_mb: u64) -> impl IntoView {
 }
 
 #[component]
-fn CreateCollectionForm(actions: Actions) -> impl IntoView {
+fn CreateCollectionForm() -> impl IntoView {
     view! {
-        <PostForm action=CreateCollection::PATH on_done=actions.done class="inline-form" saved="Created">
+        <PostForm action=CreateCollection::PATH class="inline-form" saved="Created">
             <label for="collection-name">"New collection"</label>
             <input id="collection-name" name="name" required maxlength="100" />
             <input type="hidden" name="description" value="" />
@@ -268,11 +233,7 @@ fn CreateCollectionForm(actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn CollectionEditor(
-    collection: Collection,
-    items: Vec<BackpackItem>,
-    actions: Actions,
-) -> impl IntoView {
+fn CollectionEditor(collection: Collection, items: Vec<BackpackItem>) -> impl IntoView {
     let id = collection.id;
     let heading = format!("collection-{id}-title");
     let labelled_by = heading.clone();
@@ -290,22 +251,24 @@ fn CollectionEditor(
                         let field = format!("collection-{id}-item-{item_id}");
                         view! {
                             <div>
-                                <input
-                                    type="checkbox"
-                                    id=field.clone()
-                                    prop:checked=included
-                                    on:change=move |event| {
-                                        actions.include(id, item_id, event_target_checked(&event));
-                                    }
+                                <SaveOnTick
+                                    action=IncludeItem::PATH.to_string()
+                                    fields=vec![
+                                        ("collection".to_string(), id.to_string()),
+                                        ("item".to_string(), item_id.to_string()),
+                                    ]
+                                    name="include".to_string()
+                                    checked=included
+                                    disabled=false
+                                    id=field
+                                    label=item.title.clone()
                                 />
-                                <label for=field>{item.title.clone()}</label>
                             </div>
                         }
                     })
                     .collect_view()}
             </fieldset>
-            {move || actions.refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
-            <PostForm action=SetCollectionPublic::PATH on_done=actions.done class="inline-form"
+            <PostForm action=SetCollectionPublic::PATH class="inline-form"
                 saved=if public { "Taken off your public profile" } else { "Shown on your public profile" }>
                 <input type="hidden" name="collection" value=id />
                 <input type="hidden" name="public" value=(!public).to_string() />
@@ -330,7 +293,7 @@ fn CollectionEditor(
                                 } else {
                                     view! {
                                         <CopyField path=link.path.clone() label=format!("Share link, works {until}") />
-                                        <PostForm action=RevokeShareLink::PATH on_done=actions.done class="inline-form"
+                                        <PostForm action=RevokeShareLink::PATH class="inline-form"
                                             saved="Revoked: the link no longer works"
                                             confirm="Revoke this link? Anyone who has it will no longer see the collection.">
                                             <input type="hidden" name="link" value=link.id />
@@ -344,7 +307,7 @@ fn CollectionEditor(
                     })
                     .collect_view()}
             </ul>
-            <PostForm action=CreateShareLink::PATH on_done=actions.done class="inline-form"
+            <PostForm action=CreateShareLink::PATH class="inline-form"
                 saved="Link created: copy it from the list above">
                 <input type="hidden" name="collection" value=id />
                 <label for=format!("collection-{id}-days")>"Link lasts"</label>
@@ -356,7 +319,7 @@ fn CollectionEditor(
                 </select>
                 <button type="submit">"Create a share link"</button>
             </PostForm>
-            <PostForm action=DeleteCollection::PATH on_done=actions.done class="inline-form"
+            <PostForm action=DeleteCollection::PATH class="inline-form"
                 confirm=format!("Delete the collection {}? Its share links stop working; the credentials stay in your backpack.", collection.name)>
                 <input type="hidden" name="collection" value=id />
                 <button type="submit">{format!("Delete the collection {}", collection.name)}</button>

@@ -11,11 +11,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{get_category, IssueCredential};
-use crate::components::forms::failure;
+use crate::components::forms::PostForm;
 use crate::components::progress::{source_label, CompetencyItem};
 use crate::error::AppError;
-use crate::live::{use_live_events, LiveVersion};
+use crate::live::{Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
+use leptos::server_fn::ServerFn;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
@@ -30,30 +31,17 @@ fn category_page() -> impl IntoView {
             Some((learner, p.get("category")?))
         })
     };
-    let live = LiveVersion::provide();
-    let issue = ServerAction::<IssueCredential>::new();
-    let record = crate::page_data::resource(
-        move || (ids(), live.get(), issue.version().get()),
-        |(ids, _, _)| async move {
-            match ids {
-                Some((learner, category)) => get_category(learner, category).await,
-                None => Err(AppError::NotFound("such category".into())),
-            }
-        },
-    );
-    use_live_events(
-        move |event| {
-            if ids().is_some_and(|(learner, _)| Some(learner) == event.learner_id()) {
-                live.bump();
-            }
-        },
-        move || live.bump(),
-    );
+    let record = crate::page_data::resource(ids, |ids| async move {
+        match ids {
+            Some((learner, category)) => get_category(learner, category).await,
+            None => Err(AppError::NotFound("such category".into())),
+        }
+    });
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(record) => view! { <Category record issue /> }.into_any_sync(),
+                    Ok(record) => view! { <Category record /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -62,7 +50,7 @@ fn category_page() -> impl IntoView {
 }
 
 #[component]
-fn Category(record: CategoryRecord, issue: ServerAction<IssueCredential>) -> impl IntoView {
+fn Category(record: CategoryRecord) -> impl IntoView {
     // A badge's link names its record (`#achievement-3`): shown once the records are drawn.
     Effect::new(|_| crate::components::layout::scroll_to_anchor());
     let CategoryRecord {
@@ -79,6 +67,7 @@ fn Category(record: CategoryRecord, issue: ServerAction<IssueCredential>) -> imp
     view! {
         <Title text=format!("{name} — {}", learner.name) />
         <main id="main" class="page">
+            <LiveRefresh follow=Follow::Learner(learner_id) />
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
@@ -103,7 +92,7 @@ fn Category(record: CategoryRecord, issue: ServerAction<IssueCredential>) -> imp
                     } else {
                         records
                             .into_iter()
-                            .map(|record| view! { <Record learner_id record may_issue issue /> })
+                            .map(|record| view! { <Record learner_id record may_issue /> })
                             .collect_view()
                             .into_any_sync()
                     }}
@@ -128,12 +117,7 @@ fn level_number(level: Option<f64>) -> String {
 
 /// One achievement's Provisional Evidence Record (or the earned badge's record).
 #[component]
-fn Record(
-    learner_id: i64,
-    record: EvidenceRecord,
-    may_issue: bool,
-    issue: ServerAction<IssueCredential>,
-) -> impl IntoView {
+fn Record(learner_id: i64, record: EvidenceRecord, may_issue: bool) -> impl IntoView {
     let EvidenceRecord {
         achievement,
         criteria,
@@ -173,12 +157,11 @@ fn Record(
             {(earned && achievement.credential.is_none() && may_issue).then({
                 let (id, name) = (achievement.id, achievement.name.clone());
                 move || view! {
-                <ActionForm action=issue attr:class="inline-form">
+                <PostForm action=IssueCredential::PATH class="inline-form" saved="Issued">
                     <input type="hidden" name="learner_id" value=learner_id />
                     <input type="hidden" name="achievement_id" value=id />
                     <button type="submit">{format!("Issue the {name} credential")}</button>
-                </ActionForm>
-                {failure(issue)}
+                </PostForm>
             }})}
             <table class="figures criteria">
                 <caption class="visually-hidden">

@@ -12,9 +12,9 @@ use leptos_router::hooks::use_query_map;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{get_checkins, AnswerCheckin, SendCheckin, SendParentCheckin};
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::PostForm;
 use crate::dates::day;
-use crate::live::{use_live_events, LiveVersion};
+use crate::live::{Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -23,24 +23,12 @@ pub fn page() -> AnyView {
 }
 
 fn checkins_page() -> impl IntoView {
-    let live = LiveVersion::provide();
-    let changes = Changes::new();
-    let done = changes.done;
-    let checkins =
-        crate::page_data::resource(move || (live.get(), changes.version()), |_| get_checkins());
-    use_live_events(
-        move |event| {
-            if matches!(event, cairn::model::LiveEvent::CheckIn { .. }) {
-                live.bump();
-            }
-        },
-        move || live.bump(),
-    );
+    let checkins = crate::page_data::resource(|| (), |_| get_checkins());
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match checkins.await {
-                    Ok(checkins) => view! { <Conversations checkins done /> }.into_any_sync(),
+                    Ok(checkins) => view! { <Conversations checkins /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -49,7 +37,7 @@ fn checkins_page() -> impl IntoView {
 }
 
 #[component]
-fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
+fn Conversations(checkins: CheckIns) -> impl IntoView {
     let CheckIns {
         modules,
         sent,
@@ -70,18 +58,12 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
         .filter(|checkin| checkin.unread)
         .map(|checkin| checkin.id.to_string())
         .collect();
-    if !unread.is_empty() {
-        let ids = unread.join(",");
-        Effect::new(move |_| {
-            let ids = ids.clone();
-            leptos::task::spawn_local(async move {
-                let _ = crate::api::mark_checkins_read(ids).await;
-            });
-        });
-    }
+    let unread = (!unread.is_empty()).then(|| view! { <MarkRead ids=unread.join(",") /> });
     view! {
         <Title text=name.clone() />
         <main id="main" class="page checkins">
+            <LiveRefresh follow=Follow::CheckIns />
+            {unread}
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
@@ -91,7 +73,7 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
             {may_send.then(|| view! {
                 <section class="tile wide" aria-labelledby="send-title">
                     <h2 id="send-title">"Ask a teacher"</h2>
-                    <PostForm action=SendCheckin::PATH on_done=done class="stack" saved="Sent: it is in the list below">
+                    <PostForm action=SendCheckin::PATH class="stack" saved="Sent: it is in the list below">
                         <label for="checkin-teacher">"To"</label>
                         <select id="checkin-teacher" name="teacher_id" required>
                             {teachers
@@ -117,7 +99,7 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
                     </PostForm>
                 </section>
             })}
-            {(!children.is_empty()).then(|| view! { <WriteToTeacher children done /> })}
+            {(!children.is_empty()).then(|| view! { <WriteToTeacher children /> })}
             {(!received.is_empty()).then(|| {
                 // What waits for an answer first; answered ones after, without an answer box.
                 let (answered, waiting): (Vec<CheckIn>, Vec<CheckIn>) =
@@ -126,8 +108,8 @@ fn Conversations(checkins: CheckIns, done: Callback<String>) -> impl IntoView {
                     <section aria-labelledby="received-title">
                         <h2 id="received-title">{format!("Sent to you — {} waiting for your answer", waiting.len())}</h2>
                         <ul class="rows checkin-list">
-                            {waiting.into_iter().map(|checkin| view! { <Received checkin done /> }).collect_view()}
-                            {answered.into_iter().map(|checkin| view! { <Received checkin done /> }).collect_view()}
+                            {waiting.into_iter().map(|checkin| view! { <Received checkin /> }).collect_view()}
+                            {answered.into_iter().map(|checkin| view! { <Received checkin /> }).collect_view()}
                         </ul>
                     </section>
                 }
@@ -168,7 +150,6 @@ fn about_line(checkin: &CheckIn) -> AnyView {
 #[component]
 fn WriteToTeacher(
     children: Vec<(cairn::model::LearnerRef, Vec<cairn::model::PersonRef>)>,
-    done: Callback<String>,
 ) -> impl IntoView {
     let choices = children
         .into_iter()
@@ -183,7 +164,7 @@ fn WriteToTeacher(
     view! {
         <section class="tile wide" aria-labelledby="parent-send-title">
             <h2 id="parent-send-title">"Write to a teacher"</h2>
-            <PostForm action=SendParentCheckin::PATH on_done=done class="stack" saved="Sent: it is in the list below">
+            <PostForm action=SendParentCheckin::PATH class="stack" saved="Sent: it is in the list below">
                 <label for="parent-checkin-to">"To"</label>
                 <select id="parent-checkin-to" name="to" required>{choices}</select>
                 <label for="parent-checkin-body">"Message"</label>
@@ -223,7 +204,7 @@ fn Sent(checkin: CheckIn) -> impl IntoView {
 }
 
 #[component]
-fn Received(checkin: CheckIn, done: Callback<String>) -> impl IntoView {
+fn Received(checkin: CheckIn) -> impl IntoView {
     let about = about_line(&checkin);
     let field = format!("answer-{}", checkin.id);
     let from = match &checkin.parent {
@@ -246,7 +227,7 @@ fn Received(checkin: CheckIn, done: Callback<String>) -> impl IntoView {
             {match checkin.answer.clone() {
                 Some(text) => view! { <p class="answer"><strong>"Your answer: "</strong>{text}</p> }.into_any_sync(),
                 None => view! {
-                    <PostForm action=AnswerCheckin::PATH on_done=done class="inline-form" saved="Answer sent">
+                    <PostForm action=AnswerCheckin::PATH class="inline-form" saved="Answer sent">
                         <input type="hidden" name="checkin_id" value=checkin.id />
                         <label for=field.clone()>{format!("Answer {to}")}</label>
                         <input id=field type="text" name="answer" required maxlength="1000" />
@@ -257,4 +238,15 @@ fn Received(checkin: CheckIn, done: Callback<String>) -> impl IntoView {
             }}
         </li>
     }
+}
+
+/// Marks the check-ins `ids` (comma-separated) read, once the page is on screen in a browser.
+#[island]
+fn MarkRead(ids: String) -> impl IntoView {
+    Effect::new(move |_| {
+        let ids = ids.clone();
+        leptos::task::spawn_local(async move {
+            let _ = crate::api::mark_checkins_read(ids).await;
+        });
+    });
 }

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{get_credential, RevokeCredential};
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::PostForm;
 use crate::pages::learner::Refusal;
 use leptos::server_fn::ServerFn;
 
@@ -23,16 +23,12 @@ pub fn page() -> AnyView {
 fn credential_page() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let changes = Changes::new();
-    let credential = crate::page_data::resource(
-        move || (id(), changes.version()),
-        |(id, _)| get_credential(id),
-    );
+    let credential = crate::page_data::resource(id, get_credential);
     view! {
         <Transition fallback=|| view! { <main id="main" class="page narrow" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match credential.await {
-                    Ok(credential) => view! { <Credential credential on_revoked=changes.done /> }.into_any_sync(),
+                    Ok(credential) => view! { <Credential credential /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -41,7 +37,7 @@ fn credential_page() -> impl IntoView {
 }
 
 #[component]
-fn Credential(credential: CredentialView, on_revoked: Callback<String>) -> impl IntoView {
+fn Credential(credential: CredentialView) -> impl IntoView {
     let kind = match credential.kind {
         CredentialKind::Earned => "Open Badge".to_string(),
         CredentialKind::Provisional => progress_record_label(credential.criteria_met),
@@ -93,7 +89,7 @@ fn Credential(credential: CredentialView, on_revoked: Callback<String>) -> impl 
                 <a class="chip" href=jwt_href download=format!("{}.jwt", credential.public_id)>"Download as VC-JWT"</a>
             </p>
             <p class="muted">"Its address: " <code class="code">{credential.url.clone()}</code></p>
-            {may_revoke.then(|| view! { <RevokeForm public_id=credential.public_id.clone() on_revoked /> })}
+            {may_revoke.then(|| view! { <RevokeForm public_id=credential.public_id.clone() /> })}
         </main>
     }
 }
@@ -135,11 +131,11 @@ fn VerificationResult(verification: Verification) -> impl IntoView {
 }
 
 #[component]
-fn RevokeForm(public_id: String, on_revoked: Callback<String>) -> impl IntoView {
+fn RevokeForm(public_id: String) -> impl IntoView {
     view! {
         <section aria-labelledby="revoke">
             <h2 id="revoke">"Revoke"</h2>
-            <PostForm action=RevokeCredential::PATH on_done=on_revoked class="stack" saved="Revoked"
+            <PostForm action=RevokeCredential::PATH class="stack" saved="Revoked"
                 confirm="Revoke this credential? Whoever checks it from now on is told it is revoked, with your reason; this cannot be undone.">
                 <input type="hidden" name="id" value=public_id />
                 <label for="revoke-reason">"Reason (shown to whoever checks it)"</label>

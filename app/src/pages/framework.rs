@@ -13,7 +13,7 @@ use crate::api::{
     get_framework, get_recompute, CreateArea, CreateCompetency, DeleteArea, RenameArea,
     SaveCompetency, SaveFramework,
 };
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::PostForm;
 use crate::live::id_param;
 use crate::pages::frameworks::{category_options, method_options, param_text};
 use crate::pages::learner::Refusal;
@@ -23,36 +23,20 @@ pub fn page() -> AnyView {
     framework_page().into_any_sync()
 }
 
-/// The recompute the page follows: the one a save just started, else the framework's newest.
-#[derive(Clone, Copy)]
-struct Following(RwSignal<Option<i64>>);
-
 fn framework_page() -> impl IntoView {
     let framework_id = id_param();
-    let changes = Changes::new();
-    let following = Following(RwSignal::new(None));
-    // A save answers with the id of the recompute it started (JSON: a number, or `null`).
-    let saved = Callback::new(move |answer: String| {
-        if let Ok(id) = answer.trim().parse::<i64>() {
-            following.0.set(Some(id));
+    let framework = crate::page_data::resource(framework_id, |id| async move {
+        match id {
+            Some(id) => get_framework(id).await,
+            None => Err(crate::error::AppError::NotFound("framework".into())),
         }
-        changes.bump();
     });
-    let framework = crate::page_data::resource(
-        move || (framework_id(), changes.version()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_framework(id).await,
-                None => Err(crate::error::AppError::NotFound("framework".into())),
-            }
-        },
-    );
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match framework.await {
                     Ok(framework) => {
-                        view! { <Framework framework done=changes.done saved following /> }.into_any_sync()
+                        view! { <Framework framework /> }.into_any_sync()
                     }
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
@@ -62,12 +46,7 @@ fn framework_page() -> impl IntoView {
 }
 
 #[component]
-fn Framework(
-    framework: FrameworkAdmin,
-    done: Callback<String>,
-    saved: Callback<String>,
-    following: Following,
-) -> impl IntoView {
+fn Framework(framework: FrameworkAdmin) -> impl IntoView {
     let FrameworkAdmin {
         id,
         name,
@@ -83,12 +62,6 @@ fn Framework(
         tags,
         recompute,
     } = framework;
-    let recompute_id = move || {
-        following
-            .0
-            .get()
-            .or_else(|| recompute.as_ref().map(|recompute| recompute.id))
-    };
     let tag_names = if tags.is_empty() {
         "No tags yet: add them on the frameworks page.".to_string()
     } else {
@@ -120,10 +93,11 @@ fn Framework(
             </nav>
             <h1>{name.clone()}</h1>
             <p class="muted framework-method">{format!("Mastery method: {method_label}. Rubric: {}, mastered at level {}.", rubric.name, rubric.mastery_level)}</p>
-            {move || recompute_id().map(|id| view! { <RecomputeStatus id /> })}
+            // The newest recompute: the one a save just started, followed until it is done.
+            {recompute.map(|recompute| view! { <RecomputeStatus id=recompute.id /> })}
             <section class="tile" aria-labelledby="framework-fields-title">
                 <h2 id="framework-fields-title">"Framework"</h2>
-                <PostForm action=SaveFramework::PATH on_done=saved class="stacked-form">
+                <PostForm action=SaveFramework::PATH class="stacked-form">
                     <input type="hidden" name="framework_id" value=id.to_string() />
                     <input type="hidden" name="framework[rubric_id]" value=rubric.id.to_string() />
                     <label for="framework-name">"Name"</label>
@@ -144,9 +118,9 @@ fn Framework(
             <section class="tile" aria-labelledby="areas-title">
                 <h2 id="areas-title">"Areas"</h2>
                 <ul class="rows named-list">
-                    {areas.iter().map(area_item(done)).collect_view()}
+                    {areas.iter().map(area_item()).collect_view()}
                 </ul>
-                <PostForm action=CreateArea::PATH on_done=done class="inline-form">
+                <PostForm action=CreateArea::PATH class="inline-form">
                     <input type="hidden" name="framework_id" value=id.to_string() />
                     <label for="area-code">"Code"</label>
                     <input id="area-code" type="text" name="code" required maxlength="40" />
@@ -162,14 +136,14 @@ fn Framework(
                         .into_iter()
                         .map(|competency| {
                             let context = context.clone();
-                            view! { <li><CompetencyEditor competency context saved /></li> }
+                            view! { <li><CompetencyEditor competency context /></li> }
                         })
                         .collect_view()}
                 </ul>
             </section>
             <section class="tile" aria-labelledby="new-competency-title">
                 <h2 id="new-competency-title">"New competency"</h2>
-                <PostForm action=CreateCompetency::PATH on_done=done class="stacked-form">
+                <PostForm action=CreateCompetency::PATH class="stacked-form">
                     <input type="hidden" name="framework_id" value=id.to_string() />
                     <CompetencyFields
                         key="new".into()
@@ -198,7 +172,7 @@ fn Framework(
 }
 
 /// An area, renamed in place (code and name) and deleted once it holds no competency.
-fn area_item(done: Callback<String>) -> impl Fn(&cairn::model::Area) -> AnyView {
+fn area_item() -> impl Fn(&cairn::model::Area) -> AnyView {
     move |area| {
         let (rename_id, delete_id) = (area.id.to_string(), area.id.to_string());
         let code_field = format!("area-{}-code", area.id);
@@ -211,7 +185,7 @@ fn area_item(done: Callback<String>) -> impl Fn(&cairn::model::Area) -> AnyView 
         let (code, name) = (area.code.clone(), area.name.clone());
         view! {
             <li class="named-item">
-                <PostForm action=RenameArea::PATH on_done=done class="inline-form">
+                <PostForm action=RenameArea::PATH class="inline-form">
                     <input type="hidden" name="area_id" value=rename_id />
                     <label for=code_field.clone() class="visually-hidden">{code_label}</label>
                     <input id=code_field type="text" name="code" required maxlength="40" size="6" value=code />
@@ -219,7 +193,7 @@ fn area_item(done: Callback<String>) -> impl Fn(&cairn::model::Area) -> AnyView 
                     <input id=name_field type="text" name="name" required maxlength="200" value=name />
                     <button type="submit" aria-label=rename>"Rename"</button>
                 </PostForm>
-                <PostForm action=DeleteArea::PATH on_done=done class="inline-form"
+                <PostForm action=DeleteArea::PATH class="inline-form"
                     confirm=format!("{delete}? This cannot be undone.")>
                     <input type="hidden" name="area_id" value=delete_id />
                     <button type="submit" aria-label=delete>"Delete"</button>
@@ -239,11 +213,7 @@ struct Choices {
 }
 
 #[component]
-fn CompetencyEditor(
-    competency: CompetencyAdmin,
-    context: Choices,
-    saved: Callback<String>,
-) -> impl IntoView {
+fn CompetencyEditor(competency: CompetencyAdmin, context: Choices) -> impl IntoView {
     let summary = format!(
         "{} {} — {}",
         competency.code, competency.name, competency.method_label
@@ -252,7 +222,7 @@ fn CompetencyEditor(
     view! {
         <details class="competency-editor">
             <summary>{summary}</summary>
-            <PostForm action=SaveCompetency::PATH on_done=saved class="stacked-form">
+            <PostForm action=SaveCompetency::PATH class="stacked-form">
                 <input type="hidden" name="competency_id" value=id.to_string() />
                 <CompetencyFields key=id.to_string() competency context />
                 <button type="submit">"Save the competency"</button>
@@ -333,7 +303,7 @@ fn CompetencyFields(key: String, competency: CompetencyAdmin, context: Choices) 
 }
 
 /// A recompute's progress, polled from the server until it is finished.
-#[component]
+#[island]
 fn RecomputeStatus(id: i64) -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let progress = crate::page_data::resource(move || tick.get(), move |_| get_recompute(id));

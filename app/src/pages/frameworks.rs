@@ -14,7 +14,7 @@ use crate::api::{
     get_frameworks, CreateCategory, CreateFramework, CreateTag, DeleteCategory, DeleteTag,
     RenameCategory, RenameTag, SaveRubricLevel, SetMasteryLevel,
 };
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::PostForm;
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -23,15 +23,13 @@ pub fn page() -> AnyView {
 }
 
 fn frameworks_page() -> impl IntoView {
-    let changes = Changes::new();
-    let done = changes.done;
-    let admin = crate::page_data::resource(move || changes.version(), |_| get_frameworks());
+    let admin = crate::page_data::resource(|| (), |_| get_frameworks());
     view! {
         <Title text="Frameworks" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match admin.await {
-                    Ok(admin) => view! { <Frameworks admin done /> }.into_any_sync(),
+                    Ok(admin) => view! { <Frameworks admin /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -74,7 +72,7 @@ pub fn category_options(categories: &[CategoryChoice], selected: i64) -> impl In
 }
 
 #[component]
-fn Frameworks(admin: FrameworksAdmin, done: Callback<String>) -> impl IntoView {
+fn Frameworks(admin: FrameworksAdmin) -> impl IntoView {
     let FrameworksAdmin {
         frameworks,
         categories,
@@ -131,7 +129,7 @@ fn Frameworks(admin: FrameworksAdmin, done: Callback<String>) -> impl IntoView {
             </div>
             <section class="tile" aria-labelledby="new-framework-title">
                 <h2 id="new-framework-title">"New framework"</h2>
-                <PostForm action=CreateFramework::PATH on_done=done class="stacked-form">
+                <PostForm action=CreateFramework::PATH class="stacked-form">
                     <label for="framework-name">"Name"</label>
                     <input id="framework-name" type="text" name="framework[name]" required maxlength="120" />
                     <label for="framework-description">"Description"</label>
@@ -150,18 +148,18 @@ fn Frameworks(admin: FrameworksAdmin, done: Callback<String>) -> impl IntoView {
                 </PostForm>
             </section>
             <div class="tiles">
-                <Categories categories=category_list done />
-                <Tags tags done />
+                <Categories categories=category_list />
+                <Tags tags />
             </div>
             <h2>"Rubrics"</h2>
-            {rubrics.into_iter().map(|rubric| view! { <RubricEditor rubric done /> }).collect_view()}
+            {rubrics.into_iter().map(|rubric| view! { <RubricEditor rubric /> }).collect_view()}
         </main>
     }
     .into_any_sync()
 }
 
 #[component]
-fn Categories(categories: Vec<CategoryChoice>, done: Callback<String>) -> impl IntoView {
+fn Categories(categories: Vec<CategoryChoice>) -> impl IntoView {
     view! {
         <section class="tile" aria-labelledby="categories-title">
             <h2 id="categories-title">"Categories"</h2>
@@ -176,13 +174,13 @@ fn Categories(categories: Vec<CategoryChoice>, done: Callback<String>) -> impl I
                         let delete = format!("Delete the category {}", category.name);
                         view! {
                             <li class="named-item">
-                                <PostForm action=RenameCategory::PATH on_done=done class="inline-form">
+                                <PostForm action=RenameCategory::PATH class="inline-form">
                                     <input type="hidden" name="category_id" value=rename_id />
                                     <label for=field.clone() class="visually-hidden">{label}</label>
                                     <input id=field type="text" name="name" required maxlength="60" value=category.name />
                                     <button type="submit" aria-label=rename>"Rename"</button>
                                 </PostForm>
-                                <PostForm action=DeleteCategory::PATH on_done=done class="inline-form"
+                                <PostForm action=DeleteCategory::PATH class="inline-form"
                                     confirm=format!("{delete}? This cannot be undone.")>
                                     <input type="hidden" name="category_id" value=delete_id />
                                     <button type="submit" aria-label=delete>"Delete"</button>
@@ -193,7 +191,7 @@ fn Categories(categories: Vec<CategoryChoice>, done: Callback<String>) -> impl I
                     .collect_view()}
             </ul>
             <p class="muted">"A category still used by a framework, competency or achievement cannot be deleted. Its key stays when it is renamed, so addresses keep working."</p>
-            <PostForm action=CreateCategory::PATH on_done=done class="inline-form">
+            <PostForm action=CreateCategory::PATH class="inline-form">
                 <label for="category-name">"New category"</label>
                 <input id="category-name" type="text" name="name" required maxlength="60" />
                 <button type="submit">"Add the category"</button>
@@ -204,7 +202,7 @@ fn Categories(categories: Vec<CategoryChoice>, done: Callback<String>) -> impl I
 }
 
 #[component]
-fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
+fn Tags(tags: Vec<Tag>) -> impl IntoView {
     let empty = tags.is_empty();
     view! {
         <section class="tile" aria-labelledby="tags-title">
@@ -229,7 +227,7 @@ fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
                         };
                         view! {
                             <li class="named-item">
-                                <PostForm action=RenameTag::PATH on_done=done class="inline-form">
+                                <PostForm action=RenameTag::PATH class="inline-form">
                                     <input type="hidden" name="tag_id" value=rename_id />
                                     <label for=name_field.clone() class="visually-hidden">{name_label}</label>
                                     <input id=name_field type="text" name="name" required maxlength="60" value=tag.name />
@@ -240,7 +238,7 @@ fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
                                     </select>
                                     <button type="submit" aria-label=save>"Save"</button>
                                 </PostForm>
-                                <PostForm action=DeleteTag::PATH on_done=done class="inline-form"
+                                <PostForm action=DeleteTag::PATH class="inline-form"
                                     confirm=format!("{delete}? It is taken off every competency that has it; this cannot be undone.")>
                                     <input type="hidden" name="tag_id" value=delete_id />
                                     <button type="submit" aria-label=delete>{removes}</button>
@@ -250,7 +248,7 @@ fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <PostForm action=CreateTag::PATH on_done=done class="inline-form">
+            <PostForm action=CreateTag::PATH class="inline-form">
                 <label for="tag-name">"New tag"</label>
                 <input id="tag-name" type="text" name="name" required maxlength="60" />
                 <label for="tag-kind">"Kind"</label>
@@ -266,7 +264,7 @@ fn Tags(tags: Vec<Tag>, done: Callback<String>) -> impl IntoView {
 }
 
 #[component]
-fn RubricEditor(rubric: Rubric, done: Callback<String>) -> impl IntoView {
+fn RubricEditor(rubric: Rubric) -> impl IntoView {
     let Rubric {
         id,
         name,
@@ -285,7 +283,7 @@ fn RubricEditor(rubric: Rubric, done: Callback<String>) -> impl IntoView {
         <section class="tile rubric" aria-labelledby=format!("rubric-{id}-title")>
             <h3 id=format!("rubric-{id}-title")>{name}</h3>
             <p class="muted">{used_by}" A change applies to all of them."</p>
-            <PostForm action=SetMasteryLevel::PATH on_done=done class="inline-form">
+            <PostForm action=SetMasteryLevel::PATH class="inline-form">
                 <input type="hidden" name="rubric_id" value=id.to_string() />
                 <label for=threshold_id.clone()>"Mastery threshold (a level)"</label>
                 <input id=threshold_id type="number" name="mastery_level" step="0.1" required value=mastery_level.to_string() />
@@ -294,13 +292,12 @@ fn RubricEditor(rubric: Rubric, done: Callback<String>) -> impl IntoView {
             <ul class="rows rubric-levels">
                 {levels
                     .into_iter()
-                    .map(|level| view! { <li><RubricLevelForm rubric_id=id level done /></li> })
+                    .map(|level| view! { <li><RubricLevelForm rubric_id=id level /></li> })
                     .collect_view()}
                 <li>
                     <RubricLevelForm
                         rubric_id=id
                         level=RubricLevel { level: next, name: String::new(), points: 0.0, color: "#1f5fa8".into() }
-                        done
                         new=true
                     />
                 </li>
@@ -314,7 +311,6 @@ fn RubricEditor(rubric: Rubric, done: Callback<String>) -> impl IntoView {
 fn RubricLevelForm(
     rubric_id: i64,
     level: RubricLevel,
-    done: Callback<String>,
     #[prop(optional)] new: bool,
 ) -> impl IntoView {
     let key = format!("rubric-{rubric_id}-level-{}", level.level);
@@ -329,7 +325,7 @@ fn RubricLevelForm(
         level.points.to_string()
     };
     view! {
-        <PostForm action=SaveRubricLevel::PATH on_done=done class="inline-form rubric-level">
+        <PostForm action=SaveRubricLevel::PATH class="inline-form rubric-level">
             <input type="hidden" name="rubric_id" value=rubric_id.to_string() />
             <input type="hidden" name="level[level]" value=level.level.to_string() />
             <span class="level-number">{legend}</span>

@@ -10,13 +10,13 @@ use leptos_meta::Title;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{
-    get_goal, set_goal_step_done, AddComment, AddGoalStep, AddReflection, SetGoalStatus,
+    get_goal, AddComment, AddGoalStep, AddReflection, SetGoalStatus, SetGoalStepDone,
 };
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::{PostForm, SaveOnTick};
 use crate::components::story::{CompetencyChips, Timeline, UploadOutcome};
 use crate::dates::day;
 use crate::error::AppError;
-use crate::live::{follow_learner, id_param, LiveVersion};
+use crate::live::{id_param, Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -24,60 +24,19 @@ pub fn page() -> AnyView {
     goal_page().into_any_sync()
 }
 
-/// What the page's forms share: the changes that reload the goal, and the refusal of a step's
-/// tick.
-#[derive(Clone, Copy)]
-struct Actions {
-    changes: Changes,
-    done: Callback<String>,
-    refusal: RwSignal<Option<String>>,
-}
-
-impl Actions {
-    fn new() -> Self {
-        let changes = Changes::new();
-        Actions {
-            changes,
-            done: changes.done,
-            refusal: RwSignal::new(None),
-        }
-    }
-
-    /// Ticks a step of the plan (or unticks it), then reloads the goal.
-    fn tick(self, goal_id: i64, step_id: i64, done: bool) {
-        leptos::task::spawn_local(async move {
-            let outcome = set_goal_step_done(goal_id, step_id, done).await;
-            self.refusal
-                .set(outcome.err().map(|error| error.to_string()));
-            self.changes.bump();
-        });
-    }
-}
-
 fn goal_page() -> impl IntoView {
     let goal_id = id_param();
-    let live = LiveVersion::provide();
-    let actions = Actions::new();
-    let goal = crate::page_data::resource(
-        move || (goal_id(), live.get(), actions.changes.version()),
-        |(id, _, _)| async move {
-            match id {
-                Some(id) => get_goal(id).await,
-                None => Err(AppError::NotFound("such goal".into())),
-            }
-        },
-    );
-    // Whose goal it is, once known: their live events move the page on.
-    let owner = RwSignal::new(None::<i64>);
-    follow_learner(live, move || owner.get_untracked());
+    let goal = crate::page_data::resource(goal_id, |id| async move {
+        match id {
+            Some(id) => get_goal(id).await,
+            None => Err(AppError::NotFound("such goal".into())),
+        }
+    });
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match goal.await {
-                    Ok(goal) => {
-                        owner.set(Some(goal.learner.id));
-                        view! { <Goal goal actions /> }.into_any_sync()
-                    }
+                    Ok(goal) => view! { <Goal goal /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -86,7 +45,7 @@ fn goal_page() -> impl IntoView {
 }
 
 #[component]
-fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
+fn Goal(goal: GoalView) -> impl IntoView {
     let GoalView {
         modules,
         learner,
@@ -107,6 +66,8 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <main id="main" class="page goal">
+            // The learner's live events draw the goal again.
+            <LiveRefresh follow=Follow::Learner(learner.id) />
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
@@ -146,16 +107,18 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
                                             .unwrap_or_default();
                                         view! {
                                             <li class="plan-step" class:done=done>
-                                                <input
-                                                    type="checkbox"
-                                                    id=field.clone()
-                                                    prop:checked=done
+                                                <SaveOnTick
+                                                    action=SetGoalStepDone::PATH.to_string()
+                                                    fields=vec![
+                                                        ("goal_id".to_string(), id.to_string()),
+                                                        ("step_id".to_string(), step_id.to_string()),
+                                                    ]
+                                                    name="done".to_string()
+                                                    checked=done
                                                     disabled=!may_write
-                                                    on:change=move |event| {
-                                                        actions.tick(id, step_id, event_target_checked(&event));
-                                                    }
+                                                    id=field
+                                                    label=step.text.clone()
                                                 />
-                                                <label for=field>{step.text.clone()}</label>
                                                 <span class="muted">{due}</span>
                                             </li>
                                         }
@@ -165,9 +128,8 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
                         }
                         .into_any_sync()
                     }}
-                    {move || actions.refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
                     {may_write.then(|| view! {
-                        <PostForm action=AddGoalStep::PATH on_done=actions.done class="stack">
+                        <PostForm action=AddGoalStep::PATH class="stack">
                             <input type="hidden" name="goal_id" value=id />
                             <label for="new-step">"Add a step"</label>
                             <input id="new-step" type="text" name="text" required maxlength="300" />
@@ -177,11 +139,11 @@ fn Goal(goal: GoalView, actions: Actions) -> impl IntoView {
                         </PostForm>
                     })}
                 </section>
-                {may_write.then(|| view! { <GoalTools id status max_upload_mb actions about=about.clone() checkins=modules.checkins.clone() /> })}
+                {may_write.then(|| view! { <GoalTools id status max_upload_mb about=about.clone() checkins=modules.checkins.clone() /> })}
                 {may_comment.then(|| view! {
                     <section class="tile" aria-labelledby="comment-title">
                         <h2 id="comment-title">"Comment"</h2>
-                        <PostForm action=AddComment::PATH on_done=actions.done class="stack">
+                        <PostForm action=AddComment::PATH class="stack">
                             <input type="hidden" name="about" value=about.clone() />
                             <label for="comment-body">{format!("Your comment to {}", learner.name)}</label>
                             <textarea id="comment-body" name="body" rows="3" required maxlength="4000"></textarea>
@@ -206,7 +168,6 @@ fn GoalTools(
     id: i64,
     status: GoalStatus,
     max_upload_mb: u64,
-    actions: Actions,
     about: String,
     checkins: String,
 ) -> impl IntoView {
@@ -214,7 +175,7 @@ fn GoalTools(
     view! {
         <section class="tile" aria-labelledby="reflect-title">
             <h2 id="reflect-title">"Reflect"</h2>
-            <PostForm action=AddReflection::PATH on_done=actions.done class="stack">
+            <PostForm action=AddReflection::PATH class="stack">
                 <input type="hidden" name="about" value=about.clone() />
                 <label for="reflection-body">"How is it going? What will you do next?"</label>
                 <textarea id="reflection-body" name="body" rows="3" required maxlength="4000"></textarea>
@@ -240,7 +201,7 @@ fn GoalTools(
         </section>
         <section class="tile" aria-labelledby="status-title">
             <h2 id="status-title">"Status"</h2>
-            <PostForm action=SetGoalStatus::PATH on_done=actions.done class="inline-form">
+            <PostForm action=SetGoalStatus::PATH class="inline-form">
                 <input type="hidden" name="goal_id" value=id />
                 <label for="goal-status">"Status"</label>
                 <select id="goal-status" name="status">

@@ -5,16 +5,15 @@ use crate::sync_view::IntoAnySync;
 use cairn::model::{GoalSummary, LearnerGoals};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
 use leptos::server_fn::ServerFn;
 
 use crate::api::{get_goals, CreateGoal};
-use crate::components::forms::PostForm;
+use crate::components::forms::{PostForm, Then};
 use crate::components::story::{CompetencyChips, CompetencyPicker};
 use crate::dates::day;
 use crate::error::AppError;
-use crate::live::{follow_learner, id_param, LiveVersion};
+use crate::live::{id_param, Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -24,32 +23,17 @@ pub fn page() -> AnyView {
 
 fn goals_page() -> impl IntoView {
     let learner_id = id_param();
-    let live = LiveVersion::provide();
-    // The id of what was just created: the page opens it.
-    let created = RwSignal::new(None::<i64>);
-    let create = Callback::new(move |answer: String| created.set(answer.trim().parse().ok()));
-    let goals = crate::page_data::resource(
-        move || (learner_id(), live.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_goals(id).await,
-                None => Err(AppError::NotFound("such learner".into())),
-            }
-        },
-    );
-    follow_learner(live, learner_id);
-    // A new goal opens at once.
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(goal_id) = created.get() {
-            navigate(&format!("/goals/{goal_id}"), Default::default());
+    let goals = crate::page_data::resource(learner_id, |id| async move {
+        match id {
+            Some(id) => get_goals(id).await,
+            None => Err(AppError::NotFound("such learner".into())),
         }
     });
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match goals.await {
-                    Ok(goals) => view! { <GoalList goals create /> }.into_any_sync(),
+                    Ok(goals) => view! { <GoalList goals /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -58,7 +42,7 @@ fn goals_page() -> impl IntoView {
 }
 
 #[component]
-fn GoalList(goals: LearnerGoals, create: Callback<String>) -> impl IntoView {
+fn GoalList(goals: LearnerGoals) -> impl IntoView {
     let LearnerGoals {
         modules,
         learner,
@@ -74,6 +58,8 @@ fn GoalList(goals: LearnerGoals, create: Callback<String>) -> impl IntoView {
     view! {
         <Title text=heading.clone() />
         <main id="main" class="page goals">
+            // The learner's live events draw the list again.
+            <LiveRefresh follow=Follow::Learner(learner.id) />
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
@@ -92,7 +78,7 @@ fn GoalList(goals: LearnerGoals, create: Callback<String>) -> impl IntoView {
                 }
                 .into_any_sync()
             }}
-            {may_write.then(|| view! { <NewGoalForm create competencies goals_name=modules.goals.clone() /> })}
+            {may_write.then(|| view! { <NewGoalForm competencies goals_name=modules.goals.clone() /> })}
         </main>
     }
 }
@@ -120,7 +106,6 @@ fn GoalRow(goal: GoalSummary) -> impl IntoView {
 
 #[component]
 fn NewGoalForm(
-    create: Callback<String>,
     competencies: Vec<cairn::model::CompetencyChoice>,
     goals_name: String,
 ) -> impl IntoView {
@@ -137,7 +122,7 @@ fn NewGoalForm(
     view! {
         <section class="tile wide" aria-labelledby="new-goal-title">
             <h2 id="new-goal-title">{format!("Add to {goals_name}")}</h2>
-            <PostForm action=CreateGoal::PATH on_done=create class="stack">
+            <PostForm action=CreateGoal::PATH then=Then::Open("/goals/".into()) class="stack">
                 <label for="goal-title">"What do you want to achieve?"</label>
                 <input id="goal-title" type="text" name="goal[title]" required maxlength="200" />
                 <label for="goal-why">"Why it matters to you"</label>

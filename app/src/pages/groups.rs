@@ -9,7 +9,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::{get_admin_groups, AddGroupMembers, ArchiveGroup, CreateGroup};
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::PostForm;
 use crate::dates::day;
 use crate::pages::learner::Refusal;
 
@@ -19,15 +19,13 @@ pub fn page() -> AnyView {
 }
 
 fn groups_page() -> impl IntoView {
-    let changes = Changes::new();
-    let done = changes.done;
-    let groups = crate::page_data::resource(move || changes.version(), |_| get_admin_groups());
+    let groups = crate::page_data::resource(|| (), |_| get_admin_groups());
     view! {
         <Title text="Groups" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match groups.await {
-                    Ok(groups) => view! { <Groups groups done /> }.into_any_sync(),
+                    Ok(groups) => view! { <Groups groups /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -36,7 +34,7 @@ fn groups_page() -> impl IntoView {
 }
 
 #[component]
-fn Groups(groups: Vec<GroupAdmin>, done: Callback<String>) -> impl IntoView {
+fn Groups(groups: Vec<GroupAdmin>) -> impl IntoView {
     let open = groups
         .iter()
         .filter(|group| group.archived_at.is_none())
@@ -53,7 +51,7 @@ fn Groups(groups: Vec<GroupAdmin>, done: Callback<String>) -> impl IntoView {
             <h1>"Groups"</h1>
             <section class="tile" aria-labelledby="new-group-title">
                 <h2 id="new-group-title">"New group"</h2>
-                <PostForm action=CreateGroup::PATH on_done=done class="inline-form">
+                <PostForm action=CreateGroup::PATH class="inline-form">
                     <label for="group-name">"Name"</label>
                     <input id="group-name" type="text" name="name" required maxlength="60" />
                     <label for="group-year">"Year level (optional)"</label>
@@ -63,7 +61,7 @@ fn Groups(groups: Vec<GroupAdmin>, done: Callback<String>) -> impl IntoView {
             </section>
             <p class="muted" role="status">{format!("{open} open groups, {} archived.", groups.len() - open)}</p>
             <ul class="rows group-list">
-                {groups.into_iter().map(|group| view! { <Group group done /> }).collect_view()}
+                {groups.into_iter().map(|group| view! { <Group group /> }).collect_view()}
             </ul>
         </main>
     }
@@ -71,7 +69,7 @@ fn Groups(groups: Vec<GroupAdmin>, done: Callback<String>) -> impl IntoView {
 }
 
 #[component]
-fn Group(group: GroupAdmin, done: Callback<String>) -> impl IntoView {
+fn Group(group: GroupAdmin) -> impl IntoView {
     let GroupAdmin {
         id,
         name,
@@ -109,7 +107,7 @@ fn Group(group: GroupAdmin, done: Callback<String>) -> impl IntoView {
             {match archived_at {
                 Some(at) => view! { <p>{format!("Archived on {}; its members' stays are kept as history.", day(&at))}</p> }.into_any_sync(),
                 None => view! {
-                    <PostForm action=AddGroupMembers::PATH on_done=done class="stack">
+                    <PostForm action=AddGroupMembers::PATH class="stack">
                         <input type="hidden" name="group_id" value=id />
                         <label for=emails_id.clone()>{add_label}</label>
                         <textarea id=emails_id name="emails" rows="2" required></textarea>
@@ -122,7 +120,7 @@ fn Group(group: GroupAdmin, done: Callback<String>) -> impl IntoView {
                             <button type="submit">"Add"</button>
                         </div>
                     </PostForm>
-                    <PostForm action=ArchiveGroup::PATH on_done=done class="inline-form"
+                    <PostForm action=ArchiveGroup::PATH class="inline-form"
                         confirm=format!("{archive_label}? Its members leave it (their records stay) and it is no longer marked.")>
                         <input type="hidden" name="group_id" value=id />
                         <button type="submit">{archive_label}</button>

@@ -14,26 +14,14 @@ use crate::components::layout::{Frame, Tile};
 use crate::components::story::{CheckInsTile, StoryTile};
 use crate::components::summary::WeekSummary;
 use crate::error::AppError;
-use crate::live::{use_live_events, LiveVersion};
-use cairn::model::LiveEvent;
 
-crate::routes::page_route!(
-    /// The page's route.
-    HomePage => home_page().into_any_sync());
+/// The page's view.
+pub fn page() -> AnyView {
+    home_page().into_any_sync()
+}
 
 fn home_page() -> impl IntoView {
     let home = crate::page_data::resource(|| (), |_| get_home());
-    // The story and check-in tiles follow what is written and answered, live; marks do not
-    // move them.
-    let live = LiveVersion::provide();
-    use_live_events(
-        move |event| {
-            if !matches!(event, LiveEvent::Evidence { .. }) {
-                live.bump();
-            }
-        },
-        move || live.bump(),
-    );
     view! {
         <Title text="Home" />
         <Suspense fallback=|| view! { <HomeSkeleton /> }>

@@ -10,7 +10,7 @@ use crate::dates::day;
 use leptos_meta::Title;
 
 use crate::api::{get_integrations, CreateToken, MapLineItem, RevokeToken, UnmapLineItem};
-use crate::components::forms::{failure, Changes, PostForm};
+use crate::components::forms::{PostForm, Then};
 use crate::pages::learner::Refusal;
 use leptos::server_fn::ServerFn;
 
@@ -20,26 +20,13 @@ pub fn page() -> AnyView {
 }
 
 fn integrations_page() -> impl IntoView {
-    let create = ServerAction::<CreateToken>::new();
-    let map = ServerAction::<MapLineItem>::new();
-    // Revoking a token and removing a line item: plain forms that reload the page.
-    let changes = Changes::new();
-    let integrations = crate::page_data::resource(
-        move || {
-            (
-                create.version().get(),
-                map.version().get(),
-                changes.version(),
-            )
-        },
-        |_| get_integrations(),
-    );
+    let integrations = crate::page_data::resource(|| (), |_| get_integrations());
     view! {
         <Title text="Integrations" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match integrations.await {
-                    Ok(data) => view! { <Page data create map done=changes.done /> }.into_any_sync(),
+                    Ok(data) => view! { <Page data /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -48,22 +35,12 @@ fn integrations_page() -> impl IntoView {
 }
 
 #[component]
-fn Page(
-    data: Integrations,
-    create: ServerAction<CreateToken>,
-    map: ServerAction<MapLineItem>,
-    done: Callback<String>,
-) -> impl IntoView {
+fn Page(data: Integrations) -> impl IntoView {
     let Integrations {
         tokens,
         line_items,
         competencies,
     } = data;
-    let new_token = move || {
-        create
-            .value()
-            .with(|value| value.as_ref().and_then(|v| v.as_ref().ok().cloned()))
-    };
     view! {
         <main id="main" class="page narrow">
             <nav aria-label="Breadcrumb" class="breadcrumbs">
@@ -80,32 +57,24 @@ fn Page(
             </p>
             <section class="tile" aria-labelledby="tokens-title">
                 <h2 id="tokens-title">"Integration tokens"</h2>
-                <TokenTable tokens done />
-                <ActionForm action=create attr:class="inline-form">
+                <TokenTable tokens />
+                <PostForm action=CreateToken::PATH then=Then::ShowToken class="inline-form" saved="Created">
                     <label for="token-name">"New token for"</label>
                     <input id="token-name" type="text" name="name" required placeholder="e.g. Canvas" />
                     <button type="submit" class="primary">"Create token"</button>
-                </ActionForm>
-                {failure(create)}
-                {move || new_token().map(|token| view! {
-                    <div class="notice-box" role="status">
-                        <p>"Copy this token now: it is shown only once."</p>
-                        <code class="token">{token}</code>
-                    </div>
-                })}
+                </PostForm>
             </section>
             <section class="tile" aria-labelledby="items-title">
                 <h2 id="items-title">"Line items"</h2>
-                <LineItemTable line_items done />
-                <MapForm competencies map />
-                {failure(map)}
+                <LineItemTable line_items />
+                <MapForm competencies />
             </section>
         </main>
     }
 }
 
 #[component]
-fn TokenTable(tokens: Vec<IntegrationToken>, done: Callback<String>) -> impl IntoView {
+fn TokenTable(tokens: Vec<IntegrationToken>) -> impl IntoView {
     if tokens.is_empty() {
         return view! { <p class="empty">"No tokens yet: create one for each platform."</p> }
             .into_any_sync();
@@ -136,7 +105,7 @@ fn TokenTable(tokens: Vec<IntegrationToken>, done: Callback<String>) -> impl Int
                                 }}</td>
                                 <td>
                                     {live.then(|| view! {
-                                        <PostForm action=RevokeToken::PATH on_done=done saved="Revoked"
+                                        <PostForm action=RevokeToken::PATH saved="Revoked"
                                             confirm=format!("Revoke the token {}? The platform using it can no longer push scores; this cannot be undone.", token.name)>
                                             <input type="hidden" name="id" value=token.id />
                                             <button type="submit" class="link-button">
@@ -156,7 +125,7 @@ fn TokenTable(tokens: Vec<IntegrationToken>, done: Callback<String>) -> impl Int
 }
 
 #[component]
-fn LineItemTable(line_items: Vec<LineItem>, done: Callback<String>) -> impl IntoView {
+fn LineItemTable(line_items: Vec<LineItem>) -> impl IntoView {
     if line_items.is_empty() {
         return view! {
             <p class="empty">"No line items mapped: scores must name a competency code."</p>
@@ -183,7 +152,7 @@ fn LineItemTable(line_items: Vec<LineItem>, done: Callback<String>) -> impl Into
                             <td>{item.title.clone()}</td>
                             <td>{item.competency.clone()}</td>
                             <td>
-                                <PostForm action=UnmapLineItem::PATH on_done=done saved="Removed">
+                                <PostForm action=UnmapLineItem::PATH saved="Removed">
                                     <input type="hidden" name="id" value=item.id />
                                     <button type="submit" class="link-button">
                                         {format!("Remove {}", item.source_id)}
@@ -200,9 +169,9 @@ fn LineItemTable(line_items: Vec<LineItem>, done: Callback<String>) -> impl Into
 }
 
 #[component]
-fn MapForm(competencies: Vec<CompetencyChoice>, map: ServerAction<MapLineItem>) -> impl IntoView {
+fn MapForm(competencies: Vec<CompetencyChoice>) -> impl IntoView {
     view! {
-        <ActionForm action=map attr:class="stack">
+        <PostForm action=MapLineItem::PATH class="stack" saved="Mapped">
             <h3>"Map a line item"</h3>
             <label for="item-source">"Line item id (as the platform sends it)"</label>
             <input id="item-source" type="text" name="source_id" required />
@@ -216,6 +185,6 @@ fn MapForm(competencies: Vec<CompetencyChoice>, map: ServerAction<MapLineItem>) 
                     .collect_view()}
             </select>
             <button type="submit" class="primary">"Map line item"</button>
-        </ActionForm>
+        </PostForm>
     }
 }

@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_trusted_issuers, StopTrustingIssuer};
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::PostForm;
 use crate::dates::day;
 use crate::pages::learner::Refusal;
 
@@ -22,15 +22,13 @@ pub fn page() -> AnyView {
 }
 
 fn issuers_page() -> impl IntoView {
-    let changes = Changes::new();
-    let done = changes.done;
-    let issuers = crate::page_data::resource(move || changes.version(), |_| get_trusted_issuers());
+    let issuers = crate::page_data::resource(|| (), |_| get_trusted_issuers());
     view! {
         <Title text="Trusted issuers" />
         <Transition fallback=|| view! { <main id="main" class="page narrow" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match issuers.await {
-                    Ok(issuers) => view! { <Issuers issuers done /> }.into_any_sync(),
+                    Ok(issuers) => view! { <Issuers issuers /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -39,7 +37,7 @@ fn issuers_page() -> impl IntoView {
 }
 
 #[component]
-fn Issuers(issuers: TrustedIssuers, done: Callback<String>) -> impl IntoView {
+fn Issuers(issuers: TrustedIssuers) -> impl IntoView {
     let TrustedIssuers {
         own_issuer,
         institution,
@@ -73,7 +71,7 @@ fn Issuers(issuers: TrustedIssuers, done: Callback<String>) -> impl IntoView {
                 }}
             </p>
             <ul class="rows issuer-list">
-                {issuers.into_iter().map(|issuer| view! { <Issuer issuer done /> }).collect_view()}
+                {issuers.into_iter().map(|issuer| view! { <Issuer issuer /> }).collect_view()}
             </ul>
         </main>
     }
@@ -106,7 +104,7 @@ fn AddIssuerForm() -> impl IntoView {
 }
 
 #[component]
-fn Issuer(issuer: TrustedIssuer, done: Callback<String>) -> impl IntoView {
+fn Issuer(issuer: TrustedIssuer) -> impl IntoView {
     let TrustedIssuer {
         id,
         issuer,
@@ -129,7 +127,7 @@ fn Issuer(issuer: TrustedIssuer, done: Callback<String>) -> impl IntoView {
             <h2>{name.clone()}</h2>
             <p><code class="code">{issuer}</code></p>
             <p class="muted">{format!("{keys_line} Trusted since {}.", day(&added_at))}</p>
-            <PostForm action=StopTrustingIssuer::PATH on_done=done class="inline-form">
+            <PostForm action=StopTrustingIssuer::PATH class="inline-form">
                 <input type="hidden" name="id" value=id />
                 <button type="submit">{remove_label}</button>
             </PostForm>

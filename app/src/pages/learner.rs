@@ -12,7 +12,7 @@ use crate::components::layout::Tile;
 use crate::components::progress::{BadgeList, ProgressList};
 use crate::components::story::StoryTile;
 use crate::error::AppError;
-use crate::live::{follow_learner, id_param, LiveVersion, PageChoices};
+use crate::live::{id_param, Follow, LiveRefresh};
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
 pub fn page() -> AnyView {
@@ -21,20 +21,12 @@ pub fn page() -> AnyView {
 
 fn learner_page() -> impl IntoView {
     let learner_id = id_param();
-    // Moves on with every live event about this learner: the dashboard and the cohort chart
-    // reload in place.
-    let live = LiveVersion::provide();
-    PageChoices::provide();
-    let dashboard = crate::page_data::resource(
-        move || (learner_id(), live.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_learner(id).await,
-                None => Err(AppError::NotFound("such learner".into())),
-            }
-        },
-    );
-    follow_learner(live, learner_id);
+    let dashboard = crate::page_data::resource(learner_id, |id| async move {
+        match id {
+            Some(id) => get_learner(id).await,
+            None => Err(AppError::NotFound("such learner".into())),
+        }
+    });
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
@@ -55,6 +47,8 @@ fn Dashboard(progress: LearnerProgress) -> impl IntoView {
     view! {
         <Title text=name.clone() />
         <main id="main" class="page">
+            // Every live event about this learner draws the dashboard again.
+            <LiveRefresh follow=Follow::Learner(learner_id) />
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "

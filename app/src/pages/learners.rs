@@ -9,9 +9,10 @@ use leptos_meta::Title;
 use crate::api::get_learners;
 use crate::pages::learner::Refusal;
 
-crate::routes::page_route!(
-    /// The page's route.
-    LearnersPage => learners_page().into_any_sync());
+/// The page's view.
+pub fn page() -> AnyView {
+    learners_page().into_any_sync()
+}
 
 fn learners_page() -> impl IntoView {
     let learners = crate::page_data::resource(|| (), |_| get_learners());
@@ -40,8 +41,7 @@ fn matches(learner: &LearnerListing, query: &str) -> bool {
             .any(|group| group.to_lowercase().contains(&query))
 }
 
-#[cfg_attr(feature = "islands", island)]
-#[cfg_attr(not(feature = "islands"), component)]
+#[island]
 fn LearnerList(learners: Vec<LearnerListing>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let total = learners.len();

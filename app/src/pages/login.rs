@@ -17,9 +17,10 @@ fn refusal_message(code: &str) -> Option<&'static str> {
     }
 }
 
-crate::routes::page_route!(
-    /// The page's route.
-    LoginPage => login_page().into_any_sync());
+/// The page's view.
+pub fn page() -> AnyView {
+    login_page().into_any_sync()
+}
 
 fn login_page() -> impl IntoView {
     let query = use_query_map();

@@ -9,7 +9,6 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
-    crate::page_hydrated();
     view! {
         <Title text="Page not found" />
         <main id="main" class="narrow">

@@ -19,7 +19,7 @@ use crate::api::{
     get_custom_roles, get_import, get_people, AddPerson, CreateRole, DeleteRole, EditRole,
     SetPersonStatus,
 };
-use crate::components::forms::{invitation_address, Changes, InvitationLink, PostForm};
+use crate::components::forms::{PostForm, Then};
 use crate::components::story::UploadOutcome;
 use crate::pages::learner::Refusal;
 
@@ -37,15 +37,8 @@ fn people_page() -> impl IntoView {
             status: q.get("status").unwrap_or_default(),
         })
     };
-    let changes = Changes::new();
-    let done = changes.done;
-    let people = crate::page_data::resource(
-        move || (filter(), changes.version()),
-        |(filter, _)| get_people(filter),
-    );
+    let people = crate::page_data::resource(filter, get_people);
     let import = move || query.with(|q| q.get("import").and_then(|id| id.parse::<u64>().ok()));
-    // Kept above the list, which reloads when a person is added: the new sign-in link stays.
-    let invitation = RwSignal::new(None::<String>);
     view! {
         <Title text="People" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
@@ -53,8 +46,8 @@ fn people_page() -> impl IntoView {
                 match people.await {
                     Ok(list) => {
                         view! {
-                            <People list filter=filter() done import=import().map(|id| view! { <ImportStatus id done /> })>
-                                <AddPerson done address=invitation />
+                            <People list filter=filter() import=import().map(|id| view! { <ImportStatus id /> })>
+                                <AddPerson />
                                 <ImportPeople />
                                 <CustomRoles />
                             </People>
@@ -72,7 +65,6 @@ fn people_page() -> impl IntoView {
 fn People<C: IntoView + 'static, I: IntoView + 'static>(
     list: UserList,
     filter: UserFilter,
-    done: Callback<String>,
     /// An import's progress and report, first on the page when there is one.
     import: I,
     /// Adding, importing and roles: after the search and its list.
@@ -136,7 +128,7 @@ fn People<C: IntoView + 'static, I: IntoView + 'static>(
                         </tr>
                     </thead>
                     <tbody>
-                        {users.into_iter().map(|person| view! { <Person person me done /> }).collect_view()}
+                        {users.into_iter().map(|person| view! { <Person person me /> }).collect_view()}
                     </tbody>
                 </table>
             </div>
@@ -147,7 +139,7 @@ fn People<C: IntoView + 'static, I: IntoView + 'static>(
 }
 
 #[component]
-fn Person(person: UserSummary, me: i64, done: Callback<String>) -> impl IntoView {
+fn Person(person: UserSummary, me: i64) -> impl IntoView {
     let roles: Vec<&str> = person.roles.iter().map(|role| role.label()).collect();
     let (to, what) = match person.status {
         UserStatus::Pending => (Some(UserStatus::Active), "Approve"),
@@ -173,7 +165,7 @@ fn Person(person: UserSummary, me: i64, done: Callback<String>) -> impl IntoView
             <td>{person.status.label()}</td>
             <td>
                 {to.map(|status| view! {
-                    <PostForm action=SetPersonStatus::PATH on_done=done class="inline-form" confirm=confirm.clone()>
+                    <PostForm action=SetPersonStatus::PATH class="inline-form" confirm=confirm.clone()>
                         <input type="hidden" name="user_id" value=person.id />
                         <input type="hidden" name="status" value=status.key() />
                         <button type="submit">{format!("{what} {}", person.name)}</button>
@@ -232,8 +224,8 @@ fn ImportPeople() -> impl IntoView {
 
 /// An import as the server reports it: a progress bar while it works (asked again every
 /// third of a second), then its report with every rejected row.
-#[component]
-fn ImportStatus(id: u64, done: Callback<String>) -> impl IntoView {
+#[island]
+fn ImportStatus(id: u64) -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let progress = crate::page_data::resource(move || tick.get(), move |_| get_import(id));
     // The list below reloads once, when this page saw the import finish with people written
@@ -248,7 +240,7 @@ fn ImportStatus(id: u64, done: Callback<String>) -> impl IntoView {
                     .is_some_and(|report| report.imported > 0);
                 if working.get_value() && wrote {
                     working.set_value(false);
-                    done.run(String::new());
+                    crate::live::refresh_page();
                 }
             } else {
                 working.set_value(true);
@@ -364,9 +356,7 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
 /// The institution's custom roles, and the form that defines one.
 #[component]
 fn CustomRoles() -> impl IntoView {
-    let changes = Changes::new();
-    let done = changes.done;
-    let roles = crate::page_data::resource(move || changes.version(), |_| get_custom_roles());
+    let roles = crate::page_data::resource(|| (), |_| get_custom_roles());
     view! {
         <section class="tile" aria-labelledby="roles-title">
             <h2 id="roles-title">"Custom roles"</h2>
@@ -393,12 +383,12 @@ fn CustomRoles() -> impl IntoView {
                                         <span class="muted">{facts}</span>
                                         <details class="role-editor">
                                             <summary>{edit}</summary>
-                                            <PostForm action=EditRole::PATH on_done=done class="stack">
+                                            <PostForm action=EditRole::PATH class="stack">
                                                 <input type="hidden" name="role_id" value=role_id />
                                                 <RoleFields key role=Some(role) />
                                                 <button type="submit">"Save the role"</button>
                                             </PostForm>
-                                            <PostForm action=DeleteRole::PATH on_done=done class="inline-form"
+                                            <PostForm action=DeleteRole::PATH class="inline-form"
                                                 confirm=format!("{delete}? Nobody holds it any more; this cannot be undone.")>
                                                 <input type="hidden" name="role_id" value=delete_id />
                                                 <button type="submit">{delete}</button>
@@ -411,7 +401,7 @@ fn CustomRoles() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <PostForm action=CreateRole::PATH on_done=done class="stack">
+            <PostForm action=CreateRole::PATH class="stack">
                 <RoleFields key="new".into() role=None />
                 <button type="submit">"Create the role"</button>
             </PostForm>
@@ -423,11 +413,7 @@ fn CustomRoles() -> impl IntoView {
 /// One person added by hand (checked as an imported row is), with the sign-in link to give
 /// them.
 #[component]
-fn AddPerson(done: Callback<String>, address: RwSignal<Option<String>>) -> impl IntoView {
-    let added = Callback::new(move |answer: String| {
-        address.set(Some(invitation_address(&answer)));
-        done.run(answer);
-    });
+fn AddPerson() -> impl IntoView {
     let role_options = Role::ALL
         .into_iter()
         .map(|role| view! { <option value=role.key()>{role.label()}</option> })
@@ -435,7 +421,7 @@ fn AddPerson(done: Callback<String>, address: RwSignal<Option<String>>) -> impl 
     view! {
         <section class="tile" aria-labelledby="add-person-title">
             <h2 id="add-person-title">"Add a person"</h2>
-            <PostForm action=AddPerson::PATH on_done=added class="stacked-form">
+            <PostForm action=AddPerson::PATH then=Then::ShowInvitation class="stacked-form">
                 <label for="person-name">"Name"</label>
                 <input id="person-name" type="text" name="person[name]" required maxlength="120" autocomplete="off" />
                 <label for="person-email">"Email"</label>
@@ -450,7 +436,6 @@ fn AddPerson(done: Callback<String>, address: RwSignal<Option<String>>) -> impl 
                 <input id="person-year" type="number" name="person[year_level]" min="0" max="13" />
                 <button type="submit">"Add the person"</button>
             </PostForm>
-            <InvitationLink address />
         </section>
     }
     .into_any_sync()

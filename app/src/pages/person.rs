@@ -9,7 +9,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::{get_person, ChangePerson, InvitePerson};
-use crate::components::forms::{invitation_address, Changes, InvitationLink, PostForm};
+use crate::components::forms::{PostForm, Then};
 use crate::dates::day;
 use crate::error::AppError;
 use crate::live::id_param;
@@ -22,22 +22,17 @@ pub fn page() -> AnyView {
 
 fn person_page() -> impl IntoView {
     let user_id = id_param();
-    let changes = Changes::new();
-    let done = changes.done;
-    let person = crate::page_data::resource(
-        move || (user_id(), changes.version()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_person(id).await,
-                None => Err(AppError::NotFound("such person".into())),
-            }
-        },
-    );
+    let person = crate::page_data::resource(user_id, |id| async move {
+        match id {
+            Some(id) => get_person(id).await,
+            None => Err(AppError::NotFound("such person".into())),
+        }
+    });
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match person.await {
-                    Ok(person) => view! { <Person person done /> }.into_any_sync(),
+                    Ok(person) => view! { <Person person /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -56,7 +51,7 @@ fn Change(user_id: i64, kind: &'static str) -> impl IntoView {
 }
 
 #[component]
-fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
+fn Person(person: PersonAdmin) -> impl IntoView {
     let PersonAdmin {
         person,
         roles,
@@ -112,7 +107,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                                         {role.held.then(|| view! { <strong>" — held"</strong> })}
                                     </span>
                                     {(!locked).then(|| view! {
-                                        <PostForm action=ChangePerson::PATH on_done=done class="inline-form">
+                                        <PostForm action=ChangePerson::PATH class="inline-form">
                                             <Change user_id=id kind />
                                             <input type="hidden" name="change[role_id]" value=role.id />
                                             <button type="submit">{what}</button>
@@ -149,7 +144,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                                     <span>
                                         {held}
                                     </span>
-                                    <PostForm action=ChangePerson::PATH on_done=done class="inline-form">
+                                    <PostForm action=ChangePerson::PATH class="inline-form">
                                         <Change user_id=id kind="move" />
                                         <input type="hidden" name="change[group_id]" value=from />
                                         <label for=select_id.clone()>{move_label}</label>
@@ -162,7 +157,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                                         </select>
                                         <button type="submit">"Move"</button>
                                     </PostForm>
-                                    <PostForm action=ChangePerson::PATH on_done=done class="inline-form"
+                                    <PostForm action=ChangePerson::PATH class="inline-form"
                                         confirm=format!("{leave_label}? Their record in it is kept, and they can be added again.")>
                                         <Change user_id=id kind="leave" />
                                         <input type="hidden" name="change[group_id]" value=from />
@@ -175,7 +170,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                         .collect_view()}
                 </ul>
                 {(!member_roles.is_empty()).then(|| view! {
-                    <PostForm action=ChangePerson::PATH on_done=done class="inline-form">
+                    <PostForm action=ChangePerson::PATH class="inline-form">
                         <Change user_id=id kind="join" />
                         <label for="join-group">"Add to group"</label>
                         <select id="join-group" name="change[group_id]">
@@ -233,7 +228,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                             .map(|child| view! {
                                 <li>
                                     <a href=format!("/learners/{}", child.id)>{child.name.clone()}</a>
-                                    <PostForm action=ChangePerson::PATH on_done=done class="inline-form">
+                                    <PostForm action=ChangePerson::PATH class="inline-form">
                                         <Change user_id=id kind="unlink" />
                                         <input type="hidden" name="change[learner_id]" value=child.id />
                                         <button type="submit">{format!("Unlink {}", child.name)}</button>
@@ -242,7 +237,7 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
                             })
                             .collect_view()}
                     </ul>
-                    <PostForm action=ChangePerson::PATH on_done=done class="inline-form">
+                    <PostForm action=ChangePerson::PATH class="inline-form">
                         <Change user_id=id kind="link" />
                         <label for="link-learner">"Link to the learner with the email"</label>
                         <input id="link-learner" type="email" name="change[learner_email]" required />
@@ -262,17 +257,14 @@ fn Person(person: PersonAdmin, done: Callback<String>) -> impl IntoView {
 /// older unused links stop working.
 #[component]
 fn SignInLink(user_id: i64) -> impl IntoView {
-    let address = RwSignal::new(None::<String>);
-    let made = Callback::new(move |answer: String| address.set(Some(invitation_address(&answer))));
     view! {
         <section class="tile" aria-labelledby="sign-in-link-title">
             <h2 id="sign-in-link-title">"Sign-in link"</h2>
             <p class="muted">"A link with which the person chooses their password. A new link replaces any unused one."</p>
-            <PostForm action=InvitePerson::PATH on_done=made class="inline-form">
+            <PostForm action=InvitePerson::PATH then=Then::ShowInvitation class="inline-form">
                 <input type="hidden" name="user_id" value=user_id.to_string() />
                 <button type="submit">"Make a sign-in link"</button>
             </PostForm>
-            <InvitationLink address />
         </section>
     }
     .into_any_sync()

@@ -12,11 +12,11 @@ use leptos::server_fn::ServerFn;
 use crate::api::{
     get_project, AddComment, AddProjectLink, AddReflection, AssessProject, EditProject,
 };
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::PostForm;
 use crate::components::story::{CompetencyChips, Timeline, UploadOutcome};
 use crate::dates::day;
 use crate::error::AppError;
-use crate::live::{follow_learner, id_param, LiveVersion};
+use crate::live::{id_param, Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -26,27 +26,17 @@ pub fn page() -> AnyView {
 
 fn project_page() -> impl IntoView {
     let project_id = id_param();
-    let live = LiveVersion::provide();
-    let actions = Changes::new();
-    let project = crate::page_data::resource(
-        move || (project_id(), live.get(), actions.version()),
-        |(id, _, _)| async move {
-            match id {
-                Some(id) => get_project(id).await,
-                None => Err(AppError::NotFound("such project".into())),
-            }
-        },
-    );
-    let owner = RwSignal::new(None::<i64>);
-    follow_learner(live, move || owner.get_untracked());
+    let project = crate::page_data::resource(project_id, |id| async move {
+        match id {
+            Some(id) => get_project(id).await,
+            None => Err(AppError::NotFound("such project".into())),
+        }
+    });
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match project.await {
-                    Ok(project) => {
-                        owner.set(Some(project.learner.id));
-                        view! { <Project project actions /> }.into_any_sync()
-                    }
+                    Ok(project) => view! { <Project project /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -55,7 +45,7 @@ fn project_page() -> impl IntoView {
 }
 
 #[component]
-fn Project(project: ProjectView, actions: Changes) -> impl IntoView {
+fn Project(project: ProjectView) -> impl IntoView {
     let ProjectView {
         modules,
         learner,
@@ -78,6 +68,8 @@ fn Project(project: ProjectView, actions: Changes) -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <main id="main" class="page project">
+            // The learner's live events draw the project again.
+            <LiveRefresh follow=Follow::Learner(learner.id) />
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
@@ -95,14 +87,14 @@ fn Project(project: ProjectView, actions: Changes) -> impl IntoView {
                 <h2 id="assessment-title">"Assessment"</h2>
                 {view! { <Comparison competencies=competencies.clone() learner=learner_name.clone() /> }.into_any_sync()}
                 {(may_assess || may_write).then(|| view! {
-                    <AssessForms id competencies=competencies.clone() as_teacher=may_assess actions />
+                    <AssessForms id competencies=competencies.clone() as_teacher=may_assess />
                 }.into_any_sync())}
             </section>
             <div class="tiles">
                 {may_assess.then(|| view! {
                     <section class="tile" aria-labelledby="feedback-title">
                         <h2 id="feedback-title">"Feedback"</h2>
-                        <PostForm action=AddComment::PATH on_done=actions.done class="stack">
+                        <PostForm action=AddComment::PATH class="stack">
                             <input type="hidden" name="about" value=feedback_about.clone() />
                             <label for="feedback-body">{format!("Your feedback to {learner_name}")}</label>
                             <textarea id="feedback-body" name="body" rows="3" required maxlength="4000"></textarea>
@@ -111,7 +103,7 @@ fn Project(project: ProjectView, actions: Changes) -> impl IntoView {
                     </section>
                 }.into_any_sync())}
                 {may_write.then(|| view! {
-                    <ProjectTools id title=title.clone() body max_upload_mb actions about=about.clone() checkins=modules.checkins.clone() />
+                    <ProjectTools id title=title.clone() body max_upload_mb about=about.clone() checkins=modules.checkins.clone() />
                 }.into_any_sync())}
             </div>
             <section aria-labelledby="timeline-title">
@@ -218,12 +210,7 @@ fn Comparison(competencies: Vec<AssessedCompetency>, learner: String) -> impl In
 /// One form per attached competency: a level of its rubric (with the criteria text) and a
 /// comment.
 #[component]
-fn AssessForms(
-    id: i64,
-    competencies: Vec<AssessedCompetency>,
-    as_teacher: bool,
-    actions: Changes,
-) -> impl IntoView {
+fn AssessForms(id: i64, competencies: Vec<AssessedCompetency>, as_teacher: bool) -> impl IntoView {
     let heading = if as_teacher {
         "Assess on the rubric"
     } else {
@@ -238,7 +225,7 @@ fn AssessForms(
                 let field = format!("assess-{competency_id}");
                 let comment_field = format!("assess-{competency_id}-comment");
                 view! {
-                    <PostForm action=AssessProject::PATH on_done=actions.done class="inline-form assess-form">
+                    <PostForm action=AssessProject::PATH class="inline-form assess-form">
                         <input type="hidden" name="project_id" value=id />
                         <input type="hidden" name="competency_id" value=competency_id />
                         <input type="hidden" name="as_teacher" value=as_teacher.to_string() />
@@ -275,7 +262,6 @@ fn ProjectTools(
     title: String,
     body: String,
     max_upload_mb: u64,
-    actions: Changes,
     about: String,
     checkins: String,
 ) -> impl IntoView {
@@ -283,7 +269,7 @@ fn ProjectTools(
     view! {
         <section class="tile" aria-labelledby="edit-title">
             <h2 id="edit-title">"Edit the page"</h2>
-            <PostForm action=EditProject::PATH on_done=actions.done class="stack">
+            <PostForm action=EditProject::PATH class="stack">
                 <input type="hidden" name="project_id" value=id />
                 <label for="edit-title-field">"Title"</label>
                 <input id="edit-title-field" type="text" name="title" required maxlength="200" value=title />
@@ -294,7 +280,7 @@ fn ProjectTools(
         </section>
         <section class="tile" aria-labelledby="add-media-title">
             <h2 id="add-media-title">"Add a video or link"</h2>
-            <PostForm action=AddProjectLink::PATH on_done=actions.done class="stack">
+            <PostForm action=AddProjectLink::PATH class="stack">
                 <input type="hidden" name="project_id" value=id />
                 <label for="link-kind">"Kind"</label>
                 <select id="link-kind" name="kind">
@@ -327,7 +313,7 @@ fn ProjectTools(
         </section>
         <section class="tile" aria-labelledby="reflect-title">
             <h2 id="reflect-title">"Reflect"</h2>
-            <PostForm action=AddReflection::PATH on_done=actions.done class="stack">
+            <PostForm action=AddReflection::PATH class="stack">
                 <input type="hidden" name="about" value=about.clone() />
                 <label for="reflection-body">"What did you learn? What would you change?"</label>
                 <textarea id="reflection-body" name="body" rows="3" required maxlength="4000"></textarea>

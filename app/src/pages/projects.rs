@@ -5,16 +5,15 @@ use crate::sync_view::IntoAnySync;
 use cairn::model::{LearnerProjects, ProjectSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
 use leptos::server_fn::ServerFn;
 
 use crate::api::{get_projects, CreateProject};
-use crate::components::forms::PostForm;
+use crate::components::forms::{PostForm, Then};
 use crate::components::story::{CompetencyChips, CompetencyPicker};
 use crate::dates::day;
 use crate::error::AppError;
-use crate::live::{follow_learner, id_param, LiveVersion};
+use crate::live::{id_param, Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -24,31 +23,17 @@ pub fn page() -> AnyView {
 
 fn projects_page() -> impl IntoView {
     let learner_id = id_param();
-    let live = LiveVersion::provide();
-    // The id of what was just created: the page opens it.
-    let created = RwSignal::new(None::<i64>);
-    let create = Callback::new(move |answer: String| created.set(answer.trim().parse().ok()));
-    let projects = crate::page_data::resource(
-        move || (learner_id(), live.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_projects(id).await,
-                None => Err(AppError::NotFound("such learner".into())),
-            }
-        },
-    );
-    follow_learner(live, learner_id);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(project_id) = created.get() {
-            navigate(&format!("/projects/{project_id}"), Default::default());
+    let projects = crate::page_data::resource(learner_id, |id| async move {
+        match id {
+            Some(id) => get_projects(id).await,
+            None => Err(AppError::NotFound("such learner".into())),
         }
     });
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match projects.await {
-                    Ok(projects) => view! { <ProjectList projects create /> }.into_any_sync(),
+                    Ok(projects) => view! { <ProjectList projects /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -57,7 +42,7 @@ fn projects_page() -> impl IntoView {
 }
 
 #[component]
-fn ProjectList(projects: LearnerProjects, create: Callback<String>) -> impl IntoView {
+fn ProjectList(projects: LearnerProjects) -> impl IntoView {
     let LearnerProjects {
         modules,
         learner,
@@ -74,6 +59,8 @@ fn ProjectList(projects: LearnerProjects, create: Callback<String>) -> impl Into
     view! {
         <Title text=heading.clone() />
         <main id="main" class="page projects">
+            // The learner's live events draw the list again.
+            <LiveRefresh follow=Follow::Learner(learner.id) />
             <nav aria-label="Breadcrumb" class="breadcrumbs">
                 <a href="/">"Home"</a>
                 " › "
@@ -95,7 +82,7 @@ fn ProjectList(projects: LearnerProjects, create: Callback<String>) -> impl Into
             {may_write.then(|| view! {
                 <section class="tile wide" aria-labelledby="new-project-title">
                     <h2 id="new-project-title">{format!("Add to {name}")}</h2>
-                    <PostForm action=CreateProject::PATH on_done=create class="stack">
+                    <PostForm action=CreateProject::PATH then=Then::Open("/projects/".into()) class="stack">
                         <label for="project-title">"Title"</label>
                         <input id="project-title" type="text" name="title" required maxlength="200" />
                         <label for="project-body">"What it is about (Markdown: **bold**, lists, links)"</label>

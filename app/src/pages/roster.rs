@@ -16,11 +16,11 @@ use crate::error::AppError;
 use crate::live::use_live_events;
 use crate::pages::learner::Refusal;
 
-crate::routes::page_route!(
-    /// The page's route.
-    RosterPage => roster_page().into_any_sync());
+/// The page's view.
+pub fn page() -> AnyView {
+    roster_page().into_any_sync()
+}
 
-#[cfg(feature = "islands")]
 fn roster_page() -> impl IntoView {
     let params = use_params_map();
     let group = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
@@ -37,27 +37,6 @@ fn roster_page() -> impl IntoView {
     }
 }
 
-#[cfg(not(feature = "islands"))]
-fn roster_page() -> impl IntoView {
-    let params = use_params_map();
-    let group_id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let framework = RwSignal::new(None::<i64>);
-    let roster = crate::page_data::resource(
-        move || (group_id(), framework.get()),
-        |(group, framework)| load_roster(group, framework),
-    );
-    view! {
-        <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
-            {move || Suspend::new(async move {
-                match roster.await {
-                    Ok(roster) => view! { <RosterGrid roster framework /> }.into_any_sync(),
-                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
-                }
-            })}
-        </Transition>
-    }
-}
-
 /// The roster of the group the address names, for `framework` (the group's first unless
 /// chosen).
 async fn load_roster(group: Option<i64>, framework: Option<i64>) -> Result<Roster, AppError> {
@@ -67,10 +46,9 @@ async fn load_roster(group: Option<i64>, framework: Option<i64>) -> Result<Roste
     }
 }
 
-/// In islands mode the whole roster is one island: marking, moving and live marks. It is drawn
+/// The whole roster is one island: marking, moving and live marks. It is drawn
 /// from the roster it is given (so the islands router can patch it in); another framework, or
 /// a reload after missed live events, is fetched in the browser.
-#[cfg(feature = "islands")]
 #[island]
 fn RosterIsland(roster: Roster) -> impl IntoView {
     let group = roster.group_id;

@@ -13,7 +13,7 @@ use leptos_meta::Title;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{get_settings, get_tile_layouts, ArrangeTile, SaveSettings};
-use crate::components::forms::{Changes, PostForm};
+use crate::components::forms::{PostForm, Then};
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -22,46 +22,18 @@ pub fn page() -> AnyView {
 }
 
 fn settings_page() -> impl IntoView {
-    let saved = Changes::new();
-    // Saved: the page shows the new settings, in the new colours.
-    let save = Callback::new(move |_: String| {
-        saved.bump();
-        crate::live::reload_theme();
-    });
-    let settings = crate::page_data::resource(move || saved.version(), |_| get_settings());
+    let settings = crate::page_data::resource(|| (), |_| get_settings());
     view! {
         <Title text="Settings" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(view) => settings_form(view, save).into_any_sync(),
+                    Ok(view) => view! { <SettingsForm view /> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
     }
-}
-
-#[cfg(not(feature = "islands"))]
-fn settings_form(view: SettingsView, save: Callback<String>) -> impl IntoView {
-    view! { <SettingsForm view save /> }
-}
-
-#[cfg(feature = "islands")]
-fn settings_form(view: SettingsView, _save: Callback<String>) -> impl IntoView {
-    view! { <SettingsIsland view /> }
-}
-
-/// In islands mode the settings form is an island: its contrast figures follow the colours
-/// as they are typed.
-#[cfg(feature = "islands")]
-#[island]
-fn SettingsIsland(view: SettingsView) -> impl IntoView {
-    let save = Callback::new(move |_: String| {
-        crate::live::reload_theme();
-        crate::live::refresh_page();
-    });
-    view! { <SettingsForm view save /> }
 }
 
 /// One text pair of the theme with its measured contrast.
@@ -83,8 +55,11 @@ fn pair_line(what: &'static str, fore: String, back: String) -> impl IntoView {
     }
 }
 
-#[component]
-fn SettingsForm(view: SettingsView, save: Callback<String>) -> impl IntoView {
+/// The settings form is an island: its contrast figures follow the colours as they are
+/// typed. Saved, the page takes the new colours at once and is drawn again (its dates in the
+/// new time zone).
+#[island]
+fn SettingsForm(view: SettingsView) -> impl IntoView {
     let SettingsView {
         settings:
             Settings {
@@ -95,16 +70,6 @@ fn SettingsForm(view: SettingsView, save: Callback<String>) -> impl IntoView {
             },
         time_zones,
     } = view;
-    // A new time zone: this page draws its dates again in it, as every page will on its next
-    // load.
-    let zone_drawn = time_zone.clone();
-    let chosen_zone = RwSignal::new(time_zone.clone());
-    let save = Callback::new(move |answer: String| {
-        save.run(answer);
-        if chosen_zone.get_untracked() != zone_drawn {
-            let _ = window().location().reload();
-        }
-    });
     let primary = RwSignal::new(theme.primary.clone());
     let accent = RwSignal::new(theme.accent.clone());
     let background = RwSignal::new(theme.background.clone());
@@ -146,7 +111,7 @@ fn SettingsForm(view: SettingsView, save: Callback<String>) -> impl IntoView {
                 <span aria-current="page">"Settings"</span>
             </nav>
             <h1>"Settings"</h1>
-            <PostForm action=SaveSettings::PATH on_done=save class="stack" saved="Saved. Open pages change at once.">
+            <PostForm action=SaveSettings::PATH then=Then::ReloadTheme class="stack" saved="Saved. Open pages change at once.">
                 <section class="tile wide" aria-labelledby="modules-title">
                     <h2 id="modules-title">"Module names"</h2>
                     <p class="muted">"Every menu, heading, tile and button uses these names."</p>
@@ -187,7 +152,6 @@ fn SettingsForm(view: SettingsView, save: Callback<String>) -> impl IntoView {
                         id="time-zone"
                         name="settings[time_zone]"
                         aria-describedby="time-zone-hint"
-                        on:change=move |event| chosen_zone.set(event_target_value(&event))
                     >
                         <ZoneOptions zones=time_zones chosen=time_zone />
                     </select>
@@ -244,9 +208,7 @@ fn ZoneOptions(zones: Vec<String>, chosen: String) -> impl IntoView {
 /// each tile moved up or down, shown or hidden by its own small form.
 #[component]
 fn HomeTilesEditor() -> impl IntoView {
-    let changes = Changes::new();
-    let done = changes.done;
-    let layouts = crate::page_data::resource(move || changes.version(), |_| get_tile_layouts());
+    let layouts = crate::page_data::resource(|| (), |_| get_tile_layouts());
     let query = leptos_router::hooks::use_query_map();
     let role = move || {
         query.with(|q| {
@@ -285,7 +247,7 @@ fn HomeTilesEditor() -> impl IntoView {
                         Ok(layouts) => layouts
                             .into_iter()
                             .find(|layout| layout.role == shown)
-                            .map(|layout| view! { <TileOrder layout done /> })
+                            .map(|layout| view! { <TileOrder layout /> })
                             .into_any_sync(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any_sync(),
                     }
@@ -297,7 +259,7 @@ fn HomeTilesEditor() -> impl IntoView {
 }
 
 #[component]
-fn TileOrder(layout: TileLayout, done: Callback<String>) -> impl IntoView {
+fn TileOrder(layout: TileLayout) -> impl IntoView {
     let role = layout.role;
     let last = layout.tiles.len().saturating_sub(1);
     let rows = layout
@@ -309,7 +271,7 @@ fn TileOrder(layout: TileLayout, done: Callback<String>) -> impl IntoView {
             let button =
                 move |change: &'static str, text: &'static str, label: String, enabled: bool| {
                     view! {
-                        <PostForm action=ArrangeTile::PATH on_done=done class="inline-form">
+                        <PostForm action=ArrangeTile::PATH class="inline-form">
                             <input type="hidden" name="role" value=role.key() />
                             <input type="hidden" name="tile" value=choice.tile.key() />
                             <input type="hidden" name="change" value=change />
