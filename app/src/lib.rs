@@ -41,7 +41,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=dates::ZONE_META content=zone />
                 // Cairn's stylesheet, under its content's name in a release build.
                 <HashedStylesheet options=options.clone() id="cairn" />
-                <HydrationScripts options islands=true islands_router=true />
+                <HydrationScripts options islands=true />
+                // Draws the page again in place (after a save, on a live event).
+                <script src="/redraw.js" defer></script>
                 <MetaTags />
                 // The institution's colours, after the stylesheet they override; the page
                 // swaps it for a fresh copy when an administrator saves new ones.

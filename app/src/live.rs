@@ -83,30 +83,48 @@ pub fn id_param() -> impl Fn() -> Option<i64> + Copy + 'static {
     move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
 
-/// Draws the page again from the server (the islands router answers the `popstate` by fetching
-/// the page and patching the difference in).
+/// Draws the page again from the server, in place (`public/redraw.js`: what the person typed
+/// and where they are stay).
 pub fn refresh_page() {
     #[cfg(feature = "hydrate")]
     {
-        if let Ok(event) = web_sys::PopStateEvent::new("popstate") {
-            let _ = window().dispatch_event(&event);
+        let redraw = js_sys::Reflect::get(&window(), &"cairnRedraw".into())
+            .ok()
+            .and_then(|redraw| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(redraw).ok());
+        match redraw {
+            Some(redraw) => {
+                let _ = redraw.call0(&wasm_bindgen::JsValue::NULL);
+            }
+            None => {
+                let _ = window().location().reload();
+            }
         }
     }
 }
 
 /// A live page: each event that changes what it shows (and a reconnection, after which it
-/// may have missed some) draws the page again. When several cross, the islands router
-/// applies the newest answer.
+/// may have missed some) draws the page again. The page listens once: drawn again, its new
+/// `LiveRefresh` only says what it follows now.
 #[island]
 pub fn LiveRefresh(follow: Follow) -> impl IntoView {
-    use_live_events(
-        move |event| {
-            if follow.wants(&event) {
-                refresh_page();
-            }
-        },
-        refresh_page,
-    );
+    #[cfg(feature = "hydrate")]
+    {
+        thread_local! {
+            static FOLLOWING: std::cell::Cell<Option<Follow>> = const { std::cell::Cell::new(None) };
+        }
+        if FOLLOWING.replace(Some(follow)).is_none() {
+            use_live_events(
+                |event| {
+                    if FOLLOWING.get().is_some_and(|follow| follow.wants(&event)) {
+                        refresh_page();
+                    }
+                },
+                refresh_page,
+            );
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = follow;
 }
 
 /// Loads the institution's colours again on this page (after this person saved them: their

@@ -1,0 +1,68 @@
+// Draws the page again from the server, in place: after a form is accepted, and on a live event
+// that changes what the page shows. Cairn's pages are drawn on the server and only their
+// interactive parts ("islands") run in the browser, so the new page is fetched as HTML, the
+// app's content is swapped for it, and the new islands are hydrated. What the person is doing
+// survives: the field they are in keeps its focus, and text they typed but did not send yet
+// stays in its field. When several redraws cross, only the newest is applied.
+(() => {
+  let latest = 0;
+
+  // Fields whose value the person changed since the page was drawn, by id.
+  function typedFields(root) {
+    const typed = new Map();
+    for (const field of root.querySelectorAll("input[id], textarea[id], select[id]")) {
+      const changed =
+        field instanceof HTMLSelectElement
+          ? [...field.options].some((option) => option.selected !== option.defaultSelected)
+          : field.type === "checkbox" || field.type === "radio"
+            ? field.checked !== field.defaultChecked
+            : field.value !== field.defaultValue;
+      if (changed && field.type !== "hidden") typed.set(field.id, field);
+    }
+    return typed;
+  }
+
+  function restore(typed, root) {
+    for (const [id, old] of typed) {
+      const field = root.querySelector(`#${CSS.escape(id)}`);
+      if (!field || field.tagName !== old.tagName || field.type !== old.type) continue;
+      if (old instanceof HTMLSelectElement) field.value = old.value;
+      else if (old.type === "checkbox" || old.type === "radio") field.checked = old.checked;
+      else field.value = old.value;
+    }
+  }
+
+  window.cairnRedraw = async () => {
+    const mine = ++latest;
+    let html;
+    try {
+      const response = await fetch(window.location.href, {
+        headers: { Accept: "text/html" },
+        credentials: "same-origin",
+      });
+      if (!response.ok || response.redirected) return;
+      html = await response.text();
+    } catch {
+      return;
+    }
+    if (mine !== latest) return;
+    const next = new DOMParser().parseFromString(html, "text/html");
+    const app = document.querySelector(".app");
+    const nextApp = next.querySelector(".app");
+    if (!app || !nextApp) return;
+    const typed = typedFields(app);
+    const focused = document.activeElement?.id;
+    const { scrollX, scrollY } = window;
+    app.replaceChildren(...nextApp.childNodes);
+    restore(typed, app);
+    if (next.title) document.title = next.title;
+    for (const island of app.querySelectorAll("leptos-island")) {
+      if (!island.$$hydrated) {
+        island.$$hydrated = true;
+        window.__hydrateIsland?.(island, island.dataset.component);
+      }
+    }
+    window.scrollTo(scrollX, scrollY);
+    if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
+  };
+})();
