@@ -19,6 +19,7 @@ pub mod sync_view;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::SsrMode;
 use leptos_router::{ParamSegment, StaticSegment};
 
 use pages::not_found::NotFound;
@@ -70,98 +71,100 @@ pub fn App() -> impl IntoView {
         // the browser sets `data-hydrated` once the islands have hydrated. The server leaves
         // it out, so a page patched in by the islands router does not undo it.
         <div class="app">
+            // Each page is drawn whole before it is sent (not streamed in pieces): the browser
+            // hydrates its islands once, and a page drawn again in place is complete.
             <Router>
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=pages::home::page />
-                    <Route path=StaticSegment("login") view=pages::login::page />
-                    <Route path=StaticSegment("learners") view=pages::learners::page />
-                    <Route path=StaticSegment("backpack") view=pages::backpack::page />
-                    <Route path=StaticSegment("checkins") view=pages::checkins::page />
-                    <Route
+                    <Route ssr=SsrMode::Async path=StaticSegment("") view=pages::home::page />
+                    <Route ssr=SsrMode::Async path=StaticSegment("login") view=pages::login::page />
+                    <Route ssr=SsrMode::Async path=StaticSegment("learners") view=pages::learners::page />
+                    <Route ssr=SsrMode::Async path=StaticSegment("backpack") view=pages::backpack::page />
+                    <Route ssr=SsrMode::Async path=StaticSegment("checkins") view=pages::checkins::page />
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("goals"), ParamSegment("id"))
                         view=pages::goal::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("projects"), ParamSegment("id"))
                         view=pages::project::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("goals"))
                         view=pages::goals::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("learners"), ParamSegment("id"), StaticSegment("projects"))
                         view=pages::projects::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("share"), ParamSegment("token"))
                         view=pages::shared::shared
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("u"), ParamSegment("handle"))
                         view=pages::shared::profile
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("welcome"), ParamSegment("token"))
                         view=pages::welcome::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("integrations"))
                         view=pages::integrations::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=StaticSegment("admin")
                         view=pages::admin::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("settings"))
                         view=pages::settings::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("audit"))
                         view=pages::audit::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("people"))
                         view=pages::people::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("groups"))
                         view=pages::groups::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("issuers"))
                         view=pages::issuers::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("people"), ParamSegment("id"))
                         view=pages::person::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("frameworks"))
                         view=pages::frameworks::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("frameworks"), ParamSegment("id"))
                         view=pages::framework::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("credentials"), ParamSegment("id"))
                         view=pages::credential::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("credentials"), ParamSegment("id"), StaticSegment("verify"))
                         view=pages::credential::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("groups"), ParamSegment("id"), StaticSegment("roster"))
                         view=pages::roster::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("learners"), ParamSegment("id"))
                         view=pages::learner::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(
                             StaticSegment("learners"),
                             ParamSegment("id"),
@@ -170,7 +173,7 @@ pub fn App() -> impl IntoView {
                         )
                         view=pages::category::page
                     />
-                    <Route
+                    <Route ssr=SsrMode::Async
                         path=(
                             StaticSegment("learners"),
                             ParamSegment("id"),

@@ -46,20 +46,3 @@ pub fn Tile<C: IntoView + 'static>(
         </section>
     }
 }
-
-/// Brings the element the address names (`#achievement-3`) into view, once the page has drawn
-/// it: a page whose data arrives after the router's own scroll still lands where the link
-/// pointed.
-pub fn scroll_to_anchor() {
-    #[cfg(feature = "hydrate")]
-    {
-        let hash = window().location().hash().unwrap_or_default();
-        if let Some(element) = hash
-            .strip_prefix('#')
-            .filter(|id| !id.is_empty())
-            .and_then(|id| document().get_element_by_id(id))
-        {
-            element.scroll_into_view();
-        }
-    }
-}

@@ -51,8 +51,6 @@ fn category_page() -> impl IntoView {
 
 #[component]
 fn Category(record: CategoryRecord) -> impl IntoView {
-    // A badge's link names its record (`#achievement-3`): shown once the records are drawn.
-    Effect::new(|_| crate::components::layout::scroll_to_anchor());
     let CategoryRecord {
         learner,
         name,
