@@ -46,8 +46,14 @@ where
             what.to_string()
         }
     };
-    let kept = KEPT.with(|kept| kept.borrow().get(&key()).and_then(|kept| kept.parse().ok()));
-    let chosen = RwSignal::new(kept);
+    // Drawn first as the server drew it (nothing chosen), then the kept choice, once hydrated.
+    let chosen = RwSignal::new(None);
+    Effect::new(move |_| {
+        let kept = KEPT.with(|kept| kept.borrow().get(&key()).and_then(|kept| kept.parse().ok()));
+        if kept.is_some() {
+            chosen.set(kept);
+        }
+    });
     Effect::watch(
         move || chosen.with(|choice| choice.as_ref().map(T::to_string)),
         move |choice, _, _| {

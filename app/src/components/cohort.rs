@@ -12,26 +12,45 @@ fn level(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
 }
 
-#[island]
+/// The tile, drawn on the server with the learner's first framework.
+#[component]
 pub fn CohortComparison(learner_id: i64) -> impl IntoView {
-    // Kept when the page is drawn again on a live event.
-    let chosen = crate::live::kept_choice::<i64>("framework");
-    let cohort = crate::page_data::resource(
-        move || chosen.get(),
-        move |framework| get_cohort(learner_id, framework),
-    );
+    let cohort = crate::page_data::resource(|| (), move |_| get_cohort(learner_id, None));
     view! {
         <Tile id="cohort" title="Compared with the cohort" wide=true>
-            <Transition fallback=|| view! { <div class="chart-skeleton" aria-busy="true"></div> }>
+            <Suspense fallback=|| view! { <div class="chart-skeleton" aria-busy="true"></div> }>
                 {move || Suspend::new(async move {
                     match cohort.await {
-                        Ok(tile) => view! { <CohortBody tile chosen /> }.into_any_sync(),
+                        Ok(tile) => view! { <CohortChooser learner_id tile /> }.into_any_sync(),
                         Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any_sync(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </Tile>
     }
+}
+
+/// The chooser and what it shows: another framework is fetched in the browser (its chart drawn
+/// on the server), and the choice is kept when the page is drawn again on a live event.
+#[island]
+fn CohortChooser(learner_id: i64, tile: CohortTile) -> impl IntoView {
+    let chosen = crate::live::kept_choice::<i64>("framework");
+    let shown = RwSignal::new(tile);
+    // Another framework than the one shown: chosen now, or kept from before the page was drawn
+    // again.
+    Effect::new(move |_| {
+        let Some(framework) = chosen.get() else {
+            return;
+        };
+        if shown.with_untracked(|tile| tile.chosen) != framework {
+            leptos::task::spawn_local(async move {
+                if let Ok(tile) = get_cohort(learner_id, Some(framework)).await {
+                    shown.set(tile);
+                }
+            });
+        }
+    });
+    move || view! { <CohortBody tile=shown.get() chosen /> }
 }
 
 #[component]

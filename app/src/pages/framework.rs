@@ -94,7 +94,7 @@ fn Framework(framework: FrameworkAdmin) -> impl IntoView {
             <h1>{name.clone()}</h1>
             <p class="muted framework-method">{format!("Mastery method: {method_label}. Rubric: {}, mastered at level {}.", rubric.name, rubric.mastery_level)}</p>
             // The newest recompute: the one a save just started, followed until it is done.
-            {recompute.map(|recompute| view! { <RecomputeStatus id=recompute.id /> })}
+            {recompute.map(|now| view! { <RecomputeStatus now /> })}
             <section class="tile" aria-labelledby="framework-fields-title">
                 <h2 id="framework-fields-title">"Framework"</h2>
                 <PostForm action=SaveFramework::PATH class="stacked-form">
@@ -302,35 +302,31 @@ fn CompetencyFields(key: String, competency: CompetencyAdmin, context: Choices) 
     .into_any_sync()
 }
 
-/// A recompute's progress, polled from the server until it is finished.
+/// A recompute's progress, asked of the server every third of a second until it is finished.
 #[island]
-fn RecomputeStatus(id: i64) -> impl IntoView {
-    let tick = RwSignal::new(0u32);
-    let progress = crate::page_data::resource(move || tick.get(), move |_| get_recompute(id));
+fn RecomputeStatus(now: Recompute) -> impl IntoView {
+    let id = now.id;
+    let shown = RwSignal::new(now);
     Effect::new(move |_| {
-        if let Some(Ok(now)) = progress.get() {
-            if !now.finished() {
-                set_timeout(
-                    move || tick.update(|tick| *tick += 1),
-                    std::time::Duration::from_millis(300),
-                );
-            }
+        if !shown.with(Recompute::finished) {
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        if let Ok(now) = get_recompute(id).await {
+                            shown.set(now);
+                        }
+                    })
+                },
+                std::time::Duration::from_millis(300),
+            );
         }
     });
     view! {
         <section class="tile recompute-status" aria-labelledby="recompute-title">
             <h2 id="recompute-title">"Recomputing levels"</h2>
-            <Transition fallback=|| view! { <p aria-busy="true">"Asking the server…"</p> }>
-                {move || Suspend::new(async move {
-                    match progress.await {
-                        Ok(now) => view! { <RecomputeView now /> }.into_any_sync(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any_sync(),
-                    }
-                })}
-            </Transition>
+            {move || view! { <RecomputeView now=shown.get() /> }}
         </section>
     }
-    .into_any_sync()
 }
 
 #[component]

@@ -224,47 +224,60 @@ fn ImportPeople() -> impl IntoView {
 
 /// An import as the server reports it: a progress bar while it works (asked again every
 /// third of a second), then its report with every rejected row.
-#[island]
+#[component]
 fn ImportStatus(id: u64) -> impl IntoView {
-    let tick = RwSignal::new(0u32);
-    let progress = crate::page_data::resource(move || tick.get(), move |_| get_import(id));
-    // The list below reloads once, when this page saw the import finish with people written
-    // (the reloaded page shows a finished import and asks nothing more).
-    let working = StoredValue::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(now)) = progress.get() {
-            if now.phase.finished() {
-                let wrote = now
-                    .report
-                    .as_ref()
-                    .is_some_and(|report| report.imported > 0);
-                if working.get_value() && wrote {
-                    working.set_value(false);
-                    crate::live::refresh_page();
-                }
-            } else {
-                working.set_value(true);
-                set_timeout(
-                    move || tick.update(|tick| *tick += 1),
-                    std::time::Duration::from_millis(300),
-                );
-            }
-        }
-    });
+    let progress = crate::page_data::resource(|| (), move |_| get_import(id));
     view! {
         <section class="tile import-status" aria-labelledby="import-status-title">
             <h2 id="import-status-title">"Import"</h2>
-            <Transition fallback=|| view! { <p aria-busy="true">"Asking the server…"</p> }>
+            <Suspense fallback=|| view! { <p aria-busy="true">"Asking the server…"</p> }>
                 {move || Suspend::new(async move {
                     match progress.await {
-                        Ok(now) => view! { <ImportProgressView now /> }.into_any_sync(),
+                        Ok(now) => view! { <ImportWatch id now /> }.into_any_sync(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any_sync(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
     .into_any_sync()
+}
+
+/// The import's progress, followed in the browser until it is finished; the page is drawn
+/// again once, when this page saw it finish with people written.
+#[island]
+fn ImportWatch(id: u64, now: ImportProgress) -> impl IntoView {
+    let shown = RwSignal::new(now);
+    let working = StoredValue::new(false);
+    Effect::new(move |_| {
+        let (finished, wrote) = shown.with(|now| {
+            (
+                now.phase.finished(),
+                now.report
+                    .as_ref()
+                    .is_some_and(|report| report.imported > 0),
+            )
+        });
+        if finished {
+            if working.get_value() && wrote {
+                working.set_value(false);
+                crate::live::refresh_page();
+            }
+        } else {
+            working.set_value(true);
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        if let Ok(now) = get_import(id).await {
+                            shown.set(now);
+                        }
+                    })
+                },
+                std::time::Duration::from_millis(300),
+            );
+        }
+    });
+    move || view! { <ImportProgressView now=shown.get() /> }
 }
 
 #[component]

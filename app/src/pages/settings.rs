@@ -28,7 +28,7 @@ fn settings_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(view) => view! { <SettingsForm view /> }.into_any_sync(),
+                    Ok(view) => view! { <SettingsForm view><HomeTilesEditor /></SettingsForm> }.into_any_sync(),
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -59,7 +59,7 @@ fn pair_line(what: &'static str, fore: String, back: String) -> impl IntoView {
 /// typed. Saved, the page takes the new colours at once and is drawn again (its dates in the
 /// new time zone).
 #[island]
-fn SettingsForm(view: SettingsView) -> impl IntoView {
+fn SettingsForm(view: SettingsView, children: Children) -> impl IntoView {
     let SettingsView {
         settings:
             Settings {
@@ -162,7 +162,8 @@ fn SettingsForm(view: SettingsView) -> impl IntoView {
                 <button type="submit" class="primary">"Save the settings"</button>
             </PostForm>
             <Pictures images />
-            <HomeTilesEditor />
+            // Drawn by the server (it is not part of the island).
+            {children()}
             <p><a href="/admin/audit">"Audit log"</a></p>
         </main>
     }
