@@ -56,6 +56,11 @@
     app.replaceChildren(...nextApp.childNodes);
     restore(typed, app);
     if (next.title) document.title = next.title;
+    // What the head says about the page (its time zone, which dates drawn in the browser use).
+    for (const meta of next.head.querySelectorAll("meta[name]")) {
+      const mine = document.head.querySelector(`meta[name="${CSS.escape(meta.name)}"]`);
+      if (mine) mine.content = meta.content;
+    }
     for (const island of app.querySelectorAll("leptos-island")) {
       if (!island.$$hydrated) {
         island.$$hydrated = true;

@@ -60,6 +60,38 @@ fn FormIsland(
     confirm: String,
     children: Children,
 ) -> impl IntoView {
+    form_view(action, then, class, saved, confirm, children)
+}
+
+/// A `PostForm` inside another island, whose fields belong to that island (they react to what
+/// is typed): the same form, hydrated with the island around it. (A `PostForm`'s fields are
+/// drawn by the server alone.)
+#[component]
+pub fn IslandPostForm(
+    action: &'static str,
+    #[prop(optional)] then: Then,
+    #[prop(optional, into)] class: String,
+    #[prop(optional)] saved: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    form_view(
+        action.to_string(),
+        then,
+        class,
+        saved.map(str::to_string),
+        String::new(),
+        children,
+    )
+}
+
+fn form_view(
+    action: String,
+    then: Then,
+    class: String,
+    saved: Option<String>,
+    confirm: String,
+    children: Children,
+) -> impl IntoView {
     let outcome = Outcome {
         refusal: RwSignal::new(None),
         pending: RwSignal::new(false),
@@ -398,7 +430,7 @@ pub fn SaveOnTick(
         let _ = (fields, action);
     };
     view! {
-        <input type="checkbox" id=id.clone() prop:checked=checked disabled=disabled on:change=on_change />
+        <input type="checkbox" id=id.clone() checked=checked disabled=disabled on:change=on_change />
         <label for=id>{label}</label>
         {move || refusal.get().map(|reason| view! { <p class="form-error" role="alert">{reason}</p> })}
     }

@@ -103,7 +103,7 @@ fn Framework(framework: FrameworkAdmin) -> impl IntoView {
                     <label for="framework-name">"Name"</label>
                     <input id="framework-name" type="text" name="framework[name]" required maxlength="120" value=name />
                     <label for="framework-description">"Description"</label>
-                    <textarea id="framework-description" name="framework[description]" rows="2" maxlength="4000" prop:value=description></textarea>
+                    <textarea id="framework-description" name="framework[description]" rows="2" maxlength="4000">{description}</textarea>
                     <label for="framework-category">"Category"</label>
                     <select id="framework-category" name="framework[category_id]">
                         {category_options(&categories, category_id)}
@@ -274,7 +274,7 @@ fn CompetencyFields(key: String, competency: CompetencyAdmin, context: Choices) 
         <label for=field("name")>"Name"</label>
         <input id=field("name") type="text" name="competency[name]" required maxlength="200" value=competency.name />
         <label for=field("statement")>"Skill statement"</label>
-        <textarea id=field("statement") name="competency[statement]" rows="2" maxlength="4000" prop:value=competency.statement></textarea>
+        <textarea id=field("statement") name="competency[statement]" rows="2" maxlength="4000">{competency.statement}</textarea>
         <label for=field("keywords")>"Keywords (comma-separated)"</label>
         <input id=field("keywords") type="text" name="competency[keywords]" maxlength="1000" value=competency.keywords />
         <label for=field("category")>"Category"</label>
@@ -297,7 +297,7 @@ fn CompetencyFields(key: String, competency: CompetencyAdmin, context: Choices) 
         <input id=field("tags") type="text" name="competency[tags]" value=competency.tags.join(", ") aria-describedby=field("tags-known") />
         <p id=field("tags-known") class="muted">{context.tag_names}</p>
         <label for=field("alignments")>"Alignments, one a line: name | web address | framework | code"</label>
-        <textarea id=field("alignments") name="competency[alignments]" rows="2" prop:value=alignments></textarea>
+        <textarea id=field("alignments") name="competency[alignments]" rows="2">{alignments}</textarea>
     }
     .into_any_sync()
 }

@@ -274,7 +274,7 @@ fn ProjectTools(
                 <label for="edit-title-field">"Title"</label>
                 <input id="edit-title-field" type="text" name="title" required maxlength="200" value=title />
                 <label for="edit-body">"Text (Markdown)"</label>
-                <textarea id="edit-body" name="body" rows="8" prop:value=body></textarea>
+                <textarea id="edit-body" name="body" rows="8">{body}</textarea>
                 <button type="submit">"Save the page"</button>
             </PostForm>
         </section>

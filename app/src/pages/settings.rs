@@ -13,7 +13,7 @@ use leptos_meta::Title;
 use leptos::server_fn::ServerFn;
 
 use crate::api::{get_settings, get_tile_layouts, ArrangeTile, SaveSettings};
-use crate::components::forms::{PostForm, Then};
+use crate::components::forms::{IslandPostForm, PostForm, Then};
 use crate::pages::learner::Refusal;
 
 /// The page's view; `crate::routes` makes it a lazy route of its own.
@@ -28,7 +28,16 @@ fn settings_page() -> impl IntoView {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(view) => view! { <SettingsForm view><HomeTilesEditor /></SettingsForm> }.into_any_sync(),
+                    Ok(view) => {
+                        let images = view.settings.images.clone();
+                        view! {
+                            <SettingsForm view>
+                                <Pictures images />
+                                <HomeTilesEditor />
+                            </SettingsForm>
+                        }
+                        .into_any_sync()
+                    }
                     Err(error) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
@@ -65,7 +74,7 @@ fn SettingsForm(view: SettingsView, children: Children) -> impl IntoView {
             Settings {
                 modules,
                 theme,
-                images,
+                images: _,
                 time_zone,
             },
         time_zones,
@@ -111,7 +120,7 @@ fn SettingsForm(view: SettingsView, children: Children) -> impl IntoView {
                 <span aria-current="page">"Settings"</span>
             </nav>
             <h1>"Settings"</h1>
-            <PostForm action=SaveSettings::PATH then=Then::ReloadTheme class="stack" saved="Saved. Open pages change at once.">
+            <IslandPostForm action=SaveSettings::PATH then=Then::ReloadTheme class="stack" saved="Saved. Open pages change at once.">
                 <section class="tile wide" aria-labelledby="modules-title">
                     <h2 id="modules-title">"Module names"</h2>
                     <p class="muted">"Every menu, heading, tile and button uses these names."</p>
@@ -160,9 +169,8 @@ fn SettingsForm(view: SettingsView, children: Children) -> impl IntoView {
                     </p>
                 </section>
                 <button type="submit" class="primary">"Save the settings"</button>
-            </PostForm>
-            <Pictures images />
-            // Drawn by the server (it is not part of the island).
+            </IslandPostForm>
+            // The pictures and the home tiles: drawn by the server alone.
             {children()}
             <p><a href="/admin/audit">"Audit log"</a></p>
         </main>
