@@ -29,7 +29,7 @@ fn settings_page() -> impl IntoView {
             {move || Suspend::new(async move {
                 match settings.await {
                     Ok(view) => {
-                        let images = view.settings.images.clone();
+                        let images = view.settings.images;
                         view! {
                             <SettingsForm view>
                                 <Pictures images />
