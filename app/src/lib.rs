@@ -69,7 +69,7 @@ pub fn App() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         // Browser tests (and curious people) can tell when the page has become interactive:
         // the browser sets `data-hydrated` once the islands have hydrated. The server leaves
-        // it out, so a page patched in by the islands router does not undo it.
+        // it out, so a page drawn again in place does not undo it.
         <div class="app">
             // Each page is drawn whole before it is sent (not streamed in pieces): the browser
             // hydrates its islands once, and a page drawn again in place is complete.

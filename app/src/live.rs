@@ -1,5 +1,6 @@
-//! Live events in the browser: one `EventSource` on `/api/v1/events` per page that listens,
-//! open while the page is mounted. The server sends only what the signed-in person may see.
+//! Live events in the browser: one `EventSource` on `/api/v1/events` per page that listens
+//! (`LiveRefresh`, the roster). The server sends only what the signed-in person may see; a
+//! live page is drawn again in place when an event changes what it shows.
 
 use cairn::model::{LiveEvent, UserId};
 use leptos::prelude::*;

@@ -1,12 +1,11 @@
 //! Type-erased views that hydrate synchronously.
 //!
-//! Pages are lazy routes, so the router hydrates them asynchronously: their code may still be
-//! arriving when the server's HTML is already there. `AnyView` therefore compiles, for every type
-//! it erases, an asynchronous hydration beside the synchronous one — a state machine per element,
-//! tuple and list, with its drop glue, about a fifth of the browser's code (BENCHMARKS.md).
-//! Once a page's code has arrived nothing in it waits (its data is in the HTML), so Cairn erases
-//! its views with [`IntoAnySync::into_any_sync`]: the view's asynchronous hydration is the
-//! synchronous one, and only that is compiled. Everything else (building, updating, server
+//! `AnyView` compiles, for every type it erases, an asynchronous hydration beside the
+//! synchronous one — a state machine per element, tuple and list, with its drop glue, about a
+//! fifth of the browser's code when pages were hydrated whole (BENCHMARKS.md). Nothing in an
+//! island waits when it hydrates (its data is its props), so Cairn erases its views with
+//! [`IntoAnySync::into_any_sync`]: the view's asynchronous hydration is the synchronous one,
+//! and only that is compiled. Everything else (building, updating, server
 //! rendering and streaming) is the wrapped view's own.
 
 use leptos::prelude::*;

@@ -107,6 +107,9 @@ test('a learner sets a goal with a plan, evidence and a reflection; a teacher co
   await expect(timeline.locator('li.entry.reflection')).toHaveCount(1);
   await noSeriousViolations(page);
 
+  // The learner starts another reflection and leaves it half written.
+  await reflection.fill('Half a thought');
+
   // The learner's teacher finds the reflection in their inbox, and comments in another
   // browser; the learner's page shows it unasked.
   const teacher = await (await browser.newContext()).newPage();
@@ -122,6 +125,10 @@ test('a learner sets a goal with a plan, evidence and a reflection; a teacher co
   await teacher.getByRole('button', { name: 'Post the comment' }).click();
   await expect(teacher.getByRole('region', { name: 'Timeline' }).locator('li.entry.comment')).toContainText('show your data');
   await expect(timeline.locator('li.entry.comment')).toContainText('show your data in a table');
+  // The page was drawn again around the half-written reflection: it is still there, and the
+  // cursor still in it.
+  await expect(reflection).toHaveValue('Half a thought');
+  await expect(reflection).toBeFocused();
   expect(errors).toEqual([]);
 });
 

@@ -15,7 +15,7 @@ fn level(value: Option<f64>) -> String {
 /// The tile, drawn on the server with the learner's first framework.
 #[component]
 pub fn CohortComparison(learner_id: i64) -> impl IntoView {
-    let cohort = crate::page_data::resource(|| (), move |_| get_cohort(learner_id, None));
+    let cohort = crate::page_data::load(|| (), move |_| get_cohort(learner_id, None));
     view! {
         <Tile id="cohort" title="Compared with the cohort" wide=true>
             <Suspense fallback=|| view! { <div class="chart-skeleton" aria-busy="true"></div> }>

@@ -145,7 +145,7 @@ pub fn UploadOutcome(#[prop(into)] added: String) -> impl IntoView {
 /// events like the rest of the page.
 #[component]
 pub fn StoryTile(learner_id: i64) -> impl IntoView {
-    let summary = crate::page_data::resource(|| (), move |_| get_story_summary(learner_id));
+    let summary = crate::page_data::load(|| (), move |_| get_story_summary(learner_id));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -182,7 +182,7 @@ pub fn StoryTile(learner_id: i64) -> impl IntoView {
 /// A teacher's check-ins at a glance on their home: how many are new.
 #[component]
 pub fn CheckInsTile() -> impl IntoView {
-    let inbox = crate::page_data::resource(|| (), |_| get_inbox());
+    let inbox = crate::page_data::load(|| (), |_| get_inbox());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

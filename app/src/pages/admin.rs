@@ -11,13 +11,13 @@ use crate::components::admin::{InstitutionFigures, ADMIN_PAGES};
 use crate::error::AppError;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     admin_page().into_any_sync()
 }
 
 fn admin_page() -> impl IntoView {
-    let home = crate::page_data::resource(|| (), |_| get_home());
+    let home = crate::page_data::load(|| (), |_| get_home());
     view! {
         <Title text="Administration" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

@@ -13,7 +13,7 @@ use crate::api::get_audit;
 use crate::dates::moment;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     audit_page().into_any_sync()
 }
@@ -27,7 +27,7 @@ fn audit_page() -> impl IntoView {
             since: q.get("since").unwrap_or_default(),
         })
     };
-    let log = crate::page_data::resource(filter, get_audit);
+    let log = crate::page_data::load(filter, get_audit);
     view! {
         <Title text="Audit log" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

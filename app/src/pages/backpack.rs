@@ -28,7 +28,7 @@ pub fn page() -> AnyView {
 }
 
 fn backpack_page() -> impl IntoView {
-    let backpack = crate::page_data::resource(|| (), |_| get_backpack());
+    let backpack = crate::page_data::load(|| (), |_| get_backpack());
     view! {
         <Title text="Backpack" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

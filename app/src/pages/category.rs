@@ -18,7 +18,7 @@ use crate::live::{Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 use leptos::server_fn::ServerFn;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     category_page().into_any_sync()
 }
@@ -31,7 +31,7 @@ fn category_page() -> impl IntoView {
             Some((learner, p.get("category")?))
         })
     };
-    let record = crate::page_data::resource(ids, |ids| async move {
+    let record = crate::page_data::load(ids, |ids| async move {
         match ids {
             Some((learner, category)) => get_category(learner, category).await,
             None => Err(AppError::NotFound("such category".into())),

@@ -17,13 +17,13 @@ use crate::dates::day;
 use crate::live::{Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     checkins_page().into_any_sync()
 }
 
 fn checkins_page() -> impl IntoView {
-    let checkins = crate::page_data::resource(|| (), |_| get_checkins());
+    let checkins = crate::page_data::load(|| (), |_| get_checkins());
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {

@@ -14,7 +14,7 @@ use crate::components::progress::{level_text, next_step_text, source_label};
 use crate::error::AppError;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     competency_page().into_any_sync()
 }
@@ -28,7 +28,7 @@ fn competency_page() -> impl IntoView {
             Some((learner, competency))
         })
     };
-    let detail = crate::page_data::resource(ids, |ids| async move {
+    let detail = crate::page_data::load(ids, |ids| async move {
         match ids {
             Some((learner, competency)) => get_competency(learner, competency).await,
             None => Err(AppError::NotFound("such competency".into())),

@@ -15,7 +15,7 @@ use crate::components::forms::PostForm;
 use crate::pages::learner::Refusal;
 use leptos::server_fn::ServerFn;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     credential_page().into_any_sync()
 }
@@ -23,7 +23,7 @@ pub fn page() -> AnyView {
 fn credential_page() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let credential = crate::page_data::resource(id, get_credential);
+    let credential = crate::page_data::load(id, get_credential);
     view! {
         <Transition fallback=|| view! { <main id="main" class="page narrow" aria-busy="true"></main> }>
             {move || Suspend::new(async move {

@@ -18,14 +18,14 @@ use crate::live::id_param;
 use crate::pages::frameworks::{category_options, method_options, param_text};
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     framework_page().into_any_sync()
 }
 
 fn framework_page() -> impl IntoView {
     let framework_id = id_param();
-    let framework = crate::page_data::resource(framework_id, |id| async move {
+    let framework = crate::page_data::load(framework_id, |id| async move {
         match id {
             Some(id) => get_framework(id).await,
             None => Err(crate::error::AppError::NotFound("framework".into())),

@@ -17,13 +17,13 @@ use crate::api::{
 use crate::components::forms::PostForm;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     frameworks_page().into_any_sync()
 }
 
 fn frameworks_page() -> impl IntoView {
-    let admin = crate::page_data::resource(|| (), |_| get_frameworks());
+    let admin = crate::page_data::load(|| (), |_| get_frameworks());
     view! {
         <Title text="Frameworks" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

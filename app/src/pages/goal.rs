@@ -19,14 +19,14 @@ use crate::error::AppError;
 use crate::live::{id_param, Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     goal_page().into_any_sync()
 }
 
 fn goal_page() -> impl IntoView {
     let goal_id = id_param();
-    let goal = crate::page_data::resource(goal_id, |id| async move {
+    let goal = crate::page_data::load(goal_id, |id| async move {
         match id {
             Some(id) => get_goal(id).await,
             None => Err(AppError::NotFound("such goal".into())),

@@ -16,14 +16,14 @@ use crate::error::AppError;
 use crate::live::{id_param, Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     goals_page().into_any_sync()
 }
 
 fn goals_page() -> impl IntoView {
     let learner_id = id_param();
-    let goals = crate::page_data::resource(learner_id, |id| async move {
+    let goals = crate::page_data::load(learner_id, |id| async move {
         match id {
             Some(id) => get_goals(id).await,
             None => Err(AppError::NotFound("such learner".into())),

@@ -13,13 +13,13 @@ use crate::components::forms::PostForm;
 use crate::dates::day;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     groups_page().into_any_sync()
 }
 
 fn groups_page() -> impl IntoView {
-    let groups = crate::page_data::resource(|| (), |_| get_admin_groups());
+    let groups = crate::page_data::load(|| (), |_| get_admin_groups());
     view! {
         <Title text="Groups" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

@@ -21,7 +21,7 @@ pub fn page() -> AnyView {
 }
 
 fn home_page() -> impl IntoView {
-    let home = crate::page_data::resource(|| (), |_| get_home());
+    let home = crate::page_data::load(|| (), |_| get_home());
     view! {
         <Title text="Home" />
         <Suspense fallback=|| view! { <HomeSkeleton /> }>

@@ -14,13 +14,13 @@ use crate::components::forms::{PostForm, Then};
 use crate::pages::learner::Refusal;
 use leptos::server_fn::ServerFn;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     integrations_page().into_any_sync()
 }
 
 fn integrations_page() -> impl IntoView {
-    let integrations = crate::page_data::resource(|| (), |_| get_integrations());
+    let integrations = crate::page_data::load(|| (), |_| get_integrations());
     view! {
         <Title text="Integrations" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

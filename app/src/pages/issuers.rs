@@ -16,13 +16,13 @@ use crate::components::forms::PostForm;
 use crate::dates::day;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     issuers_page().into_any_sync()
 }
 
 fn issuers_page() -> impl IntoView {
-    let issuers = crate::page_data::resource(|| (), |_| get_trusted_issuers());
+    let issuers = crate::page_data::load(|| (), |_| get_trusted_issuers());
     view! {
         <Title text="Trusted issuers" />
         <Transition fallback=|| view! { <main id="main" class="page narrow" aria-busy="true"></main> }>

@@ -14,14 +14,14 @@ use crate::components::story::StoryTile;
 use crate::error::AppError;
 use crate::live::{id_param, Follow, LiveRefresh};
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     learner_page().into_any_sync()
 }
 
 fn learner_page() -> impl IntoView {
     let learner_id = id_param();
-    let dashboard = crate::page_data::resource(learner_id, |id| async move {
+    let dashboard = crate::page_data::load(learner_id, |id| async move {
         match id {
             Some(id) => get_learner(id).await,
             None => Err(AppError::NotFound("such learner".into())),

@@ -15,7 +15,7 @@ pub fn page() -> AnyView {
 }
 
 fn learners_page() -> impl IntoView {
-    let learners = crate::page_data::resource(|| (), |_| get_learners());
+    let learners = crate::page_data::load(|| (), |_| get_learners());
     view! {
         <Title text="Learners" />
         <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>

@@ -23,7 +23,7 @@ use crate::components::forms::{PostForm, Then};
 use crate::components::story::UploadOutcome;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     people_page().into_any_sync()
 }
@@ -37,7 +37,7 @@ fn people_page() -> impl IntoView {
             status: q.get("status").unwrap_or_default(),
         })
     };
-    let people = crate::page_data::resource(filter, get_people);
+    let people = crate::page_data::load(filter, get_people);
     let import = move || query.with(|q| q.get("import").and_then(|id| id.parse::<u64>().ok()));
     view! {
         <Title text="People" />
@@ -226,7 +226,7 @@ fn ImportPeople() -> impl IntoView {
 /// third of a second), then its report with every rejected row.
 #[component]
 fn ImportStatus(id: u64) -> impl IntoView {
-    let progress = crate::page_data::resource(|| (), move |_| get_import(id));
+    let progress = crate::page_data::load(|| (), move |_| get_import(id));
     view! {
         <section class="tile import-status" aria-labelledby="import-status-title">
             <h2 id="import-status-title">"Import"</h2>
@@ -369,7 +369,7 @@ fn ImportReportView(report: ImportReport) -> impl IntoView {
 /// The institution's custom roles, and the form that defines one.
 #[component]
 fn CustomRoles() -> impl IntoView {
-    let roles = crate::page_data::resource(|| (), |_| get_custom_roles());
+    let roles = crate::page_data::load(|| (), |_| get_custom_roles());
     view! {
         <section class="tile" aria-labelledby="roles-title">
             <h2 id="roles-title">"Custom roles"</h2>

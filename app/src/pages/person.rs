@@ -15,14 +15,14 @@ use crate::error::AppError;
 use crate::live::id_param;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     person_page().into_any_sync()
 }
 
 fn person_page() -> impl IntoView {
     let user_id = id_param();
-    let person = crate::page_data::resource(user_id, |id| async move {
+    let person = crate::page_data::load(user_id, |id| async move {
         match id {
             Some(id) => get_person(id).await,
             None => Err(AppError::NotFound("such person".into())),

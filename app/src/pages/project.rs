@@ -19,14 +19,14 @@ use crate::error::AppError;
 use crate::live::{id_param, Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     project_page().into_any_sync()
 }
 
 fn project_page() -> impl IntoView {
     let project_id = id_param();
-    let project = crate::page_data::resource(project_id, |id| async move {
+    let project = crate::page_data::load(project_id, |id| async move {
         match id {
             Some(id) => get_project(id).await,
             None => Err(AppError::NotFound("such project".into())),

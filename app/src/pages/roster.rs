@@ -24,7 +24,7 @@ pub fn page() -> AnyView {
 fn roster_page() -> impl IntoView {
     let params = use_params_map();
     let group = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let roster = crate::page_data::resource(move || group, |group| load_roster(group, None));
+    let roster = crate::page_data::load(move || group, |group| load_roster(group, None));
     view! {
         <Suspense fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
@@ -46,9 +46,9 @@ async fn load_roster(group: Option<i64>, framework: Option<i64>) -> Result<Roste
     }
 }
 
-/// The whole roster is one island: marking, moving and live marks. It is drawn
-/// from the roster it is given (so the islands router can patch it in); another framework, or
-/// a reload after missed live events, is fetched in the browser.
+/// The whole roster is one island: marking, moving and live marks. It is drawn from the
+/// roster the server hands it; another framework, or a reload after missed live events, is
+/// fetched in the browser.
 #[island]
 fn RosterIsland(roster: Roster) -> impl IntoView {
     let group = roster.group_id;

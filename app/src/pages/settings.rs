@@ -16,13 +16,13 @@ use crate::api::{get_settings, get_tile_layouts, ArrangeTile, SaveSettings};
 use crate::components::forms::{IslandPostForm, PostForm, Then};
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     settings_page().into_any_sync()
 }
 
 fn settings_page() -> impl IntoView {
-    let settings = crate::page_data::resource(|| (), |_| get_settings());
+    let settings = crate::page_data::load(|| (), |_| get_settings());
     view! {
         <Title text="Settings" />
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
@@ -217,7 +217,7 @@ fn ZoneOptions(zones: Vec<String>, chosen: String) -> impl IntoView {
 /// each tile moved up or down, shown or hidden by its own small form.
 #[component]
 fn HomeTilesEditor() -> impl IntoView {
-    let layouts = crate::page_data::resource(|| (), |_| get_tile_layouts());
+    let layouts = crate::page_data::load(|| (), |_| get_tile_layouts());
     let query = leptos_router::hooks::use_query_map();
     let role = move || {
         query.with(|q| {

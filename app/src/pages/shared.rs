@@ -12,19 +12,19 @@ use crate::api::{get_profile, get_shared};
 use crate::pages::backpack::ItemList;
 use crate::pages::learner::Refusal;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn shared() -> AnyView {
     shared_page().into_any_sync()
 }
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn profile() -> AnyView {
     profile_page().into_any_sync()
 }
 
 fn shared_page() -> impl IntoView {
     let params = use_params_map();
-    let shared = crate::page_data::resource(
+    let shared = crate::page_data::load(
         move || params.with(|p| p.get("token").unwrap_or_default()),
         get_shared,
     );
@@ -49,7 +49,7 @@ fn shared_page() -> impl IntoView {
 
 fn profile_page() -> impl IntoView {
     let params = use_params_map();
-    let profile = crate::page_data::resource(
+    let profile = crate::page_data::load(
         move || params.with(|p| p.get("handle").unwrap_or_default()),
         get_profile,
     );

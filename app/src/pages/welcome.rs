@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::get_invitation;
 
-/// The page's view; `crate::routes` makes it a lazy route of its own.
+/// The page's view (its route is in `crate::App`).
 pub fn page() -> AnyView {
     welcome_page().into_any_sync()
 }
@@ -18,7 +18,7 @@ pub fn page() -> AnyView {
 fn welcome_page() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let invitation = crate::page_data::resource(token, get_invitation);
+    let invitation = crate::page_data::load(token, get_invitation);
     view! {
         <Title text="Welcome" />
         <main id="main" class="login">
