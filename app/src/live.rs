@@ -215,3 +215,62 @@ mod browser {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(learner_id: UserId) -> LiveEvent {
+        LiveEvent::Evidence {
+            evidence_id: 1,
+            learner_id,
+            competency_id: 1,
+            group_id: None,
+            mark: 3.0,
+            level: Some(3.0),
+            given_by: None,
+            recorded_at: String::new(),
+            supersedes: None,
+        }
+    }
+
+    fn checkin(learner_id: UserId) -> LiveEvent {
+        LiveEvent::CheckIn {
+            checkin_id: 1,
+            learner_id,
+            teacher_id: 2,
+            at: String::new(),
+        }
+    }
+
+    fn settings() -> LiveEvent {
+        LiveEvent::Settings {
+            institution_id: 1,
+            at: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_learners_page_follows_their_events_and_the_institutions_only() {
+        let page = Follow::Learner(7);
+        assert!(page.wants(&mark(7)));
+        assert!(page.wants(&checkin(7)));
+        assert!(page.wants(&settings()));
+        assert!(!page.wants(&mark(8)));
+        assert!(!page.wants(&checkin(8)));
+    }
+
+    #[test]
+    fn a_home_page_is_not_drawn_again_for_each_mark() {
+        assert!(!Follow::Home.wants(&mark(7)));
+        assert!(Follow::Home.wants(&checkin(7)));
+        assert!(Follow::Home.wants(&settings()));
+    }
+
+    #[test]
+    fn the_checkins_page_follows_checkins_only() {
+        assert!(Follow::CheckIns.wants(&checkin(7)));
+        assert!(!Follow::CheckIns.wants(&mark(7)));
+        assert!(!Follow::CheckIns.wants(&settings()));
+    }
+}
