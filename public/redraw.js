@@ -2,8 +2,8 @@
 // that changes what the page shows. Cairn's pages are drawn on the server and only their
 // interactive parts ("islands") run in the browser, so the new page is fetched as HTML, the
 // app's content is swapped for it, and the new islands are hydrated. What the person is doing
-// survives: the field they are in keeps its focus, and text they typed but did not send yet
-// stays in its field. When several redraws cross, only the newest is applied.
+// survives: the field they are in keeps its focus, and what they typed or chose but did not
+// send yet stays in its field. When several redraws cross, only the newest is applied.
 (() => {
   let latest = 0;
 
@@ -22,6 +22,9 @@
     return typed;
   }
 
+  // Puts what was typed back into the new page's fields, and tells the fields' islands as the
+  // person's own typing would (`input`, `change`): an island that keeps state from its fields
+  // (the competencies chosen for a new project) holds the same choice again.
   function restore(typed, root) {
     for (const [id, old] of typed) {
       const field = root.querySelector(`#${CSS.escape(id)}`);
@@ -29,6 +32,8 @@
       if (old instanceof HTMLSelectElement) field.value = old.value;
       else if (old.type === "checkbox" || old.type === "radio") field.checked = old.checked;
       else field.value = old.value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
     }
   }
 
@@ -54,7 +59,6 @@
     const focused = document.activeElement?.id;
     const { scrollX, scrollY } = window;
     app.replaceChildren(...nextApp.childNodes);
-    restore(typed, app);
     if (next.title) document.title = next.title;
     // What the head says about the page (its time zone, which dates drawn in the browser use).
     for (const meta of next.head.querySelectorAll("meta[name]")) {
@@ -67,6 +71,8 @@
         window.__hydrateIsland?.(island, island.dataset.component);
       }
     }
+    // The islands run now (each hydrates as it is called): they hear what was typed.
+    restore(typed, app);
     window.scrollTo(scrollX, scrollY);
     if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
   };

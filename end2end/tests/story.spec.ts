@@ -150,6 +150,11 @@ test('a project assessed by teacher and learner: both levels side by side, and t
   await page.getByLabel('Title').fill(title);
   await page.getByLabel(/^What it is about/).fill('## Our case\n\nWe argued **for** <script>alert(1)</script> a recycling rule.');
   await page.getByLabel('GC-ETH Ethical understanding').check();
+  // A live event redraws the page while the learner is still at it (any mark for them, or a
+  // change to the school, does): the competency chosen stays chosen, and is sent.
+  await page.evaluate(() => (window as unknown as { cairnRedraw: () => Promise<void> }).cairnRedraw());
+  await expect(page.getByLabel('GC-ETH Ethical understanding')).toBeChecked();
+  await expect(page.getByLabel('Title')).toHaveValue(title);
   await page.getByRole('button', { name: 'Add to Projects' }).first().click();
   await expect(page).toHaveURL(/\/projects\/\d+$/);
   const projectUrl = page.url();
