@@ -29,9 +29,18 @@
     for (const [id, old] of typed) {
       const field = root.querySelector(`#${CSS.escape(id)}`);
       if (!field || field.tagName !== old.tagName || field.type !== old.type) continue;
-      if (old instanceof HTMLSelectElement) field.value = old.value;
-      else if (old.type === "checkbox" || old.type === "radio") field.checked = old.checked;
-      else field.value = old.value;
+      // The new page drew it as the person left it (what they ticked was saved): nothing to
+      // put back, and nothing to tell.
+      if (old instanceof HTMLSelectElement) {
+        if (field.value === old.value) continue;
+        field.value = old.value;
+      } else if (old.type === "checkbox" || old.type === "radio") {
+        if (field.checked === old.checked) continue;
+        field.checked = old.checked;
+      } else {
+        if (field.value === old.value) continue;
+        field.value = old.value;
+      }
       field.dispatchEvent(new Event("input", { bubbles: true }));
       field.dispatchEvent(new Event("change", { bubbles: true }));
     }
