@@ -12,7 +12,6 @@ export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # The demo server reads its compiled bundle from here.
 export LEPTOS_SITE_ROOT := $(TARGET)/site
 
-CARGO_LEPTOS_VERSION := 0.3.10
 # wasm-bindgen-cli must match the wasm-bindgen that Cargo.lock resolved, exactly.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -22,16 +21,14 @@ APT_PACKAGES := chromium brotli
 
 ## Set-up -------------------------------------------------------------------------------------
 
-tools: ## install what is missing: wasm target, cargo-leptos, wasm-bindgen-cli, wasm-opt
+tools: ## install what is missing: wasm target, wasm-bindgen-cli, wasm-opt, lightningcss
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
-	  || cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked --features no_downloads
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
 	@$(MAKE) --no-print-directory $(TOOLS)/node_modules/.installed
 
-# npm's binaryen: Debian's wasm-opt (108) silently breaks hydration.
+# npm's binaryen: Debian's wasm-opt (108) silently breaks hydration. And lightningcss.
 $(TOOLS)/node_modules/.installed: $(TOOLS)/package-lock.json
 	npm ci --prefix $(TOOLS) --no-audit --no-fund
 	@touch $@
@@ -47,13 +44,11 @@ end2end/node_modules/.installed: end2end/package-lock.json
 
 ## Build and run ------------------------------------------------------------------------------
 
-build: tools ## debug build: server and hydrated wasm
-	cargo leptos build
-	node scripts/precompress.mjs $(TARGET)/site/pkg --fast
+build: tools ## debug build: server and the islands' wasm
+	node scripts/build.mjs
 
 release: tools ## release build (wasm with the wasm-release profile, wasm-opt), compressed
-	cargo leptos build --release
-	node scripts/precompress.mjs $(TARGET)/site/pkg
+	node scripts/build.mjs --release
 
 run: release ## serve the demo school on 127.0.0.1:3000
 	@echo "Starting Cairn with the demo school: http://127.0.0.1:3000/"

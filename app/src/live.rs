@@ -109,6 +109,33 @@ pub fn refresh_page() {
     }
 }
 
+/// Follows a job running on the server (a recompute, an import): `shown` holds what it last
+/// said, and while `finished` says it is still running it is asked again (`ask`) every 300 ms.
+/// A failed answer keeps the last one shown and asks no more.
+pub fn follow_job<T, E, Asked>(
+    shown: RwSignal<T>,
+    finished: impl Fn(&T) -> bool + 'static,
+    ask: impl Fn() -> Asked + Copy + 'static,
+) where
+    T: Send + Sync + 'static,
+    Asked: std::future::Future<Output = Result<T, E>> + 'static,
+{
+    Effect::new(move |_| {
+        if !shown.with(&finished) {
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        if let Ok(now) = ask().await {
+                            shown.set(now);
+                        }
+                    })
+                },
+                std::time::Duration::from_millis(300),
+            );
+        }
+    });
+}
+
 /// A live page: each event that changes what it shows (and a reconnection, after which it
 /// may have missed some) draws the page again. The page listens once: drawn again, its new
 /// `LiveRefresh` only says what it follows now.

@@ -4,7 +4,7 @@ import { hydrated, PASSWORD } from './helpers';
 // What a browser gets of Cairn's code: compressed, under names that change with the content,
 // kept for a year, and not fetched again by the next page.
 
-const HASHED = /\/pkg\/[^/]+\.[A-Za-z0-9_-]{22}\.(wasm|js|css)$/;
+const HASHED = /\/pkg\/cairn\.[0-9a-f]{20}\.(wasm|js|css)$/;
 
 test('a cold visit gets the code compressed and cacheable for a year; the next page reuses it', async ({ page }) => {
   const bundle: Response[] = [];

@@ -42,8 +42,8 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// Leptos settings: the compiled bundle is `pkg/cairn.{js,wasm,css}` under the site root
 /// (`target/site` from the repository root, or `LEPTOS_SITE_ROOT`), each name with its
-/// content's hash when the build wrote `hash.txt` beside the binary (cargo-leptos
-/// `hash-files`).
+/// content's hash when the build wrote `hash.txt` beside the binary (`scripts/build.mjs`
+/// always does).
 pub fn leptos_options() -> LeptosOptions {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
     LeptosOptions::builder()

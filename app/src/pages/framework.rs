@@ -307,20 +307,7 @@ fn CompetencyFields(key: String, competency: CompetencyAdmin, context: Choices) 
 fn RecomputeStatus(now: Recompute) -> impl IntoView {
     let id = now.id;
     let shown = RwSignal::new(now);
-    Effect::new(move |_| {
-        if !shown.with(Recompute::finished) {
-            set_timeout(
-                move || {
-                    leptos::task::spawn_local(async move {
-                        if let Ok(now) = get_recompute(id).await {
-                            shown.set(now);
-                        }
-                    })
-                },
-                std::time::Duration::from_millis(300),
-            );
-        }
-    });
+    crate::live::follow_job(shown, Recompute::finished, move || get_recompute(id));
     view! {
         <section class="tile recompute-status" aria-labelledby="recompute-title">
             <h2 id="recompute-title">"Recomputing levels"</h2>

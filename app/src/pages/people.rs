@@ -247,34 +247,23 @@ fn ImportStatus(id: u64) -> impl IntoView {
 /// again once, when this page saw it finish with people written.
 #[island]
 fn ImportWatch(id: u64, now: ImportProgress) -> impl IntoView {
+    let running = !now.phase.finished();
     let shown = RwSignal::new(now);
-    let working = StoredValue::new(false);
+    crate::live::follow_job(
+        shown,
+        |now: &ImportProgress| now.phase.finished(),
+        move || get_import(id),
+    );
     Effect::new(move |_| {
-        let (finished, wrote) = shown.with(|now| {
-            (
-                now.phase.finished(),
-                now.report
+        let wrote = shown.with(|now| {
+            now.phase.finished()
+                && now
+                    .report
                     .as_ref()
-                    .is_some_and(|report| report.imported > 0),
-            )
+                    .is_some_and(|report| report.imported > 0)
         });
-        if finished {
-            if working.get_value() && wrote {
-                working.set_value(false);
-                crate::live::refresh_page();
-            }
-        } else {
-            working.set_value(true);
-            set_timeout(
-                move || {
-                    leptos::task::spawn_local(async move {
-                        if let Ok(now) = get_import(id).await {
-                            shown.set(now);
-                        }
-                    })
-                },
-                std::time::Duration::from_millis(300),
-            );
+        if running && wrote {
+            crate::live::refresh_page();
         }
     });
     move || view! { <ImportProgressView now=shown.get() /> }
