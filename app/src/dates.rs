@@ -19,6 +19,11 @@ pub fn moment(at: &str) -> String {
     with_zone(|zone| zone.moment(at))
 }
 
+/// The time of day of a stored timestamp ("9:17 pm").
+pub fn time_of_day(at: &str) -> String {
+    with_zone(|zone| zone.time_of_day(at))
+}
+
 /// On the server: the zone of the request being rendered (UTC outside one).
 #[cfg(feature = "ssr")]
 fn with_zone<R>(read: impl FnOnce(&Zone) -> R) -> R {

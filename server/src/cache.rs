@@ -1,11 +1,14 @@
 //! Learner pages and sessions kept in memory until the data behind them changes.
 //!
 //! Dashboards are read far more often than evidence is written. A learner page rendered for
-//! one viewer is kept with the store's `data_version` at the time; while no write has happened
-//! since, the same viewer gets the same bytes without rendering. Any committed write — by this
-//! server or by another process on the same database file, such as the command line — moves
-//! the version and every kept page and session is out of date at once. Only when the store
-//! sees every write (SQLite); on PostgreSQL, where other instances write too, nothing is kept.
+//! one viewer is kept with what it was drawn from (`Store::page_version`): while no write has
+//! touched that learner, nor everything (settings, frameworks, people), the same viewer gets
+//! the same bytes without rendering. A mark for another learner changes only the cohort's
+//! statistics on this page, which may be up to `COHORT_LAG` behind (the chart says as of
+//! when). Pages that show no one learner (a share link, a public profile) and sessions are kept
+//! while no write at all, or nothing shared, has happened. A write by another process on the
+//! same database file, such as the command line, touches everything. Only when the store sees
+//! every write (SQLite); on PostgreSQL, where other instances write too, nothing is kept.
 //!
 //! Pages are kept gzip-compressed (a dashboard is ~80 KB of HTML, ~9 KB compressed) and sent
 //! that way to every client that accepts gzip — browsers all do; the rare one that does not
@@ -23,7 +26,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cairn::clock;
 use cairn::model::{UserId, Viewer};
-use cairn::store::Store;
+use cairn::store::{PageVersion, Store};
 
 use crate::router::AppState;
 
@@ -41,8 +44,41 @@ struct KeptSession {
     at: Instant,
 }
 
+/// What a kept page was drawn from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DrawnAt {
+    /// A learner's page: that learner's data, what is shared, their cohort's statistics.
+    Learner(UserId, PageVersion),
+    /// Anything else: every write (`Store::data_version`).
+    Any(u64),
+}
+
+impl DrawnAt {
+    fn now(store: &Store, learner: Option<UserId>) -> DrawnAt {
+        match learner {
+            Some(learner) => DrawnAt::Learner(learner, store.page_version(learner)),
+            None => DrawnAt::Any(store.data_version()),
+        }
+    }
+
+    /// Whether a page drawn at `self`, `age` ago, still shows what the store holds `now`.
+    fn current(&self, now: &DrawnAt, age: Duration) -> bool {
+        match (self, now) {
+            (DrawnAt::Learner(kept, drawn), DrawnAt::Learner(learner, now)) => {
+                kept == learner && drawn.current(now, age < COHORT_LAG)
+            }
+            (DrawnAt::Any(drawn), DrawnAt::Any(now)) => drawn == now,
+            _ => false,
+        }
+    }
+}
+
+/// How far behind the cohort's statistics on a kept learner page may be: other learners'
+/// marks arrive all day, and each would otherwise empty the whole cohort's pages.
+pub const COHORT_LAG: Duration = Duration::from_secs(60);
+
 struct KeptPage {
-    version: u64,
+    drawn: DrawnAt,
     kept_at: Instant,
     content_type: HeaderValue,
     /// The page, gzip-compressed.
@@ -119,7 +155,8 @@ impl Caches {
     /// The person signed in with this session token, from memory when still fresh.
     pub async fn viewer(&self, store: &Store, token: &str) -> Option<Viewer> {
         let keep = store.sees_every_write();
-        let version = store.data_version();
+        // People, roles and sign-outs touch everything; a learner's marks do not.
+        let version = store.shared_version();
         if keep {
             let sessions = self.sessions.lock().expect("session cache");
             if let Some(kept) = sessions.get(token) {
@@ -179,12 +216,15 @@ impl Caches {
         live
     }
 
-    fn page(&self, key: &(UserId, String), version: u64) -> Option<(HeaderValue, Bytes)> {
+    fn page(&self, key: &(UserId, String), now: &DrawnAt) -> Option<(HeaderValue, Bytes)> {
         let pages = self.pages.lock().expect("page cache");
         pages
             .entries
             .get(key)
-            .filter(|page| page.version == version && page.kept_at.elapsed() < PAGE_TTL)
+            .filter(|page| {
+                let age = page.kept_at.elapsed();
+                age < PAGE_TTL && page.drawn.current(now, age)
+            })
             .map(|page| (page.content_type.clone(), page.body.clone()))
     }
 
@@ -195,23 +235,17 @@ impl Caches {
             return;
         }
         if pages.bytes + size > self.page_limit {
-            // Out-of-date pages go first, then any, until the new one fits.
-            let version = page.version;
-            let stale: Vec<_> = pages
+            // The longest kept go first, until the new one fits.
+            let mut by_age: Vec<_> = pages
                 .entries
                 .iter()
-                .filter(|(_, kept)| kept.version != version)
-                .map(|(key, _)| key.clone())
+                .map(|(key, kept)| (kept.kept_at, key.clone()))
                 .collect();
-            for key in stale {
-                if let Some(old) = pages.entries.remove(&key) {
-                    pages.bytes -= old.body.len();
-                }
-            }
-            while pages.bytes + size > self.page_limit {
-                let Some(key) = pages.entries.keys().next().cloned() else {
+            by_age.sort_unstable_by_key(|(kept_at, _)| *kept_at);
+            for (_, key) in by_age {
+                if pages.bytes + size <= self.page_limit {
                     break;
-                };
+                }
                 if let Some(old) = pages.entries.remove(&key) {
                     pages.bytes -= old.body.len();
                 }
@@ -254,6 +288,7 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
         return next.run(request).await;
     };
     let key = (viewer, request.uri().to_string());
+    let drawn = DrawnAt::now(&state.store, learner_in_path(request.uri().path()));
     let version = state.store.data_version();
     // A share link also ends with time alone (it expires): not answered from memory after.
     let expired = match request.uri().path().strip_prefix("/share/") {
@@ -265,7 +300,7 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
         }
         None => false,
     };
-    if let Some((content_type, body)) = state.caches.page(&key, version).filter(|_| !expired) {
+    if let Some((content_type, body)) = state.caches.page(&key, &drawn).filter(|_| !expired) {
         // A read like any other: a staff member's leaves its audit line.
         if let (Some(viewer), Some(learner_id)) = (
             request.extensions().get::<Viewer>(),
@@ -315,7 +350,7 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
             Ok(compressed) => state.caches.keep_page(
                 key,
                 KeptPage {
-                    version,
+                    drawn,
                     kept_at: Instant::now(),
                     content_type,
                     body: compressed,
@@ -333,7 +368,7 @@ mod tests {
 
     fn page(version: u64, size: usize) -> KeptPage {
         KeptPage {
-            version,
+            drawn: DrawnAt::Any(version),
             kept_at: Instant::now(),
             content_type: HeaderValue::from_static("text/html"),
             body: Bytes::from(vec![b'x'; size]),
@@ -367,29 +402,72 @@ mod tests {
     #[test]
     fn a_page_is_served_only_at_the_version_it_was_rendered_at() {
         let caches = Caches::new(1000);
-        let key = (7, "/learners/3".to_string());
+        let key = (7, "/share/x".to_string());
         caches.keep_page(key.clone(), page(1, 10));
-        assert!(caches.page(&key, 1).is_some());
-        assert!(caches.page(&key, 2).is_none());
+        assert!(caches.page(&key, &DrawnAt::Any(1)).is_some());
+        assert!(caches.page(&key, &DrawnAt::Any(2)).is_none());
         assert!(
-            caches.page(&(8, key.1.clone()), 1).is_none(),
+            caches.page(&(8, key.1.clone()), &DrawnAt::Any(1)).is_none(),
             "another viewer"
         );
     }
 
     #[test]
-    fn the_cache_stays_within_its_limit_dropping_stale_pages_first() {
+    fn a_learner_page_outlives_other_learners_marks_for_a_while_and_never_its_own() {
+        let drawn = PageVersion {
+            everyone: 1,
+            learner: 4,
+            cohort: 9,
+        };
+        let kept = DrawnAt::Learner(3, drawn);
+        let fresh = Duration::from_secs(5);
+        let others_marked = DrawnAt::Learner(
+            3,
+            PageVersion {
+                cohort: 10,
+                ..drawn
+            },
+        );
+        assert!(kept.current(&others_marked, fresh));
+        assert!(!kept.current(&others_marked, COHORT_LAG));
+        let own_mark = DrawnAt::Learner(
+            3,
+            PageVersion {
+                learner: 12,
+                ..drawn
+            },
+        );
+        assert!(!kept.current(&own_mark, fresh));
+        let settings = DrawnAt::Learner(
+            3,
+            PageVersion {
+                everyone: 2,
+                ..drawn
+            },
+        );
+        assert!(!kept.current(&settings, fresh));
+        assert!(
+            !kept.current(&DrawnAt::Learner(4, drawn), fresh),
+            "another learner"
+        );
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_limit_dropping_the_longest_kept_first() {
         let caches = Caches::new(100);
         caches.keep_page((1, "/a".into()), page(1, 40));
-        caches.keep_page((1, "/b".into()), page(2, 40));
-        caches.keep_page((1, "/c".into()), page(2, 40));
+        std::thread::sleep(Duration::from_millis(2));
+        caches.keep_page((1, "/b".into()), page(1, 40));
+        std::thread::sleep(Duration::from_millis(2));
+        caches.keep_page((1, "/c".into()), page(1, 40));
+        let now = DrawnAt::Any(1);
         assert!(
-            caches.page(&(1, "/a".into()), 1).is_none(),
-            "the stale page went"
+            caches.page(&(1, "/a".into()), &now).is_none(),
+            "the oldest page went"
         );
-        assert!(caches.page(&(1, "/b".into()), 2).is_some());
-        assert!(caches.page(&(1, "/c".into()), 2).is_some());
-        caches.keep_page((1, "/d".into()), page(2, 40));
+        assert!(caches.page(&(1, "/b".into()), &now).is_some());
+        assert!(caches.page(&(1, "/c".into()), &now).is_some());
+        caches.keep_page((1, "/d".into()), page(1, 40));
         let pages = caches.pages.lock().unwrap();
         assert!(pages.bytes <= 100);
         assert_eq!(
@@ -397,7 +475,7 @@ mod tests {
             pages.entries.values().map(|p| p.body.len()).sum::<usize>()
         );
         drop(pages);
-        caches.keep_page((1, "/huge".into()), page(2, 101));
-        assert!(caches.page(&(1, "/huge".into()), 2).is_none());
+        caches.keep_page((1, "/huge".into()), page(1, 101));
+        assert!(caches.page(&(1, "/huge".into()), &now).is_none());
     }
 }

@@ -342,6 +342,86 @@ async fn a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data(store: &Stor
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
 
+/// A school day: a mark for one learner leaves the other learners' kept pages in place (their
+/// cohort figures may be a little behind, and say as of when), and an administrator's change
+/// renews every page.
+async fn a_mark_keeps_other_learners_pages_and_an_administrators_change_renews_them(store: &Store) {
+    let app = app(store).await;
+    let cookie = sign_in(&app, "teacher@demo.cairn").await;
+    let teacher = json(&send(&app, get("/api/v1/me", Some(&cookie))).await)["id"]
+        .as_i64()
+        .unwrap();
+    let learners: Vec<(i64,)> = sqlx::query_as(
+        "SELECT m.user_id FROM group_members m JOIN group_members t \
+           ON t.group_id = m.group_id AND t.user_id = $1 AND t.member_role = 'teacher' \
+         WHERE m.member_role = 'learner' AND m.left_at IS NULL ORDER BY m.user_id LIMIT 2",
+    )
+    .bind(teacher)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let (marked, other) = (learners[0].0, learners[1].0);
+    let (marked_page, other_page) = (format!("/learners/{marked}"), format!("/learners/{other}"));
+    let first = send(&app, get(&other_page, Some(&cookie))).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(
+        first.body.contains("cohort as of"),
+        "the chart says as of when"
+    );
+    let marked_first = send(&app, get(&marked_page, Some(&cookie))).await;
+    let (respect,): (i64,) = sqlx::query_as("SELECT id FROM competencies WHERE code = 'VAL-RES'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    store
+        .record_evidence(&cairn::store::levels::NewEvidence {
+            learner_id: marked,
+            competency_id: respect,
+            level: 4.0,
+            given_by: Some(teacher),
+            source: "teacher",
+            source_ref: None,
+            group_id: None,
+            comment: None,
+            supersedes_id: None,
+            score: None,
+            observed_at: "2026-12-07T09:00:00Z".into(),
+        })
+        .await
+        .unwrap();
+    // The marked learner's page is drawn again (a fresh render carries a new script nonce).
+    assert_ne!(
+        send(&app, get(&marked_page, Some(&cookie))).await.body,
+        marked_first.body
+    );
+    let after_mark = send(&app, get(&other_page, Some(&cookie))).await;
+    if store.sees_every_write() {
+        assert_eq!(
+            after_mark.body, first.body,
+            "another learner's page stays kept"
+        );
+    }
+    let admin = cairn::store::audit::Actor {
+        institution_id: 1,
+        actor_id: json(
+            &send(
+                &app,
+                get("/api/v1/me", Some(&sign_in(&app, "admin@demo.cairn").await)),
+            )
+            .await,
+        )["id"]
+            .as_i64()
+            .unwrap(),
+        origin: None,
+    };
+    store.create_category(admin, "Chess club").await.unwrap();
+    assert_ne!(
+        send(&app, get(&other_page, Some(&cookie))).await.body,
+        first.body,
+        "an administrator's change renews every page"
+    );
+}
+
 async fn live_events_reach_only_those_who_may_see_the_learner(store: &Store) {
     use futures::StreamExt;
     let app = app(store).await;
@@ -1134,6 +1214,7 @@ cairn::store_tests!(
     a_pushed_score_is_recorded_once_and_refusals_say_why,
     live_events_reach_only_those_who_may_see_the_learner,
     a_kept_page_is_replaced_as_soon_as_a_mark_changes_the_data,
+    a_mark_keeps_other_learners_pages_and_an_administrators_change_renews_them,
     a_person_with_nothing_yet_gets_a_designed_empty_home,
     health_check_answers_when_the_database_does,
     anonymous_page_views_go_to_the_sign_in_page,

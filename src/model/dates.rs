@@ -72,16 +72,16 @@ impl Zone {
     /// A stored timestamp as "7 Dec 2026, 9:17 pm" in this zone; a calendar date as its day.
     pub fn moment(&self, at: &str) -> String {
         match self.wall_clock(at) {
-            Some(clock) => {
-                let (hour, half) = match clock.hour {
-                    0 => (12, "am"),
-                    1..=11 => (clock.hour, "am"),
-                    12 => (12, "pm"),
-                    _ => (clock.hour - 12, "pm"),
-                };
-                format!("{}, {hour}:{:02} {half}", clock.day_text(), clock.minute)
-            }
+            Some(clock) => format!("{}, {}", clock.day_text(), clock.time_text()),
             None => self.day(at),
+        }
+    }
+
+    /// The time of day of a stored timestamp in this zone ("9:17 pm"); anything else as it came.
+    pub fn time_of_day(&self, at: &str) -> String {
+        match self.wall_clock(at) {
+            Some(clock) => clock.time_text(),
+            None => at.to_string(),
         }
     }
 
@@ -103,6 +103,16 @@ impl Zone {
 impl WallClock {
     fn day_text(&self) -> String {
         day_text(self.year, self.month, self.day)
+    }
+
+    fn time_text(&self) -> String {
+        let (hour, half) = match self.hour {
+            0 => (12, "am"),
+            1..=11 => (self.hour, "am"),
+            12 => (12, "pm"),
+            _ => (self.hour - 12, "pm"),
+        };
+        format!("{hour}:{:02} {half}", self.minute)
     }
 }
 
@@ -201,6 +211,9 @@ mod tests {
             "7 Dec 2026, 12:30 pm"
         );
         assert_eq!(utc.moment("2026-12-07"), "7 Dec 2026");
+        assert_eq!(utc.time_of_day("2026-12-07T10:42:00Z"), "10:42 am");
+        assert_eq!(utc.time_of_day("2026-12-07T00:05:00Z"), "12:05 am");
+        assert_eq!(utc.time_of_day("later"), "later");
     }
 
     #[test]

@@ -46,45 +46,18 @@ type AuditRow = (
 pub const AUDIT_PAGE: usize = 500;
 
 impl Store {
-    /// Appends the line of an administrator's action, in the caller's transaction.
-    pub(super) async fn audit_action(
-        &self,
-        tx: &mut sqlx::Transaction<'static, Any>,
-        by: Actor<'_>,
-        action: &str,
-        subject: (&str, Option<String>),
-        detail: String,
-    ) -> CoreResult<()> {
-        self.append_audit(
-            tx,
-            &Audit {
-                institution_id: by.institution_id,
-                actor_id: Some(by.actor_id),
-                origin: by.origin,
-                action,
-                subject_type: subject.0,
-                subject_id: subject.1,
-                detail,
-            },
-        )
-        .await
-    }
-
-    /// Ends an administrator's change: its audit line, the commit, and word to the pages that
-    /// it changed.
+    /// Ends an administrator's change made in `tx` (their `Store::write_as`): its audit line,
+    /// the commit, and word to the pages it changed (all of them).
     pub(super) async fn commit_action(
         &self,
-        mut tx: sqlx::Transaction<'static, Any>,
-        by: Actor<'_>,
+        mut tx: super::write::Write<'_>,
         action: &str,
         subject: (&str, Option<String>),
         detail: String,
     ) -> CoreResult<()> {
-        self.audit_action(&mut tx, by, action, subject, detail)
-            .await?;
-        tx.commit().await?;
-        self.changed();
-        Ok(())
+        tx.audit(action, subject, detail);
+        tx.touch_everyone();
+        tx.commit().await
     }
 
     /// Appends a line, in the caller's transaction.

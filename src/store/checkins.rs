@@ -96,7 +96,7 @@ impl Store {
         project_id: Option<i64>,
         body: &str,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let now = clock::now();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO checkins (learner_id, teacher_id, goal_id, project_id, body, created_at, \
@@ -117,7 +117,8 @@ impl Store {
             teacher_id,
             at: now,
         };
-        self.commit_story(tx, event).await?;
+        tx.event(event);
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -128,7 +129,7 @@ impl Store {
         checkin_id: i64,
         answer: &str,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let now = clock::now();
         let learner: Option<(i64,)> = sqlx::query_as(
             "UPDATE checkins SET answer = $1, answered_at = $2, answer_read_at = NULL, \
@@ -149,7 +150,8 @@ impl Store {
             teacher_id,
             at: now,
         };
-        self.commit_story(tx, event).await
+        tx.event(event);
+        tx.commit().await
     }
 
     /// The check-ins a person sent (a learner's own, a parent's about their child) and those
@@ -171,7 +173,7 @@ impl Store {
     /// theirs. Ids of anyone else's check-ins change nothing.
     pub async fn mark_checkins_read(&self, viewer: UserId, ids: &[i64]) -> CoreResult<()> {
         let now = clock::now();
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         for id in ids {
             sqlx::query(
                 "UPDATE checkins SET read_by_teacher_at = $1 \
@@ -193,9 +195,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
-        self.changed();
-        Ok(())
+        // Who read what shows on both sides' pages: it touches everyone.
+        tx.commit().await
     }
 
     /// How many check-ins are new to `viewer`.

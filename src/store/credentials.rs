@@ -270,7 +270,7 @@ impl Store {
         let method = format!("{issuer}#key-{}", issuer_key.id);
         let (document, token) =
             sign_both(claim.to_credential(), issuer_key.key, method, now.clone()).await?;
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let (credential_id,): (i64,) = sqlx::query_as(
             "INSERT INTO credentials (credential_uri, public_id, achievement_id, learner_id, kind, \
                document, jwt, issued_by, valid_from, status_list_id, status_index, issued_at) \
@@ -311,8 +311,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // The learner's badges.
+        tx.touch_learner(learner_id);
         tx.commit().await?;
-        self.changed();
         Ok(StoredCredential {
             public_id,
             learner_id: Some(learner_id),
@@ -509,7 +510,7 @@ impl Store {
                 "say why, in 1 to 500 characters",
             ));
         }
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let state: Option<Option<String>> = sqlx::query_scalar(
             "SELECT MAX(revoked_at) FROM credentials WHERE public_id = $1 GROUP BY public_id",
         )
@@ -548,8 +549,8 @@ impl Store {
         .bind(public_id)
         .execute(&mut *tx)
         .await?;
+        tx.touch_everyone();
         tx.commit().await?;
-        self.changed();
         Ok(())
     }
 
@@ -629,7 +630,7 @@ impl Store {
 
     /// A free place in one of the institution's revocation lists (a new list when all are full).
     async fn status_entry(&self, institution_id: InstitutionId) -> CoreResult<(i64, i64)> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let open: Option<(i64, i64)> = sqlx::query_as(
             "SELECT id, next_index FROM status_lists \
              WHERE institution_id = $1 AND purpose = 'revocation' AND next_index < size \
@@ -658,6 +659,7 @@ impl Store {
             .bind(list_id)
             .execute(&mut *tx)
             .await?;
+        tx.touch_no_page();
         tx.commit().await?;
         Ok((list_id, index))
     }

@@ -18,7 +18,7 @@ use crate::model::{
     FrameworksAdmin, InstitutionId, Rubric, RubricLevel, Tag, TagKind,
 };
 
-type Tx = sqlx::Transaction<'static, Any>;
+type Tx<'s> = super::write::Write<'s>;
 
 /// A framework's checked fields.
 #[derive(Clone, Debug, PartialEq)]
@@ -323,7 +323,7 @@ impl Store {
         by: Actor<'_>,
         fields: &FrameworkFields,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         check_framework_fields(&mut tx, by.institution_id, None, fields).await?;
         let param = fields.method.param();
         let sql = format!(
@@ -345,16 +345,13 @@ impl Store {
         )
         .fetch_one(&mut *tx)
         .await?;
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "create framework",
             ("framework", Some(id.to_string())),
             format!("{} ({})", fields.name, fields.method.describe()),
-        )
-        .await?;
+        );
+        tx.touch_everyone();
         tx.commit().await?;
-        self.changed();
         Ok(id)
     }
 
@@ -366,7 +363,7 @@ impl Store {
         framework_id: i64,
         fields: &FrameworkFields,
     ) -> CoreResult<Option<i64>> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let old: Option<(String, Option<f64>, i64)> = sqlx::query_as(
             "SELECT mastery_method, mastery_param, rubric_id FROM frameworks \
              WHERE id = $1 AND institution_id = $2",
@@ -422,16 +419,13 @@ impl Store {
         } else {
             None
         };
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "edit framework",
             ("framework", Some(framework_id.to_string())),
             detail,
-        )
-        .await?;
+        );
+        tx.touch_everyone();
         tx.commit().await?;
-        self.changed();
         Ok(recompute)
     }
 
@@ -442,7 +436,7 @@ impl Store {
         framework_id: i64,
         fields: &CompetencyFields,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         framework_of(&mut tx, by.institution_id, framework_id).await?;
         let tag_ids =
             check_competency_fields(&mut tx, by.institution_id, framework_id, None, fields).await?;
@@ -470,16 +464,13 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         write_tags_and_alignments(&mut tx, id, &tag_ids, &fields.alignments).await?;
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "create competency",
             ("competency", Some(id.to_string())),
             format!("{} {}", fields.code, fields.name),
-        )
-        .await?;
+        );
+        tx.touch_everyone();
         tx.commit().await?;
-        self.changed();
         Ok(id)
     }
 
@@ -491,7 +482,7 @@ impl Store {
         competency_id: i64,
         fields: &CompetencyFields,
     ) -> CoreResult<Option<i64>> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let old: Option<(i64, Option<String>, Option<f64>)> = sqlx::query_as(
             "SELECT c.framework_id, c.mastery_method, c.mastery_param FROM competencies c \
              JOIN frameworks f ON f.id = c.framework_id \
@@ -564,16 +555,13 @@ impl Store {
         } else {
             None
         };
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "edit competency",
             ("competency", Some(competency_id.to_string())),
             detail,
-        )
-        .await?;
+        );
+        tx.touch_everyone();
         tx.commit().await?;
-        self.changed();
         Ok(recompute)
     }
 
@@ -585,7 +573,7 @@ impl Store {
         rubric_id: i64,
         level: &RubricLevel,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let rubric = rubric_of(&mut tx, by.institution_id, rubric_id).await?;
         let levels: Vec<(i64, f64)> = sqlx::query_as(
             "SELECT level, points FROM rubric_levels WHERE rubric_id = $1 ORDER BY level",
@@ -628,19 +616,16 @@ impl Store {
         } else {
             "edit rubric level"
         };
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             action,
             ("rubric", Some(rubric_id.to_string())),
             format!(
                 "{rubric}: level {} {} ({} points)",
                 level.level, level.name, level.points
             ),
-        )
-        .await?;
+        );
+        tx.touch_everyone();
         tx.commit().await?;
-        self.changed();
         Ok(())
     }
 
@@ -653,7 +638,7 @@ impl Store {
         rubric_id: i64,
         mastery_level: f64,
     ) -> CoreResult<Vec<i64>> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let rubric = rubric_of(&mut tx, by.institution_id, rubric_id).await?;
         let (low, high): (Option<i64>, Option<i64>) =
             sqlx::query_as("SELECT MIN(level), MAX(level) FROM rubric_levels WHERE rubric_id = $1")
@@ -690,23 +675,20 @@ impl Store {
                 .await?,
             );
         }
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "edit rubric",
             ("rubric", Some(rubric_id.to_string())),
             format!("{rubric}: mastery threshold {mastery_level}"),
-        )
-        .await?;
+        );
+        tx.touch_everyone();
         tx.commit().await?;
-        self.changed();
         Ok(recomputes)
     }
 }
 
 /// The framework's name, when it belongs to the institution.
 pub(super) async fn framework_of(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     institution_id: InstitutionId,
     framework_id: i64,
 ) -> CoreResult<String> {
@@ -720,7 +702,7 @@ pub(super) async fn framework_of(
 
 /// The rubric's name, when it belongs to the institution.
 async fn rubric_of(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     institution_id: InstitutionId,
     rubric_id: i64,
 ) -> CoreResult<String> {
@@ -734,7 +716,7 @@ async fn rubric_of(
 
 /// Whether a category belongs to the institution.
 async fn check_category(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     institution_id: InstitutionId,
     category_id: i64,
 ) -> CoreResult<()> {
@@ -756,7 +738,7 @@ async fn check_category(
 /// A framework's name is new in the institution; its category and rubric are the
 /// institution's.
 async fn check_framework_fields(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     institution_id: InstitutionId,
     framework_id: Option<i64>,
     fields: &FrameworkFields,
@@ -784,7 +766,7 @@ async fn check_framework_fields(
 /// A competency's code is new in its framework, its category and area are the framework's,
 /// and its tags exist: their ids.
 async fn check_competency_fields(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     institution_id: InstitutionId,
     framework_id: i64,
     competency_id: Option<i64>,
@@ -847,7 +829,7 @@ async fn check_competency_fields(
 }
 
 async fn write_tags_and_alignments(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     competency_id: i64,
     tag_ids: &[i64],
     alignments: &[Alignment],
@@ -878,7 +860,7 @@ async fn write_tags_and_alignments(
 /// Records a recompute of a framework's levels (or one competency's), in the transaction of
 /// the change that calls for it.
 pub(super) async fn start_recompute(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     institution_id: InstitutionId,
     framework_id: i64,
     competency_id: Option<i64>,

@@ -2,6 +2,7 @@
 //! files, reflections and teachers' comments, read back as one timeline.
 
 use super::story::story_file;
+use super::write::Write;
 use super::Store;
 use crate::clock;
 use crate::error::{CoreError, CoreResult};
@@ -75,7 +76,7 @@ impl Store {
         institution_id: InstitutionId,
         goal: &NewGoal,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let now = clock::now();
         let (goal_id,): (i64,) = sqlx::query_as(
             "INSERT INTO goals (learner_id, title, why, status, target_on, created_at, updated_at) \
@@ -108,8 +109,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        self.commit_story(tx, Self::story_event(learner_id, Some(goal_id), None))
-            .await?;
+        tx.event(Self::story_event(learner_id, Some(goal_id), None));
+        tx.commit().await?;
         Ok(goal_id)
     }
 
@@ -121,7 +122,7 @@ impl Store {
         text: &str,
         due_on: Option<&str>,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let (step_id,): (i64,) = sqlx::query_as(
             "INSERT INTO goal_steps (goal_id, text, position, due_on) VALUES ($1, $2, \
                (SELECT COALESCE(MAX(position), -1) + 1 FROM goal_steps WHERE goal_id = $1), $3) \
@@ -133,8 +134,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         touch_goal(&mut tx, goal_id).await?;
-        self.commit_story(tx, Self::story_event(learner_id, Some(goal_id), None))
-            .await?;
+        tx.event(Self::story_event(learner_id, Some(goal_id), None));
+        tx.commit().await?;
         Ok(step_id)
     }
 
@@ -146,7 +147,7 @@ impl Store {
         step_id: i64,
         done: bool,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let changed =
             sqlx::query("UPDATE goal_steps SET done_at = $1 WHERE id = $2 AND goal_id = $3")
                 .bind(done.then(clock::now))
@@ -159,8 +160,8 @@ impl Store {
             return Err(CoreError::NotFound(format!("step {step_id} of this goal")));
         }
         touch_goal(&mut tx, goal_id).await?;
-        self.commit_story(tx, Self::story_event(learner_id, Some(goal_id), None))
-            .await
+        tx.event(Self::story_event(learner_id, Some(goal_id), None));
+        tx.commit().await
     }
 
     pub async fn set_goal_status(
@@ -169,15 +170,15 @@ impl Store {
         goal_id: i64,
         status: GoalStatus,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         sqlx::query("UPDATE goals SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(status.key())
             .bind(clock::now())
             .bind(goal_id)
             .execute(&mut *tx)
             .await?;
-        self.commit_story(tx, Self::story_event(learner_id, Some(goal_id), None))
-            .await
+        tx.event(Self::story_event(learner_id, Some(goal_id), None));
+        tx.commit().await
     }
 
     /// Attaches a kept file to the goal as evidence.
@@ -187,15 +188,15 @@ impl Store {
         goal_id: i64,
         file_id: i64,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         sqlx::query("INSERT INTO goal_files (goal_id, file_id) VALUES ($1, $2)")
             .bind(goal_id)
             .bind(file_id)
             .execute(&mut *tx)
             .await?;
         touch_goal(&mut tx, goal_id).await?;
-        self.commit_story(tx, Self::story_event(learner_id, Some(goal_id), None))
-            .await
+        tx.event(Self::story_event(learner_id, Some(goal_id), None));
+        tx.commit().await
     }
 
     /// A reflection by the learner on a goal or a project.
@@ -206,7 +207,7 @@ impl Store {
         project_id: Option<i64>,
         body: &str,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO reflections (learner_id, goal_id, project_id, body, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -218,8 +219,8 @@ impl Store {
         .bind(clock::now())
         .fetch_one(&mut *tx)
         .await?;
-        self.commit_story(tx, Self::story_event(learner_id, goal_id, project_id))
-            .await?;
+        tx.event(Self::story_event(learner_id, goal_id, project_id));
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -232,7 +233,7 @@ impl Store {
         project_id: Option<i64>,
         body: &str,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO feedback (author_id, learner_id, goal_id, project_id, body, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -245,8 +246,8 @@ impl Store {
         .bind(clock::now())
         .fetch_one(&mut *tx)
         .await?;
-        self.commit_story(tx, Self::story_event(learner_id, goal_id, project_id))
-            .await?;
+        tx.event(Self::story_event(learner_id, goal_id, project_id));
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -362,10 +363,7 @@ impl Store {
     }
 }
 
-async fn touch_goal(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    goal_id: i64,
-) -> CoreResult<()> {
+async fn touch_goal(tx: &mut Write<'_>, goal_id: i64) -> CoreResult<()> {
     sqlx::query("UPDATE goals SET updated_at = $1 WHERE id = $2")
         .bind(clock::now())
         .bind(goal_id)

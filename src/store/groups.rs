@@ -60,7 +60,7 @@ impl Store {
         name: &str,
         year_level: Option<i64>,
     ) -> CoreResult<GroupId> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let taken: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM groups WHERE institution_id = $1 AND archived_at IS NULL \
              AND LOWER(name) = LOWER($2)",
@@ -85,31 +85,27 @@ impl Store {
         .bind(clock::now())
         .fetch_one(&mut *tx)
         .await?;
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id: by.institution_id,
-                actor_id: Some(by.actor_id),
-                origin: by.origin,
-                action: "create group",
-                subject_type: "group",
-                subject_id: Some(id.to_string()),
-                detail: match year_level {
-                    Some(year) => format!("{name} (year {year})"),
-                    None => name.to_string(),
-                },
+        tx.audit_line(&Audit {
+            institution_id: by.institution_id,
+            actor_id: Some(by.actor_id),
+            origin: by.origin,
+            action: "create group",
+            subject_type: "group",
+            subject_id: Some(id.to_string()),
+            detail: match year_level {
+                Some(year) => format!("{name} (year {year})"),
+                None => name.to_string(),
             },
-        )
-        .await?;
+        });
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(id)
     }
 
     /// Archives an open group: every member's stay ends now and stays in their history.
     pub async fn archive_group(&self, by: GroupActor<'_>, group_id: GroupId) -> CoreResult<()> {
         let now = clock::now();
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let group: Option<(String, Option<String>)> = sqlx::query_as(
             "SELECT name, archived_at FROM groups WHERE id = $1 AND institution_id = $2",
         )
@@ -138,21 +134,17 @@ impl Store {
             .bind(group_id)
             .execute(&mut *tx)
             .await?;
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id: by.institution_id,
-                actor_id: Some(by.actor_id),
-                origin: by.origin,
-                action: "archive group",
-                subject_type: "group",
-                subject_id: Some(group_id.to_string()),
-                detail: format!("{name}: {closed} members' stays closed"),
-            },
-        )
-        .await?;
+        tx.audit_line(&Audit {
+            institution_id: by.institution_id,
+            actor_id: Some(by.actor_id),
+            origin: by.origin,
+            action: "archive group",
+            subject_type: "group",
+            subject_id: Some(group_id.to_string()),
+            detail: format!("{name}: {closed} members' stays closed"),
+        });
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(())
     }
 
@@ -173,7 +165,7 @@ impl Store {
             return Err(CoreError::invalid("emails", "give at least one email"));
         }
         let now = clock::now();
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let name: Option<String> = sqlx::query_scalar(
             "SELECT name FROM groups WHERE id = $1 AND institution_id = $2 \
              AND archived_at IS NULL",
@@ -228,21 +220,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id: by.institution_id,
-                actor_id: Some(by.actor_id),
-                origin: by.origin,
-                action: "add group members",
-                subject_type: "group",
-                subject_id: Some(group_id.to_string()),
-                detail: format!("{name}: {} {member_role}s added", ids.len()),
-            },
-        )
-        .await?;
+        tx.audit_line(&Audit {
+            institution_id: by.institution_id,
+            actor_id: Some(by.actor_id),
+            origin: by.origin,
+            action: "add group members",
+            subject_type: "group",
+            subject_id: Some(group_id.to_string()),
+            detail: format!("{name}: {} {member_role}s added", ids.len()),
+        });
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(ids.len())
     }
 }

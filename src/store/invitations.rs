@@ -24,7 +24,7 @@ impl Store {
     /// Invites one of the institution's people: a new token (older unused ones stop working),
     /// with its audit line. Returns the token for the link.
     pub async fn invite(&self, by: Actor<'_>, user_id: UserId) -> CoreResult<String> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let person: Option<(String, String)> =
             sqlx::query_as("SELECT name, email FROM users WHERE id = $1 AND institution_id = $2")
                 .bind(user_id)
@@ -51,14 +51,13 @@ impl Store {
         .bind(clock::format(expires))
         .execute(&mut *tx)
         .await?;
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "invite person",
             ("user", Some(user_id.to_string())),
             format!("{name} <{email}>, a sign-in link valid for {INVITATION_DAYS} days"),
-        )
-        .await?;
+        );
+        // The sign-in link itself: no page shows it.
+        tx.touch_no_page();
         tx.commit().await?;
         Ok(token)
     }
@@ -92,7 +91,7 @@ impl Store {
                 "this link has expired or has been used; ask your school for a new one",
             )
         })?;
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let used = sqlx::query(
             "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
         )
@@ -121,21 +120,17 @@ impl Store {
                 .bind(invitation.user_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id,
-                actor_id: Some(invitation.user_id),
-                origin: None,
-                action: "accept invitation",
-                subject_type: "user",
-                subject_id: Some(invitation.user_id.to_string()),
-                detail: format!("{} chose a password", invitation.name),
-            },
-        )
-        .await?;
+        tx.audit_line(&Audit {
+            institution_id,
+            actor_id: Some(invitation.user_id),
+            origin: None,
+            action: "accept invitation",
+            subject_type: "user",
+            subject_id: Some(invitation.user_id.to_string()),
+            detail: format!("{} chose a password", invitation.name),
+        });
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(invitation.user_id)
     }
 }

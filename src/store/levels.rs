@@ -72,7 +72,7 @@ impl Store {
     /// Records evidence and brings the learner's level and the cohort counts up to date, all
     /// in one transaction.
     pub async fn record_evidence(&self, new: &NewEvidence) -> CoreResult<Recorded> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         if self.backend() == Backend::Postgres {
             // One writer per learner at a time: their level is computed from all their
             // evidence, so two marks at once must not both miss the other.
@@ -172,10 +172,9 @@ impl Store {
             recorded_at: now,
             supersedes: new.supersedes_id,
         };
-        self.notify_others(&mut tx, &event).await?;
+        // The learner's page, and their cohort's statistics.
+        tx.event(event);
         tx.commit().await?;
-        self.changed();
-        self.publish(event);
         // An achievement whose criteria this evidence completed is certified at once. The
         // evidence stands either way; anything missed here is issued at the next start.
         if let Err(error) = self.issue_due_credentials(new.learner_id).await {
@@ -202,11 +201,10 @@ impl Store {
     /// Recomputes every current level and cohort count from the evidence (after a mastery
     /// method changes, or to repair), in one transaction.
     pub async fn rebuild_levels(&self) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         rebuild(&mut tx, self.backend()).await?;
-        tx.commit().await?;
-        self.changed();
-        Ok(())
+        tx.touch_everyone();
+        tx.commit().await
     }
 
     /// The spread of a group's current levels on each competency that has any.

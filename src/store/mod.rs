@@ -38,6 +38,7 @@ pub mod taxonomy;
 pub mod testing;
 pub mod tiles;
 pub mod trust;
+pub mod write;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -50,7 +51,8 @@ use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
 use tokio::sync::broadcast;
 
-use crate::model::LiveEvent;
+use crate::model::{LiveEvent, UserId};
+pub use write::{PageVersion, Touched};
 
 use crate::error::{CoreError, CoreResult};
 
@@ -98,10 +100,9 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    version: Arc<AtomicU64>,
-    /// Moves with every write that may change who sees what: people, roles, groups, parent
-    /// links, sessions (and, on SQLite, any other process's write, which the store cannot read).
-    access_version: Arc<AtomicU64>,
+    /// What committed writes touched (see `write`). On SQLite another process's write, which
+    /// the store cannot read, touches everything and who sees what.
+    versions: Arc<write::Versions>,
     events: broadcast::Sender<LiveEvent>,
     /// Tells this process's events apart from other instances' (see `relay`).
     instance: u64,
@@ -215,8 +216,7 @@ impl Store {
         Store {
             pool,
             backend,
-            version: Arc::new(AtomicU64::new(0)),
-            access_version: Arc::new(AtomicU64::new(0)),
+            versions: Arc::default(),
             events: broadcast::channel(EVENT_BUFFER).0,
             instance: rand::random(),
             public_url: Arc::new(std::sync::RwLock::new(Arc::from("http://127.0.0.1:3000"))),
@@ -245,7 +245,21 @@ impl Store {
     /// revoking a credential, say) has written (see `watch_outside_writes`).
     pub fn data_version(&self) -> u64 {
         self.look_for_outside_writes();
-        self.version.load(Ordering::Acquire)
+        self.versions.any()
+    }
+
+    /// What a page of this learner shows was drawn from (see `write::PageVersion`): it moves
+    /// with writes that touched the learner, their cohort's levels, or everything.
+    pub fn page_version(&self, learner: UserId) -> PageVersion {
+        self.look_for_outside_writes();
+        self.versions.page(learner)
+    }
+
+    /// A number that moves with every write that touched everything every page may show —
+    /// settings, frameworks, people, who sees what — but not with a single learner's data.
+    pub fn shared_version(&self) -> u64 {
+        self.look_for_outside_writes();
+        self.versions.everyone()
     }
 
     /// A number that moves with every write that may change who may see what (people, roles,
@@ -253,8 +267,7 @@ impl Store {
     /// cannot read. `None` on PostgreSQL, where other instances write unseen: ask each time.
     pub fn access_version(&self) -> Option<u64> {
         self.look_for_outside_writes();
-        self.sees_every_write()
-            .then(|| self.access_version.load(Ordering::Acquire))
+        self.sees_every_write().then(|| self.versions.access())
     }
 
     /// Makes this store the serving process's: from now on `data_version` and `access_version`
@@ -309,15 +322,22 @@ impl Store {
         })
     }
 
-    /// Marks a committed write (see `data_version`).
+    /// Marks a committed write that did not say what it touched: it touched everything.
     pub(crate) fn changed(&self) {
-        self.version.fetch_add(1, Ordering::AcqRel);
+        self.versions.apply(&write::Touched::default());
     }
 
     /// Marks a committed write that may change who sees what (see `access_version`).
     pub(crate) fn access_changed(&self) {
-        self.access_version.fetch_add(1, Ordering::AcqRel);
-        self.changed();
+        self.versions.apply(&write::Touched {
+            access: true,
+            ..write::Touched::default()
+        });
+    }
+
+    /// Marks what another instance's committed write touched (see `relay`).
+    pub(crate) fn touched(&self, touched: &write::Touched) {
+        self.versions.apply(touched);
     }
 
     /// Connects and brings the schema up to date.
@@ -380,7 +400,7 @@ impl Store {
     /// through this store records so beside the database first (`OutsideWrites`), so that a
     /// server on the same SQLite file stops serving kept pages that do not reflect it.
     pub async fn close(&self) {
-        let wrote = self.version.load(Ordering::Acquire) > 0;
+        let wrote = self.versions.any() > 0;
         if let Some(outside) = &self.outside {
             if wrote && !outside.watching.load(Ordering::Acquire) {
                 let process: Vec<String> = std::env::args().take(3).collect();
@@ -452,3 +472,5 @@ mod framework_tests;
 mod store_tests;
 #[cfg(test)]
 mod story_tests;
+#[cfg(test)]
+mod write_tests;

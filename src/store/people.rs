@@ -79,7 +79,7 @@ impl Store {
         user_id: UserId,
         status: UserStatus,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let before: Option<(String, String)> =
             sqlx::query_as("SELECT status, email FROM users WHERE id = $1 AND institution_id = $2")
                 .bind(user_id)
@@ -102,27 +102,23 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id,
-                actor_id: Some(actor_id),
-                origin,
-                action: match status {
-                    UserStatus::Active if old == "pending" => "approve person",
-                    UserStatus::Active => "enable person",
-                    UserStatus::Disabled => "disable person",
-                    UserStatus::Alumni => "mark person as alumni",
-                    UserStatus::Pending => "set person pending",
-                },
-                subject_type: "person",
-                subject_id: Some(user_id.to_string()),
-                detail: format!("{email}: {old} → {}", status.key()),
+        tx.audit_line(&Audit {
+            institution_id,
+            actor_id: Some(actor_id),
+            origin,
+            action: match status {
+                UserStatus::Active if old == "pending" => "approve person",
+                UserStatus::Active => "enable person",
+                UserStatus::Disabled => "disable person",
+                UserStatus::Alumni => "mark person as alumni",
+                UserStatus::Pending => "set person pending",
             },
-        )
-        .await?;
+            subject_type: "person",
+            subject_id: Some(user_id.to_string()),
+            detail: format!("{email}: {old} → {}", status.key()),
+        });
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(())
     }
 }
@@ -271,7 +267,7 @@ impl Store {
         change: &PersonChange,
     ) -> CoreResult<()> {
         let now = crate::clock::now();
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let person: Option<(String,)> =
             sqlx::query_as("SELECT email FROM users WHERE id = $1 AND institution_id = $2")
                 .bind(user_id)
@@ -485,21 +481,17 @@ impl Store {
                 )
             }
         };
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id,
-                actor_id: Some(actor_id),
-                origin,
-                action,
-                subject_type: "person",
-                subject_id: Some(user_id.to_string()),
-                detail,
-            },
-        )
-        .await?;
+        tx.audit_line(&Audit {
+            institution_id,
+            actor_id: Some(actor_id),
+            origin,
+            action,
+            subject_type: "person",
+            subject_id: Some(user_id.to_string()),
+            detail,
+        });
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(())
     }
 
@@ -523,7 +515,7 @@ impl Store {
     /// Refuses a second open stay in the same group.
     async fn refuse_second_stay(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        tx: &mut super::write::Write<'_>,
         user_id: UserId,
         group_id: i64,
     ) -> CoreResult<()> {
@@ -547,7 +539,7 @@ impl Store {
     /// Closes the person's open stay in a group (the row stays: it is their history).
     async fn close_stay(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        tx: &mut super::write::Write<'_>,
         user_id: UserId,
         group_id: i64,
         now: &str,

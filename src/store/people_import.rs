@@ -77,7 +77,7 @@ impl Store {
     /// sequence.
     async fn reserve_ids(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        tx: &mut super::write::Write<'_>,
         table: &str,
         count: usize,
     ) -> CoreResult<Vec<i64>> {
@@ -109,36 +109,32 @@ impl Store {
         rows: &[PersonRow],
         tracker: &Tracker,
     ) -> CoreResult<usize> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let written = self
             .insert_people(&mut tx, by.institution_id, rows, tracker)
             .await?
             .len();
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id: by.institution_id,
-                actor_id: by.actor_id,
-                origin: by.origin,
-                action: "import people",
-                subject_type: "file",
-                subject_id: None,
-                detail: format!(
-                    "{}: {written} people imported, {} rows rejected",
-                    by.file_name, by.rejected
-                ),
-            },
-        )
-        .await?;
+        tx.audit_line(&Audit {
+            institution_id: by.institution_id,
+            actor_id: by.actor_id,
+            origin: by.origin,
+            action: "import people",
+            subject_type: "file",
+            subject_id: None,
+            detail: format!(
+                "{}: {written} people imported, {} rows rejected",
+                by.file_name, by.rejected
+            ),
+        });
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(written)
     }
 
     /// Adds one person an administrator entered in the form (checked as an imported row is),
     /// with its audit line.
     pub async fn add_person(&self, by: Actor<'_>, row: &PersonRow) -> CoreResult<UserId> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let ids = self
             .insert_people(
                 &mut tx,
@@ -148,16 +144,13 @@ impl Store {
             )
             .await?;
         let id = ids[0];
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "create person",
             ("user", Some(id.to_string())),
             format!("{} <{}> as {}", row.name, row.email, row.role_key),
-        )
-        .await?;
+        );
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(id)
     }
 
@@ -165,7 +158,7 @@ impl Store {
     /// transaction; their ids.
     async fn insert_people(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        tx: &mut super::write::Write<'_>,
         institution_id: InstitutionId,
         rows: &[PersonRow],
         tracker: &Tracker,

@@ -63,7 +63,7 @@ impl Store {
         institution_id: InstitutionId,
         project: &NewProject,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let now = clock::now();
         let (project_id,): (i64,) = sqlx::query_as(
             "INSERT INTO projects (learner_id, title, body, created_at, updated_at) \
@@ -84,8 +84,8 @@ impl Store {
             &project.competencies,
         )
         .await?;
-        self.commit_story(tx, Self::story_event(learner_id, None, Some(project_id)))
-            .await?;
+        tx.event(Self::story_event(learner_id, None, Some(project_id)));
+        tx.commit().await?;
         Ok(project_id)
     }
 
@@ -97,7 +97,7 @@ impl Store {
         title: &str,
         body: &str,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         sqlx::query("UPDATE projects SET title = $1, body = $2, updated_at = $3 WHERE id = $4")
             .bind(title)
             .bind(body)
@@ -105,8 +105,8 @@ impl Store {
             .bind(project_id)
             .execute(&mut *tx)
             .await?;
-        self.commit_story(tx, Self::story_event(learner_id, None, Some(project_id)))
-            .await
+        tx.event(Self::story_event(learner_id, None, Some(project_id)));
+        tx.commit().await
     }
 
     /// Adds an image, video, file or link to the project: a kept file or an address.
@@ -119,7 +119,7 @@ impl Store {
         url: Option<&str>,
         file_id: Option<i64>,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO project_media (project_id, kind, title, url, file_id, position) \
              VALUES ($1, $2, $3, $4, $5, \
@@ -138,8 +138,8 @@ impl Store {
             .bind(project_id)
             .execute(&mut *tx)
             .await?;
-        self.commit_story(tx, Self::story_event(learner_id, None, Some(project_id)))
-            .await?;
+        tx.event(Self::story_event(learner_id, None, Some(project_id)));
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -252,7 +252,7 @@ impl Store {
         level: i64,
         comment: Option<String>,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO project_self_assessments (project_id, competency_id, level, comment, \
                created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -264,8 +264,8 @@ impl Store {
         .bind(clock::now())
         .execute(&mut *tx)
         .await?;
-        self.commit_story(tx, Self::story_event(learner_id, None, Some(project_id)))
-            .await
+        tx.event(Self::story_event(learner_id, None, Some(project_id)));
+        tx.commit().await
     }
 
     /// A project's page (the core decides who may see it and what they may do). The body is

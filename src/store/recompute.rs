@@ -121,7 +121,7 @@ impl Store {
         match self.recompute_batches(id).await {
             Ok(institution_id) => {
                 let now = clock::now();
-                let mut tx = self.write_tx().await?;
+                let mut tx = self.write().await?;
                 sqlx::query("UPDATE level_recomputes SET finished_at = $1 WHERE id = $2")
                     .bind(&now)
                     .bind(id)
@@ -131,10 +131,8 @@ impl Store {
                     institution_id,
                     at: now,
                 };
-                self.notify_others(&mut tx, &event).await?;
+                tx.event(event);
                 tx.commit().await?;
-                self.changed();
-                self.publish(event);
                 self.recompute(institution_id, id).await
             }
             Err(error) => {
@@ -186,7 +184,11 @@ impl Store {
     /// One batch of learners (ascending ids), in one transaction.
     async fn recompute_batch(&self, id: i64, scope: &Scope, learners: &[i64]) -> CoreResult<()> {
         let (first, last) = (learners[0], learners[learners.len() - 1]);
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
+        for learner in learners {
+            tx.touch_learner(*learner);
+        }
+        tx.touch_levels();
         if self.backend() == Backend::Postgres {
             for learner in learners {
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -319,9 +321,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        self.changed();
-        Ok(())
+        tx.commit().await
     }
 }
 

@@ -58,7 +58,7 @@ impl Store {
                     Ok(notification) => {
                         match serde_json::from_str::<Envelope>(notification.payload()) {
                             Ok(envelope) if envelope.origin != store.instance => {
-                                store.changed();
+                                store.touched(&super::Touched::by(&envelope.event));
                                 store.publish(envelope.event);
                             }
                             Ok(_) => {}

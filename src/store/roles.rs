@@ -65,7 +65,7 @@ impl Store {
         } else {
             key
         };
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let scope = ("institution_id", institution_id);
         if taken(&mut tx, ("roles", "name"), scope, name, None).await?
             || taken(&mut tx, ("roles", "key"), scope, &key, None).await?
@@ -93,27 +93,23 @@ impl Store {
                 .await?;
         }
         let rights: Vec<&str> = permissions.iter().map(|p| p.label()).collect();
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id,
-                actor_id: Some(actor_id),
-                origin,
-                action: "create role",
-                subject_type: "role",
-                subject_id: Some(id.to_string()),
-                detail: format!(
-                    "{name}: {} over {}",
-                    rights.join(", "),
-                    year_level.map_or("every group".to_string(), |year| format!(
-                        "the groups of year {year}"
-                    ))
-                ),
-            },
-        )
-        .await?;
+        tx.audit_line(&Audit {
+            institution_id,
+            actor_id: Some(actor_id),
+            origin,
+            action: "create role",
+            subject_type: "role",
+            subject_id: Some(id.to_string()),
+            detail: format!(
+                "{name}: {} over {}",
+                rights.join(", "),
+                year_level.map_or("every group".to_string(), |year| format!(
+                    "the groups of year {year}"
+                ))
+            ),
+        });
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(id)
     }
 
@@ -127,7 +123,7 @@ impl Store {
         permissions: &[Permission],
         year_level: Option<i64>,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let old = custom_role_name(&mut tx, by.institution_id, role_id).await?;
         let scope = ("institution_id", by.institution_id);
         if taken(&mut tx, ("roles", "name"), scope, name, Some(role_id)).await? {
@@ -154,9 +150,7 @@ impl Store {
                 .await?;
         }
         let rights: Vec<&str> = permissions.iter().map(|p| p.label()).collect();
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "edit role",
             ("role", Some(role_id.to_string())),
             format!(
@@ -166,17 +160,16 @@ impl Store {
                     "the groups of year {year}"
                 ))
             ),
-        )
-        .await?;
+        );
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(())
     }
 
     /// Deletes a custom role nobody holds (take it away from its holders first: nothing is
     /// lost by surprise), with its audit line.
     pub async fn delete_custom_role(&self, by: Actor<'_>, role_id: i64) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let name = custom_role_name(&mut tx, by.institution_id, role_id).await?;
         let holders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_roles WHERE role_id = $1")
             .bind(role_id)
@@ -196,23 +189,16 @@ impl Store {
             .bind(role_id)
             .execute(&mut *tx)
             .await?;
-        self.audit_action(
-            &mut tx,
-            by,
-            "delete role",
-            ("role", Some(role_id.to_string())),
-            name,
-        )
-        .await?;
+        tx.audit("delete role", ("role", Some(role_id.to_string())), name);
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(())
     }
 }
 
 /// A custom role's name, when it is one of the institution's (built-in roles are not edited).
 async fn custom_role_name(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut super::write::Write<'_>,
     institution_id: InstitutionId,
     role_id: i64,
 ) -> CoreResult<String> {

@@ -14,7 +14,7 @@ impl Store {
                 "the database already holds a school; seed into a fresh database".into(),
             ));
         }
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         for table in &school.tables {
             batch::insert(&mut tx, self.backend(), table).await?;
         }
@@ -32,8 +32,8 @@ impl Store {
                 }
             }
         }
+        tx.touch_access();
         tx.commit().await?;
-        self.access_changed();
         Ok(())
     }
 }

@@ -78,7 +78,7 @@ impl Store {
         image: ThemeImage,
         file: Option<(i64, &str)>,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         sqlx::query("DELETE FROM theme_settings WHERE institution_id = $1 AND name = $2")
             .bind(by.institution_id)
             .bind(image.setting())
@@ -98,23 +98,12 @@ impl Store {
             Some((_, name)) => (format!("change {}", image.label()), name.to_string()),
             None => (format!("remove {}", image.label()), String::new()),
         };
-        self.audit_action(
-            &mut tx,
-            by,
-            &action,
-            ("theme", Some(image.key().to_string())),
-            detail,
-        )
-        .await?;
-        let event = LiveEvent::Settings {
+        tx.audit(&action, ("theme", Some(image.key().to_string())), detail);
+        tx.event(LiveEvent::Settings {
             institution_id: by.institution_id,
             at: crate::clock::now(),
-        };
-        self.notify_others(&mut tx, &event).await?;
-        tx.commit().await?;
-        self.changed();
-        self.publish(event);
-        Ok(())
+        });
+        tx.commit().await
     }
 
     /// Saves checked settings with one audit line per change, in one transaction, then tells
@@ -127,7 +116,7 @@ impl Store {
         settings: &Settings,
     ) -> CoreResult<()> {
         let before = self.settings(institution_id).await?;
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         for module in Module::ALL {
             let (old, new) = (before.modules.name(module), settings.modules.name(module));
             if old == new {
@@ -142,19 +131,15 @@ impl Store {
             .bind(new)
             .execute(&mut *tx)
             .await?;
-            self.append_audit(
-                &mut tx,
-                &Audit {
-                    institution_id,
-                    actor_id: Some(actor_id),
-                    origin,
-                    action: "rename module",
-                    subject_type: "module",
-                    subject_id: Some(module.key().into()),
-                    detail: format!("{old} → {new}"),
-                },
-            )
-            .await?;
+            tx.audit_line(&Audit {
+                institution_id,
+                actor_id: Some(actor_id),
+                origin,
+                action: "rename module",
+                subject_type: "module",
+                subject_id: Some(module.key().into()),
+                detail: format!("{old} → {new}"),
+            });
         }
         // Colours and the time zone: one `theme_settings` row each, one audit line per change.
         let (colour, zone) = (
@@ -194,29 +179,21 @@ impl Store {
             .bind(new)
             .execute(&mut *tx)
             .await?;
-            self.append_audit(
-                &mut tx,
-                &Audit {
-                    institution_id,
-                    actor_id: Some(actor_id),
-                    origin,
-                    action,
-                    subject_type,
-                    // A colour is named by which it is; there is one time zone.
-                    subject_id: (subject_type == "theme").then(|| name.into()),
-                    detail: format!("{old} → {new}"),
-                },
-            )
-            .await?;
+            tx.audit_line(&Audit {
+                institution_id,
+                actor_id: Some(actor_id),
+                origin,
+                action,
+                subject_type,
+                // A colour is named by which it is; there is one time zone.
+                subject_id: (subject_type == "theme").then(|| name.into()),
+                detail: format!("{old} → {new}"),
+            });
         }
-        let event = LiveEvent::Settings {
+        tx.event(LiveEvent::Settings {
             institution_id,
             at: crate::clock::now(),
-        };
-        self.notify_others(&mut tx, &event).await?;
-        tx.commit().await?;
-        self.changed();
-        self.publish(event);
-        Ok(())
+        });
+        tx.commit().await
     }
 }

@@ -1,8 +1,7 @@
 //! What goals, projects and check-ins share: the institution's module names, the people and
 //! competencies they name, and how a change to a learner's story is committed and announced.
 
-use sqlx::Any;
-
+use super::write::Write;
 use super::Store;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
@@ -65,7 +64,7 @@ impl Store {
     /// transaction; an id from elsewhere is refused.
     pub(super) async fn link_competencies(
         &self,
-        tx: &mut sqlx::Transaction<'static, Any>,
+        tx: &mut Write<'_>,
         table: &str,
         owner_column: &str,
         id: i64,
@@ -96,19 +95,6 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         }
-        Ok(())
-    }
-
-    /// Commits a change to a learner's story and tells whoever watches (other instances too).
-    pub(super) async fn commit_story(
-        &self,
-        mut tx: sqlx::Transaction<'static, Any>,
-        event: LiveEvent,
-    ) -> CoreResult<()> {
-        self.notify_others(&mut tx, &event).await?;
-        tx.commit().await?;
-        self.changed();
-        self.publish(event);
         Ok(())
     }
 

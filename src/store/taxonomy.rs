@@ -2,19 +2,17 @@
 //! and each framework's areas. Administrators add, rename and delete them; a name is unique
 //! (in any case) where it is used, and nothing still filed under a category or area can lose it.
 
-use sqlx::Any;
-
 use super::audit::Actor;
 use super::Store;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{InstitutionId, TagKind};
 
-type Tx = sqlx::Transaction<'static, Any>;
+type Tx<'s> = super::write::Write<'s>;
 
 /// Whether another row of `table` in the same scope (`scope` column = id) already has `value`
 /// in `column`, in any case. `except` is the row being renamed.
 pub(super) async fn taken(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     (table, column): (&str, &str),
     (scope, scope_id): (&str, i64),
     value: &str,
@@ -45,7 +43,11 @@ fn category_key(name: &str) -> String {
 }
 
 /// A category's name, or not found when it is not the institution's.
-async fn category_name(tx: &mut Tx, institution_id: InstitutionId, id: i64) -> CoreResult<String> {
+async fn category_name(
+    tx: &mut Tx<'_>,
+    institution_id: InstitutionId,
+    id: i64,
+) -> CoreResult<String> {
     sqlx::query_scalar("SELECT name FROM categories WHERE id = $1 AND institution_id = $2")
         .bind(id)
         .bind(institution_id)
@@ -55,7 +57,7 @@ async fn category_name(tx: &mut Tx, institution_id: InstitutionId, id: i64) -> C
 }
 
 /// A tag's name, or not found when it is not the institution's.
-async fn tag_name(tx: &mut Tx, institution_id: InstitutionId, id: i64) -> CoreResult<String> {
+async fn tag_name(tx: &mut Tx<'_>, institution_id: InstitutionId, id: i64) -> CoreResult<String> {
     sqlx::query_scalar("SELECT name FROM tags WHERE id = $1 AND institution_id = $2")
         .bind(id)
         .bind(institution_id)
@@ -66,7 +68,7 @@ async fn tag_name(tx: &mut Tx, institution_id: InstitutionId, id: i64) -> CoreRe
 
 /// An area's framework, code and name, or not found when it is not the institution's.
 async fn area_of(
-    tx: &mut Tx,
+    tx: &mut Tx<'_>,
     institution_id: InstitutionId,
     id: i64,
 ) -> CoreResult<(i64, String, String)> {
@@ -91,7 +93,7 @@ fn uses(counts: &[(i64, &str, &str)]) -> String {
         .join(" and ")
 }
 
-async fn count(tx: &mut Tx, sql: &str, id: i64) -> CoreResult<i64> {
+async fn count(tx: &mut Tx<'_>, sql: &str, id: i64) -> CoreResult<i64> {
     Ok(sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(&mut **tx)
@@ -102,7 +104,7 @@ impl Store {
     /// Adds a category; its name must be new in the institution.
     pub async fn create_category(&self, by: Actor<'_>, name: &str) -> CoreResult<i64> {
         let key = category_key(name);
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let scope = ("institution_id", by.institution_id);
         if taken(&mut tx, ("categories", "name"), scope, name, None).await?
             || taken(&mut tx, ("categories", "key"), scope, &key, None).await?
@@ -124,7 +126,6 @@ impl Store {
         .await?;
         self.commit_action(
             tx,
-            by,
             "create category",
             ("category", Some(id.to_string())),
             name.to_string(),
@@ -135,7 +136,7 @@ impl Store {
 
     /// Renames a category. Its key, which addresses and credentials use, stays.
     pub async fn rename_category(&self, by: Actor<'_>, id: i64, name: &str) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let old = category_name(&mut tx, by.institution_id, id).await?;
         let scope = ("institution_id", by.institution_id);
         if taken(&mut tx, ("categories", "name"), scope, name, Some(id)).await? {
@@ -151,7 +152,6 @@ impl Store {
             .await?;
         self.commit_action(
             tx,
-            by,
             "rename category",
             ("category", Some(id.to_string())),
             format!("{old} → {name}"),
@@ -162,7 +162,7 @@ impl Store {
 
     /// Deletes a category nothing is filed under any more.
     pub async fn delete_category(&self, by: Actor<'_>, id: i64) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let name = category_name(&mut tx, by.institution_id, id).await?;
         let frameworks = count(
             &mut tx,
@@ -199,7 +199,6 @@ impl Store {
             .await?;
         self.commit_action(
             tx,
-            by,
             "delete category",
             ("category", Some(id.to_string())),
             name,
@@ -210,7 +209,7 @@ impl Store {
 
     /// Adds a skill or value tag; its name must be new in the institution.
     pub async fn create_tag(&self, by: Actor<'_>, name: &str, kind: TagKind) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let scope = ("institution_id", by.institution_id);
         if taken(&mut tx, ("tags", "name"), scope, name, None).await? {
             return Err(CoreError::invalid(
@@ -228,7 +227,6 @@ impl Store {
         .await?;
         self.commit_action(
             tx,
-            by,
             "create tag",
             ("tag", Some(id.to_string())),
             format!("{name} ({})", kind.key()),
@@ -245,7 +243,7 @@ impl Store {
         name: &str,
         kind: TagKind,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let old = tag_name(&mut tx, by.institution_id, id).await?;
         let scope = ("institution_id", by.institution_id);
         if taken(&mut tx, ("tags", "name"), scope, name, Some(id)).await? {
@@ -262,7 +260,6 @@ impl Store {
             .await?;
         self.commit_action(
             tx,
-            by,
             "rename tag",
             ("tag", Some(id.to_string())),
             format!("{old} → {name} ({})", kind.key()),
@@ -273,7 +270,7 @@ impl Store {
 
     /// Deletes a tag; the competencies that had it lose it. The audit line names how many.
     pub async fn delete_tag(&self, by: Actor<'_>, id: i64) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let name = tag_name(&mut tx, by.institution_id, id).await?;
         let competencies = count(
             &mut tx,
@@ -291,7 +288,6 @@ impl Store {
             .await?;
         self.commit_action(
             tx,
-            by,
             "delete tag",
             ("tag", Some(id.to_string())),
             format!("{name}, taken off {competencies} competencies"),
@@ -308,7 +304,7 @@ impl Store {
         code: &str,
         name: &str,
     ) -> CoreResult<i64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         super::frameworks::framework_of(&mut tx, by.institution_id, framework_id).await?;
         let scope = ("framework_id", framework_id);
         if taken(&mut tx, ("framework_areas", "code"), scope, code, None).await? {
@@ -330,7 +326,6 @@ impl Store {
         .await?;
         self.commit_action(
             tx,
-            by,
             "create area",
             ("framework", Some(framework_id.to_string())),
             format!("{code} {name}"),
@@ -347,7 +342,7 @@ impl Store {
         code: &str,
         name: &str,
     ) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let (framework_id, old_code, old_name) = area_of(&mut tx, by.institution_id, id).await?;
         let scope = ("framework_id", framework_id);
         if taken(&mut tx, ("framework_areas", "code"), scope, code, Some(id)).await? {
@@ -364,7 +359,6 @@ impl Store {
             .await?;
         self.commit_action(
             tx,
-            by,
             "rename area",
             ("framework", Some(framework_id.to_string())),
             format!("{old_code} {old_name} → {code} {name}"),
@@ -375,7 +369,7 @@ impl Store {
 
     /// Deletes an area no competency is in any more.
     pub async fn delete_area(&self, by: Actor<'_>, id: i64) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let (framework_id, code, name) = area_of(&mut tx, by.institution_id, id).await?;
         let competencies = count(
             &mut tx,
@@ -396,7 +390,6 @@ impl Store {
             .await?;
         self.commit_action(
             tx,
-            by,
             "delete area",
             ("framework", Some(framework_id.to_string())),
             format!("{code} {name}"),

@@ -73,7 +73,7 @@ impl Store {
                 ),
             )
         })?;
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         sqlx::query("DELETE FROM home_tiles WHERE institution_id = $1 AND role = $2")
             .bind(by.institution_id)
             .bind(role.key())
@@ -92,16 +92,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        self.audit_action(
-            &mut tx,
-            by,
+        tx.audit(
             "arrange home tiles",
             ("role", Some(role.key().to_string())),
             format!("{}: {} {}", role.label(), tile.label(), change.describe()),
-        )
-        .await?;
+        );
+        tx.touch_everyone();
         tx.commit().await?;
-        self.changed();
         Ok(arranged)
     }
 }

@@ -339,7 +339,7 @@ impl Store {
                 "is this institution itself, which is always trusted",
             ));
         }
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let taken: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM trusted_issuers WHERE institution_id = $1 AND issuer = $2",
         )
@@ -373,20 +373,14 @@ impl Store {
                 ""
             }
         );
-        self.commit_action(
-            tx,
-            by,
-            "trust issuer",
-            ("issuer", Some(id.to_string())),
-            detail,
-        )
-        .await?;
+        self.commit_action(tx, "trust issuer", ("issuer", Some(id.to_string())), detail)
+            .await?;
         Ok(id)
     }
 
     /// Takes an issuer off the institution's list: its credentials are "not known" from now on.
     pub async fn remove_trusted_issuer(&self, by: Actor<'_>, id: i64) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write_as(by).await?;
         let found: Option<(String, String)> = sqlx::query_as(
             "SELECT issuer, name FROM trusted_issuers WHERE id = $1 AND institution_id = $2",
         )
@@ -401,7 +395,6 @@ impl Store {
             .await?;
         self.commit_action(
             tx,
-            by,
             "stop trusting issuer",
             ("issuer", Some(id.to_string())),
             format!("{name} ({issuer})"),

@@ -51,6 +51,8 @@ pub struct CohortTile {
     pub view: CohortView,
     /// The radar chart as SVG markup, when there is a cohort to compare with.
     pub svg: Option<String>,
+    /// When the cohort's figures were read (a kept page may show them a little late).
+    pub as_of: String,
 }
 
 /// A learner compared with their cohort on one framework (the first when none is chosen).
@@ -74,6 +76,7 @@ pub async fn get_cohort(
         chosen,
         view,
         svg,
+        as_of: cairn::clock::now(),
     })
 }
 

@@ -60,6 +60,7 @@ fn CohortBody(tile: CohortTile, chosen: RwSignal<Option<i64>>) -> impl IntoView 
         chosen: shown,
         view,
         svg,
+        as_of,
     } = tile;
     view! {
         <label class="inline-field">
@@ -84,7 +85,8 @@ fn CohortBody(tile: CohortTile, chosen: RwSignal<Option<i64>>) -> impl IntoView 
                     <figure class="radar">
                         <div class="radar-svg" role="img" aria-label=label inner_html=svg></div>
                         <figcaption class="muted">
-                            {format!("{framework} · compared with {cohort} ({learners} learners)")}
+                            {format!("{framework} · compared with {cohort} ({learners} learners) · cohort as of ")}
+                            <time datetime=as_of.clone()>{crate::dates::time_of_day(&as_of)}</time>
                         </figcaption>
                     </figure>
                     <details class="chart-table">

@@ -1,0 +1,129 @@
+//! The unit of work against real databases: what a write says it did is what happens.
+
+use super::audit::Actor;
+use super::testing::{competency, user_id};
+use super::Store;
+use crate::demo::{self, SeedOptions};
+use crate::model::{AuditFilter, LiveEvent};
+
+async fn school(store: &Store) {
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 40,
+            seed: 5,
+            evidence_per_competency: (1, 2),
+        }))
+        .await
+        .unwrap();
+}
+
+/// Two learners of the loaded school: the demo learner, and another.
+async fn two_learners(store: &Store) -> (i64, i64) {
+    let learner = user_id(store, "learner@demo.cairn").await;
+    let (other,): (i64,) = sqlx::query_as(
+        "SELECT user_id FROM group_members WHERE member_role = 'learner' AND user_id <> $1 \
+         ORDER BY user_id LIMIT 1",
+    )
+    .bind(learner)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    (learner, other)
+}
+
+async fn a_mark_touches_its_learner_and_the_cohort_and_goes_out_after_commit(store: &Store) {
+    school(store).await;
+    let (learner, other) = two_learners(store).await;
+    let mut events = store.subscribe();
+    let (before, other_before) = (store.page_version(learner), store.page_version(other));
+    let recorded = store
+        .record_evidence(&super::levels::NewEvidence {
+            learner_id: learner,
+            competency_id: competency(store, "VAL-RES").await,
+            level: 3.0,
+            given_by: None,
+            source: "teacher",
+            source_ref: None,
+            group_id: None,
+            comment: None,
+            supersedes_id: None,
+            score: None,
+            observed_at: "2026-12-07T09:00:00Z".into(),
+        })
+        .await
+        .unwrap();
+    // Published once committed, and only then: the evidence is there to read.
+    match events.try_recv().unwrap() {
+        LiveEvent::Evidence {
+            evidence_id,
+            learner_id,
+            ..
+        } => {
+            assert_eq!((evidence_id, learner_id), (recorded.evidence_id, learner));
+            let (found,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM evidence WHERE id = $1")
+                .bind(evidence_id)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            assert_eq!(found, 1);
+        }
+        other => panic!("not the mark: {other:?}"),
+    }
+    let (after, other_after) = (store.page_version(learner), store.page_version(other));
+    assert!(
+        !before.current(&after, true),
+        "the marked learner's pages are stale at once"
+    );
+    assert!(
+        other_before.current(&other_after, true),
+        "another learner's pages stay, their cohort figures a little behind"
+    );
+    assert!(
+        !other_before.current(&other_after, false),
+        "but not for long"
+    );
+}
+
+async fn an_administrators_change_is_audited_and_touches_everyone(store: &Store) {
+    school(store).await;
+    let (learner, other) = two_learners(store).await;
+    let admin = user_id(store, "admin@demo.cairn").await;
+    let (institution_id,): (i64,) =
+        sqlx::query_as("SELECT institution_id FROM users WHERE id = $1")
+            .bind(admin)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let by = Actor {
+        institution_id,
+        actor_id: admin,
+        origin: Some("203.0.113.9"),
+    };
+    let before = (store.page_version(learner), store.page_version(other));
+    store.create_category(by, "Robotics club").await.unwrap();
+    for (then, learner) in [(before.0, learner), (before.1, other)] {
+        assert!(!then.current(&store.page_version(learner), true));
+    }
+    let log = store
+        .audit_log(institution_id, &AuditFilter::default())
+        .await
+        .unwrap();
+    let line = &log.entries[0];
+    assert_eq!(line.action, "create category");
+    assert_eq!(line.origin.as_deref(), Some("203.0.113.9"));
+
+    // Refused (the name is taken): no line, nothing touched.
+    let now = store.page_version(other);
+    assert!(store.create_category(by, "Robotics club").await.is_err());
+    assert!(now.current(&store.page_version(other), false));
+    let again = store
+        .audit_log(institution_id, &AuditFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(again.entries.len(), log.entries.len());
+}
+
+crate::store_tests!(
+    a_mark_touches_its_learner_and_the_cohort_and_goes_out_after_commit,
+    an_administrators_change_is_audited_and_touches_everyone,
+);
