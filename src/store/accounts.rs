@@ -57,6 +57,7 @@ impl Store {
         created_at: &str,
         expires_at: &str,
     ) -> CoreResult<()> {
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) \
              VALUES ($1, $2, $3, $4)",
@@ -65,8 +66,11 @@ impl Store {
         .bind(user_id)
         .bind(created_at)
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        // Nothing a kept page shows.
+        tx.touch_no_page();
+        tx.commit().await?;
         Ok(())
     }
 
@@ -87,20 +91,25 @@ impl Store {
 
     /// Ends a session (sign-out): its live streams end at their next event.
     pub async fn delete_session(&self, token: &str) -> CoreResult<()> {
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        self.access_changed();
-        Ok(())
+        tx.touch_access();
+        tx.commit().await
     }
 
     /// Removes sessions that expired before `now`.
     pub async fn prune_sessions(&self, now: &str) -> CoreResult<u64> {
+        let mut tx = self.write().await?;
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        // Nothing a kept page shows.
+        tx.touch_no_page();
+        tx.commit().await?;
         Ok(done.rows_affected())
     }
 

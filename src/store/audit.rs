@@ -85,10 +85,10 @@ impl Store {
 
     /// Appends a line on its own (for reads, which change nothing else).
     pub async fn record_audit(&self, audit: &Audit<'_>) -> CoreResult<()> {
-        let mut tx = self.write_tx().await?;
-        self.append_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        let mut tx = self.write().await?;
+        tx.audit_line(audit);
+        tx.touch_no_page();
+        tx.commit().await
     }
 
     /// The newest lines of an institution's log that match the filter.
@@ -265,25 +265,22 @@ impl Store {
         what: &str,
     ) -> CoreResult<()> {
         let origin = viewer.origin.as_deref();
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let learner: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
             .bind(learner_id)
             .fetch_optional(&mut *tx)
             .await?;
-        self.append_audit(
-            &mut tx,
-            &Audit {
-                institution_id: viewer.institution_id,
-                actor_id: Some(viewer.id),
-                origin,
-                action: "read learner record",
-                subject_type: "learner",
-                subject_id: Some(learner_id.to_string()),
-                detail: format!("{}: {what}", learner.unwrap_or_default()),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        tx.audit_line(&Audit {
+            institution_id: viewer.institution_id,
+            actor_id: Some(viewer.id),
+            origin,
+            action: "read learner record",
+            subject_type: "learner",
+            subject_id: Some(learner_id.to_string()),
+            detail: format!("{}: {what}", learner.unwrap_or_default()),
+        });
+        // A read: nothing a page shows changed.
+        tx.touch_no_page();
+        tx.commit().await
     }
 }

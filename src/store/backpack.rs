@@ -262,6 +262,7 @@ impl Store {
         let outlook = self.owner_outlook(owner).await?;
         let verification = self.verify_seen_from(text, &outlook).await?;
         let now = clock::now();
+        let mut tx = self.write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO backpack_items (owner_id, imported_document, source, title, verified_at, \
                added_at) VALUES ($1, $2, 'imported', $3, $4, $5) RETURNING id",
@@ -271,9 +272,10 @@ impl Store {
         .bind(&title)
         .bind(verification.verified.then(|| now.clone()))
         .bind(&now)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        self.changed();
+        tx.touch_learner(owner);
+        tx.commit().await?;
         self.item_by_id(id, &outlook).await
     }
 
@@ -294,6 +296,7 @@ impl Store {
             ));
         }
         let file = self.save_file(owner, file_name, bytes).await?;
+        let mut tx = self.write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO backpack_items (owner_id, source, title, file_id, added_at) \
              VALUES ($1, 'uploaded', $2, $3, $4) RETURNING id",
@@ -302,9 +305,10 @@ impl Store {
         .bind(title)
         .bind(file.id)
         .bind(clock::now())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        self.changed();
+        tx.touch_learner(owner);
+        tx.commit().await?;
         self.item_by_id(id, &self.owner_outlook(owner).await?).await
     }
 
@@ -391,6 +395,7 @@ impl Store {
                 "at most 1,000 characters",
             ));
         }
+        let mut tx = self.write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO backpack_collections (owner_id, name, description, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
@@ -399,9 +404,10 @@ impl Store {
         .bind(name)
         .bind(description.trim())
         .bind(clock::now())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        self.changed();
+        tx.touch_learner(owner);
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -437,6 +443,7 @@ impl Store {
         if mine.is_none() {
             return Err(CoreError::NotFound(format!("backpack item {item}")));
         }
+        let mut tx = self.write().await?;
         if include {
             sqlx::query(
                 "INSERT INTO collection_items (collection_id, item_id, position) \
@@ -445,16 +452,17 @@ impl Store {
             )
             .bind(collection)
             .bind(item)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
         } else {
             sqlx::query("DELETE FROM collection_items WHERE collection_id = $1 AND item_id = $2")
                 .bind(collection)
                 .bind(item)
-                .execute(self.pool())
+                .execute(&mut *tx)
                 .await?;
         }
-        self.changed();
+        tx.touch_learner(owner);
+        tx.commit().await?;
         Ok(())
     }
 
@@ -466,19 +474,21 @@ impl Store {
         public: bool,
     ) -> CoreResult<()> {
         self.owned_collection(owner, collection).await?;
+        let mut tx = self.write().await?;
         sqlx::query("UPDATE backpack_collections SET is_public = $1 WHERE id = $2")
             .bind(public as i64)
             .bind(collection)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
-        self.changed();
+        tx.touch_learner(owner);
+        tx.commit().await?;
         Ok(())
     }
 
     /// Deletes a collection and its share links (its credentials stay in the backpack).
     pub async fn delete_collection(&self, owner: UserId, collection: i64) -> CoreResult<()> {
         self.owned_collection(owner, collection).await?;
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         for table in ["share_links", "collection_items"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE collection_id = $1"))
                 .bind(collection)
@@ -489,8 +499,8 @@ impl Store {
             .bind(collection)
             .execute(&mut *tx)
             .await?;
+        tx.touch_learner(owner);
         tx.commit().await?;
-        self.changed();
         Ok(())
     }
 
@@ -514,6 +524,7 @@ impl Store {
         let now = time::OffsetDateTime::now_utc();
         let created_at = clock::format(now);
         let expires_at = days.map(|days| clock::format(now + time::Duration::days(days)));
+        let mut tx = self.write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO share_links (collection_id, token, created_at, expires_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
@@ -522,9 +533,10 @@ impl Store {
         .bind(&token)
         .bind(&created_at)
         .bind(&expires_at)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        self.changed();
+        tx.touch_learner(owner);
+        tx.commit().await?;
         Ok(ShareLink {
             id,
             path: format!("/share/{token}"),
@@ -536,6 +548,7 @@ impl Store {
 
     /// Revokes one of the owner's share links: it stops working at once.
     pub async fn revoke_share_link(&self, owner: UserId, link: i64) -> CoreResult<()> {
+        let mut tx = self.write().await?;
         let updated = sqlx::query(
             "UPDATE share_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \
                AND collection_id IN (SELECT id FROM backpack_collections WHERE owner_id = $3)",
@@ -543,13 +556,14 @@ impl Store {
         .bind(clock::now())
         .bind(link)
         .bind(owner)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         if updated == 0 {
             return Err(CoreError::NotFound(format!("share link {link}")));
         }
-        self.changed();
+        tx.touch_learner(owner);
+        tx.commit().await?;
         Ok(())
     }
 

@@ -118,6 +118,7 @@ impl Store {
             }
             // Two instances starting at once: the first key written wins, the other reads it.
             let key = keys::generate();
+            let mut tx = self.write().await?;
             sqlx::query(
                 "INSERT INTO signing_keys (institution_id, public_key, secret_key, created_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -126,8 +127,11 @@ impl Store {
             .bind(public_multibase(&key.verifying_key()))
             .bind(keys::secret_multibase(&key))
             .bind(clock::now())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+            // Nothing a kept page shows.
+            tx.touch_no_page();
+            tx.commit().await?;
         }
         Err(CoreError::NotFound(format!(
             "a signing key of institution {institution_id}"

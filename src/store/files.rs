@@ -218,6 +218,7 @@ impl Store {
             })?;
         }
         let thumbnail = thumbnail_path.exists().then_some(thumbnail_path);
+        let mut tx = self.write().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO files (owner_id, name, content_type, size_bytes, sha256, stored_path, \
                thumbnail_path, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -230,8 +231,11 @@ impl Store {
         .bind(&hash)
         .bind(thumbnail.as_ref().map(|_| thumbnail_name))
         .bind(clock::now())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        // Nothing a kept page shows.
+        tx.touch_no_page();
+        tx.commit().await?;
         Ok(StoredFile {
             id,
             owner_id: owner,

@@ -65,6 +65,7 @@ impl Store {
             "cairn_{}",
             bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
+        let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO integration_tokens (institution_id, name, token_hash, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
@@ -73,8 +74,11 @@ impl Store {
         .bind(name)
         .bind(token_hash(&token))
         .bind(clock::now())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        // Nothing a kept page shows.
+        tx.touch_no_page();
+        tx.commit().await?;
         Ok((id, token))
     }
 
@@ -126,6 +130,7 @@ impl Store {
         institution_id: InstitutionId,
         id: i64,
     ) -> CoreResult<()> {
+        let mut tx = self.write().await?;
         let done = sqlx::query(
             "UPDATE integration_tokens SET revoked_at = $1 \
              WHERE id = $2 AND institution_id = $3 AND revoked_at IS NULL",
@@ -133,8 +138,11 @@ impl Store {
         .bind(clock::now())
         .bind(id)
         .bind(institution_id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        // Nothing a kept page shows.
+        tx.touch_no_page();
+        tx.commit().await?;
         if done.rows_affected() == 0 {
             return Err(CoreError::NotFound(format!("live token {id}")));
         }
@@ -229,6 +237,7 @@ impl Store {
                 "line item {source_id} is mapped already; remove it first"
             )));
         }
+        let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO line_items (institution_id, source_id, title, competency_id) \
              VALUES ($1, $2, $3, $4) RETURNING id",
@@ -237,18 +246,25 @@ impl Store {
         .bind(source_id)
         .bind(title)
         .bind(competency_id)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
+        // Nothing a kept page shows.
+        tx.touch_no_page();
+        tx.commit().await?;
         Ok(id)
     }
 
     /// Removes a line item's mapping; later scores for it are refused until it is mapped again.
     pub async fn unmap_line_item(&self, institution_id: InstitutionId, id: i64) -> CoreResult<()> {
+        let mut tx = self.write().await?;
         let done = sqlx::query("DELETE FROM line_items WHERE id = $1 AND institution_id = $2")
             .bind(id)
             .bind(institution_id)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        // Nothing a kept page shows.
+        tx.touch_no_page();
+        tx.commit().await?;
         if done.rows_affected() == 0 {
             return Err(CoreError::NotFound(format!("line item {id}")));
         }

@@ -312,21 +312,6 @@ impl Store {
         self.backend == Backend::Sqlite
     }
 
-    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
-    /// IMMEDIATE`), so concurrent writers wait their turn (busy timeout) instead of failing
-    /// when a read lock cannot be upgraded.
-    pub(crate) async fn write_tx(&self) -> CoreResult<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
-    }
-
-    /// Marks a committed write that did not say what it touched: it touched everything.
-    pub(crate) fn changed(&self) {
-        self.versions.apply(&write::Touched::default());
-    }
-
     /// Marks a committed write that may change who sees what (see `access_version`).
     pub(crate) fn access_changed(&self) {
         self.versions.apply(&write::Touched {
@@ -379,7 +364,16 @@ impl Store {
         self.backend
     }
 
+    /// The connection pool. Only the store reaches it: everything else goes through the
+    /// store's use cases (reads) and its unit of work (writes). Tests outside the crate that
+    /// set up or inspect rows reach it with the `testing` feature.
+    #[cfg(feature = "testing")]
     pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    #[cfg(not(feature = "testing"))]
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 

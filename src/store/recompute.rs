@@ -136,11 +136,15 @@ impl Store {
                 self.recompute(institution_id, id).await
             }
             Err(error) => {
+                let mut tx = self.write().await?;
                 sqlx::query("UPDATE level_recomputes SET failure = $1 WHERE id = $2")
                     .bind(error.to_string())
                     .bind(id)
-                    .execute(self.pool())
+                    .execute(&mut *tx)
                     .await?;
+                // Nothing a kept page shows.
+                tx.touch_no_page();
+                tx.commit().await?;
                 Err(error)
             }
         }
@@ -167,13 +171,17 @@ impl Store {
             )))
             .fetch_all(self.pool())
             .await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "UPDATE level_recomputes SET learners = $1, done = 0, changed = 0 WHERE id = $2",
         )
         .bind(learners.len() as i64)
         .bind(id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        // Nothing a kept page shows.
+        tx.touch_no_page();
+        tx.commit().await?;
         for batch in learners.chunks(RECOMPUTE_BATCH) {
             let ids: Vec<i64> = batch.iter().map(|(learner,)| *learner).collect();
             self.recompute_batch(id, &scope, &ids).await?;

@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::audit::{Actor, Audit};
-use super::Store;
+use super::{Backend, Store};
 use crate::error::CoreResult;
 use crate::model::{InstitutionId, LiveEvent, UserId};
 
@@ -190,11 +190,17 @@ pub(crate) struct Write<'s> {
 }
 
 impl Store {
-    /// A write by the system itself (a recompute, an import's rows, a scheduled issue).
+    /// A write by the system itself (a recompute, an import's rows, a scheduled issue). On
+    /// SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so concurrent writers wait
+    /// their turn (busy timeout) instead of failing when a read lock cannot be upgraded.
     pub(crate) async fn write(&self) -> CoreResult<Write<'_>> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(Write {
             store: self,
-            tx: self.write_tx().await?,
+            tx,
             by: None,
             audit: Vec::new(),
             events: Vec::new(),
