@@ -65,12 +65,7 @@ fn checked_modules(modules: &ModuleNames) -> CoreResult<ModuleNames> {
 
 /// Saves the institution's module names, colours and time zone: every name checked, every
 /// colour pair at WCAG AA contrast, the zone one Cairn knows, or nothing is saved.
-pub async fn save_settings(
-    store: &Store,
-    viewer: &Viewer,
-    origin: Option<&str>,
-    settings: &Settings,
-) -> CoreResult<()> {
+pub async fn save_settings(store: &Store, viewer: &Viewer, settings: &Settings) -> CoreResult<()> {
     let institution = administered(viewer)?;
     let checked = Settings {
         modules: checked_modules(&settings.modules)?,
@@ -82,9 +77,7 @@ pub async fn save_settings(
             name => checked_time_zone(name)?,
         },
     };
-    store
-        .save_settings(institution, viewer.id, origin, &checked)
-        .await
+    store.save_settings(acting(viewer)?, &checked).await
 }
 
 /// The institution's colours and pictures as CSS, for whoever belongs to it (the defaults for
@@ -105,10 +98,10 @@ pub async fn theme_css(store: &Store, viewer: Option<&Viewer>) -> CoreResult<Str
 pub async fn set_theme_image(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     image: &str,
     upload: Option<(&str, &[u8])>,
 ) -> CoreResult<()> {
+    let origin = viewer.origin.as_deref();
     let institution_id = administered(viewer)?;
     let image = crate::model::ThemeImage::from_key(image)
         .ok_or_else(|| CoreError::invalid("picture", "is the logo or the background image"))?;
@@ -176,11 +169,10 @@ pub async fn people(
 pub async fn set_user_status(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     user_id: crate::model::UserId,
     status: &str,
 ) -> CoreResult<()> {
-    let institution = administered(viewer)?;
+    let by = acting(viewer)?;
     let status = crate::model::UserStatus::from_key(status)
         .ok_or_else(|| CoreError::invalid("status", "is pending, active, disabled or alumni"))?;
     if user_id == viewer.id && status != crate::model::UserStatus::Active {
@@ -189,9 +181,7 @@ pub async fn set_user_status(
             "you cannot disable your own account; ask another administrator",
         ));
     }
-    store
-        .set_user_status(institution, viewer.id, origin, user_id, status)
-        .await
+    store.set_user_status(by, user_id, status).await
 }
 
 /// Imports people from a CSV file: reads and checks every row, then writes the accepted ones
@@ -245,7 +235,6 @@ pub fn start_import(
     store: &Store,
     imports: &crate::people_import::Imports,
     viewer: &Viewer,
-    origin: Option<String>,
     file_name: String,
     bytes: Vec<u8>,
     mode: crate::model::ImportMode,
@@ -254,7 +243,7 @@ pub fn start_import(
     let tracker = imports.start(institution_id, &file_name);
     let id = tracker.snapshot().id;
     let store = store.clone();
-    let actor_id = viewer.id;
+    let (actor_id, origin) = (viewer.id, viewer.origin.clone());
     tokio::spawn(async move {
         let by = crate::store::people_import::ImportedBy {
             institution_id,
@@ -301,14 +290,11 @@ pub async fn person(
 pub async fn change_person(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     user_id: crate::model::UserId,
     change: &crate::store::people::PersonChange,
 ) -> CoreResult<()> {
-    let institution = administered(viewer)?;
-    store
-        .change_person(institution, viewer.id, origin, user_id, change)
-        .await
+    let by = acting(viewer)?;
+    store.change_person(by, user_id, change).await
 }
 
 /// The learner of the institution with this email, for linking a parent.
@@ -357,14 +343,20 @@ pub async fn groups(store: &Store, viewer: &Viewer) -> CoreResult<Vec<crate::mod
     store.groups_admin(administered(viewer)?).await
 }
 
-fn group_actor<'a>(
-    viewer: &Viewer,
-    origin: Option<&'a str>,
-) -> CoreResult<crate::store::groups::GroupActor<'a>> {
+/// The administrator acting, from where their request came (for the audit log).
+fn acting(viewer: &Viewer) -> CoreResult<crate::store::audit::Actor<'_>> {
+    Ok(crate::store::audit::Actor {
+        institution_id: administered(viewer)?,
+        actor_id: viewer.id,
+        origin: viewer.origin.as_deref(),
+    })
+}
+
+fn group_actor(viewer: &Viewer) -> CoreResult<crate::store::groups::GroupActor<'_>> {
     Ok(crate::store::groups::GroupActor {
         institution_id: administered(viewer)?,
         actor_id: viewer.id,
-        origin,
+        origin: viewer.origin.as_deref(),
     })
 }
 
@@ -372,11 +364,10 @@ fn group_actor<'a>(
 pub async fn create_group(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     name: &str,
     year_level: &str,
 ) -> CoreResult<crate::model::GroupId> {
-    let by = group_actor(viewer, origin)?;
+    let by = group_actor(viewer)?;
     let name = checked_name(name)?;
     let year_level = checked_year_level(year_level)?;
     store.create_group(by, name, year_level).await
@@ -385,12 +376,9 @@ pub async fn create_group(
 pub async fn archive_group(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     group_id: crate::model::GroupId,
 ) -> CoreResult<()> {
-    store
-        .archive_group(group_actor(viewer, origin)?, group_id)
-        .await
+    store.archive_group(group_actor(viewer)?, group_id).await
 }
 
 /// Adds several people to a group as learners or teachers, by their emails separated by
@@ -398,12 +386,11 @@ pub async fn archive_group(
 pub async fn add_group_members(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     group_id: crate::model::GroupId,
     emails: &str,
     member_role: &str,
 ) -> CoreResult<usize> {
-    let by = group_actor(viewer, origin)?;
+    let by = group_actor(viewer)?;
     let emails: Vec<String> = emails
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .map(crate::store::accounts::normalize_email)
@@ -427,26 +414,18 @@ pub async fn custom_roles(
 pub async fn create_custom_role(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     name: &str,
     permissions: &[crate::model::Permission],
     year_level: &str,
 ) -> CoreResult<i64> {
-    let institution = administered(viewer)?;
+    let by = acting(viewer)?;
     let name = checked_name(name)?;
     if permissions.is_empty() {
         return Err(CoreError::invalid("permissions", "choose at least one"));
     }
     let year_level = checked_year_level(year_level)?;
     store
-        .create_custom_role(
-            institution,
-            viewer.id,
-            origin,
-            name,
-            permissions,
-            year_level,
-        )
+        .create_custom_role(by, name, permissions, year_level)
         .await
 }
 
@@ -454,12 +433,12 @@ pub async fn create_custom_role(
 pub async fn edit_custom_role(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     role_id: i64,
     name: &str,
     permissions: &[crate::model::Permission],
     year_level: &str,
 ) -> CoreResult<()> {
+    let origin = viewer.origin.as_deref();
     let by = crate::store::audit::Actor {
         institution_id: administered(viewer)?,
         actor_id: viewer.id,
@@ -476,12 +455,8 @@ pub async fn edit_custom_role(
 }
 
 /// Deletes a custom role that nobody holds.
-pub async fn delete_custom_role(
-    store: &Store,
-    viewer: &Viewer,
-    origin: Option<&str>,
-    role_id: i64,
-) -> CoreResult<()> {
+pub async fn delete_custom_role(store: &Store, viewer: &Viewer, role_id: i64) -> CoreResult<()> {
+    let origin = viewer.origin.as_deref();
     let by = crate::store::audit::Actor {
         institution_id: administered(viewer)?,
         actor_id: viewer.id,
@@ -502,11 +477,11 @@ pub async fn tile_layouts(
 pub async fn arrange_tile(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     role: &str,
     tile: &str,
     change: &str,
 ) -> CoreResult<crate::model::TileLayout> {
+    let origin = viewer.origin.as_deref();
     use crate::model::{HomeTile, Role, TileChange};
     let institution_id = administered(viewer)?;
     let role = Role::from_key(role).ok_or_else(|| CoreError::invalid("role", "is not a role"))?;
@@ -527,9 +502,9 @@ pub async fn arrange_tile(
 pub async fn add_person(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     form: &crate::model::NewPersonForm,
 ) -> CoreResult<crate::model::AddedPerson> {
+    let origin = viewer.origin.as_deref();
     let institution_id = administered(viewer)?;
     let mut csv = csv::Writer::from_writer(Vec::new());
     let written = csv
@@ -577,12 +552,8 @@ pub async fn add_person(
 }
 
 /// A new sign-in link for one of the institution's people (older unused links stop working).
-pub async fn invite_person(
-    store: &Store,
-    viewer: &Viewer,
-    origin: Option<&str>,
-    user_id: UserId,
-) -> CoreResult<String> {
+pub async fn invite_person(store: &Store, viewer: &Viewer, user_id: UserId) -> CoreResult<String> {
+    let origin = viewer.origin.as_deref();
     let by = crate::store::audit::Actor {
         institution_id: administered(viewer)?,
         actor_id: viewer.id,

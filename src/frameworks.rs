@@ -16,12 +16,12 @@ use crate::store::frameworks::{CompetencyFields, FrameworkFields};
 use crate::store::Store;
 
 /// The viewer acting for the institution they administer.
-fn administrator<'a>(viewer: &Viewer, origin: Option<&'a str>) -> CoreResult<Actor<'a>> {
+fn administrator(viewer: &Viewer) -> CoreResult<Actor<'_>> {
     if may_view_institution(viewer, viewer.institution_id) {
         Ok(Actor {
             institution_id: viewer.institution_id,
             actor_id: viewer.id,
-            origin,
+            origin: viewer.origin.as_deref(),
         })
     } else {
         Err(CoreError::Forbidden)
@@ -211,7 +211,7 @@ pub async fn resume_recomputes(store: &Store) -> CoreResult<usize> {
 
 pub async fn frameworks(store: &Store, viewer: &Viewer) -> CoreResult<FrameworksAdmin> {
     store
-        .frameworks_admin(administrator(viewer, None)?.institution_id)
+        .frameworks_admin(administrator(viewer)?.institution_id)
         .await
 }
 
@@ -221,17 +221,16 @@ pub async fn framework(
     framework_id: i64,
 ) -> CoreResult<FrameworkAdmin> {
     store
-        .framework_admin(administrator(viewer, None)?.institution_id, framework_id)
+        .framework_admin(administrator(viewer)?.institution_id, framework_id)
         .await
 }
 
 pub async fn create_framework(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     form: &FrameworkForm,
 ) -> CoreResult<i64> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     store.create_framework(by, &framework_fields(form)?).await
 }
 
@@ -239,11 +238,10 @@ pub async fn create_framework(
 pub async fn save_framework(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     framework_id: i64,
     form: &FrameworkForm,
 ) -> CoreResult<Option<i64>> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     let recompute = store
         .save_framework(by, framework_id, &framework_fields(form)?)
         .await?;
@@ -254,12 +252,11 @@ pub async fn save_framework(
 pub async fn create_area(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     framework_id: i64,
     code: &str,
     name: &str,
 ) -> CoreResult<i64> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     let code = text("code", code, 40)?;
     let name = text("name", name, 200)?;
     store.create_area(by, framework_id, code, name).await
@@ -269,36 +266,29 @@ pub async fn create_area(
 pub async fn rename_area(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     area_id: i64,
     code: &str,
     name: &str,
 ) -> CoreResult<()> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     let code = text("code", code, 40)?;
     let name = text("name", name, 200)?;
     store.rename_area(by, area_id, code, name).await
 }
 
 /// Deletes an area that holds no competency.
-pub async fn delete_area(
-    store: &Store,
-    viewer: &Viewer,
-    origin: Option<&str>,
-    area_id: i64,
-) -> CoreResult<()> {
-    let by = administrator(viewer, origin)?;
+pub async fn delete_area(store: &Store, viewer: &Viewer, area_id: i64) -> CoreResult<()> {
+    let by = administrator(viewer)?;
     store.delete_area(by, area_id).await
 }
 
 pub async fn create_competency(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     framework_id: i64,
     form: &CompetencyForm,
 ) -> CoreResult<i64> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     store
         .create_competency(by, framework_id, &competency_fields(form)?)
         .await
@@ -308,11 +298,10 @@ pub async fn create_competency(
 pub async fn save_competency(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     competency_id: i64,
     form: &CompetencyForm,
 ) -> CoreResult<Option<i64>> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     let recompute = store
         .save_competency(by, competency_id, &competency_fields(form)?)
         .await?;
@@ -320,37 +309,26 @@ pub async fn save_competency(
     Ok(recompute)
 }
 
-pub async fn create_category(
-    store: &Store,
-    viewer: &Viewer,
-    origin: Option<&str>,
-    name: &str,
-) -> CoreResult<i64> {
-    let by = administrator(viewer, origin)?;
+pub async fn create_category(store: &Store, viewer: &Viewer, name: &str) -> CoreResult<i64> {
+    let by = administrator(viewer)?;
     store.create_category(by, text("name", name, 60)?).await
 }
 
 pub async fn rename_category(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     category_id: i64,
     name: &str,
 ) -> CoreResult<()> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     store
         .rename_category(by, category_id, text("name", name, 60)?)
         .await
 }
 
 /// Deletes a category nothing is filed under.
-pub async fn delete_category(
-    store: &Store,
-    viewer: &Viewer,
-    origin: Option<&str>,
-    category_id: i64,
-) -> CoreResult<()> {
-    let by = administrator(viewer, origin)?;
+pub async fn delete_category(store: &Store, viewer: &Viewer, category_id: i64) -> CoreResult<()> {
+    let by = administrator(viewer)?;
     store.delete_category(by, category_id).await
 }
 
@@ -365,14 +343,8 @@ fn tag_fields<'a>(name: &'a str, kind: &str) -> CoreResult<(&'a str, TagKind)> {
     Ok((name, kind))
 }
 
-pub async fn create_tag(
-    store: &Store,
-    viewer: &Viewer,
-    origin: Option<&str>,
-    name: &str,
-    kind: &str,
-) -> CoreResult<i64> {
-    let by = administrator(viewer, origin)?;
+pub async fn create_tag(store: &Store, viewer: &Viewer, name: &str, kind: &str) -> CoreResult<i64> {
+    let by = administrator(viewer)?;
     let (name, kind) = tag_fields(name, kind)?;
     store.create_tag(by, name, kind).await
 }
@@ -380,35 +352,28 @@ pub async fn create_tag(
 pub async fn rename_tag(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     tag_id: i64,
     name: &str,
     kind: &str,
 ) -> CoreResult<()> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     let (name, kind) = tag_fields(name, kind)?;
     store.rename_tag(by, tag_id, name, kind).await
 }
 
 /// Deletes a tag; competencies that had it lose it.
-pub async fn delete_tag(
-    store: &Store,
-    viewer: &Viewer,
-    origin: Option<&str>,
-    tag_id: i64,
-) -> CoreResult<()> {
-    let by = administrator(viewer, origin)?;
+pub async fn delete_tag(store: &Store, viewer: &Viewer, tag_id: i64) -> CoreResult<()> {
+    let by = administrator(viewer)?;
     store.delete_tag(by, tag_id).await
 }
 
 pub async fn save_rubric_level(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     rubric_id: i64,
     form: &RubricLevelForm,
 ) -> CoreResult<()> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     let points: f64 = form
         .points
         .trim()
@@ -429,11 +394,10 @@ pub async fn save_rubric_level(
 pub async fn set_mastery_level(
     store: &Store,
     viewer: &Viewer,
-    origin: Option<&str>,
     rubric_id: i64,
     mastery_level: &str,
 ) -> CoreResult<Vec<i64>> {
-    let by = administrator(viewer, origin)?;
+    let by = administrator(viewer)?;
     let level: f64 = mastery_level
         .trim()
         .parse()
@@ -448,7 +412,7 @@ pub async fn set_mastery_level(
 /// Where a recompute of the institution's is.
 pub async fn recompute(store: &Store, viewer: &Viewer, id: i64) -> CoreResult<Recompute> {
     store
-        .recompute(administrator(viewer, None)?.institution_id, id)
+        .recompute(administrator(viewer)?.institution_id, id)
         .await
 }
 

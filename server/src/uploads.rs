@@ -297,15 +297,8 @@ pub async fn people_import(
     let Some(mode) = cairn::model::ImportMode::from_key(upload.field("mode")) else {
         return refused(page, "mode: choose what happens when a row is wrong");
     };
-    let started = cairn::admin::start_import(
-        &state.store,
-        &state.imports,
-        &viewer,
-        viewer.origin.clone(),
-        name,
-        bytes,
-        mode,
-    );
+    let started =
+        cairn::admin::start_import(&state.store, &state.imports, &viewer, name, bytes, mode);
     match started {
         Ok(id) => back(page, &format!("import={id}")),
         Err(error) => outcome(page, Err::<(), _>(error)),
@@ -336,7 +329,6 @@ pub async fn theme_image(
     let result = cairn::admin::set_theme_image(
         &state.store,
         &viewer,
-        viewer.origin.as_deref(),
         &picture,
         file.as_ref()
             .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),

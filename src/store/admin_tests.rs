@@ -5,8 +5,16 @@ use super::testing::{count, viewer};
 use super::Store;
 use crate::demo::{self, SeedOptions};
 use crate::error::CoreError;
-use crate::model::{Audience, AuditFilter, LiveEvent, Settings};
+use crate::model::{Audience, AuditFilter, LiveEvent, Settings, Viewer};
 use crate::theme::Theme;
+
+/// The person as a request from `origin` brings them (the audit log says where from).
+fn requested_from(viewer: &Viewer, origin: &str) -> Viewer {
+    Viewer {
+        origin: Some(origin.into()),
+        ..viewer.clone()
+    }
+}
 
 async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
     store
@@ -27,7 +35,7 @@ async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
     wanted.theme.primary = "#0B6E4F".into();
     let mut events = store.subscribe();
     let lines_before = count(store, "audit_log").await;
-    crate::admin::save_settings(store, &admin, Some("203.0.113.9"), &wanted)
+    crate::admin::save_settings(store, &requested_from(&admin, "203.0.113.9"), &wanted)
         .await
         .unwrap();
     match events.try_recv().unwrap() {
@@ -101,14 +109,14 @@ async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
         },
         ..saved.clone()
     };
-    let error = crate::admin::save_settings(store, &admin, None, &pale)
+    let error = crate::admin::save_settings(store, &admin, &pale)
         .await
         .unwrap_err()
         .to_string();
     assert!(error.contains("contrast of 1.9"), "{error}");
     let mut nowhere = saved.clone();
     nowhere.time_zone = "Europe/Atlantis".into();
-    let error = crate::admin::save_settings(store, &admin, None, &nowhere)
+    let error = crate::admin::save_settings(store, &admin, &nowhere)
         .await
         .unwrap_err()
         .to_string();
@@ -116,7 +124,7 @@ async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
     let mut unnamed = saved.clone();
     unnamed.modules.projects = " ".into();
     assert!(matches!(
-        crate::admin::save_settings(store, &admin, None, &unnamed).await,
+        crate::admin::save_settings(store, &admin, &unnamed).await,
         Err(CoreError::Invalid { .. })
     ));
     assert_eq!(count(store, "audit_log").await, lines);
@@ -126,7 +134,7 @@ async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
     // (and, for visitors, the first institution's).
     let mut auckland = saved.clone();
     auckland.time_zone = "Pacific/Auckland".into();
-    crate::admin::save_settings(store, &admin, None, &auckland)
+    crate::admin::save_settings(store, &admin, &auckland)
         .await
         .unwrap();
     let view = crate::admin::settings_view(store, &admin).await.unwrap();
@@ -153,7 +161,7 @@ async fn settings_change_every_page_and_leave_an_audit_line(store: &Store) {
         Err(CoreError::Forbidden)
     ));
     assert!(matches!(
-        crate::admin::save_settings(store, &teacher, None, &saved).await,
+        crate::admin::save_settings(store, &teacher, &saved).await,
         Err(CoreError::Forbidden)
     ));
     assert!(matches!(
@@ -218,9 +226,14 @@ async fn a_disabled_persons_sessions_end_at_once(store: &Store) {
         .iter()
         .all(|u| u.roles.contains(&crate::model::Role::Teacher)));
 
-    crate::admin::set_user_status(store, &admin, Some("198.51.100.7"), manager.id, "disabled")
-        .await
-        .unwrap();
+    crate::admin::set_user_status(
+        store,
+        &requested_from(&admin, "198.51.100.7"),
+        manager.id,
+        "disabled",
+    )
+    .await
+    .unwrap();
     assert!(store
         .session_viewer("manager-token", &now)
         .await
@@ -247,7 +260,7 @@ async fn a_disabled_persons_sessions_end_at_once(store: &Store) {
         .unwrap()
         .unwrap()
         .may_sign_in());
-    crate::admin::set_user_status(store, &admin, None, manager.id, "active")
+    crate::admin::set_user_status(store, &admin, manager.id, "active")
         .await
         .unwrap();
     assert!(store
@@ -259,17 +272,17 @@ async fn a_disabled_persons_sessions_end_at_once(store: &Store) {
 
     // Not oneself, not a status that does not exist, not someone else's institution's tool.
     assert!(
-        crate::admin::set_user_status(store, &admin, None, admin.id, "disabled")
+        crate::admin::set_user_status(store, &admin, admin.id, "disabled")
             .await
             .is_err()
     );
     assert!(
-        crate::admin::set_user_status(store, &admin, None, manager.id, "banned")
+        crate::admin::set_user_status(store, &admin, manager.id, "banned")
             .await
             .is_err()
     );
     assert!(matches!(
-        crate::admin::set_user_status(store, &manager, None, admin.id, "disabled").await,
+        crate::admin::set_user_status(store, &manager, admin.id, "disabled").await,
         Err(CoreError::Forbidden)
     ));
 }
@@ -388,7 +401,6 @@ async fn an_import_writes_every_valid_row_or_nothing(store: &Store) {
             store,
             &crate::people_import::Imports::default(),
             &teacher,
-            None,
             "x.csv".into(),
             Vec::new(),
             ImportMode::ValidRows,
@@ -428,7 +440,7 @@ async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(s
     .unwrap();
     let old_teacher = store.viewer(old_teacher).await.unwrap().unwrap();
     // A new group, which nobody teaches yet.
-    let new_group = crate::admin::create_group(store, &admin, None, "Year 7 support", "7")
+    let new_group = crate::admin::create_group(store, &admin, "Year 7 support", "7")
         .await
         .unwrap();
     let to = crate::admin::person(store, &admin, learner.id)
@@ -449,8 +461,7 @@ async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(s
 
     crate::admin::change_person(
         store,
-        &admin,
-        Some("192.0.2.8"),
+        &requested_from(&admin, "192.0.2.8"),
         learner.id,
         &PersonChange::Move {
             from: from.group_id,
@@ -486,7 +497,6 @@ async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(s
     assert!(crate::admin::change_person(
         store,
         &admin,
-        None,
         learner.id,
         &PersonChange::Move {
             from: from.group_id,
@@ -509,7 +519,6 @@ async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(s
     let refused = crate::admin::change_person(
         store,
         &admin,
-        None,
         manager.id,
         &PersonChange::LinkChild(learner.id),
     )
@@ -521,7 +530,6 @@ async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(s
     crate::admin::change_person(
         store,
         &admin,
-        None,
         manager.id,
         &PersonChange::Roles(vec![manager_role, parent_role]),
     )
@@ -530,15 +538,9 @@ async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(s
     let child = crate::admin::learner_by_email(store, &admin, " Learner@Demo.Cairn ")
         .await
         .unwrap();
-    crate::admin::change_person(
-        store,
-        &admin,
-        None,
-        manager.id,
-        &PersonChange::LinkChild(child),
-    )
-    .await
-    .unwrap();
+    crate::admin::change_person(store, &admin, manager.id, &PersonChange::LinkChild(child))
+        .await
+        .unwrap();
     let manager = viewer(store, demo::DEMO_MANAGER).await;
     assert!(manager.has(crate::model::Role::Parent));
     assert!(crate::access::learner_progress(store, &manager, learner.id)
@@ -549,7 +551,6 @@ async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(s
     assert!(crate::admin::change_person(
         store,
         &admin,
-        None,
         admin.id,
         &PersonChange::Roles(vec![manager_role]),
     )
@@ -559,7 +560,6 @@ async fn a_learner_moves_between_groups_keeping_history_and_parents_are_linked(s
         crate::admin::change_person(
             store,
             &manager,
-            None,
             learner.id,
             &PersonChange::UnlinkChild(learner.id)
         )
@@ -606,24 +606,21 @@ async fn groups_are_created_filled_all_or_nothing_and_archived_with_history(stor
     .fetch_all(store.pool())
     .await
     .unwrap();
-    let id = crate::admin::create_group(store, &admin, None, " Robotics club ", "")
+    let id = crate::admin::create_group(store, &admin, " Robotics club ", "")
         .await
         .unwrap();
     assert!(matches!(
-        crate::admin::create_group(store, &admin, None, "ROBOTICS CLUB", "").await,
+        crate::admin::create_group(store, &admin, "ROBOTICS CLUB", "").await,
         Err(CoreError::Invalid { .. })
     ));
-    assert!(
-        crate::admin::create_group(store, &admin, None, "Year 99", "99")
-            .await
-            .is_err()
-    );
+    assert!(crate::admin::create_group(store, &admin, "Year 99", "99")
+        .await
+        .is_err());
     let emails: Vec<&str> = learners.iter().map(|(_, email)| email.as_str()).collect();
     // One unknown email: nobody is added, and the reason names it.
     let refused = crate::admin::add_group_members(
         store,
         &admin,
-        None,
         id,
         &format!("{}\nnobody@riverbend.example", emails.join(", ")),
         "learner",
@@ -638,18 +635,17 @@ async fn groups_are_created_filled_all_or_nothing_and_archived_with_history(stor
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    let added =
-        crate::admin::add_group_members(store, &admin, None, id, &emails.join("; "), "learner")
-            .await
-            .unwrap();
+    let added = crate::admin::add_group_members(store, &admin, id, &emails.join("; "), "learner")
+        .await
+        .unwrap();
     assert_eq!(added, 3);
     assert!(
-        crate::admin::add_group_members(store, &admin, None, id, emails[0], "teacher")
+        crate::admin::add_group_members(store, &admin, id, emails[0], "teacher")
             .await
             .is_err(),
         "a learner is not a teacher"
     );
-    crate::admin::add_group_members(store, &admin, None, id, demo::DEMO_TEACHER, "teacher")
+    crate::admin::add_group_members(store, &admin, id, demo::DEMO_TEACHER, "teacher")
         .await
         .unwrap();
     let listed = crate::admin::groups(store, &admin).await.unwrap();
@@ -660,7 +656,7 @@ async fn groups_are_created_filled_all_or_nothing_and_archived_with_history(stor
         .await
         .is_ok());
 
-    crate::admin::archive_group(store, &admin, Some("192.0.2.9"), id)
+    crate::admin::archive_group(store, &requested_from(&admin, "192.0.2.9"), id)
         .await
         .unwrap();
     let listed = crate::admin::groups(store, &admin).await.unwrap();
@@ -673,11 +669,11 @@ async fn groups_are_created_filled_all_or_nothing_and_archived_with_history(stor
         .memberships
         .iter()
         .any(|stay| stay.group_id == id && stay.left_at.is_some()));
-    assert!(crate::admin::archive_group(store, &admin, None, id)
+    assert!(crate::admin::archive_group(store, &admin, id)
         .await
         .is_err());
     assert!(matches!(
-        crate::admin::create_group(store, &teacher, None, "Mine", "").await,
+        crate::admin::create_group(store, &teacher, "Mine", "").await,
         Err(CoreError::Forbidden)
     ));
 }
@@ -696,7 +692,6 @@ async fn a_custom_role_gives_its_rights_over_one_year_level_only(store: &Store) 
     let role = crate::admin::create_custom_role(
         store,
         &admin,
-        None,
         "Head of Year 8",
         &[Permission::ViewRecords, Permission::Mark],
         "8",
@@ -704,20 +699,13 @@ async fn a_custom_role_gives_its_rights_over_one_year_level_only(store: &Store) 
     .await
     .unwrap();
     assert!(
-        crate::admin::create_custom_role(
-            store,
-            &admin,
-            None,
-            "head of year 8",
-            &[Permission::Mark],
-            ""
-        )
-        .await
-        .is_err(),
+        crate::admin::create_custom_role(store, &admin, "head of year 8", &[Permission::Mark], "")
+            .await
+            .is_err(),
         "names are unique"
     );
     assert!(
-        crate::admin::create_custom_role(store, &admin, None, "Nothing", &[], "")
+        crate::admin::create_custom_role(store, &admin, "Nothing", &[], "")
             .await
             .is_err(),
         "a role gives something"
@@ -795,17 +783,9 @@ Hana Sato,hana.sato@riverbend.example,Head of Year 8
         .iter()
         .find(|role| role.holders > 0)
         .expect("a held custom role");
-    crate::admin::edit_custom_role(
-        store,
-        &admin,
-        None,
-        head.id,
-        &head.name,
-        &head.permissions,
-        "9",
-    )
-    .await
-    .unwrap();
+    crate::admin::edit_custom_role(store, &admin, head.id, &head.name, &head.permissions, "9")
+        .await
+        .unwrap();
     let edited = crate::admin::custom_roles(store, &admin).await.unwrap();
     assert_eq!(
         edited
@@ -815,13 +795,12 @@ Hana Sato,hana.sato@riverbend.example,Head of Year 8
             .year_level,
         Some(9)
     );
-    let held = crate::admin::delete_custom_role(store, &admin, None, head.id).await;
+    let held = crate::admin::delete_custom_role(store, &admin, head.id).await;
     assert!(
         matches!(&held, Err(CoreError::Invalid { reason, .. }) if reason.contains("held by")),
         "{held:?}"
     );
-    let none =
-        crate::admin::edit_custom_role(store, &admin, None, head.id, &head.name, &[], "9").await;
+    let none = crate::admin::edit_custom_role(store, &admin, head.id, &head.name, &[], "9").await;
     assert!(matches!(none, Err(CoreError::Invalid { .. })), "{none:?}");
 }
 
@@ -842,25 +821,30 @@ async fn an_administrator_arranges_each_roles_home_tiles(store: &Store) {
     assert_eq!(home.tiles, HomeTile::ALL.to_vec());
 
     let lines = count(store, "audit_log").await;
-    let refused =
-        crate::admin::arrange_tile(store, &teacher, None, "learner", "story", "hide").await;
+    let refused = crate::admin::arrange_tile(store, &teacher, "learner", "story", "hide").await;
     assert!(matches!(refused, Err(CoreError::Forbidden)), "{refused:?}");
-    let first = crate::admin::arrange_tile(store, &admin, None, "learner", "progress", "up").await;
+    let first = crate::admin::arrange_tile(store, &admin, "learner", "progress", "up").await;
     assert!(
         matches!(&first, Err(CoreError::Invalid { reason, .. }) if reason.contains("first")),
         "{first:?}"
     );
-    let unknown = crate::admin::arrange_tile(store, &admin, None, "learner", "weather", "up").await;
+    let unknown = crate::admin::arrange_tile(store, &admin, "learner", "weather", "up").await;
     assert!(
         matches!(unknown, Err(CoreError::Invalid { .. })),
         "{unknown:?}"
     );
     assert_eq!(count(store, "audit_log").await, lines);
 
-    crate::admin::arrange_tile(store, &admin, Some("192.0.2.7"), "learner", "story", "up")
-        .await
-        .unwrap();
-    crate::admin::arrange_tile(store, &admin, None, "learner", "progress", "hide")
+    crate::admin::arrange_tile(
+        store,
+        &requested_from(&admin, "192.0.2.7"),
+        "learner",
+        "story",
+        "up",
+    )
+    .await
+    .unwrap();
+    crate::admin::arrange_tile(store, &admin, "learner", "progress", "hide")
         .await
         .unwrap();
     let home = crate::home::home(store, learner.clone()).await.unwrap();
@@ -920,13 +904,13 @@ async fn an_added_person_chooses_their_password_through_a_one_time_link(store: &
     };
     let people = count(store, "users").await;
     let lines = count(store, "audit_log").await;
-    let refused = crate::admin::add_person(store, &teacher, None, &form).await;
+    let refused = crate::admin::add_person(store, &teacher, &form).await;
     assert!(matches!(refused, Err(CoreError::Forbidden)), "{refused:?}");
     let taken = NewPersonForm {
         email: demo::DEMO_TEACHER.into(),
         ..form.clone()
     };
-    let taken = crate::admin::add_person(store, &admin, None, &taken).await;
+    let taken = crate::admin::add_person(store, &admin, &taken).await;
     assert!(
         matches!(&taken, Err(CoreError::Invalid { field, .. }) if field == "email"),
         "{taken:?}"
@@ -935,13 +919,13 @@ async fn an_added_person_chooses_their_password_through_a_one_time_link(store: &
         groups: "No such group".into(),
         ..form.clone()
     };
-    assert!(crate::admin::add_person(store, &admin, None, &unknown)
+    assert!(crate::admin::add_person(store, &admin, &unknown)
         .await
         .is_err());
     assert_eq!(count(store, "users").await, people);
     assert_eq!(count(store, "audit_log").await, lines);
 
-    let added = crate::admin::add_person(store, &admin, Some("192.0.2.1"), &form)
+    let added = crate::admin::add_person(store, &requested_from(&admin, "192.0.2.1"), &form)
         .await
         .unwrap();
     let token = added
@@ -979,7 +963,7 @@ async fn an_added_person_chooses_their_password_through_a_one_time_link(store: &
         "{different:?}"
     );
     // A new link replaces the unused one.
-    let again = crate::admin::invite_person(store, &admin, None, added.user_id)
+    let again = crate::admin::invite_person(store, &admin, added.user_id)
         .await
         .unwrap();
     assert!(store.invitation(&token).await.unwrap().is_none());

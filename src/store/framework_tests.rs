@@ -83,11 +83,10 @@ async fn a_new_mastery_method_recomputes_the_levels_it_affects(store: &Store) {
         method: "highest".into(),
         method_param: String::new(),
     };
-    let refused =
-        crate::frameworks::save_framework(store, &teacher, None, framework.id, &form).await;
+    let refused = crate::frameworks::save_framework(store, &teacher, framework.id, &form).await;
     assert!(matches!(refused, Err(CoreError::Forbidden)), "{refused:?}");
     form.method_param = "3".into();
-    let wrong = crate::frameworks::save_framework(store, &admin, None, framework.id, &form).await;
+    let wrong = crate::frameworks::save_framework(store, &admin, framework.id, &form).await;
     assert!(matches!(wrong, Err(CoreError::Invalid { .. })), "{wrong:?}");
     assert_eq!(count(store, "audit_log").await, lines);
     assert_eq!(count(store, "level_recomputes").await, 0);
@@ -185,7 +184,7 @@ async fn a_new_mastery_method_recomputes_the_levels_it_affects(store: &Store) {
     }
     assert_same_as_rebuild(store).await;
     let outside =
-        crate::frameworks::set_mastery_level(store, &admin, None, framework.rubric.id, "9").await;
+        crate::frameworks::set_mastery_level(store, &admin, framework.rubric.id, "9").await;
     assert!(
         matches!(outside, Err(CoreError::Invalid { .. })),
         "{outside:?}"
@@ -207,24 +206,24 @@ async fn frameworks_areas_and_competencies_are_created_with_their_fields(store: 
         method: "decaying_average".into(),
         method_param: "80".into(),
     };
-    let id = crate::frameworks::create_framework(store, &admin, None, &form)
+    let id = crate::frameworks::create_framework(store, &admin, &form)
         .await
         .unwrap();
-    let again = crate::frameworks::create_framework(store, &admin, None, &form).await;
+    let again = crate::frameworks::create_framework(store, &admin, &form).await;
     assert!(matches!(again, Err(CoreError::Invalid { .. })), "{again:?}");
-    let area = crate::frameworks::create_area(store, &admin, None, id, "DL1", "Searching")
+    let area = crate::frameworks::create_area(store, &admin, id, "DL1", "Searching")
         .await
         .unwrap();
-    crate::frameworks::create_category(store, &admin, None, "Digital skills")
+    crate::frameworks::create_category(store, &admin, "Digital skills")
         .await
         .unwrap();
-    crate::frameworks::create_tag(store, &admin, None, "Research", "skill")
+    crate::frameworks::create_tag(store, &admin, "Research", "skill")
         .await
         .unwrap();
-    crate::frameworks::create_tag(store, &admin, None, "Honesty", "value")
+    crate::frameworks::create_tag(store, &admin, "Honesty", "value")
         .await
         .unwrap();
-    let bad_kind = crate::frameworks::create_tag(store, &admin, None, "Other", "mood").await;
+    let bad_kind = crate::frameworks::create_tag(store, &admin, "Other", "mood").await;
     assert!(matches!(bad_kind, Err(CoreError::Invalid { .. })));
     let mut competency = CompetencyForm {
         code: "DL1.1".into(),
@@ -238,20 +237,20 @@ async fn frameworks_areas_and_competencies_are_created_with_their_fields(store: 
         tags: "research, Honesty".into(),
         alignments: "Information literacy | https://example.org/il | ACRL | IL2".into(),
     };
-    let competency_id = crate::frameworks::create_competency(store, &admin, None, id, &competency)
+    let competency_id = crate::frameworks::create_competency(store, &admin, id, &competency)
         .await
         .unwrap();
     let lines = count(store, "audit_log").await;
     competency.tags = "Research, Kindness".into();
     competency.code = "DL1.2".into();
-    let unknown = crate::frameworks::create_competency(store, &admin, None, id, &competency).await;
+    let unknown = crate::frameworks::create_competency(store, &admin, id, &competency).await;
     assert!(
         matches!(&unknown, Err(CoreError::Invalid { reason, .. }) if reason.contains("Kindness")),
         "{unknown:?}"
     );
     competency.tags = "Research".into();
     competency.code = "dl1.1".into();
-    let taken = crate::frameworks::create_competency(store, &admin, None, id, &competency).await;
+    let taken = crate::frameworks::create_competency(store, &admin, id, &competency).await;
     assert!(matches!(taken, Err(CoreError::Invalid { .. })), "{taken:?}");
     assert_eq!(count(store, "audit_log").await, lines);
 
@@ -285,7 +284,7 @@ async fn frameworks_areas_and_competencies_are_created_with_their_fields(store: 
         points: (top.points + 1.0).to_string(),
         color: "#0B6E4F".into(),
     };
-    crate::frameworks::save_rubric_level(store, &admin, None, rubric, &renamed)
+    crate::frameworks::save_rubric_level(store, &admin, rubric, &renamed)
         .await
         .unwrap();
     let falling = RubricLevelForm {
@@ -294,7 +293,7 @@ async fn frameworks_areas_and_competencies_are_created_with_their_fields(store: 
         points: "0".into(),
         color: "#000000".into(),
     };
-    let refused = crate::frameworks::save_rubric_level(store, &admin, None, rubric, &falling).await;
+    let refused = crate::frameworks::save_rubric_level(store, &admin, rubric, &falling).await;
     assert!(
         matches!(refused, Err(CoreError::Invalid { .. })),
         "{refused:?}"
@@ -304,7 +303,7 @@ async fn frameworks_areas_and_competencies_are_created_with_their_fields(store: 
         ..falling.clone()
     };
     assert!(
-        crate::frameworks::save_rubric_level(store, &admin, None, rubric, &gap)
+        crate::frameworks::save_rubric_level(store, &admin, rubric, &gap)
             .await
             .is_err()
     );
@@ -332,28 +331,28 @@ async fn categories_tags_and_areas_are_renamed_and_deleted(store: &Store) {
     let used_key = used.key.clone();
 
     // A category in use is renamed (its key stays) but not deleted.
-    crate::frameworks::rename_category(store, &admin, None, used.id, "  Know-how ")
+    crate::frameworks::rename_category(store, &admin, used.id, "  Know-how ")
         .await
         .unwrap();
     let other = list.categories[1].name.to_uppercase();
-    let clash = crate::frameworks::rename_category(store, &admin, None, used.id, &other).await;
+    let clash = crate::frameworks::rename_category(store, &admin, used.id, &other).await;
     assert!(matches!(clash, Err(CoreError::Invalid { .. })), "{clash:?}");
     let lines = count(store, "audit_log").await;
-    let refused = crate::frameworks::delete_category(store, &admin, None, used.id).await;
+    let refused = crate::frameworks::delete_category(store, &admin, used.id).await;
     assert!(
         matches!(&refused, Err(CoreError::Invalid { reason, .. }) if reason.contains("framework")),
         "{refused:?}"
     );
-    let forbidden = crate::frameworks::rename_category(store, &teacher, None, used.id, "X").await;
+    let forbidden = crate::frameworks::rename_category(store, &teacher, used.id, "X").await;
     assert!(
         matches!(forbidden, Err(CoreError::Forbidden)),
         "{forbidden:?}"
     );
     assert_eq!(count(store, "audit_log").await, lines);
-    let spare = crate::frameworks::create_category(store, &admin, None, "Spare")
+    let spare = crate::frameworks::create_category(store, &admin, "Spare")
         .await
         .unwrap();
-    crate::frameworks::delete_category(store, &admin, None, spare)
+    crate::frameworks::delete_category(store, &admin, spare)
         .await
         .unwrap();
     let categories = crate::frameworks::frameworks(store, &admin)
@@ -369,13 +368,13 @@ async fn categories_tags_and_areas_are_renamed_and_deleted(store: &Store) {
 
     // A tag is renamed and changes kind; deleting it takes it off its competencies.
     let framework = list.frameworks[0].id;
-    let tag = crate::frameworks::create_tag(store, &admin, None, "Curiosity", "skill")
+    let tag = crate::frameworks::create_tag(store, &admin, "Curiosity", "skill")
         .await
         .unwrap();
-    crate::frameworks::create_tag(store, &admin, None, "Care", "value")
+    crate::frameworks::create_tag(store, &admin, "Care", "value")
         .await
         .unwrap();
-    let area = crate::frameworks::create_area(store, &admin, None, framework, "Z", "Zeta")
+    let area = crate::frameworks::create_area(store, &admin, framework, "Z", "Zeta")
         .await
         .unwrap();
     let competency = CompetencyForm {
@@ -386,12 +385,12 @@ async fn categories_tags_and_areas_are_renamed_and_deleted(store: &Store) {
         tags: "Curiosity".into(),
         ..CompetencyForm::default()
     };
-    crate::frameworks::create_competency(store, &admin, None, framework, &competency)
+    crate::frameworks::create_competency(store, &admin, framework, &competency)
         .await
         .unwrap();
-    let clash = crate::frameworks::rename_tag(store, &admin, None, tag, "care", "skill").await;
+    let clash = crate::frameworks::rename_tag(store, &admin, tag, "care", "skill").await;
     assert!(matches!(clash, Err(CoreError::Invalid { .. })), "{clash:?}");
-    crate::frameworks::rename_tag(store, &admin, None, tag, "Wonder", "value")
+    crate::frameworks::rename_tag(store, &admin, tag, "Wonder", "value")
         .await
         .unwrap();
     let tags = crate::frameworks::frameworks(store, &admin)
@@ -403,7 +402,7 @@ async fn categories_tags_and_areas_are_renamed_and_deleted(store: &Store) {
         (wonder.name.as_str(), wonder.kind.key(), wonder.competencies),
         ("Wonder", "value", 1)
     );
-    crate::frameworks::delete_tag(store, &admin, None, tag)
+    crate::frameworks::delete_tag(store, &admin, tag)
         .await
         .unwrap();
     let shown = crate::frameworks::framework(store, &admin, framework)
@@ -421,20 +420,20 @@ async fn categories_tags_and_areas_are_renamed_and_deleted(store: &Store) {
         .unwrap()
         .code
         .clone();
-    let clash = crate::frameworks::rename_area(store, &admin, None, area, &first, "Zeta").await;
+    let clash = crate::frameworks::rename_area(store, &admin, area, &first, "Zeta").await;
     assert!(matches!(clash, Err(CoreError::Invalid { .. })), "{clash:?}");
-    crate::frameworks::rename_area(store, &admin, None, area, "Z9", "Zeta nine")
+    crate::frameworks::rename_area(store, &admin, area, "Z9", "Zeta nine")
         .await
         .unwrap();
-    let refused = crate::frameworks::delete_area(store, &admin, None, area).await;
+    let refused = crate::frameworks::delete_area(store, &admin, area).await;
     assert!(
         matches!(&refused, Err(CoreError::Invalid { reason, .. }) if reason.contains("1 competency")),
         "{refused:?}"
     );
-    let empty = crate::frameworks::create_area(store, &admin, None, framework, "E", "Empty")
+    let empty = crate::frameworks::create_area(store, &admin, framework, "E", "Empty")
         .await
         .unwrap();
-    crate::frameworks::delete_area(store, &admin, None, empty)
+    crate::frameworks::delete_area(store, &admin, empty)
         .await
         .unwrap();
     let areas = crate::frameworks::framework(store, &admin, framework)

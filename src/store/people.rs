@@ -1,6 +1,7 @@
 //! People as administrators manage them: listed and searched, approved, disabled (their
 //! sessions end at once) and enabled again — each change with its audit line.
 
+use super::audit::Actor;
 use super::audit::Audit;
 use super::Store;
 use crate::error::{CoreError, CoreResult};
@@ -73,12 +74,15 @@ impl Store {
     /// transaction, so their open pages stop working at once.
     pub async fn set_user_status(
         &self,
-        institution_id: InstitutionId,
-        actor_id: UserId,
-        origin: Option<&str>,
+        by: Actor<'_>,
         user_id: UserId,
         status: UserStatus,
     ) -> CoreResult<()> {
+        let Actor {
+            institution_id,
+            actor_id,
+            origin,
+        } = by;
         let mut tx = self.write().await?;
         let before: Option<(String, String)> =
             sqlx::query_as("SELECT status, email FROM users WHERE id = $1 AND institution_id = $2")
@@ -260,12 +264,15 @@ impl Store {
     /// audit line, in one transaction.
     pub async fn change_person(
         &self,
-        institution_id: InstitutionId,
-        actor_id: UserId,
-        origin: Option<&str>,
+        by: Actor<'_>,
         user_id: UserId,
         change: &PersonChange,
     ) -> CoreResult<()> {
+        let Actor {
+            institution_id,
+            actor_id,
+            origin,
+        } = by;
         let now = crate::clock::now();
         let mut tx = self.write().await?;
         let person: Option<(String,)> =

@@ -5,7 +5,7 @@ use super::audit::{Actor, Audit};
 use super::taxonomy::taken;
 use super::Store;
 use crate::error::{CoreError, CoreResult};
-use crate::model::{CustomRole, InstitutionId, Permission, UserId};
+use crate::model::{CustomRole, InstitutionId, Permission};
 
 impl Store {
     /// The institution's custom roles, by name.
@@ -44,13 +44,16 @@ impl Store {
     /// Defines a custom role with its audit line; its name must be new to the institution.
     pub async fn create_custom_role(
         &self,
-        institution_id: InstitutionId,
-        actor_id: UserId,
-        origin: Option<&str>,
+        by: Actor<'_>,
         name: &str,
         permissions: &[Permission],
         year_level: Option<i64>,
     ) -> CoreResult<i64> {
+        let Actor {
+            institution_id,
+            actor_id,
+            origin,
+        } = by;
         let key: String = name
             .to_lowercase()
             .chars()

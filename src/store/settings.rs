@@ -4,7 +4,7 @@
 use super::audit::{Actor, Audit};
 use super::Store;
 use crate::error::CoreResult;
-use crate::model::{InstitutionId, LiveEvent, Module, Settings, ThemeImage, ThemeImages, UserId};
+use crate::model::{InstitutionId, LiveEvent, Module, Settings, ThemeImage, ThemeImages};
 use crate::theme::Theme;
 
 impl Store {
@@ -108,13 +108,12 @@ impl Store {
 
     /// Saves checked settings with one audit line per change, in one transaction, then tells
     /// every open page of the institution.
-    pub async fn save_settings(
-        &self,
-        institution_id: InstitutionId,
-        actor_id: UserId,
-        origin: Option<&str>,
-        settings: &Settings,
-    ) -> CoreResult<()> {
+    pub async fn save_settings(&self, by: Actor<'_>, settings: &Settings) -> CoreResult<()> {
+        let Actor {
+            institution_id,
+            actor_id,
+            origin,
+        } = by;
         let before = self.settings(institution_id).await?;
         let mut tx = self.write().await?;
         for module in Module::ALL {

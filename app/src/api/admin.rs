@@ -43,8 +43,7 @@ pub async fn save_settings(settings: SettingsForm) -> Result<(), AppError> {
         images: Default::default(),
         time_zone: settings.time_zone,
     };
-    let origin = crate::session::origin();
-    Ok(cairn::admin::save_settings(&store, &viewer, origin.as_deref(), &settings).await?)
+    Ok(cairn::admin::save_settings(&store, &viewer, &settings).await?)
 }
 
 #[server(endpoint = "audit")]
@@ -65,8 +64,7 @@ pub async fn get_people(
 #[server(endpoint = "person_status")]
 pub async fn set_person_status(user_id: i64, status: String) -> Result<(), AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
-    Ok(cairn::admin::set_user_status(&store, &viewer, origin.as_deref(), user_id, &status).await?)
+    Ok(cairn::admin::set_user_status(&store, &viewer, user_id, &status).await?)
 }
 
 /// Where one of the institution's imports of people is, as the server reports it.
@@ -106,7 +104,6 @@ pub struct PersonChangeForm {
 pub async fn change_person(change: PersonChangeForm) -> Result<(), AppError> {
     use cairn::store::people::PersonChange;
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
     let user_id = change.user_id;
     let change = match change.kind.as_str() {
         "give_role" | "take_role" => {
@@ -139,7 +136,7 @@ pub async fn change_person(change: PersonChangeForm) -> Result<(), AppError> {
         },
         _ => return Err(cairn::CoreError::invalid("change", "is not a change Cairn knows").into()),
     };
-    Ok(cairn::admin::change_person(&store, &viewer, origin.as_deref(), user_id, &change).await?)
+    Ok(cairn::admin::change_person(&store, &viewer, user_id, &change).await?)
 }
 
 #[server(endpoint = "admin_groups")]
@@ -151,15 +148,13 @@ pub async fn get_admin_groups() -> Result<Vec<cairn::model::GroupAdmin>, AppErro
 #[server(endpoint = "create_group")]
 pub async fn create_group(name: String, year_level: String) -> Result<i64, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
-    Ok(cairn::admin::create_group(&store, &viewer, origin.as_deref(), &name, &year_level).await?)
+    Ok(cairn::admin::create_group(&store, &viewer, &name, &year_level).await?)
 }
 
 #[server(endpoint = "archive_group")]
 pub async fn archive_group(group_id: i64) -> Result<(), AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
-    Ok(cairn::admin::archive_group(&store, &viewer, origin.as_deref(), group_id).await?)
+    Ok(cairn::admin::archive_group(&store, &viewer, group_id).await?)
 }
 
 /// Adds people to a group by email (`emails`: separated by commas, semicolons, spaces or
@@ -171,16 +166,7 @@ pub async fn add_group_members(
     member_role: String,
 ) -> Result<usize, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
-    Ok(cairn::admin::add_group_members(
-        &store,
-        &viewer,
-        origin.as_deref(),
-        group_id,
-        &emails,
-        &member_role,
-    )
-    .await?)
+    Ok(cairn::admin::add_group_members(&store, &viewer, group_id, &emails, &member_role).await?)
 }
 
 #[server(endpoint = "trusted_issuers")]
@@ -233,12 +219,10 @@ impl RoleForm {
 #[server(endpoint = "create_role")]
 pub async fn create_role(role: RoleForm) -> Result<i64, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
     let permissions = role.permissions();
     Ok(cairn::admin::create_custom_role(
         &store,
         &viewer,
-        origin.as_deref(),
         &role.name,
         &permissions,
         &role.year_level,
@@ -256,8 +240,7 @@ pub async fn get_tile_layouts() -> Result<Vec<cairn::model::TileLayout>, AppErro
 #[server(endpoint = "arrange_tile")]
 pub async fn arrange_tile(role: String, tile: String, change: String) -> Result<(), AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
-    cairn::admin::arrange_tile(&store, &viewer, origin.as_deref(), &role, &tile, &change).await?;
+    cairn::admin::arrange_tile(&store, &viewer, &role, &tile, &change).await?;
     Ok(())
 }
 
@@ -266,8 +249,7 @@ pub async fn arrange_tile(role: String, tile: String, change: String) -> Result<
 #[server(endpoint = "add_person")]
 pub async fn add_person(person: cairn::model::NewPersonForm) -> Result<String, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
-    let added = cairn::admin::add_person(&store, &viewer, origin.as_deref(), &person).await?;
+    let added = cairn::admin::add_person(&store, &viewer, &person).await?;
     Ok(added.invitation)
 }
 
@@ -275,8 +257,7 @@ pub async fn add_person(person: cairn::model::NewPersonForm) -> Result<String, A
 #[server(endpoint = "invite_person")]
 pub async fn invite_person(user_id: i64) -> Result<String, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
-    Ok(cairn::admin::invite_person(&store, &viewer, origin.as_deref(), user_id).await?)
+    Ok(cairn::admin::invite_person(&store, &viewer, user_id).await?)
 }
 
 /// Whom an invitation is for, while it is unused and unexpired (anyone with the link may ask).
@@ -289,11 +270,9 @@ pub async fn get_invitation(token: String) -> Result<Option<cairn::model::Invita
 #[server(endpoint = "edit_role")]
 pub async fn edit_role(role_id: i64, role: RoleForm) -> Result<(), AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
     Ok(cairn::admin::edit_custom_role(
         &store,
         &viewer,
-        origin.as_deref(),
         role_id,
         &role.name,
         &role.permissions(),
@@ -305,6 +284,5 @@ pub async fn edit_role(role_id: i64, role: RoleForm) -> Result<(), AppError> {
 #[server(endpoint = "delete_role")]
 pub async fn delete_role(role_id: i64) -> Result<(), AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
-    let origin = crate::session::origin();
-    Ok(cairn::admin::delete_custom_role(&store, &viewer, origin.as_deref(), role_id).await?)
+    Ok(cairn::admin::delete_custom_role(&store, &viewer, role_id).await?)
 }

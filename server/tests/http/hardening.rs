@@ -150,16 +150,15 @@ async fn a_live_stream_ends_with_its_session_and_follows_the_policy_as_it_is_now
     drop(other);
 
     // An administrator disables the account: the stream ends at the next event.
+    let by = cairn::store::audit::Actor {
+        institution_id: institution,
+        actor_id: admin,
+        origin: None,
+    };
     let cookie = sign_in(&app, cairn::demo::DEMO_CO_TEACHER).await;
     let mut stream = open_stream(&app, &cookie).await;
     store
-        .set_user_status(
-            institution,
-            admin,
-            None,
-            coteacher,
-            cairn::model::UserStatus::Disabled,
-        )
+        .set_user_status(by, coteacher, cairn::model::UserStatus::Disabled)
         .await
         .unwrap();
     mark(store, learner).await;
@@ -169,13 +168,7 @@ async fn a_live_stream_ends_with_its_session_and_follows_the_policy_as_it_is_now
         "after disabling"
     );
     store
-        .set_user_status(
-            institution,
-            admin,
-            None,
-            coteacher,
-            cairn::model::UserStatus::Active,
-        )
+        .set_user_status(by, coteacher, cairn::model::UserStatus::Active)
         .await
         .unwrap();
 
@@ -188,9 +181,7 @@ async fn a_live_stream_ends_with_its_session_and_follows_the_policy_as_it_is_now
     );
     store
         .change_person(
-            institution,
-            admin,
-            None,
+            by,
             coteacher,
             &cairn::store::people::PersonChange::Leave { group_id: group },
         )
