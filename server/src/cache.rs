@@ -61,17 +61,49 @@ impl DrawnAt {
         }
     }
 
-    /// Whether a page drawn at `self`, `age` ago, still shows what the store holds `now`.
-    fn current(&self, now: &DrawnAt, age: Duration) -> bool {
+    /// How a page drawn at `self`, `age` ago, stands against what the store holds `now`.
+    fn standing(&self, now: &DrawnAt, age: Duration) -> Standing {
         match (self, now) {
-            (DrawnAt::Learner(kept, drawn), DrawnAt::Learner(learner, now)) => {
-                kept == learner && drawn.current(now, age < COHORT_LAG)
+            (DrawnAt::Learner(kept, drawn), DrawnAt::Learner(learner, now)) if kept == learner => {
+                if drawn.current(now, false) {
+                    Standing::Current
+                } else if !drawn.current(now, true) {
+                    Standing::Stale
+                } else if age < COHORT_RENEW {
+                    Standing::Current
+                } else if age < COHORT_LAG {
+                    Standing::Renew
+                } else {
+                    Standing::Stale
+                }
             }
-            (DrawnAt::Any(drawn), DrawnAt::Any(now)) => drawn == now,
-            _ => false,
+            (DrawnAt::Any(drawn), DrawnAt::Any(now)) if drawn == now => Standing::Current,
+            _ => Standing::Stale,
         }
     }
+
+    #[cfg(test)]
+    fn current(&self, now: &DrawnAt, age: Duration) -> bool {
+        self.standing(now, age) != Standing::Stale
+    }
 }
+
+/// Whether a kept page may answer a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Standing {
+    /// It shows what the store holds (its cohort's figures maybe a little behind).
+    Current,
+    /// It may answer, and is drawn again in the background: its cohort's figures are getting
+    /// old.
+    Renew,
+    /// It must be drawn again before it answers.
+    Stale,
+}
+
+/// From this age a kept page whose cohort's figures moved is drawn again in the background,
+/// while it still answers; so a busy page is renewed before `COHORT_LAG`, without a request
+/// waiting for it.
+const COHORT_RENEW: Duration = Duration::from_secs(45);
 
 /// How far behind the cohort's statistics on a kept learner page may be: other learners'
 /// marks arrive all day, and each would otherwise empty the whole cohort's pages.
@@ -79,6 +111,8 @@ pub const COHORT_LAG: Duration = Duration::from_secs(60);
 
 struct KeptPage {
     drawn: DrawnAt,
+    /// A background render of it is on its way (one at a time).
+    renewing: bool,
     kept_at: Instant,
     content_type: HeaderValue,
     /// The page, gzip-compressed.
@@ -216,16 +250,21 @@ impl Caches {
         live
     }
 
-    fn page(&self, key: &(UserId, String), now: &DrawnAt) -> Option<(HeaderValue, Bytes)> {
-        let pages = self.pages.lock().expect("page cache");
-        pages
-            .entries
-            .get(key)
-            .filter(|page| {
-                let age = page.kept_at.elapsed();
-                age < PAGE_TTL && page.drawn.current(now, age)
-            })
-            .map(|page| (page.content_type.clone(), page.body.clone()))
+    /// The kept page that may answer, and whether this request should have it drawn again in
+    /// the background (the first to find it getting old; the others just take it).
+    fn page(&self, key: &(UserId, String), now: &DrawnAt) -> Option<(HeaderValue, Bytes, bool)> {
+        let mut pages = self.pages.lock().expect("page cache");
+        let page = pages.entries.get_mut(key)?;
+        let age = page.kept_at.elapsed();
+        if age >= PAGE_TTL {
+            return None;
+        }
+        let renew = match page.drawn.standing(now, age) {
+            Standing::Stale => return None,
+            Standing::Current => false,
+            Standing::Renew => !std::mem::replace(&mut page.renewing, true),
+        };
+        Some((page.content_type.clone(), page.body.clone(), renew))
     }
 
     fn keep_page(&self, key: (UserId, String), page: KeptPage) {
@@ -300,7 +339,11 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
         }
         None => false,
     };
-    if let Some((content_type, body)) = state.caches.page(&key, &drawn).filter(|_| !expired) {
+    if let Some((content_type, body, renew)) = state.caches.page(&key, &drawn).filter(|_| !expired)
+    {
+        if renew {
+            renew_in_background(&state, &request, key.clone(), next.clone());
+        }
         // A read like any other: a staff member's leaves its audit line.
         if let (Some(viewer), Some(learner_id)) = (
             request.extensions().get::<Viewer>(),
@@ -329,6 +372,17 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
             Err(error) => tracing::error!(%error, "a kept page did not inflate; rendering it"),
         }
     }
+    render_and_keep(&state, key, drawn, next, request).await
+}
+
+/// Draws the page, and keeps a successful answer drawn at `drawn`.
+async fn render_and_keep(
+    state: &AppState,
+    key: (UserId, String),
+    drawn: DrawnAt,
+    next: Next,
+    request: Request,
+) -> Response {
     let response = next.run(request).await;
     let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
     let keep = response.status() == StatusCode::OK
@@ -351,6 +405,7 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
                 key,
                 KeptPage {
                     drawn,
+                    renewing: false,
                     kept_at: Instant::now(),
                     content_type,
                     body: compressed,
@@ -362,6 +417,23 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
     Response::from_parts(parts, Body::from(body))
 }
 
+/// Draws a kept page again for the same viewer without a request waiting for it: the same
+/// address, headers and signed-in person as the request that found it getting old.
+fn renew_in_background(state: &AppState, request: &Request, key: (UserId, String), next: Next) {
+    let mut renewal = Request::new(Body::empty());
+    *renewal.method_mut() = Method::GET;
+    *renewal.uri_mut() = request.uri().clone();
+    *renewal.headers_mut() = request.headers().clone();
+    *renewal.extensions_mut() = request.extensions().clone();
+    let state = state.clone();
+    tokio::spawn(async move {
+        let drawn = DrawnAt::now(&state.store, learner_in_path(renewal.uri().path()));
+        let response = render_and_keep(&state, key, drawn, next, renewal).await;
+        // Read to the end, so a streamed page is drawn whole (and kept).
+        let _ = axum::body::to_bytes(response.into_body(), MAX_PAGE * 8).await;
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,6 +441,7 @@ mod tests {
     fn page(version: u64, size: usize) -> KeptPage {
         KeptPage {
             drawn: DrawnAt::Any(version),
+            renewing: false,
             kept_at: Instant::now(),
             content_type: HeaderValue::from_static("text/html"),
             body: Bytes::from(vec![b'x'; size]),
@@ -449,6 +522,52 @@ mod tests {
         assert!(
             !kept.current(&DrawnAt::Learner(4, drawn), fresh),
             "another learner"
+        );
+        // Getting old: it still answers, and is drawn again in the background.
+        assert_eq!(
+            kept.standing(&others_marked, Duration::from_secs(50)),
+            Standing::Renew
+        );
+        assert_eq!(
+            kept.standing(&DrawnAt::Learner(3, drawn), Duration::from_secs(50)),
+            Standing::Current,
+            "nothing moved: nothing to renew"
+        );
+    }
+
+    #[test]
+    fn only_the_first_request_to_find_a_page_getting_old_renews_it() {
+        let caches = Caches::new(1000);
+        let drawn = PageVersion {
+            everyone: 1,
+            learner: 4,
+            cohort: 9,
+        };
+        let key = (7, "/learners/3".to_string());
+        caches.keep_page(
+            key.clone(),
+            KeptPage {
+                drawn: DrawnAt::Learner(3, drawn),
+                renewing: false,
+                kept_at: Instant::now() - Duration::from_secs(50),
+                content_type: HeaderValue::from_static("text/html"),
+                body: Bytes::from_static(b"kept"),
+            },
+        );
+        let now = DrawnAt::Learner(
+            3,
+            PageVersion {
+                cohort: 10,
+                ..drawn
+            },
+        );
+        let first = caches.page(&key, &now).unwrap();
+        let second = caches.page(&key, &now).unwrap();
+        assert_eq!((first.2, second.2), (true, false));
+        assert_eq!(
+            second.1,
+            Bytes::from_static(b"kept"),
+            "both are answered at once"
         );
     }
 
