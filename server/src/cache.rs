@@ -267,6 +267,11 @@ impl Caches {
         Some((page.content_type.clone(), page.body.clone(), renew))
     }
 
+    /// Whether a page of `size` bytes (before compression) could be kept at all.
+    fn may_keep(&self, size: usize) -> bool {
+        self.page_limit > 0 && size <= MAX_PAGE * 8
+    }
+
     fn keep_page(&self, key: (UserId, String), page: KeptPage) {
         let mut pages = self.pages.lock().expect("page cache");
         let size = page.body.len();
@@ -399,7 +404,8 @@ async fn render_and_keep(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    if parts.headers.get(header::CONTENT_ENCODING).is_none() {
+    // Compressed only to be kept: not when it cannot be.
+    if parts.headers.get(header::CONTENT_ENCODING).is_none() && state.caches.may_keep(body.len()) {
         match gzip(&body) {
             Ok(compressed) => state.caches.keep_page(
                 key,
