@@ -333,16 +333,15 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
     };
     let key = (viewer, request.uri().to_string());
     let drawn = DrawnAt::now(&state.store, learner_in_path(request.uri().path()));
-    let version = state.store.data_version();
     // A share link also ends with time alone (it expires): not answered from memory after.
-    let expired = match request.uri().path().strip_prefix("/share/") {
-        Some(token) => {
+    let expired = match (request.uri().path().strip_prefix("/share/"), drawn) {
+        (Some(token), DrawnAt::Any(version)) => {
             !state
                 .caches
                 .share_link_is_live(&state.store, token, version)
                 .await
         }
-        None => false,
+        _ => false,
     };
     if let Some((content_type, body, renew)) = state.caches.page(&key, &drawn).filter(|_| !expired)
     {

@@ -369,23 +369,11 @@ async fn a_mark_keeps_other_learners_pages_and_an_administrators_change_renews_t
         "the chart says as of when"
     );
     let marked_first = send(&app, get(&marked_page, Some(&cookie))).await;
-    let (respect,): (i64,) = sqlx::query_as("SELECT id FROM competencies WHERE code = 'VAL-RES'")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let respect = cairn::store::testing::competency(store, "VAL-RES").await;
     store
         .record_evidence(&cairn::store::levels::NewEvidence {
-            learner_id: marked,
-            competency_id: respect,
-            level: 4.0,
             given_by: Some(teacher),
-            source: "teacher",
-            source_ref: None,
-            group_id: None,
-            comment: None,
-            supersedes_id: None,
-            score: None,
-            observed_at: "2026-12-07T09:00:00Z".into(),
+            ..cairn::store::testing::teacher_mark(marked, respect, 4.0, "2026-12-07T09:00:00Z")
         })
         .await
         .unwrap();

@@ -210,6 +210,29 @@ pub async fn competency(store: &Store, code: &str) -> i64 {
         .unwrap()
 }
 
+/// A teacher's plain mark of `level` for the learner on the competency, observed `at` (no
+/// giver, group, comment or score: set them with `..teacher_mark(..)`).
+pub fn teacher_mark(
+    learner_id: i64,
+    competency_id: i64,
+    level: f64,
+    at: &str,
+) -> super::levels::NewEvidence {
+    super::levels::NewEvidence {
+        learner_id,
+        competency_id,
+        level,
+        given_by: None,
+        source: "teacher",
+        source_ref: None,
+        group_id: None,
+        comment: None,
+        supersedes_id: None,
+        score: None,
+        observed_at: at.to_string(),
+    }
+}
+
 /// How many rows a table holds.
 pub async fn count(store: &Store, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))

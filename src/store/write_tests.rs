@@ -1,7 +1,7 @@
 //! The unit of work against real databases: what a write says it did is what happens.
 
 use super::audit::Actor;
-use super::testing::{competency, user_id};
+use super::testing::{competency, teacher_mark, user_id};
 use super::Store;
 use crate::demo::{self, SeedOptions};
 use crate::model::{AuditFilter, LiveEvent};
@@ -37,19 +37,12 @@ async fn a_mark_touches_its_learner_and_the_cohort_and_goes_out_after_commit(sto
     let mut events = store.subscribe();
     let (before, other_before) = (store.page_version(learner), store.page_version(other));
     let recorded = store
-        .record_evidence(&super::levels::NewEvidence {
-            learner_id: learner,
-            competency_id: competency(store, "VAL-RES").await,
-            level: 3.0,
-            given_by: None,
-            source: "teacher",
-            source_ref: None,
-            group_id: None,
-            comment: None,
-            supersedes_id: None,
-            score: None,
-            observed_at: "2026-12-07T09:00:00Z".into(),
-        })
+        .record_evidence(&teacher_mark(
+            learner,
+            competency(store, "VAL-RES").await,
+            3.0,
+            "2026-12-07T09:00:00Z",
+        ))
         .await
         .unwrap();
     // Published once committed, and only then: the evidence is there to read.
