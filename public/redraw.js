@@ -31,7 +31,11 @@
       if (!field || field.tagName !== old.tagName || field.type !== old.type) continue;
       // The new page drew it as the person left it (what they ticked was saved): nothing to
       // put back, and nothing to tell.
-      if (old instanceof HTMLSelectElement) {
+      if (old.type === "file") {
+        // A file chosen and not sent yet: the same files (a script may not set a file input's
+        // value, only its files).
+        field.files = old.files;
+      } else if (old instanceof HTMLSelectElement) {
         if (field.value === old.value) continue;
         field.value = old.value;
       } else if (old.type === "checkbox" || old.type === "radio") {

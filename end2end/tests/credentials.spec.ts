@@ -311,6 +311,11 @@ test('a learner shares a collection: a visitor sees it verified, and a revoked l
   const png = Buffer.from('89504e470d0a1a0a0000000d494844520000000100000001080600000000', 'hex');
   await page.getByLabel('What the training was').fill('First aid course');
   await page.getByLabel(/^Its certificate/).setInputFiles({ name: 'first-aid.png', mimeType: 'image/png', buffer: png });
+  // A live event draws the page again before the learner sends it: the file chosen stays.
+  await hydrated(page);
+  await page.evaluate(() => (window as unknown as { cairnRedraw: () => Promise<void> }).cairnRedraw());
+  await expect(page.getByLabel(/^Its certificate/)).toHaveValue(/first-aid\.png$/);
+  await expect(page.getByLabel('What the training was')).toHaveValue('First aid course');
   await page.getByRole('button', { name: 'Upload the record' }).click();
   await expect(page.getByText('The record was added to your backpack.')).toBeVisible();
   await expect(page.locator('li.credential-item', { hasText: 'First aid course' })).toContainText('(uploaded)');
