@@ -79,12 +79,14 @@ pub async fn cohort_view(
     i64,
     crate::cohort::CohortView,
 )> {
-    open_learner_record(store, viewer, learner_id, "cohort").await?;
-    let frameworks = store.frameworks_for(learner_id).await?;
+    let relations = open_learner_record(store, viewer, learner_id, "cohort").await?;
+    let frameworks = store.frameworks_for(relations.institution_id).await?;
     let chosen = framework_id
         .or_else(|| frameworks.first().map(|f| f.id))
         .ok_or_else(|| CoreError::NotFound("a framework".into()))?;
-    let view = store.cohort_view(learner_id, chosen).await?;
+    let view = store
+        .cohort_view(relations.institution_id, learner_id, chosen)
+        .await?;
     Ok((frameworks, chosen, view))
 }
 

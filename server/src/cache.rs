@@ -7,8 +7,9 @@
 //! statistics on this page, which may be up to `COHORT_LAG` behind (the chart says as of
 //! when). Pages that show no one learner (a share link, a public profile) and sessions are kept
 //! while no write at all, or nothing shared, has happened. A write by another process on the
-//! same database file, such as the command line, touches everything. Only when the store sees
-//! every write (SQLite); on PostgreSQL, where other instances write too, nothing is kept.
+//! same database file, such as the command line, touches everything. Only while the store sees
+//! every write: on SQLite always; on PostgreSQL while it hears what other instances write
+//! (`cairn::store::relay`), whose writes then touch what they touched here too.
 //!
 //! Pages are kept gzip-compressed (a dashboard is ~80 KB of HTML, ~9 KB compressed) and sent
 //! that way to every client that accepts gzip — browsers all do; the rare one that does not

@@ -71,8 +71,9 @@ fn route_list() -> Vec<AxumRouteListing> {
 }
 
 pub fn router(state: AppState) -> Router {
-    // This process serves: kept pages follow what other processes write to the same database.
-    state.store.watch_outside_writes();
+    // This process serves: kept pages and reads follow what other processes write to the same
+    // database.
+    state.store.serve();
     let routes = route_list();
     let store = state.store.clone();
     let imports = state.imports.clone();

@@ -1,61 +1,95 @@
 //! The cohort comparison for one learner and framework, read from the kept counts.
 
+use std::sync::Arc;
+
+use super::kept::{CohortGroup, FrameworkFacts, Shows};
 use super::Store;
 use crate::cohort::{CohortView, FrameworkChoice, RadarAxis, MIN_COHORT};
 use crate::error::{CoreError, CoreResult};
-use crate::model::UserId;
+use crate::model::{InstitutionId, UserId};
 
 impl Store {
-    /// The frameworks of the learner's institution, in order.
-    pub async fn frameworks_for(&self, learner_id: UserId) -> CoreResult<Vec<FrameworkChoice>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT f.id, f.name FROM frameworks f JOIN users u ON u.institution_id = f.institution_id \
-             WHERE u.id = $1 ORDER BY f.id",
-        )
-        .bind(learner_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name)| FrameworkChoice { id, name })
+    /// The frameworks of an institution in order, each with its rubric's top level.
+    pub(crate) async fn framework_facts(
+        &self,
+        institution_id: InstitutionId,
+    ) -> CoreResult<Arc<Vec<FrameworkFacts>>> {
+        let read = async {
+            let rows: Vec<(i64, String, f64)> = sqlx::query_as(
+                "SELECT f.id, f.name, CAST((SELECT MAX(l.level) FROM rubric_levels l \
+                   WHERE l.rubric_id = f.rubric_id) AS DOUBLE PRECISION) \
+                 FROM frameworks f WHERE f.institution_id = $1 ORDER BY f.id",
+            )
+            .bind(institution_id)
+            .fetch_all(self.pool())
+            .await?;
+            Ok(rows)
+        };
+        self.kept(|kept| &kept.frameworks, Shows::Shared, institution_id, read)
+            .await
+    }
+
+    /// The frameworks of the institution, in order.
+    pub async fn frameworks_for(
+        &self,
+        institution_id: InstitutionId,
+    ) -> CoreResult<Vec<FrameworkChoice>> {
+        Ok(self
+            .framework_facts(institution_id)
+            .await?
+            .iter()
+            .map(|(id, name, _)| FrameworkChoice {
+                id: *id,
+                name: name.clone(),
+            })
             .collect())
     }
 
-    /// The learner against their (first) group on each competency of the framework.
+    /// The group a learner is compared with (their first group now), with its learners.
+    async fn cohort_group(&self, learner_id: UserId) -> CoreResult<Arc<CohortGroup>> {
+        let read = async {
+            let group: Option<(i64, String)> = sqlx::query_as(
+                "SELECT g.id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id \
+                 WHERE m.user_id = $1 AND m.member_role = 'learner' AND m.left_at IS NULL \
+                 ORDER BY m.joined_at, m.id LIMIT 1",
+            )
+            .bind(learner_id)
+            .fetch_optional(self.pool())
+            .await?;
+            let Some((group_id, name)) = group else {
+                return Ok(None);
+            };
+            let (learners,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM group_members \
+                 WHERE group_id = $1 AND member_role = 'learner' AND left_at IS NULL",
+            )
+            .bind(group_id)
+            .fetch_one(self.pool())
+            .await?;
+            Ok(Some((group_id, name, learners)))
+        };
+        self.kept(|kept| &kept.cohort_groups, Shows::Shared, learner_id, read)
+            .await
+    }
+
+    /// The learner (of the institution) against their (first) group on each competency of the
+    /// framework.
     pub async fn cohort_view(
         &self,
+        institution_id: InstitutionId,
         learner_id: UserId,
         framework_id: i64,
     ) -> CoreResult<CohortView> {
-        let framework: Option<(String, f64)> = sqlx::query_as(
-            "SELECT f.name, CAST((SELECT MAX(l.level) FROM rubric_levels l WHERE l.rubric_id = f.rubric_id) AS DOUBLE PRECISION) \
-             FROM frameworks f JOIN users u ON u.institution_id = f.institution_id \
-             WHERE f.id = $1 AND u.id = $2",
-        )
-        .bind(framework_id)
-        .bind(learner_id)
-        .fetch_optional(self.pool())
-        .await?;
-        let (framework, max_level) =
-            framework.ok_or_else(|| CoreError::NotFound(format!("framework {framework_id}")))?;
-        let group: Option<(i64, String)> = sqlx::query_as(
-            "SELECT g.id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id \
-             WHERE m.user_id = $1 AND m.member_role = 'learner' AND m.left_at IS NULL \
-             ORDER BY m.joined_at, m.id LIMIT 1",
-        )
-        .bind(learner_id)
-        .fetch_optional(self.pool())
-        .await?;
-        let Some((group_id, cohort)) = group else {
+        let frameworks = self.framework_facts(institution_id).await?;
+        let (_, framework, max_level) = frameworks
+            .iter()
+            .find(|(id, _, _)| *id == framework_id)
+            .ok_or_else(|| CoreError::NotFound(format!("framework {framework_id}")))?;
+        let Some((group_id, cohort, learners)) =
+            self.cohort_group(learner_id).await?.as_ref().clone()
+        else {
             return Ok(CohortView::NoCohort);
         };
-        let (learners,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM group_members \
-             WHERE group_id = $1 AND member_role = 'learner' AND left_at IS NULL",
-        )
-        .bind(group_id)
-        .fetch_one(self.pool())
-        .await?;
         if learners < MIN_COHORT {
             return Ok(CohortView::TooSmall { cohort, learners });
         }
@@ -71,10 +105,10 @@ impl Store {
         .await?;
         let spreads = self.cohort_spread(group_id).await?;
         Ok(CohortView::Radar {
-            framework,
+            framework: framework.clone(),
             cohort,
             learners,
-            max_level,
+            max_level: *max_level,
             axes: competencies
                 .into_iter()
                 .map(|(id, label, learner)| RadarAxis {

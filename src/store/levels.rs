@@ -4,6 +4,7 @@
 //! to the learners touched, never a whole cohort.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use sqlx::AnyConnection;
 
@@ -208,7 +209,17 @@ impl Store {
     }
 
     /// The spread of a group's current levels on each competency that has any.
-    pub async fn cohort_spread(&self, group_id: GroupId) -> CoreResult<HashMap<i64, Spread>> {
+    pub async fn cohort_spread(&self, group_id: GroupId) -> CoreResult<Arc<HashMap<i64, Spread>>> {
+        self.kept(
+            |kept| &kept.spreads,
+            super::kept::Shows::CohortLevels,
+            group_id,
+            self.read_cohort_spread(group_id),
+        )
+        .await
+    }
+
+    async fn read_cohort_spread(&self, group_id: GroupId) -> CoreResult<HashMap<i64, Spread>> {
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT competency_id, bucket, learners FROM cohort_levels WHERE group_id = $1",
         )

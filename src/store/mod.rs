@@ -19,6 +19,7 @@ pub mod home;
 pub mod inbox;
 pub mod integrations;
 pub mod invitations;
+pub(crate) mod kept;
 pub mod levels;
 pub mod people;
 pub mod people_import;
@@ -106,6 +107,11 @@ pub struct Store {
     events: broadcast::Sender<LiveEvent>,
     /// Tells this process's events apart from other instances' (see `relay`).
     instance: u64,
+    /// PostgreSQL: this instance hears what every other one writes (see `relay`).
+    relayed: Arc<std::sync::atomic::AtomicBool>,
+    /// PostgreSQL: the channel instances tell each other on (`relay::CHANNEL`; tests, which
+    /// share one database, each have their own).
+    pub(crate) channel: Arc<str>,
     /// The public base URL credential, issuer and status list ids start with.
     public_url: Arc<std::sync::RwLock<Arc<str>>>,
     /// Where uploaded files are kept, and how large one may be (see `files`).
@@ -116,6 +122,8 @@ pub struct Store {
     pub(crate) reads: Arc<audit::StaffReads>,
     /// Signatures already checked (see `trust`).
     pub(crate) signatures: Arc<trust::SignatureMemo>,
+    /// Reads kept while what they were read from is unchanged (see `kept`).
+    kept: Arc<kept::KeptReads>,
 }
 
 /// Writes by processes other than the server on the same SQLite file (the command line:
@@ -126,7 +134,7 @@ pub struct Store {
 #[derive(Debug)]
 struct OutsideWrites {
     path: std::path::PathBuf,
-    /// Set in the serving process (see `Store::watch_outside_writes`).
+    /// Set in the serving process (see `Store::serve`).
     watching: std::sync::atomic::AtomicBool,
     /// The file's length at the last look (`u64::MAX`: not looked yet).
     seen: AtomicU64,
@@ -219,6 +227,8 @@ impl Store {
             versions: Arc::default(),
             events: broadcast::channel(EVENT_BUFFER).0,
             instance: rand::random(),
+            relayed: Arc::default(),
+            channel: Arc::from(relay::CHANNEL),
             public_url: Arc::new(std::sync::RwLock::new(Arc::from("http://127.0.0.1:3000"))),
             files: Arc::new(std::sync::RwLock::new((
                 None,
@@ -227,6 +237,7 @@ impl Store {
             outside: None,
             reads: Arc::default(),
             signatures: Arc::default(),
+            kept: Arc::default(),
         }
     }
 
@@ -242,7 +253,7 @@ impl Store {
 
     /// A number that moves with every committed write: equal numbers, equal data. In a serving
     /// store on SQLite it also moves when another process on the same file (the command line
-    /// revoking a credential, say) has written (see `watch_outside_writes`).
+    /// revoking a credential, say) has written (see `serve`).
     pub fn data_version(&self) -> u64 {
         self.look_for_outside_writes();
         self.versions.any()
@@ -264,16 +275,17 @@ impl Store {
 
     /// A number that moves with every write that may change who may see what (people, roles,
     /// groups, parent links, sessions) — and with any write from outside, which the server
-    /// cannot read. `None` on PostgreSQL, where other instances write unseen: ask each time.
+    /// cannot read. `None` while writes may pass unseen (`sees_every_write`): ask each time.
     pub fn access_version(&self) -> Option<u64> {
         self.look_for_outside_writes();
         self.sees_every_write().then(|| self.versions.access())
     }
 
     /// Makes this store the serving process's: from now on `data_version` and `access_version`
-    /// follow the writes other processes record beside the database (`OutsideWrites`), and
-    /// closing it records nothing there.
-    pub fn watch_outside_writes(&self) {
+    /// follow the writes other processes record beside the database (`OutsideWrites`), closing
+    /// it records nothing there, and it keeps what it reads often (`kept`).
+    pub fn serve(&self) {
+        self.kept.serving.store(true, Ordering::Release);
         if let Some(outside) = &self.outside {
             outside.watching.store(true, Ordering::Release);
         }
@@ -300,24 +312,20 @@ impl Store {
         // Move the version before the length is stored: a request that sees the new length
         // as already seen also sees the version it moved.
         if outside.seen.load(Ordering::Acquire) != length {
-            self.access_changed();
+            self.touched(&write::Touched::everything());
             outside.seen.store(length, Ordering::Release);
         }
     }
 
-    /// Whether `data_version` sees every write: true for SQLite, whose one file has one
-    /// server process (other processes record their writes beside it); false for
-    /// PostgreSQL, where other instances write too.
+    /// Whether the versions see every write, so what was read or drawn at a version may be
+    /// kept while it stands: on SQLite, whose one file has one server process (other processes
+    /// record their writes beside it); on PostgreSQL, while this instance hears what the others
+    /// write (`relay`), a few milliseconds after each of their commits.
     pub fn sees_every_write(&self) -> bool {
-        self.backend == Backend::Sqlite
-    }
-
-    /// Marks a committed write that may change who sees what (see `access_version`).
-    pub(crate) fn access_changed(&self) {
-        self.versions.apply(&write::Touched {
-            access: true,
-            ..write::Touched::default()
-        });
+        match self.backend {
+            Backend::Sqlite => true,
+            Backend::Postgres => self.relayed.load(Ordering::Acquire),
+        }
     }
 
     /// Marks what another instance's committed write touched (see `relay`).

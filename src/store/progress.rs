@@ -3,7 +3,9 @@
 //! towards each achievement.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::kept::Shows;
 use super::Store;
 use crate::error::CoreResult;
 use crate::mastery::{steps_remaining, MasteryMethod};
@@ -14,7 +16,7 @@ use crate::model::{
 
 /// A competency as the progress query reads it.
 #[derive(sqlx::FromRow)]
-struct CompetencyRow {
+pub(crate) struct CompetencyRow {
     id: i64,
     code: String,
     name: String,
@@ -25,6 +27,17 @@ struct CompetencyRow {
     mastery_level: f64,
     method: String,
     param: Option<f64>,
+}
+
+/// An institution's competencies, rubrics and achievements, as progress reads them.
+pub(crate) struct Catalogue {
+    competencies: Vec<CompetencyRow>,
+    /// `(rubric, level, name)`, by rubric and level.
+    rubric_levels: Vec<(i64, i64, String)>,
+    /// `(id, name, description, category key)`.
+    achievements: Vec<(i64, String, String, Option<String>)>,
+    /// `(achievement, competency, level)`.
+    criteria: Vec<(i64, i64, f64)>,
 }
 
 impl Store {
@@ -63,31 +76,7 @@ impl Store {
         let Some((id, name, email, institution_id)) = learner else {
             return Ok(None);
         };
-        let rows: Vec<CompetencyRow> = sqlx::query_as(
-            "SELECT c.id, c.code, c.name, cat.key AS category_key, cat.name AS category, \
-               f.name AS framework, f.rubric_id, r.mastery_level, \
-               COALESCE(c.mastery_method, f.mastery_method) AS method, \
-               CASE WHEN c.mastery_method IS NULL THEN f.mastery_param ELSE c.mastery_param END \
-                 AS param \
-             FROM competencies c \
-             JOIN frameworks f ON f.id = c.framework_id \
-             JOIN categories cat ON cat.id = c.category_id \
-             JOIN rubrics r ON r.id = f.rubric_id \
-             LEFT JOIN framework_areas a ON a.id = c.area_id \
-             WHERE f.institution_id = $1 \
-             ORDER BY cat.position, f.id, a.position, c.position, c.id",
-        )
-        .bind(institution_id)
-        .fetch_all(self.pool())
-        .await?;
-        let levels: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT l.rubric_id, l.level, l.name FROM rubric_levels l \
-             JOIN rubrics r ON r.id = l.rubric_id WHERE r.institution_id = $1 \
-             ORDER BY l.rubric_id, l.level",
-        )
-        .bind(institution_id)
-        .fetch_all(self.pool())
-        .await?;
+        let catalogue = self.catalogue(institution_id).await?;
         // Levels are kept up to date as evidence arrives (see `levels`): read, never recompute.
         let current: HashMap<i64, (Option<f64>, i64)> = sqlx::query_as::<_, (i64, Option<f64>, i64)>(
             "SELECT competency_id, level, evidence_count FROM current_levels WHERE learner_id = $1",
@@ -98,9 +87,14 @@ impl Store {
         .into_iter()
         .map(|(competency, level, count)| (competency, (level, count)))
         .collect();
-        let rubric = |rubric_id: i64| levels.iter().filter(move |(r, _, _)| *r == rubric_id);
-        let mut competencies = Vec::with_capacity(rows.len());
-        for row in rows {
+        let rubric = |rubric_id: i64| {
+            catalogue
+                .rubric_levels
+                .iter()
+                .filter(move |(r, _, _)| *r == rubric_id)
+        };
+        let mut competencies = Vec::with_capacity(catalogue.competencies.len());
+        for row in &catalogue.competencies {
             let method = MasteryMethod::parse(&row.method, row.param)?;
             let (level, evidence_count) = current.get(&row.id).copied().unwrap_or((None, 0));
             let reached = level.map(f64::floor).unwrap_or(0.0);
@@ -115,11 +109,11 @@ impl Store {
                 .fold(0.0, f64::max);
             competencies.push(CompetencyLevel {
                 id: row.id,
-                code: row.code,
-                name: row.name,
-                category_key: row.category_key,
-                category: row.category,
-                framework: row.framework,
+                code: row.code.clone(),
+                name: row.name.clone(),
+                category_key: row.category_key.clone(),
+                category: row.category.clone(),
+                framework: row.framework.clone(),
                 level,
                 level_name,
                 next_level_name,
@@ -137,6 +131,55 @@ impl Store {
             institution_id,
             competencies,
         )))
+    }
+
+    /// The institution's competencies (in the order pages list them), rubric levels,
+    /// achievements and their criteria: the same for every learner, so kept (see `kept`).
+    pub(crate) async fn catalogue(&self, institution_id: i64) -> CoreResult<Arc<Catalogue>> {
+        let read = async {
+            let competencies = sqlx::query_as(
+                "SELECT c.id, c.code, c.name, cat.key AS category_key, cat.name AS category, \
+                   f.name AS framework, f.rubric_id, r.mastery_level, \
+                   COALESCE(c.mastery_method, f.mastery_method) AS method, \
+                   CASE WHEN c.mastery_method IS NULL THEN f.mastery_param ELSE c.mastery_param END \
+                     AS param \
+                 FROM competencies c \
+                 JOIN frameworks f ON f.id = c.framework_id \
+                 JOIN categories cat ON cat.id = c.category_id \
+                 JOIN rubrics r ON r.id = f.rubric_id \
+                 LEFT JOIN framework_areas a ON a.id = c.area_id \
+                 WHERE f.institution_id = $1 \
+                 ORDER BY cat.position, f.id, a.position, c.position, c.id",
+            )
+            .bind(institution_id)
+            .fetch_all(self.pool())
+            .await?;
+            let rubric_levels = sqlx::query_as(
+                "SELECT l.rubric_id, l.level, l.name FROM rubric_levels l \
+                 JOIN rubrics r ON r.id = l.rubric_id WHERE r.institution_id = $1 \
+                 ORDER BY l.rubric_id, l.level",
+            )
+            .bind(institution_id)
+            .fetch_all(self.pool())
+            .await?;
+            let achievements = sqlx::query_as(
+                "SELECT a.id, a.name, a.description, cat.key FROM achievements a \
+                 LEFT JOIN categories cat ON cat.id = a.category_id \
+                 WHERE a.institution_id = $1 ORDER BY a.id",
+            )
+            .bind(institution_id)
+            .fetch_all(self.pool())
+            .await?;
+            let criteria = self.achievement_criteria(institution_id).await?;
+            Ok(Catalogue {
+                competencies,
+                rubric_levels,
+                achievements,
+                criteria,
+            })
+        };
+        self.kept(|kept| &kept.catalogues, Shows::Shared, institution_id, read)
+            .await
     }
 
     /// Every criterion of the institution's achievements: `(achievement, competency, level)`.
@@ -161,15 +204,8 @@ impl Store {
         learner_id: UserId,
         competencies: &[CompetencyLevel],
     ) -> CoreResult<Vec<AchievementProgress>> {
-        let achievements: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT a.id, a.name, a.description, cat.key FROM achievements a \
-             LEFT JOIN categories cat ON cat.id = a.category_id \
-             WHERE a.institution_id = $1 ORDER BY a.id",
-        )
-        .bind(institution_id)
-        .fetch_all(self.pool())
-        .await?;
-        let criteria = self.achievement_criteria(institution_id).await?;
+        let catalogue = self.catalogue(institution_id).await?;
+        let criteria = &catalogue.criteria;
         // The earned credentials that stand, by achievement.
         let credentials: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
             "SELECT achievement_id, public_id FROM credentials \
@@ -180,9 +216,11 @@ impl Store {
         .await?
         .into_iter()
         .collect();
-        Ok(achievements
-            .into_iter()
+        Ok(catalogue
+            .achievements
+            .iter()
             .map(|(id, name, description, category_key)| {
+                let id = *id;
                 let mut met = 0;
                 let mut remaining = Vec::new();
                 let mut first_category = None;
@@ -217,9 +255,9 @@ impl Store {
                 };
                 AchievementProgress {
                     id,
-                    name,
-                    description,
-                    category_key: category_key.or(first_category),
+                    name: name.clone(),
+                    description: description.clone(),
+                    category_key: category_key.clone().or(first_category),
                     state,
                     met,
                     required,

@@ -1,5 +1,6 @@
 //! The facts the policy decides on: who is linked to a learner, and how.
 
+use super::kept::Shows;
 use super::Store;
 use crate::error::CoreResult;
 use crate::model::{LearnerListing, UserId};
@@ -9,6 +10,19 @@ impl Store {
     /// The learner's links to parents, current teachers and placing managers; `None` when no
     /// learner has this id.
     pub async fn learner_relations(
+        &self,
+        learner_id: UserId,
+    ) -> CoreResult<Option<LearnerRelations>> {
+        let kept = self.kept(
+            |kept| &kept.relations,
+            Shows::Shared,
+            learner_id,
+            self.read_learner_relations(learner_id),
+        );
+        Ok(kept.await?.as_ref().clone())
+    }
+
+    async fn read_learner_relations(
         &self,
         learner_id: UserId,
     ) -> CoreResult<Option<LearnerRelations>> {

@@ -39,6 +39,16 @@ impl Store {
     /// The name of an institution's time zone ("UTC" until it chooses one); for a visitor
     /// who belongs to none, the first institution's (the one a single-school Cairn serves).
     pub async fn time_zone(&self, institution_id: Option<InstitutionId>) -> CoreResult<String> {
+        let kept = self.kept(
+            |kept| &kept.time_zones,
+            super::kept::Shows::Shared,
+            institution_id,
+            self.read_time_zone(institution_id),
+        );
+        Ok(kept.await?.as_ref().clone())
+    }
+
+    async fn read_time_zone(&self, institution_id: Option<InstitutionId>) -> CoreResult<String> {
         let name: Option<String> = sqlx::query_scalar(
             "SELECT value FROM theme_settings WHERE name = 'time_zone' \
              AND institution_id = COALESCE($1, (SELECT MIN(id) FROM institutions))",

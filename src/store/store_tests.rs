@@ -751,13 +751,23 @@ async fn bad_evidence_is_refused_and_changes_nothing(store: &Store) {
 async fn the_cohort_view_compares_with_the_group_unless_it_is_too_small(store: &Store) {
     store.load_school(&small_school()).await.unwrap();
     let learner = user_id(store, "learner@demo.cairn").await;
-    let frameworks = store.frameworks_for(learner).await.unwrap();
+    let institution = store
+        .learner_relations(learner)
+        .await
+        .unwrap()
+        .unwrap()
+        .institution_id;
+    let frameworks = store.frameworks_for(institution).await.unwrap();
     assert_eq!(frameworks.len(), 4);
     let values = frameworks
         .iter()
         .find(|f| f.name == "Riverbend Values")
         .unwrap();
-    match store.cohort_view(learner, values.id).await.unwrap() {
+    match store
+        .cohort_view(institution, learner, values.id)
+        .await
+        .unwrap()
+    {
         crate::cohort::CohortView::Radar {
             axes,
             learners,
@@ -787,13 +797,19 @@ async fn the_cohort_view_compares_with_the_group_unless_it_is_too_small(store: &
     .await
     .unwrap();
     assert_eq!(
-        store.cohort_view(learner, values.id).await.unwrap(),
+        store
+            .cohort_view(institution, learner, values.id)
+            .await
+            .unwrap(),
         crate::cohort::CohortView::TooSmall {
             cohort: "7A".into(),
             learners: 3
         }
     );
-    assert!(store.cohort_view(learner, 9_999).await.is_err());
+    assert!(store
+        .cohort_view(institution, learner, 9_999)
+        .await
+        .is_err());
 }
 
 async fn relations_let_the_policy_tell_who_sees_a_learner(store: &Store) {

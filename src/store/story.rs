@@ -1,6 +1,7 @@
 //! What goals, projects and check-ins share: the institution's module names, the people and
 //! competencies they name, and how a change to a learner's story is committed and announced.
 
+use super::kept::Shows;
 use super::write::Write;
 use super::Store;
 use crate::error::{CoreError, CoreResult};
@@ -11,6 +12,16 @@ use crate::model::{
 impl Store {
     /// What the institution calls each module (the default names where it chose none).
     pub async fn module_names(&self, institution_id: InstitutionId) -> CoreResult<ModuleNames> {
+        let kept = self.kept(
+            |kept| &kept.module_names,
+            Shows::Shared,
+            institution_id,
+            self.read_module_names(institution_id),
+        );
+        Ok(kept.await?.as_ref().clone())
+    }
+
+    async fn read_module_names(&self, institution_id: InstitutionId) -> CoreResult<ModuleNames> {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT module, label FROM module_names WHERE institution_id = $1")
                 .bind(institution_id)

@@ -85,25 +85,36 @@ impl TestStore {
             .await
             .expect("create a test schema");
         admin.close().await;
-        let search_path = format!("SET search_path TO {schema}");
-        let pool = AnyPoolOptions::new()
-            .max_connections(4)
-            .after_connect(move |conn, _| {
-                let search_path = search_path.clone();
-                Box::pin(async move {
-                    sqlx::query(&search_path).execute(conn).await?;
-                    Ok(())
-                })
-            })
-            .connect(&admin_url)
-            .await
-            .expect("connect to the test schema");
-        let store = Store::from_pool(pool, Backend::Postgres);
+        let store = postgres_instance(&admin_url, &schema).await;
         store.migrate().await.expect("migrate the test schema");
         Some(TestStore {
             store,
             cleanup: Cleanup::Schema { admin_url, schema },
         })
+    }
+
+    /// Another server instance on the same PostgreSQL schema, hearing what this one writes
+    /// (`Store::relay_other_instances`); `None` on SQLite.
+    pub async fn another_instance(&self) -> Option<Store> {
+        let Cleanup::Schema { admin_url, schema } = &self.cleanup else {
+            return None;
+        };
+        let store = postgres_instance(admin_url, schema).await;
+        store
+            .relay_other_instances(admin_url)
+            .await
+            .expect("listen for the other instance");
+        Some(store)
+    }
+
+    /// Starts hearing other instances of this store's PostgreSQL schema (nothing on SQLite).
+    pub async fn hear_other_instances(&self) {
+        if let Cleanup::Schema { admin_url, .. } = &self.cleanup {
+            self.store
+                .relay_other_instances(admin_url)
+                .await
+                .expect("listen for other instances");
+        }
     }
 
     /// Closes the store and removes its database.
@@ -133,6 +144,35 @@ impl TestStore {
     }
 }
 
+/// Another process writing to the same PostgreSQL database as `store`, as the command line
+/// does: versions of its own, so `store` learns of its writes only by hearing them (`relay`).
+pub fn another_process(store: &Store) -> Store {
+    let mut other = Store::from_pool(store.pool.clone(), store.backend);
+    other.channel = store.channel.clone();
+    other
+}
+
+/// A store on the test schema `schema`, as one server instance: its notifications go to a
+/// channel of the schema's own, so tests running at once do not hear each other.
+async fn postgres_instance(admin_url: &str, schema: &str) -> Store {
+    let search_path = format!("SET search_path TO {schema}");
+    let pool = AnyPoolOptions::new()
+        .max_connections(4)
+        .after_connect(move |conn, _| {
+            let search_path = search_path.clone();
+            Box::pin(async move {
+                sqlx::query(&search_path).execute(conn).await?;
+                Ok(())
+            })
+        })
+        .connect(admin_url)
+        .await
+        .expect("connect to the test schema");
+    let mut store = Store::from_pool(pool, Backend::Postgres);
+    store.channel = std::sync::Arc::from(format!("cairn_live_{schema}"));
+    store
+}
+
 /// One runtime for every test of a test binary, as the server has one: tests run their
 /// bodies on it concurrently, and whatever they spawn shares it.
 pub fn runtime() -> &'static tokio::runtime::Runtime {
@@ -158,7 +198,8 @@ pub fn run<F: std::future::Future<Output = ()>>(name: &str, body: F) {
     });
 }
 
-/// Runs each named async test body (`async fn(&Store)`) once on SQLite and once on PostgreSQL.
+/// Runs each named async test body (`async fn(&Store)`) once on SQLite and once on PostgreSQL
+/// (as a serving instance: hearing other instances' writes, so pages and reads may be kept).
 #[macro_export]
 macro_rules! store_tests {
     ($($name:ident),* $(,)?) => {
@@ -180,6 +221,8 @@ macro_rules! store_tests {
                 fn $name() {
                     $crate::store::testing::run(stringify!($name), async {
                         if let Some(db) = $crate::store::testing::TestStore::postgres().await {
+                            // As a server instance does: hearing the others, so it keeps pages.
+                            db.hear_other_instances().await;
                             super::$name(&db.store).await;
                             db.finish().await;
                         }

@@ -4,7 +4,8 @@
 //! who sees what) — and `commit` ends it, always in this order:
 //!
 //! 1. the audit lines, in the transaction (a change and its line exist together or not at all);
-//! 2. the live events queued for the other instances (`pg_notify`, sent only on commit);
+//! 2. what it touched and its live events queued for the other instances (`pg_notify`, sent
+//!    only on commit; see `relay`);
 //! 3. the commit;
 //! 4. the versions of exactly what was touched move, so kept pages showing it are stale;
 //! 5. the live events go to this instance's subscribers.
@@ -25,7 +26,8 @@ use crate::error::CoreResult;
 use crate::model::{InstitutionId, LiveEvent, UserId};
 
 /// What a committed write changed, as kept pages depend on it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Touched {
     /// Learners whose own data changed: evidence, levels, badges, goals, projects, check-ins,
     /// memberships.
@@ -55,6 +57,16 @@ impl Touched {
             LiveEvent::Settings { .. } | LiveEvent::Levels { .. } => touched.everyone = true,
         }
         touched
+    }
+
+    /// Everything: what an unseen write may have touched.
+    pub fn everything() -> Touched {
+        Touched {
+            everyone: true,
+            access: true,
+            levels: true,
+            ..Touched::default()
+        }
     }
 
     fn add(&mut self, other: Touched) {
@@ -139,11 +151,15 @@ impl Versions {
         self.access.load(Ordering::Acquire)
     }
 
+    pub(crate) fn cohort(&self) -> u64 {
+        self.cohort.load(Ordering::Acquire)
+    }
+
     pub(crate) fn page(&self, learner: UserId) -> PageVersion {
         // Read the learner's last: a write moves it before `everyone`'s readers could pair an
         // old learner version with a new shared one.
         let everyone = self.everyone();
-        let cohort = self.cohort.load(Ordering::Acquire);
+        let cohort = self.cohort();
         let learner = self
             .learners
             .lock()
@@ -301,9 +317,9 @@ impl Write<'_> {
                 )
                 .await?;
         }
-        for event in &self.events {
-            self.store.notify_others(&mut self.tx, event).await?;
-        }
+        self.store
+            .notify_others(&mut self.tx, &self.touched, &self.events)
+            .await?;
         self.tx.commit().await?;
         self.store.versions.apply(&self.touched);
         for event in self.events {

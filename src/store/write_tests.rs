@@ -120,3 +120,81 @@ crate::store_tests!(
     a_mark_touches_its_learner_and_the_cohort_and_goes_out_after_commit,
     an_administrators_change_is_audited_and_touches_everyone,
 );
+
+/// Waits (up to five seconds) until `done` holds: another instance hears a write a moment after
+/// its commit.
+async fn heard(done: impl Fn() -> bool) -> bool {
+    for _ in 0..500 {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    done()
+}
+
+/// Two server instances on one PostgreSQL database (and a process that writes, like the command
+/// line): a write by one touches, at the other, exactly what it touched there — its learner and
+/// the cohort for a mark, everyone for a settings change — and what the other keeps in memory
+/// is read again.
+async fn another_instance_hears_what_a_write_touched(db: &super::testing::TestStore) {
+    let store = &db.store;
+    school(store).await;
+    let Some(instance) = db.another_instance().await else {
+        return;
+    };
+    instance.serve();
+    assert!(instance.sees_every_write());
+    let (learner, other) = two_learners(store).await;
+    let institution = store
+        .learner_relations(learner)
+        .await
+        .unwrap()
+        .unwrap()
+        .institution_id;
+    let (before, other_before) = (instance.page_version(learner), instance.page_version(other));
+    store
+        .record_evidence(&teacher_mark(
+            learner,
+            competency(store, "VAL-RES").await,
+            3.0,
+            "2026-12-07T09:00:00Z",
+        ))
+        .await
+        .unwrap();
+    assert!(heard(|| instance.page_version(learner).learner != before.learner).await);
+    let after = instance.page_version(learner);
+    assert_ne!(after.cohort, before.cohort);
+    assert_eq!(after.everyone, before.everyone);
+    let other_after = instance.page_version(other);
+    assert_eq!(other_after.learner, other_before.learner);
+    assert!(other_before.current(&other_after, true));
+
+    // Kept by the other instance, read again there once an administrator renames a module here.
+    assert_ne!(
+        instance.module_names(institution).await.unwrap().goals,
+        "Targets"
+    );
+    let admin = super::testing::viewer(store, "admin@demo.cairn").await;
+    let mut settings = store.settings(institution).await.unwrap();
+    settings.modules.goals = "Targets".into();
+    crate::admin::save_settings(store, &admin, &settings)
+        .await
+        .unwrap();
+    assert!(heard(|| instance.page_version(other).everyone != other_after.everyone).await);
+    assert_eq!(
+        instance.module_names(institution).await.unwrap().goals,
+        "Targets"
+    );
+    instance.close().await;
+}
+
+#[test]
+fn another_instance_hears_what_a_write_touched_on_postgres() {
+    super::testing::run("another_instance_hears_what_a_write_touched", async {
+        if let Some(db) = super::testing::TestStore::postgres().await {
+            another_instance_hears_what_a_write_touched(&db).await;
+            db.finish().await;
+        }
+    });
+}
