@@ -611,17 +611,14 @@ pub async fn story_summary(
     learner_id: UserId,
 ) -> CoreResult<StorySummary> {
     let relations = readable(store, viewer, learner_id, "story").await?;
-    let goals = store.goals_of(learner_id).await?;
+    let (active_goals, projects) = store.story_counts(learner_id).await?;
     let has_checkins =
         viewer.has(Role::Learner) || viewer.has(Role::Teacher) || viewer.has(Role::Parent);
     Ok(StorySummary {
         modules: store.module_names(relations.institution_id).await?,
         learner_id,
-        active_goals: goals
-            .iter()
-            .filter(|goal| goal.status == GoalStatus::Active)
-            .count(),
-        projects: store.projects_of(learner_id).await?.len(),
+        active_goals,
+        projects,
         waiting_checkins: if has_checkins {
             store.waiting_checkins(viewer.id).await?
         } else {

@@ -10,7 +10,7 @@ use cairn::demo::{self, SeedOptions};
 use cairn::store::Store;
 use cairn_server::cache::Caches;
 use cairn_server::limiter::LoginLimiter;
-use cairn_server::router::{leptos_options, router, AppState};
+use cairn_server::router::{leptos_options, router, AppState, Shared};
 use tower::ServiceExt;
 
 #[path = "http/hardening.rs"]
@@ -28,14 +28,14 @@ async fn app_with(store: &Store, limiter: LoginLimiter) -> Router {
         evidence_per_competency: (1, 2),
     });
     store.load_school(&school).await.unwrap();
-    router(AppState {
+    router(AppState::new(Shared {
         store: store.clone(),
         leptos_options: leptos_options(),
         limiter: Arc::new(limiter),
         caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
         imports: Default::default(),
-    })
+    }))
 }
 
 struct Reply {

@@ -11,7 +11,7 @@ use cairn::demo::{self, SeedOptions};
 use cairn::store::Store;
 use cairn_server::cache::Caches;
 use cairn_server::limiter::LoginLimiter;
-use cairn_server::router::{leptos_options, router, AppState};
+use cairn_server::router::{leptos_options, router, AppState, Shared};
 use tower::ServiceExt;
 
 /// The learners the matrix is walked over.
@@ -56,14 +56,14 @@ async fn setup(store: &Store) -> (Router, Learners) {
     ] {
         sqlx::query(statement).execute(store.pool()).await.unwrap();
     }
-    let app = router(AppState {
+    let app = router(AppState::new(Shared {
         store: store.clone(),
         leptos_options: leptos_options(),
         limiter: Arc::new(LoginLimiter::default()),
         caches: Arc::new(Caches::new(16 * 1024 * 1024)),
         secure_cookies: false,
         imports: Default::default(),
-    });
+    }));
     let learners = Learners {
         own: learner(0),
         sibling: learner(25),

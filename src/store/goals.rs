@@ -38,6 +38,19 @@ impl Store {
             .ok_or_else(|| CoreError::NotFound(format!("goal {goal_id}")))
     }
 
+    /// How many of the learner's goals are active, and how many projects they have: what
+    /// their dashboard's story tile counts.
+    pub async fn story_counts(&self, learner_id: UserId) -> CoreResult<(usize, usize)> {
+        let (goals, projects): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM goals WHERE learner_id = $1 AND status = 'active'), \
+               (SELECT COUNT(*) FROM projects WHERE learner_id = $1)",
+        )
+        .bind(learner_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((goals as usize, projects as usize))
+    }
+
     /// A learner's goals, active first, then by target date.
     pub async fn goals_of(&self, learner_id: UserId) -> CoreResult<Vec<GoalSummary>> {
         let rows: Vec<(i64, String, String, Option<String>, i64, i64)> = sqlx::query_as(

@@ -93,12 +93,19 @@ impl Backend {
 
 /// The database behind Cairn.
 ///
-/// It counts writes (`data_version`): every method that changes what a page shows calls
-/// `changed` once its transaction has committed; a serving store also looks for writes by
-/// other processes on the same SQLite file (`OutsideWrites`), so in-memory copies of pages can
-/// tell when they are out of date whoever wrote.
+/// Every write goes through its unit of work (`write`), which moves the versions of what it
+/// touched; a serving store also looks for writes by other processes on the same SQLite file
+/// (`OutsideWrites`), or hears other instances on PostgreSQL (`relay`), so in-memory copies of
+/// pages and reads can tell when they are out of date whoever wrote.
+///
+/// A store is one pointer: every request clones it (each layer of the server takes its state),
+/// and a clone is one reference count however much the store holds.
 #[derive(Clone, Debug)]
-pub struct Store {
+pub struct Store(Arc<Shared>);
+
+/// What a store's clones share; `Store` derefs to it (its fields are the store's own).
+#[derive(Debug)]
+pub struct Shared {
     pool: AnyPool,
     backend: Backend,
     /// What committed writes touched (see `write`). On SQLite another process's write, which
@@ -124,6 +131,14 @@ pub struct Store {
     pub(crate) signatures: Arc<trust::SignatureMemo>,
     /// Reads kept while what they were read from is unchanged (see `kept`).
     kept: Arc<kept::KeptReads>,
+}
+
+impl std::ops::Deref for Store {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// Writes by processes other than the server on the same SQLite file (the command line:
@@ -215,13 +230,18 @@ impl Store {
             .await?;
         let mut store = Store::from_pool(pool, backend);
         if backend == Backend::Sqlite {
-            store.outside = OutsideWrites::beside(url).map(Arc::new);
+            store.set_up().outside = OutsideWrites::beside(url).map(Arc::new);
         }
         Ok(store)
     }
 
+    /// A new store's parts, before it is cloned.
+    pub(crate) fn set_up(&mut self) -> &mut Shared {
+        Arc::get_mut(&mut self.0).expect("a store is set up before it is shared")
+    }
+
     pub(crate) fn from_pool(pool: AnyPool, backend: Backend) -> Store {
-        Store {
+        Store(Arc::new(Shared {
             pool,
             backend,
             versions: Arc::default(),
@@ -238,7 +258,7 @@ impl Store {
             reads: Arc::default(),
             signatures: Arc::default(),
             kept: Arc::default(),
-        }
+        }))
     }
 
     /// Live events from now on: every piece of evidence this process records.

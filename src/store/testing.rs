@@ -148,7 +148,7 @@ impl TestStore {
 /// does: versions of its own, so `store` learns of its writes only by hearing them (`relay`).
 pub fn another_process(store: &Store) -> Store {
     let mut other = Store::from_pool(store.pool.clone(), store.backend);
-    other.channel = store.channel.clone();
+    other.set_up().channel = store.channel.clone();
     other
 }
 
@@ -169,7 +169,7 @@ async fn postgres_instance(admin_url: &str, schema: &str) -> Store {
         .await
         .expect("connect to the test schema");
     let mut store = Store::from_pool(pool, Backend::Postgres);
-    store.channel = std::sync::Arc::from(format!("cairn_live_{schema}"));
+    store.set_up().channel = std::sync::Arc::from(format!("cairn_live_{schema}"));
     store
 }
 

@@ -2,7 +2,7 @@
 //! when the framework changes), and the same numbers as a table.
 
 use crate::sync_view::IntoAnySync;
-use cairn::cohort::{CohortView, RadarAxis};
+use cairn::cohort::{CohortView, FrameworkChoice, RadarAxis};
 use leptos::prelude::*;
 
 use crate::api::{get_cohort, CohortTile};
@@ -21,7 +21,15 @@ pub fn CohortComparison(learner_id: i64) -> impl IntoView {
             <Suspense fallback=|| view! { <div class="chart-skeleton" aria-busy="true"></div> }>
                 {move || Suspend::new(async move {
                     match cohort.await {
-                        Ok(tile) => view! { <CohortChooser learner_id tile /> }.into_any_sync(),
+                        Ok(tile) => {
+                            let (frameworks, chosen) = (tile.frameworks.clone(), tile.chosen);
+                            view! {
+                                <CohortChooser learner_id frameworks chosen>
+                                    <CohortBody tile />
+                                </CohortChooser>
+                            }
+                            .into_any_sync()
+                        }
                         Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any_sync(),
                     }
                 })}
@@ -30,50 +38,72 @@ pub fn CohortComparison(learner_id: i64) -> impl IntoView {
     }
 }
 
-/// The chooser and what it shows: another framework is fetched in the browser (its chart drawn
-/// on the server), and the choice is kept when the page is drawn again on a live event.
+/// The framework chooser. The chart drawn with the page comes as the island's children (server
+/// markup, never sent again as data); another framework is fetched in the browser (its chart
+/// drawn on the server) and replaces it. The choice is kept when the page is drawn again on a
+/// live event.
 #[island]
-fn CohortChooser(learner_id: i64, tile: CohortTile) -> impl IntoView {
-    let chosen = crate::live::kept_choice::<i64>("framework");
-    let shown = RwSignal::new(tile);
+fn CohortChooser(
+    learner_id: i64,
+    frameworks: Vec<FrameworkChoice>,
+    chosen: i64,
+    children: Children,
+) -> impl IntoView {
+    let choice = crate::live::kept_choice::<i64>("framework");
+    let fetched = RwSignal::new(None::<CohortTile>);
+    let first_drawn = NodeRef::<leptos::html::Div>::new();
     // Another framework than the one shown: chosen now, or kept from before the page was drawn
     // again.
     Effect::new(move |_| {
-        let Some(framework) = chosen.get() else {
+        let Some(framework) = choice.get() else {
             return;
         };
-        if shown.with_untracked(|tile| tile.chosen) != framework {
+        let shown = fetched.with_untracked(|tile| tile.as_ref().map_or(chosen, |t| t.chosen));
+        if shown != framework {
             leptos::task::spawn_local(async move {
                 if let Ok(tile) = get_cohort(learner_id, Some(framework)).await {
-                    shown.set(tile);
+                    if let Some(first) = first_drawn.get_untracked() {
+                        first.remove();
+                    }
+                    fetched.set(Some(tile));
                 }
             });
         }
     });
-    move || view! { <CohortBody tile=shown.get() chosen /> }
-}
-
-#[component]
-fn CohortBody(tile: CohortTile, chosen: RwSignal<Option<i64>>) -> impl IntoView {
-    let CohortTile {
-        frameworks,
-        chosen: shown,
-        view,
-        svg,
-        as_of,
-    } = tile;
     view! {
         <label class="inline-field">
             "Framework "
             <select on:change=move |event| {
-                chosen.set(event_target_value(&event).parse::<i64>().ok());
+                choice.set(event_target_value(&event).parse::<i64>().ok());
             }>
                 {frameworks
                     .into_iter()
-                    .map(|f| view! { <option value=f.id selected=f.id == shown>{f.name}</option> })
+                    .map(|f| {
+                        // Drawn selected on the server; then whichever chart is shown.
+                        let shown = move || {
+                            fetched.with(|tile| tile.as_ref().map_or(chosen, |t| t.chosen)) == f.id
+                        };
+                        view! {
+                            <option value=f.id selected=f.id == chosen prop:selected=shown>
+                                {f.name}
+                            </option>
+                        }
+                    })
                     .collect_view()}
             </select>
         </label>
+        <div class="cohort-drawn" node_ref=first_drawn>{children()}</div>
+        {move || fetched.get().map(|tile| view! { <CohortBody tile /> })}
+    }
+}
+
+/// The chart (with its caption) and the same numbers as a table, or why there is none.
+#[component]
+fn CohortBody(tile: CohortTile) -> impl IntoView {
+    let CohortTile {
+        view, svg, as_of, ..
+    } = tile;
+    view! {
         {match view {
             CohortView::Radar { framework, cohort, learners, axes, .. } => {
                 let svg = svg.unwrap_or_default();

@@ -62,16 +62,64 @@ pub fn source_label(source: &str) -> &'static str {
     }
 }
 
-#[island]
+/// A learner's progress list, drawn on the server and filtered in the browser.
+#[component]
 pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
+    let categories = progress.categories();
+    let mastered = progress.mastered_count();
+    let lines = progress
+        .competencies
+        .iter()
+        .map(CompetencyLine::from)
+        .collect();
+    view! { <ProgressFilter learner_id=progress.learner.id categories mastered lines /> }
+}
+
+/// A competency as a progress list shows it: what its line says, worked out on the server, so
+/// the browser is sent the words and not the data they come from.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompetencyLine {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub category_key: String,
+    /// The whole rubric level reached (0 when none), for the level's colour.
+    pub reached: i64,
+    /// `level_text`.
+    pub level: String,
+    pub mastered: bool,
+    /// `next_step_text`.
+    pub next_step: Option<String>,
+}
+
+impl From<&CompetencyLevel> for CompetencyLine {
+    fn from(competency: &CompetencyLevel) -> CompetencyLine {
+        CompetencyLine {
+            id: competency.id,
+            code: competency.code.clone(),
+            name: competency.name.clone(),
+            category_key: competency.category_key.clone(),
+            reached: competency.level.map(|level| level as i64).unwrap_or(0),
+            level: level_text(competency),
+            mastered: competency.mastered(),
+            next_step: next_step_text(competency),
+        }
+    }
+}
+
+/// The list with its category filter: the island's props are the lines' words only.
+#[island]
+fn ProgressFilter(
+    learner_id: i64,
+    categories: Vec<(String, String)>,
+    mastered: usize,
+    lines: Vec<CompetencyLine>,
+) -> impl IntoView {
     // Kept when the page is drawn again on a live event.
     let selected = crate::live::kept_choice::<String>("category");
-    let categories = progress.categories();
     let category_links = categories.clone();
-    let total = progress.competencies.len();
-    let mastered = progress.mastered_count();
-    let competencies = StoredValue::new(progress.competencies);
-    let learner_id = progress.learner.id;
+    let total = lines.len();
+    let lines = StoredValue::new(lines);
 
     let filter_button = move |key: Option<String>, label: String| {
         let pressed = {
@@ -122,11 +170,11 @@ pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
         <ul class="competencies" id=format!("competencies-{learner_id}") aria-live="polite">
             {move || {
                 let shown = selected.get();
-                competencies
+                lines
                     .with_value(|all| {
                         all.iter()
                             .filter(|c| shown.as_ref().is_none_or(|key| *key == c.category_key))
-                            .map(|c| view! { <CompetencyItem learner_id competency=c.clone() /> })
+                            .map(|c| view! { <CompetencyItem learner_id line=c.clone() /> })
                             .collect_view()
                     })
             }}
@@ -137,9 +185,9 @@ pub fn ProgressList(progress: LearnerProgress) -> impl IntoView {
 
 /// One competency in a list: its name (linking to the explanation), level, and what remains.
 #[component]
-pub fn CompetencyItem(learner_id: i64, competency: CompetencyLevel) -> impl IntoView {
-    let c = competency;
-    let level_class = format!("level level-{}", c.level.map(|l| l as i64).unwrap_or(0));
+pub fn CompetencyItem(learner_id: i64, line: CompetencyLine) -> impl IntoView {
+    let c = line;
+    let level_class = format!("level level-{}", c.reached);
     view! {
         <li class="competency" data-category=c.category_key.clone()>
             <a class="competency-name" href=format!("/learners/{learner_id}/competencies/{}", c.id)>
@@ -147,9 +195,9 @@ pub fn CompetencyItem(learner_id: i64, competency: CompetencyLevel) -> impl Into
                 " "
                 {c.name.clone()}
             </a>
-            <span class=level_class>{level_text(&c)}</span>
-            {c.mastered().then(|| view! { <span class="mastered">"Mastered"</span> })}
-            {next_step_text(&c).map(|text| view! { <span class="next-step">{text}</span> })}
+            <span class=level_class>{c.level}</span>
+            {c.mastered.then(|| view! { <span class="mastered">"Mastered"</span> })}
+            {c.next_step.map(|text| view! { <span class="next-step">{text}</span> })}
         </li>
     }
 }

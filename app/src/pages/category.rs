@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{get_category, IssueCredential};
 use crate::components::forms::PostForm;
-use crate::components::progress::{source_label, CompetencyItem};
+use crate::components::progress::{source_label, CompetencyItem, CompetencyLine};
 use crate::error::AppError;
 use crate::live::{Follow, LiveRefresh};
 use crate::pages::learner::Refusal;
@@ -100,7 +100,7 @@ fn Category(record: CategoryRecord) -> impl IntoView {
                     <ul class="competencies">
                         {competencies
                             .into_iter()
-                            .map(|competency| view! { <CompetencyItem learner_id competency /> })
+                            .map(|competency| view! { <CompetencyItem learner_id line=CompetencyLine::from(&competency) /> })
                             .collect_view()}
                     </ul>
                 </section>

@@ -10,7 +10,7 @@ use clap::Args;
 use crate::cache::Caches;
 use crate::config::DatabaseArgs;
 use crate::limiter::LoginLimiter;
-use crate::router::{leptos_options, router, AppState};
+use crate::router::{leptos_options, router, AppState, Shared};
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -83,7 +83,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if resumed > 0 {
         tracing::info!(resumed, "unfinished recomputes of levels started again");
     }
-    let state = AppState {
+    let state = AppState::new(Shared {
         store: store.clone(),
         leptos_options: leptos_options(),
         limiter: Arc::new(LoginLimiter::default()),
@@ -93,7 +93,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .as_deref()
             .is_some_and(|url| url.starts_with("https://")),
         imports: Default::default(),
-    };
+    });
     let app = router(state);
     println!("Cairn is serving at http://{local}/");
     tracing::info!(%local, "listening");
