@@ -22,7 +22,7 @@ impl Store {
         Ok(kept.await?.as_ref().clone())
     }
 
-    async fn read_learner_relations(
+    pub(super) async fn read_learner_relations(
         &self,
         learner_id: UserId,
     ) -> CoreResult<Option<LearnerRelations>> {

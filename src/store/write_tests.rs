@@ -116,9 +116,75 @@ async fn an_administrators_change_is_audited_and_touches_everyone(store: &Store)
     assert_eq!(again.entries.len(), log.entries.len());
 }
 
+/// A serving store keeps what a dashboard reads often (who may see a learner, the catalogue,
+/// the learner's group) and reads each again after a write that changed it: a rubric's mastery
+/// threshold moves every learner's progress; archiving the learner's group ends their cohort
+/// comparison and their teachers' access.
+async fn kept_reads_are_read_again_after_a_write_that_changed_them(store: &Store) {
+    school(store).await;
+    store.serve();
+    let (learner, _) = two_learners(store).await;
+    let relations = store.learner_relations(learner).await.unwrap().unwrap();
+    assert!(!relations.teacher_ids.is_empty());
+    let admin = super::testing::viewer(store, "admin@demo.cairn").await;
+    let by = Actor {
+        institution_id: admin.institution_id,
+        actor_id: admin.id,
+        origin: None,
+    };
+    let progress = store.learner_progress(learner).await.unwrap().unwrap();
+    let first = &progress.competencies[0];
+    let rubric: i64 = sqlx::query_scalar(
+        "SELECT f.rubric_id FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
+         WHERE c.id = $1",
+    )
+    .bind(first.id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let threshold = if first.mastery_level == 3.0 { 2.0 } else { 3.0 };
+    store
+        .set_mastery_level(by, rubric, threshold)
+        .await
+        .unwrap();
+    let again = store.learner_progress(learner).await.unwrap().unwrap();
+    assert_eq!(again.competencies[0].mastery_level, threshold);
+
+    let frameworks = store
+        .frameworks_for(relations.institution_id)
+        .await
+        .unwrap();
+    let cohort = || store.cohort_view(relations.institution_id, learner, frameworks[0].id);
+    let crate::cohort::CohortView::Radar {
+        cohort: group_name, ..
+    } = cohort().await.unwrap()
+    else {
+        panic!("the demo learner is compared with their group");
+    };
+    let group: i64 = sqlx::query_scalar(
+        "SELECT group_id FROM group_members WHERE user_id = $1 AND member_role = 'learner' \
+         AND left_at IS NULL ORDER BY joined_at, id LIMIT 1",
+    )
+    .bind(learner)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    store.archive_group(by, group).await.unwrap();
+    match cohort().await.unwrap() {
+        crate::cohort::CohortView::Radar { cohort, .. }
+        | crate::cohort::CohortView::TooSmall { cohort, .. } => assert_ne!(cohort, group_name),
+        crate::cohort::CohortView::NoCohort => {}
+    }
+    assert_eq!(
+        store.learner_relations(learner).await.unwrap(),
+        store.read_learner_relations(learner).await.unwrap()
+    );
+}
+
 crate::store_tests!(
     a_mark_touches_its_learner_and_the_cohort_and_goes_out_after_commit,
     an_administrators_change_is_audited_and_touches_everyone,
+    kept_reads_are_read_again_after_a_write_that_changed_them,
 );
 
 /// Waits (up to five seconds) until `done` holds: another instance hears a write a moment after
