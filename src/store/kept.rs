@@ -7,8 +7,8 @@
 //! change, so they are kept here, each with the version of `write::Versions` it was read at:
 //!
 //! - what stands for everything shared (`Versions::everyone`, which every write to people,
-//!   roles, groups, links, frameworks or settings moves) for relations, catalogues, module
-//!   names, time zones and a learner's cohort group;
+//!   roles, groups, links, frameworks or settings moves) for relations, people's names,
+//!   catalogues, module names, time zones and a learner's cohort group;
 //! - that and the cohort version (any learner's level) for a group's spread of levels.
 //!
 //! The version is read *before* the data: a write that commits in between leaves the copy
@@ -80,6 +80,8 @@ pub(crate) struct KeptReads {
     /// tests may write behind the store's back.
     pub(crate) serving: AtomicBool,
     pub(crate) relations: Kept<UserId, Option<LearnerRelations>>,
+    /// A person's id, name, email and institution (people change with `everyone`).
+    pub(crate) people: Kept<UserId, Option<(UserId, String, String, InstitutionId)>>,
     pub(crate) catalogues: Kept<InstitutionId, super::progress::Catalogue>,
     pub(crate) frameworks: Kept<InstitutionId, Vec<FrameworkFacts>>,
     pub(crate) module_names: Kept<InstitutionId, ModuleNames>,

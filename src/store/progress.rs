@@ -68,12 +68,18 @@ impl Store {
         &self,
         learner_id: UserId,
     ) -> CoreResult<Option<(LearnerRef, String, i64, Vec<CompetencyLevel>)>> {
-        let learner: Option<(i64, String, String, i64)> =
-            sqlx::query_as("SELECT id, name, email, institution_id FROM users WHERE id = $1")
-                .bind(learner_id)
-                .fetch_optional(self.pool())
-                .await?;
-        let Some((id, name, email, institution_id)) = learner else {
+        let read = async {
+            Ok(
+                sqlx::query_as("SELECT id, name, email, institution_id FROM users WHERE id = $1")
+                    .bind(learner_id)
+                    .fetch_optional(self.pool())
+                    .await?,
+            )
+        };
+        let person = self
+            .kept(|kept| &kept.people, Shows::Shared, learner_id, read)
+            .await?;
+        let Some((id, name, email, institution_id)) = person.as_ref().clone() else {
             return Ok(None);
         };
         let catalogue = self.catalogue(institution_id).await?;
