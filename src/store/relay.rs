@@ -65,16 +65,23 @@ impl Store {
         if self.backend != Backend::Postgres {
             return Ok(());
         }
-        let mut touched = touched.clone();
-        if touched.learners.len() > MAX_NAMED_LEARNERS {
-            touched.learners.clear();
-            touched.everyone = true;
-        }
-        let touched = Envelope {
-            touched: Some(touched),
-            ..Envelope::new(self.instance)
+        // Bookkeeping no page shows (a session, a read noted for the audit) is nobody's news.
+        let bookkeeping = Touched {
+            no_page: true,
+            ..Touched::default()
         };
-        self.send(conn, &touched).await?;
+        if *touched != bookkeeping {
+            let mut touched = touched.clone();
+            if touched.learners.len() > MAX_NAMED_LEARNERS {
+                touched.learners.clear();
+                touched.everyone = true;
+            }
+            let touched = Envelope {
+                touched: Some(touched),
+                ..Envelope::new(self.instance)
+            };
+            self.send(conn, &touched).await?;
+        }
         for event in events {
             let event = Envelope {
                 event: Some(event.clone()),
