@@ -94,12 +94,12 @@ pub fn router(state: AppState) -> Router {
     // This process serves: kept pages and reads follow what other processes write to the same
     // database.
     state.store.serve();
-    let routes = route_list();
+    let pages = route_list();
     let store = state.store.clone();
     let imports = state.imports.clone();
     let options = state.leptos_options.clone();
     let upload_limit = state.store.max_upload_bytes();
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(api::healthz))
         .route("/api/login", post(auth::login))
         .route("/api/logout", post(auth::logout))
@@ -126,7 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/theme/{picture}", get(uploads::theme_picture))
         .leptos_routes_with_context(
             &state,
-            routes,
+            pages,
             move || {
                 provide_context(store.clone());
                 provide_context(imports.clone());
@@ -159,6 +159,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             learner_page_status,
         ))
+        .with_state(state.clone());
+    // What every request passes through before the routes are matched: a kept page answers
+    // here, without the routes' own layers and handlers being made ready for it.
+    Router::new()
+        .fallback_service(routes)
         // A page served from memory is noted as a read like one rendered afresh.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -182,7 +187,6 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             "strict-origin-when-cross-origin",
         ))
-        .with_state(state)
 }
 
 /// Gives a learner's page (and their goals and projects), a group's roster or an admin page the status its refusal deserves
