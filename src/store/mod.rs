@@ -115,7 +115,7 @@ pub struct Shared {
     /// Tells this process's events apart from other instances' (see `relay`).
     instance: u64,
     /// PostgreSQL: this instance hears what every other one writes (see `relay`).
-    relayed: Arc<std::sync::atomic::AtomicBool>,
+    relayed: std::sync::atomic::AtomicBool,
     /// PostgreSQL: the channel instances tell each other on (`relay::CHANNEL`; tests, which
     /// share one database, each have their own).
     pub(crate) channel: Arc<str>,
@@ -130,7 +130,7 @@ pub struct Shared {
     /// Signatures already checked (see `trust`).
     pub(crate) signatures: Arc<trust::SignatureMemo>,
     /// Reads kept while what they were read from is unchanged (see `kept`).
-    kept: Arc<kept::KeptReads>,
+    kept: kept::KeptReads,
 }
 
 impl std::ops::Deref for Store {
@@ -273,7 +273,7 @@ impl Store {
             versions: Arc::default(),
             events: broadcast::channel(EVENT_BUFFER).0,
             instance: rand::random(),
-            relayed: Arc::default(),
+            relayed: std::sync::atomic::AtomicBool::new(false),
             channel: Arc::from(relay::CHANNEL),
             public_url: Arc::new(std::sync::RwLock::new(Arc::from("http://127.0.0.1:3000"))),
             files: Arc::new(std::sync::RwLock::new((
@@ -283,7 +283,7 @@ impl Store {
             outside: None,
             reads: Arc::default(),
             signatures: Arc::default(),
-            kept: Arc::default(),
+            kept: kept::KeptReads::default(),
         }))
     }
 

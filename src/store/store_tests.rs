@@ -751,12 +751,7 @@ async fn bad_evidence_is_refused_and_changes_nothing(store: &Store) {
 async fn the_cohort_view_compares_with_the_group_unless_it_is_too_small(store: &Store) {
     store.load_school(&small_school()).await.unwrap();
     let learner = user_id(store, "learner@demo.cairn").await;
-    let institution = store
-        .learner_relations(learner)
-        .await
-        .unwrap()
-        .unwrap()
-        .institution_id;
+    let institution = super::testing::institution_of(store, learner).await;
     let frameworks = store.frameworks_for(institution).await.unwrap();
     assert_eq!(frameworks.len(), 4);
     let values = frameworks

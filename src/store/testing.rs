@@ -244,6 +244,16 @@ pub async fn viewer(store: &Store, email: &str) -> crate::model::Viewer {
     store.viewer(id).await.unwrap().unwrap()
 }
 
+/// The institution a learner belongs to.
+pub async fn institution_of(store: &Store, learner_id: i64) -> i64 {
+    store
+        .learner_relations(learner_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .institution_id
+}
+
 /// A competency's id by its code.
 pub async fn competency(store: &Store, code: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM competencies WHERE code = $1")

@@ -212,12 +212,7 @@ async fn another_instance_hears_what_a_write_touched(db: &super::testing::TestSt
     instance.serve();
     assert!(instance.sees_every_write());
     let (learner, other) = two_learners(store).await;
-    let institution = store
-        .learner_relations(learner)
-        .await
-        .unwrap()
-        .unwrap()
-        .institution_id;
+    let institution = super::testing::institution_of(store, learner).await;
     let (before, other_before) = (instance.page_version(learner), instance.page_version(other));
     store
         .record_evidence(&teacher_mark(
