@@ -200,8 +200,9 @@ impl Caches {
                 }
             }
         }
-        let viewer = store
-            .session_viewer(token, &clock::now())
+        // Boxed: the query's future is large, and a kept session should not carry its size
+        // (every request's middleware future is allocated and moved with it).
+        let viewer = Box::pin(store.session_viewer(token, &clock::now()))
             .await
             .unwrap_or_else(|error| {
                 tracing::error!(%error, "session lookup failed");
@@ -337,10 +338,12 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
     // A share link also ends with time alone (it expires): not answered from memory after.
     let expired = match (request.uri().path().strip_prefix("/share/"), drawn) {
         (Some(token), DrawnAt::Any(version)) => {
-            !state
-                .caches
-                .share_link_is_live(&state.store, token, version)
-                .await
+            !Box::pin(
+                state
+                    .caches
+                    .share_link_is_live(&state.store, token, version),
+            )
+            .await
         }
         _ => false,
     };
@@ -377,7 +380,8 @@ pub async fn kept_pages(State(state): State<AppState>, request: Request, next: N
             Err(error) => tracing::error!(%error, "a kept page did not inflate; rendering it"),
         }
     }
-    render_and_keep(&state, key, drawn, next, request).await
+    // Boxed, like the queries above: a kept page's future stays small.
+    Box::pin(render_and_keep(&state, key, drawn, next, request)).await
 }
 
 /// Draws the page, and keeps a successful answer drawn at `drawn`.
