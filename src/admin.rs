@@ -229,6 +229,68 @@ pub async fn import_people(
     })
 }
 
+/// Where a OneRoster package comes from: an upload (a zip's bytes) or a path on the server
+/// (a zip or a folder; the command line's).
+#[derive(Clone, Debug)]
+pub enum OneRosterSource {
+    Zip(std::sync::Arc<Vec<u8>>),
+    Path(std::path::PathBuf),
+}
+
+/// Imports a OneRoster package: reads every file, compares it with what the institution
+/// holds, and — unless `dry_run`, or some row is wrong and `options.valid_rows` is not set —
+/// writes the plan in one transaction. The preview says what it does (or did, `written`).
+pub async fn import_oneroster(
+    store: &Store,
+    by: &crate::store::people_import::ImportedBy<'_>,
+    source: OneRosterSource,
+    options: crate::oneroster::Options,
+    dry_run: bool,
+    tracker: &crate::people_import::Tracker,
+) -> CoreResult<crate::model::OneRosterPreview> {
+    use crate::model::ImportPhase;
+    tracker.advance(ImportPhase::Reading, 0, 0.0);
+    // Reading the files is blocking work over the whole package: off the async workers.
+    let roster = tokio::task::spawn_blocking(move || {
+        let package = match source {
+            OneRosterSource::Zip(bytes) => {
+                crate::oneroster::Package::zip(std::sync::Arc::unwrap_or_clone(bytes))
+            }
+            OneRosterSource::Path(path) => crate::oneroster::Package::open(&path),
+        };
+        match package {
+            Ok(mut package) => crate::oneroster::read(&mut package),
+            Err(reason) => crate::oneroster::Roster::unreadable(reason),
+        }
+    })
+    .await
+    .map_err(|fault| CoreError::Conflict(format!("the import stopped: {fault}")))?;
+    tracker.advance(ImportPhase::Checking, roster.rows, 0.0);
+    let held = store.oneroster_held(by.institution_id).await?;
+    let (plan, roster) = tokio::task::spawn_blocking(move || {
+        (crate::oneroster::plan(&roster, &held, options), roster)
+    })
+    .await
+    .map_err(|fault| CoreError::Conflict(format!("the import stopped: {fault}")))?;
+    let mut preview = crate::model::OneRosterPreview {
+        valid_rows: options.valid_rows,
+        ran: !dry_run,
+        ..plan.preview(&roster)
+    };
+    if dry_run {
+        return Ok(preview);
+    }
+    let blocked = !plan.errors.is_empty() && !options.valid_rows;
+    if blocked || plan.changes_nothing() {
+        // A run that wrote nothing is in the history too.
+        store.note_oneroster_run(by, &preview).await?;
+        return Ok(preview);
+    }
+    store.write_oneroster(by, &plan, &preview, tracker).await?;
+    preview.written = true;
+    Ok(preview)
+}
+
 /// Starts an administrator's import in the background and returns its id, which
 /// `import_progress` follows.
 pub fn start_import(
@@ -261,6 +323,91 @@ pub fn start_import(
         }
     });
     Ok(id)
+}
+
+/// Starts an administrator's preview of a OneRoster package in the background, keeping the
+/// package to be run; returns the preview's id, which `import_progress` follows.
+pub fn start_oneroster_preview(
+    store: &Store,
+    imports: &crate::people_import::Imports,
+    viewer: &Viewer,
+    file_name: String,
+    bytes: Vec<u8>,
+    options: crate::oneroster::Options,
+) -> CoreResult<u64> {
+    let institution_id = administered(viewer)?;
+    let package = crate::people_import::KeptPackage {
+        institution_id,
+        file_name,
+        bytes: std::sync::Arc::new(bytes),
+        options,
+    };
+    Ok(start_oneroster(store, imports, viewer, package, true))
+}
+
+/// Runs a package an administrator previewed (compared again with what the institution holds
+/// now); the run's id, which `import_progress` follows.
+pub fn start_oneroster_run(
+    store: &Store,
+    imports: &crate::people_import::Imports,
+    viewer: &Viewer,
+    preview_id: u64,
+) -> CoreResult<u64> {
+    let institution_id = administered(viewer)?;
+    let package = imports.package(institution_id, preview_id).ok_or_else(|| {
+        CoreError::invalid(
+            "file",
+            "that preview is no longer kept; upload the package again",
+        )
+    })?;
+    Ok(start_oneroster(store, imports, viewer, package, false))
+}
+
+fn start_oneroster(
+    store: &Store,
+    imports: &crate::people_import::Imports,
+    viewer: &Viewer,
+    package: crate::people_import::KeptPackage,
+    dry_run: bool,
+) -> u64 {
+    let tracker = imports.start(package.institution_id, &package.file_name);
+    let id = tracker.snapshot().id;
+    if dry_run {
+        imports.keep_package(id, package.clone());
+    }
+    let store = store.clone();
+    let (actor_id, origin) = (viewer.id, viewer.origin.clone());
+    tokio::spawn(async move {
+        let by = crate::store::people_import::ImportedBy {
+            institution_id: package.institution_id,
+            actor_id: Some(actor_id),
+            origin: origin.as_deref(),
+            file_name: &package.file_name,
+            rejected: 0,
+        };
+        let source = OneRosterSource::Zip(package.bytes.clone());
+        match import_oneroster(&store, &by, source, package.options, dry_run, &tracker).await {
+            Ok(preview) => tracker.finish_oneroster(preview),
+            Err(error) => {
+                tracing::error!(%error, "a roster import failed");
+                tracker.fail("Something went wrong on our side; nothing was written.".into());
+            }
+        }
+    });
+    id
+}
+
+/// The institution's roster imports, newest first (from the audit log).
+pub async fn oneroster_history(
+    store: &Store,
+    viewer: &Viewer,
+) -> CoreResult<Vec<crate::model::AuditEntry>> {
+    let institution_id = administered(viewer)?;
+    let filter = AuditFilter {
+        action: "import oneroster".into(),
+        ..AuditFilter::default()
+    };
+    Ok(store.audit_log(institution_id, &filter).await?.entries)
 }
 
 /// Where one of the institution's imports is.

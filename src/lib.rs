@@ -27,6 +27,8 @@ pub mod home;
 #[cfg(feature = "store")]
 pub mod markdown;
 #[cfg(feature = "store")]
+pub mod oneroster;
+#[cfg(feature = "store")]
 pub mod password;
 #[cfg(feature = "store")]
 pub mod people_import;

@@ -112,6 +112,7 @@ impl Tracker {
             percent: 0,
             rows: 0,
             report: None,
+            oneroster: None,
             failure: None,
         })))
     }
@@ -148,6 +149,15 @@ impl Tracker {
         });
     }
 
+    /// A OneRoster preview or run finished: what it does or did.
+    pub fn finish_oneroster(&self, preview: crate::model::OneRosterPreview) {
+        self.update(|progress| {
+            progress.phase = ImportPhase::Done;
+            progress.percent = 100;
+            progress.oneroster = Some(preview);
+        });
+    }
+
     pub fn fail(&self, reason: String) {
         self.update(|progress| {
             progress.phase = ImportPhase::Failed;
@@ -165,18 +175,34 @@ impl Tracker {
 }
 
 /// The imports under way or recently finished in this server process, by id; each belongs to
-/// one institution and is shown only to it.
+/// one institution and is shown only to it. With them, the OneRoster packages previewed, kept
+/// until they are run (the last few only).
 #[derive(Clone, Debug, Default)]
-pub struct Imports(Arc<Mutex<HashMap<u64, (InstitutionId, Tracker)>>>);
+pub struct Imports {
+    jobs: Arc<Mutex<HashMap<u64, (InstitutionId, Tracker)>>>,
+    packages: Arc<Mutex<Vec<(u64, KeptPackage)>>>,
+}
+
+/// A OneRoster package previewed, kept to be run.
+#[derive(Clone, Debug)]
+pub struct KeptPackage {
+    pub institution_id: InstitutionId,
+    pub file_name: String,
+    pub bytes: Arc<Vec<u8>>,
+    pub options: crate::oneroster::Options,
+}
 
 /// How many finished imports are remembered before the oldest are forgotten.
 const REMEMBERED: usize = 64;
+
+/// How many previewed packages are kept in memory to be run.
+const PACKAGES_KEPT: usize = 4;
 
 impl Imports {
     /// A new import's tracker.
     pub fn start(&self, institution_id: InstitutionId, file_name: &str) -> Tracker {
         let mut jobs = self
-            .0
+            .jobs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if jobs.len() >= REMEMBERED {
@@ -201,12 +227,34 @@ impl Imports {
     /// Where an import of this institution is, if there is one by that id.
     pub fn progress(&self, institution_id: InstitutionId, id: u64) -> Option<ImportProgress> {
         let jobs = self
-            .0
+            .jobs
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         jobs.get(&id)
             .filter(|(owner, _)| *owner == institution_id)
             .map(|(_, tracker)| tracker.snapshot())
+    }
+
+    /// Keeps the package previewed by import `id`, forgetting the oldest past a few.
+    pub fn keep_package(&self, id: u64, package: KeptPackage) {
+        let mut packages = self
+            .packages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if packages.len() >= PACKAGES_KEPT {
+            packages.remove(0);
+        }
+        packages.push((id, package));
+    }
+
+    /// The package previewed by import `id`, if it is the institution's and still kept.
+    pub fn package(&self, institution_id: InstitutionId, id: u64) -> Option<KeptPackage> {
+        self.packages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .find(|(kept, package)| *kept == id && package.institution_id == institution_id)
+            .map(|(_, package)| package.clone())
     }
 }
 
@@ -355,7 +403,7 @@ fn read_table(bytes: &[u8], tracker: &Tracker) -> Result<Table, Vec<RowError>> {
     })
 }
 
-fn valid_email(email: &str) -> bool {
+pub(crate) fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };
@@ -370,7 +418,7 @@ fn valid_email(email: &str) -> bool {
 
 /// A handle not yet in use, from the person's name (or their email when the name has no
 /// letters or digits).
-fn handle_for(name: &str, email: &str, handles: &mut HashSet<String>) -> String {
+pub(crate) fn handle_for(name: &str, email: &str, handles: &mut HashSet<String>) -> String {
     let slug = |text: &str| -> String {
         let mut slug = String::new();
         for c in text.to_lowercase().chars() {

@@ -21,6 +21,8 @@ pub fn routes(max_bytes: u64) -> Router<AppState> {
         .route("/goals/{id}/evidence", post(goal_evidence))
         .route("/projects/{id}/files", post(project_file))
         .route("/admin/people/import", post(people_import))
+        .route("/admin/oneroster", post(oneroster_preview))
+        .route("/admin/oneroster/run", post(oneroster_run))
         .route("/admin/settings/images", post(theme_image))
         .route("/admin/issuers", post(trusted_issuer))
         .layer(DefaultBodyLimit::max(max_bytes as usize + 1024 * 1024))
@@ -300,6 +302,68 @@ pub async fn people_import(
     let started =
         cairn::admin::start_import(&state.store, &state.imports, &viewer, name, bytes, mode);
     match started {
+        Ok(id) => back(page, &format!("import={id}")),
+        Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
+/// `POST /admin/oneroster` (multipart: `file`, a OneRoster zip; `mode` = `all` | `valid`;
+/// `administrators` = `1` to import them): starts a preview of the package, kept to be run, and
+/// goes back to the page following it (`?import={id}`).
+pub async fn oneroster_preview(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    form: Multipart,
+) -> Response {
+    let viewer = match administrator(viewer) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
+    };
+    let page = "/admin/oneroster";
+    let (upload, name, bytes) = match Upload::with_file(&state, form, page).await {
+        Ok(read) => read,
+        Err(back) => return back,
+    };
+    let Some(mode) = cairn::model::ImportMode::from_key(upload.field("mode")) else {
+        return refused(page, "mode: choose what happens when a row is wrong");
+    };
+    let options = cairn::oneroster::Options {
+        valid_rows: mode == cairn::model::ImportMode::ValidRows,
+        administrators: upload.field("administrators") == "1",
+    };
+    let started = cairn::admin::start_oneroster_preview(
+        &state.store,
+        &state.imports,
+        &viewer,
+        name,
+        bytes,
+        options,
+    );
+    match started {
+        Ok(id) => back(page, &format!("import={id}")),
+        Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
+/// The form that runs a previewed package: its preview's id.
+#[derive(serde::Deserialize)]
+pub struct RunForm {
+    id: u64,
+}
+
+/// `POST /admin/oneroster/run` (`id`: the preview's): runs the package that preview read,
+/// compared again with what Cairn holds now, and goes back to the page following the run.
+pub async fn oneroster_run(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    axum::Form(form): axum::Form<RunForm>,
+) -> Response {
+    let viewer = match administrator(viewer) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
+    };
+    let page = "/admin/oneroster";
+    match cairn::admin::start_oneroster_run(&state.store, &state.imports, &viewer, form.id) {
         Ok(id) => back(page, &format!("import={id}")),
         Err(error) => outcome(page, Err::<(), _>(error)),
     }

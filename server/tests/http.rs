@@ -1193,7 +1193,122 @@ async fn staff_reads_of_a_learners_record_are_audited_once_and_family_reads_are_
     );
 }
 
+/// The import id a form's redirect names (`…?import={id}`).
+fn import_id(reply: &Reply) -> String {
+    let location = reply.headers[header::LOCATION].to_str().unwrap();
+    location
+        .split_once("?import=")
+        .unwrap_or_else(|| panic!("not an import: {location}"))
+        .1
+        .to_string()
+}
+
+/// The Rosters page once its import shows `done` (it works in the background).
+async fn roster_page_when(app: &Router, cookie: &str, id: &str, done: &str) -> String {
+    for _ in 0..200 {
+        let page = send(
+            app,
+            get(&format!("/admin/oneroster?import={id}"), Some(cookie)),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK);
+        if page.body.contains(done) {
+            return page.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the import never showed {done:?}");
+}
+
+/// An administrator uploads a OneRoster zip, reads its preview (nothing written), runs it, and
+/// sees the run in the history; a teacher may do none of it.
+async fn an_administrator_previews_a_oneroster_package_then_runs_it(store: &Store) {
+    use cairn::oneroster::sample;
+    let app = app(store).await;
+    let admin = sign_in(&app, "admin@demo.cairn").await;
+    let teacher = sign_in(&app, "teacher@demo.cairn").await;
+    let zip = sample::zip(&sample::files(sample::Size::DEMO)).unwrap();
+    let zip: &'static [u8] = zip.leak();
+    let post = |cookie: &str| {
+        multipart(
+            "/admin/oneroster",
+            cookie,
+            &[("mode", "all")],
+            Some(("roster.zip", zip)),
+        )
+    };
+    assert_eq!(
+        send(&app, post(&teacher)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&app, get("/admin/oneroster", Some(&teacher)))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let users = |store: &Store| {
+        let store = store.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+        }
+    };
+    let before = users(store).await;
+    let preview = send(&app, post(&admin)).await;
+    let id = import_id(&preview);
+    let page = roster_page_when(&app, &admin, &id, "Preview of OneRoster 1.2").await;
+    assert!(page.contains("Run the import"), "{page}");
+    assert_eq!(users(store).await, before, "a preview writes nothing");
+
+    let run_form = |cookie: &str, id: &str| {
+        Request::post("/admin/oneroster/run")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("id={id}")))
+            .unwrap()
+    };
+    // Another administrator's preview, or one forgotten, cannot be run.
+    let unknown = send(&app, run_form(&admin, "1")).await;
+    assert!(unknown.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .contains("upload_error=file%3A%20that%20preview%20is%20no%20longer%20kept"));
+    assert_eq!(
+        send(&app, run_form(&teacher, &id)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let run = send(&app, run_form(&admin, &id)).await;
+    let run_id = import_id(&run);
+    let page = roster_page_when(&app, &admin, &run_id, "Imported: OneRoster 1.2").await;
+    assert!(!page.contains("Run the import"));
+    // In the history, with who ran it.
+    assert!(
+        page.contains("roster.zip (OneRoster 1.2): people +"),
+        "{page}"
+    );
+    assert!(users(store).await > before + 60);
+    let learner: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'learner7@roster.demo.cairn'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    // The new learner's page opens for the administrator.
+    assert_eq!(
+        send(&app, get(&format!("/learners/{learner}"), Some(&admin)))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
 cairn::store_tests!(
+    an_administrator_previews_a_oneroster_package_then_runs_it,
     a_goal_its_evidence_and_its_files_follow_the_policy,
     a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only,
     credentials_are_public_documents_and_listed_by_the_policy,

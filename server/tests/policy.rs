@@ -297,6 +297,7 @@ async fn administration_is_for_administrators_only(store: &Store) {
         "/admin/integrations",
         "/admin/frameworks",
         "/admin/frameworks/1",
+        "/admin/oneroster",
     ];
     let functions = [
         ("/api/settings", ""),
@@ -314,6 +315,7 @@ async fn administration_is_for_administrators_only(store: &Store) {
             "change[user_id]=1&change[kind]=give_role&change[role_id]=5",
         ),
         ("/api/import_progress", "id=1"),
+        ("/api/oneroster_history", ""),
         ("/api/admin_groups", ""),
         ("/api/trusted_issuers", ""),
         ("/api/stop_trusting_issuer", "id=1"),

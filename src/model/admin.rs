@@ -332,6 +332,9 @@ pub struct ImportProgress {
     /// Rows handled so far in this phase.
     pub rows: usize,
     pub report: Option<ImportReport>,
+    /// A OneRoster preview's or run's outcome.
+    #[serde(default)]
+    pub oneroster: Option<super::OneRosterPreview>,
     /// When the phase is `Failed`: what went wrong (nothing was written).
     pub failure: Option<String>,
 }

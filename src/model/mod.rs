@@ -4,10 +4,12 @@
 mod admin;
 mod dates;
 mod frameworks;
+mod oneroster;
 mod story;
 pub use admin::*;
 pub use dates::Zone;
 pub use frameworks::*;
+pub use oneroster::*;
 pub use story::*;
 
 use serde::{Deserialize, Serialize};

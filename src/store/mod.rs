@@ -21,6 +21,7 @@ pub mod integrations;
 pub mod invitations;
 pub(crate) mod kept;
 pub mod levels;
+pub mod oneroster;
 pub mod people;
 pub mod people_import;
 pub mod progress;
@@ -540,6 +541,8 @@ mod admin_tests;
 mod credential_tests;
 #[cfg(test)]
 mod framework_tests;
+#[cfg(test)]
+mod oneroster_tests;
 #[cfg(test)]
 mod store_tests;
 #[cfg(test)]

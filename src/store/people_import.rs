@@ -75,7 +75,7 @@ impl Store {
     /// `count` new ids for `table`, inside a write transaction: on SQLite the write lock is
     /// held, so the ids after the largest are free; on PostgreSQL they come from the table's
     /// sequence.
-    async fn reserve_ids(
+    pub(super) async fn reserve_ids(
         &self,
         tx: &mut super::write::Write<'_>,
         table: &str,

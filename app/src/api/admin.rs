@@ -78,6 +78,13 @@ pub async fn get_import(id: u64) -> Result<cairn::model::ImportProgress, AppErro
     Ok(cairn::admin::import_progress(&imports, &viewer, id)?)
 }
 
+/// The institution's roster imports, newest first.
+#[server(endpoint = "oneroster_history")]
+pub async fn get_oneroster_history() -> Result<Vec<cairn::model::AuditEntry>, AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::admin::oneroster_history(&store, &viewer).await?)
+}
+
 #[server(endpoint = "person")]
 pub async fn get_person(user_id: i64) -> Result<cairn::model::PersonAdmin, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;

@@ -5,13 +5,18 @@ use cairn::model::InstitutionSummary;
 use leptos::prelude::*;
 
 /// Each administration page: its address, its name and what it is for.
-pub const ADMIN_PAGES: [(&str, &str, &str); 8] = [
+pub const ADMIN_PAGES: [(&str, &str, &str); 9] = [
     (
         "/admin/people",
         "People",
         "search, import, approve, roles, families and groups",
     ),
     ("/admin/groups", "Groups", "create, fill and archive"),
+    (
+        "/admin/oneroster",
+        "Rosters",
+        "people, classes and enrolments from your student information system (OneRoster)",
+    ),
     (
         "/admin/frameworks",
         "Frameworks",

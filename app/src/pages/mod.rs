@@ -19,6 +19,7 @@ pub mod learner;
 pub mod learners;
 pub mod login;
 pub mod not_found;
+pub mod oneroster;
 pub mod people;
 pub mod person;
 pub mod project;

@@ -1,9 +1,12 @@
 //! `cairn import users PATH`: people from a CSV file, checked row by row and written in one
 //! transaction — all of them or none by default, the valid ones with `--valid-rows`. Progress
 //! goes to standard error; the report, by line, to standard output.
+//!
+//! `cairn import oneroster PATH`: a OneRoster CSV package (a `.zip` or a folder), compared with
+//! what the institution holds and written the same way; `--dry-run` only says what it would do.
 
 use anyhow::{bail, Context};
-use cairn::model::{ImportMode, ImportPhase};
+use cairn::model::ImportMode;
 use cairn::people_import::Tracker;
 use cairn::store::people_import::ImportedBy;
 use clap::{Args, Subcommand};
@@ -33,15 +36,52 @@ pub enum ImportKind {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Rosters from a OneRoster CSV package (1.2 or 1.1): a .zip or a folder with manifest.csv,
+    /// orgs, academicSessions, courses, classes, users, roles and enrollments
+    Oneroster {
+        /// The package: a .zip file or a folder of CSV files
+        path: std::path::PathBuf,
+        /// Say what the import would do, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid rows and report the others, instead of writing nothing when any row
+        /// is wrong
+        #[arg(long)]
+        valid_rows: bool,
+        /// Make the package's administrators administrators in Cairn [default: left out]
+        #[arg(long)]
+        administrators: bool,
+        /// The institution the roster belongs to [default: the only one]
+        #[arg(long)]
+        institution: Option<i64>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
-    let ImportKind::Users {
-        path,
-        valid_rows,
-        institution,
-        database,
-    } = args.kind;
+    let (path, valid_rows, institution, database) = match args.kind {
+        ImportKind::Users {
+            path,
+            valid_rows,
+            institution,
+            database,
+        } => (path, valid_rows, institution, database),
+        ImportKind::Oneroster {
+            path,
+            dry_run,
+            valid_rows,
+            administrators,
+            institution,
+            database,
+        } => {
+            let options = cairn::oneroster::Options {
+                valid_rows,
+                administrators,
+            };
+            return oneroster(path, dry_run, options, institution, database).await;
+        }
+    };
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let store = database.open().await?;
     let institution_id = super::token::institution(&store, institution).await?;
@@ -55,17 +95,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         ImportMode::AllOrNothing
     };
     let tracker = Tracker::new(1, &file_name);
-    let watcher = tracker.clone();
-    let progress = tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            let now = watcher.snapshot();
-            eprintln!("{:>3} %  {}", now.percent, now.phase.label());
-            if now.phase == ImportPhase::Done {
-                break;
-            }
-        }
-    });
+    let progress = follow(&tracker);
     let by = ImportedBy {
         institution_id,
         actor_id: None,
@@ -97,6 +127,62 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         bail!(
             "{} rows were rejected (the others were written)",
             report.rejected
+        );
+    }
+    Ok(())
+}
+
+/// Prints the progress of an import to standard error every half second until it is done.
+fn follow(tracker: &Tracker) -> tokio::task::JoinHandle<()> {
+    let watcher = tracker.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let now = watcher.snapshot();
+            eprintln!("{:>3} %  {}", now.percent, now.phase.label());
+            if now.phase.finished() {
+                break;
+            }
+        }
+    })
+}
+
+async fn oneroster(
+    path: std::path::PathBuf,
+    dry_run: bool,
+    options: cairn::oneroster::Options,
+    institution: Option<i64>,
+    database: DatabaseArgs,
+) -> anyhow::Result<()> {
+    if !path.exists() {
+        bail!("{} does not exist", path.display());
+    }
+    let store = database.open().await?;
+    let institution_id = super::token::institution(&store, institution).await?;
+    let file_name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let tracker = Tracker::new(1, &file_name);
+    let progress = follow(&tracker);
+    let by = ImportedBy {
+        institution_id,
+        actor_id: None,
+        origin: Some("command line"),
+        file_name: &file_name,
+        rejected: 0,
+    };
+    let source = cairn::admin::OneRosterSource::Path(path);
+    let result =
+        cairn::admin::import_oneroster(&store, &by, source, options, dry_run, &tracker).await;
+    progress.abort();
+    store.close().await;
+    let preview = result.context("the import failed; nothing was written")?;
+    print!("{}", cairn::oneroster::summary(&preview));
+    if preview.error_count > 0 && !preview.written && !dry_run {
+        bail!(
+            "{} errors, so nothing was written (use --valid-rows to write the valid rows)",
+            preview.error_count
         );
     }
     Ok(())

@@ -20,12 +20,49 @@ pub struct SeedArgs {
     /// Evidence records per learner and competency
     #[arg(long, default_value_t = 3)]
     pub evidence: usize,
+    /// Instead of filling the database, write a OneRoster CSV package of a school with this
+    /// many learners (and guardians, teachers, classes and enrolments) to PATH: a .zip, or a
+    /// folder of CSV files — for trying `cairn import oneroster` or the Rosters page
+    #[arg(long, value_name = "PATH")]
+    pub oneroster: Option<std::path::PathBuf>,
+    /// The OneRoster version of the package written with --oneroster
+    #[arg(long, default_value = "1.2", value_parser = ["1.2", "1.1"])]
+    pub oneroster_version: String,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
 
 pub async fn run(args: SeedArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.learners > 0, "--learners must be at least 1");
+    if let Some(path) = &args.oneroster {
+        use cairn::oneroster::{sample, Version};
+        let size = sample::Size {
+            learners: args.learners,
+            version: if args.oneroster_version == "1.1" {
+                Version::V1_1
+            } else {
+                Version::V1_2
+            },
+            ..sample::Size::SCALE
+        };
+        let files = sample::files(size);
+        sample::write(path, &files).with_context(|| format!("cannot write {}", path.display()))?;
+        let rows = |name: &str| {
+            files
+                .iter()
+                .find(|(file, _)| file == name)
+                .map_or(0, |(_, text)| text.lines().count().saturating_sub(1))
+        };
+        println!(
+            "Wrote a OneRoster {} package to {}: {} users, {} classes, {} enrolments.",
+            args.oneroster_version,
+            path.display(),
+            rows("users.csv"),
+            rows("classes.csv"),
+            rows("enrollments.csv")
+        );
+        return Ok(());
+    }
     let store = args.database.open().await?;
     let options = SeedOptions {
         learners: args.learners,
