@@ -58,6 +58,36 @@ pub struct OneRosterPreview {
     pub ran: bool,
     /// Whether it was written.
     pub written: bool,
+    /// The gradebook, when the package has one (`lineItems.csv`, `results.csv`).
+    #[serde(default)]
+    pub gradebook: Option<GradebookPreview>,
+}
+
+/// What importing a package's gradebook does: its results as evidence.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradebookPreview {
+    /// Line items in the package.
+    pub line_items: usize,
+    /// Results that become new evidence.
+    pub evidence: usize,
+    /// Results whose score changed since they were recorded: each corrects its evidence.
+    pub corrections: usize,
+    /// Results recorded before exactly as they are, or corrected by a teacher since.
+    pub unchanged: usize,
+    /// Results not fully graded, or withdrawn.
+    pub skipped: usize,
+    /// Line items no competency is mapped to, with their results waiting.
+    pub unmapped: Vec<UnmappedLineItem>,
+}
+
+/// A line item of a gradebook that no competency is mapped to yet.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmappedLineItem {
+    /// Its `sourcedId`: the id to map on the integrations page.
+    pub source_id: String,
+    pub title: String,
+    /// Its fully graded results, not recorded until it is mapped.
+    pub results: usize,
 }
 
 impl OneRosterPreview {
@@ -70,6 +100,10 @@ impl OneRosterPreview {
             + self.groups.total()
             + self.enrolments.total()
             + self.parent_links
+            + self
+                .gradebook
+                .as_ref()
+                .map_or(0, |gradebook| gradebook.evidence + gradebook.corrections)
             == 0
     }
 }

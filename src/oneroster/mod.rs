@@ -3,6 +3,7 @@
 //! before anything is written. Pure, but for reading the package's files; the store writes the
 //! plan (`store::oneroster`).
 
+mod gradebook;
 mod package;
 mod parse;
 mod plan;
@@ -11,6 +12,7 @@ pub(crate) mod table;
 #[cfg(test)]
 mod tests;
 
+pub use gradebook::{GradebookPlan, HeldGrade, HeldGradebook, NewGrade};
 pub use package::Package;
 pub use parse::{read, File, Kind, Mode, Roster, Version};
 pub use plan::{
@@ -18,7 +20,7 @@ pub use plan::{
     PersonRef, Place, Plan,
 };
 
-use crate::model::{OneRosterChanges, OneRosterPreview, IMPORT_ERRORS_SHOWN};
+use crate::model::{GradebookPreview, OneRosterChanges, OneRosterPreview, IMPORT_ERRORS_SHOWN};
 
 impl Plan {
     /// What the plan would do, in figures, with its errors (the first `IMPORT_ERRORS_SHOWN`).
@@ -65,6 +67,21 @@ impl Plan {
             valid_rows: false,
             ran: false,
             written: false,
+            gradebook: self.gradebook.present.then(|| {
+                let grades = &self.gradebook.grades;
+                let corrections = grades
+                    .iter()
+                    .filter(|grade| grade.corrects.is_some())
+                    .count();
+                GradebookPreview {
+                    line_items: self.gradebook.line_items,
+                    evidence: grades.len() - corrections,
+                    corrections,
+                    unchanged: self.gradebook.unchanged,
+                    skipped: self.gradebook.skipped,
+                    unmapped: self.gradebook.unmapped.clone(),
+                }
+            }),
         }
     }
 }
@@ -116,6 +133,24 @@ pub fn summary(preview: &OneRosterPreview) -> String {
             "  {} rows older than what Cairn holds, skipped",
             preview.older_skipped
         );
+    }
+    if let Some(gradebook) = &preview.gradebook {
+        let _ = writeln!(
+            text,
+            "  {:<11} {:>6} new evidence {:>6} corrections {:>6} unchanged {:>6} not fully graded",
+            "results",
+            gradebook.evidence,
+            gradebook.corrections,
+            gradebook.unchanged,
+            gradebook.skipped
+        );
+        for item in &gradebook.unmapped {
+            let _ = writeln!(
+                text,
+                "  line item {} ({}) is mapped to no competency: {} results wait (map it, then import again)",
+                item.source_id, item.title, item.results
+            );
+        }
     }
     if preview.changes_nothing() && preview.error_count == 0 {
         let _ = writeln!(text, "Nothing to change: Cairn already holds this roster.");

@@ -1,5 +1,6 @@
 //! A package's files read into rows Cairn understands: the manifest first, then orgs,
-//! academic sessions, courses, classes, users, roles and enrollments. OneRoster 1.2 and 1.1 are
+//! academic sessions, courses, classes, users, roles and enrollments, then the gradebook's line
+//! items and results (`gradebook`). OneRoster 1.2 and 1.1 are
 //! both read (1.1 gives a user's role on `users.csv` and has no `roles.csv`). Each row is checked
 //! on its own here (required values, dates, known roles, a `sourcedId` once per file); whether
 //! what it points at exists is the plan's question.
@@ -7,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
+pub use super::gradebook::{Grade, LineItem};
 use super::package::Package;
 use super::table::{self, fault, Columns, Row, Table};
 use crate::model::OneRosterError;
@@ -47,10 +49,13 @@ pub enum File {
     Users,
     Roles,
     Enrollments,
+    /// The gradebook: what was assessed, and each student's result.
+    LineItems,
+    Results,
 }
 
 impl File {
-    pub const ALL: [File; 7] = [
+    pub const ALL: [File; 9] = [
         File::Orgs,
         File::AcademicSessions,
         File::Courses,
@@ -58,6 +63,8 @@ impl File {
         File::Users,
         File::Roles,
         File::Enrollments,
+        File::LineItems,
+        File::Results,
     ];
 
     /// The manifest's name for it (`file.{key}`).
@@ -70,6 +77,8 @@ impl File {
             File::Users => "users",
             File::Roles => "roles",
             File::Enrollments => "enrollments",
+            File::LineItems => "lineItems",
+            File::Results => "results",
         }
     }
 
@@ -192,6 +201,8 @@ pub struct Roster {
     pub users: Vec<Record<User>>,
     pub roles: Vec<Record<UserRole>>,
     pub enrollments: Vec<Record<Enrollment>>,
+    pub line_items: Vec<Record<LineItem>>,
+    pub results: Vec<Record<Grade>>,
     /// Every `sourcedId` of each file, rejected rows' too: in a bulk file, what is not here
     /// is gone; what is here but wrong is not.
     pub seen: HashMap<File, HashSet<String>>,
@@ -323,7 +334,7 @@ fn record<T>(
 }
 
 /// A value a live row must have.
-fn required<'r>(
+pub(super) fn required<'r>(
     file: &str,
     columns: &Columns,
     row: &'r Row,
@@ -340,7 +351,7 @@ fn required<'r>(
 
 /// Reads every row of one file with `read`, into `rows`; a `sourcedId` seen before in the file
 /// is an error.
-fn read_file<T>(
+pub(super) fn read_file<T>(
     package: &mut Package,
     roster: &mut Roster,
     file: File,
@@ -597,5 +608,6 @@ pub fn read(package: &mut Package) -> Roster {
             })
         },
     );
+    super::gradebook::read(package, &mut roster);
     roster
 }

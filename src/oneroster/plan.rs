@@ -14,6 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::gradebook::{self, GradebookPlan, HeldGradebook};
 use super::parse::{File, Kind, Mode, Record, Roster};
 use super::table::fault;
 use crate::model::{GroupId, OneRosterError, UserId};
@@ -90,6 +91,7 @@ pub struct Held {
     pub links: HashSet<(UserId, UserId)>,
     pub schools: HashMap<String, HeldPlace>,
     pub terms: HashMap<String, HeldPlace>,
+    pub gradebook: HeldGradebook,
 }
 
 /// A person: one Cairn holds, or the plan's `new_people[n]`.
@@ -184,6 +186,8 @@ pub struct Plan {
     pub administrators_left_out: usize,
     /// Rows older than what Cairn holds.
     pub older_skipped: usize,
+    /// Results to record as evidence.
+    pub gradebook: GradebookPlan,
     pub errors: Vec<OneRosterError>,
 }
 
@@ -203,6 +207,7 @@ impl Plan {
             && self.adopted_enrolments.is_empty()
             && self.ended_enrolments.is_empty()
             && self.links.is_empty()
+            && self.gradebook.grades.is_empty()
     }
 }
 
@@ -251,6 +256,7 @@ pub fn plan(roster: &Roster, held: &Held, options: Options) -> Plan {
     planner.links();
     planner.groups();
     planner.enrolments();
+    planner.gradebook();
     planner.plan
 }
 
@@ -515,6 +521,19 @@ impl<'a> Planner<'a> {
             n += 1;
         }
         email
+    }
+
+    /// The results, as evidence of the people the roster has now.
+    fn gradebook(&mut self) {
+        let mut errors = std::mem::take(&mut self.plan.errors);
+        let planned = gradebook::plan(
+            self.roster,
+            &self.held.gradebook,
+            |id| self.person(id),
+            &mut errors,
+        );
+        self.plan.errors = errors;
+        self.plan.gradebook = planned;
     }
 
     /// The person a live user id of the package (or Cairn) is, or why there is none.

@@ -16,6 +16,9 @@ pub struct Size {
     /// Learners in a class.
     pub class_size: usize,
     pub version: Version,
+    /// A gradebook for the first class: two line items whose ids are the demo school's
+    /// competency codes, one that no competency is mapped to, and a result for each learner.
+    pub gradebook: bool,
 }
 
 impl Size {
@@ -25,6 +28,7 @@ impl Size {
         classes_per_learner: 3,
         class_size: 20,
         version: Version::V1_2,
+        gradebook: true,
     };
 
     /// The benchmark's: 5,000 learners, 4,500 guardians and 502 staff (10,002 users), 2,004
@@ -34,6 +38,7 @@ impl Size {
         classes_per_learner: 10,
         class_size: 25,
         version: Version::V1_2,
+        gradebook: true,
     };
 }
 
@@ -55,6 +60,48 @@ const FAMILY: [&str; 10] = [
     "Silva", "Okafor", "Nguyen", "Müller", "Haddad", "Kowalski", "Tanaka", "Reyes", "Dubois",
     "Osei",
 ];
+
+/// A gradebook for one class: `categories.csv`, `lineItems.csv` and `results.csv`. Scores are
+/// out of 20; every tenth result is only submitted (not yet graded).
+fn gradebook(class: &str, learners: &[String], stamp: &str) -> (String, String, String) {
+    let categories =
+        format!("sourcedId,status,dateLastModified,title\ncategory-tests,,{stamp},Tests\n");
+    let mut line_items = String::from(
+        "sourcedId,status,dateLastModified,title,description,assignDate,dueDate,classSourcedId,\
+         categorySourcedId,gradingPeriodSourcedId,resultValueMin,resultValueMax\n",
+    );
+    let items = [
+        ("MA4-ALG-C-01", "Algebra test", "2026-10-12"),
+        ("MA4-LIN-C-01", "Linear relationships quiz", "2026-11-02"),
+        ("homework-1", "Homework 1", "2026-09-21"),
+    ];
+    for (id, title, due) in items {
+        let _ = writeln!(
+            line_items,
+            "{id},,{stamp},{title},,{due},{due},{class},category-tests,term-1,0,20"
+        );
+    }
+    let mut results = String::from(
+        "sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,\
+         score,scoreDate,comment\n",
+    );
+    let mut n = 0;
+    for (item, (id, _, due)) in items.iter().enumerate() {
+        for learner in learners {
+            n += 1;
+            let (status, score) = if n % 10 == 0 {
+                ("submitted", String::new())
+            } else {
+                ("fully graded", ((n * 7 + item * 3) % 21).to_string())
+            };
+            let _ = writeln!(
+                results,
+                "result-{n},,{stamp},{id},{learner},{status},{score},{due},"
+            );
+        }
+    }
+    (categories, line_items, results)
+}
 
 /// The package's files, by name, in the order a manifest lists them.
 pub fn files(size: Size) -> Vec<(String, String)> {
@@ -224,8 +271,17 @@ pub fn files(size: Size) -> Vec<(String, String)> {
         "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate\n",
     );
     let mut enrollment = 0;
+    // The first class's learners: the sample gradebook's students.
+    let first_class = class_ids
+        .first()
+        .map(|(_, id)| id.clone())
+        .unwrap_or_default();
+    let mut graded: Vec<String> = Vec::new();
     let mut enrol = |class: &str, user: &str, role: &str, primary: bool| {
         enrollment += 1;
+        if class == first_class && role == "student" {
+            graded.push(user.to_string());
+        }
         let _ = writeln!(
             enrollments,
             "enrollment-{enrollment},,{stamp},{class},school-1,{user},{role},{primary},2026-09-01,"
@@ -268,6 +324,12 @@ pub fn files(size: Size) -> Vec<(String, String)> {
         files.push(("roles", roles));
     }
     files.push(("enrollments", enrollments));
+    if size.gradebook {
+        let (categories, line_items, results) = gradebook(&first_class, &graded, stamp);
+        files.push(("categories", categories));
+        files.push(("lineItems", line_items));
+        files.push(("results", results));
+    }
     for key in [
         "academicSessions",
         "categories",

@@ -9,6 +9,7 @@ const SMALL: Size = Size {
     classes_per_learner: 2,
     class_size: 2,
     version: Version::V1_2,
+    gradebook: false,
 };
 
 fn zipped(files: &[(String, String)]) -> Package {

@@ -275,7 +275,7 @@ pub(super) async fn write_level(
 }
 
 /// Recomputes one learner's level on one competency and moves them between cohort buckets.
-async fn refresh_level(
+pub(super) async fn refresh_level(
     conn: &mut AnyConnection,
     learner_id: UserId,
     competency_id: CompetencyId,

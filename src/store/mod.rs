@@ -14,6 +14,7 @@ pub mod detail;
 pub mod files;
 pub mod frameworks;
 pub mod goals;
+pub mod gradebook;
 pub mod groups;
 pub mod home;
 pub mod inbox;

@@ -227,6 +227,7 @@ impl Store {
                 );
             }
         }
+        held.gradebook = self.gradebook_held(institution_id).await?;
         Ok(held)
     }
 
@@ -263,7 +264,8 @@ impl Store {
         let total = (plan.new_people.len()
             + plan.updated_people.len()
             + plan.new_groups.len()
-            + plan.new_enrolments.len())
+            + plan.new_enrolments.len()
+            + plan.gradebook.grades.len())
         .max(1) as f64;
         let mut done = 0usize;
         let person_ids = self
@@ -502,6 +504,19 @@ impl Store {
         }
         batch::insert(&mut tx, self.backend(), &links).await?;
 
+        // The gradebook's results, as evidence of the people just written.
+        let graded = self
+            .write_grades(
+                &mut tx,
+                institution_id,
+                &plan.gradebook.grades,
+                |grade| person(&grade.learner),
+                &now,
+            )
+            .await?;
+        done += plan.gradebook.grades.len();
+        tracker.advance(ImportPhase::Writing, done, done as f64 / total);
+
         tx.audit_line(&Audit {
             institution_id,
             actor_id: by.actor_id,
@@ -519,6 +534,13 @@ impl Store {
         });
         tx.touch_access();
         tx.commit().await?;
+        // An achievement whose criteria the results completed is certified at once, as after a
+        // mark; anything missed here is issued at the next start.
+        for learner in graded {
+            if let Err(error) = self.issue_due_credentials(learner).await {
+                tracing::warn!(%error, learner, "automatic credential issuance failed");
+            }
+        }
         Ok(())
     }
 }
@@ -560,8 +582,25 @@ pub fn oneroster_detail(file_name: &str, preview: &OneRosterPreview) -> String {
     } else {
         "nothing to change, "
     };
+    let results = preview
+        .gradebook
+        .as_ref()
+        .map(|gradebook| {
+            format!(
+                ", results +{} ~{} ({} unmapped)",
+                gradebook.evidence,
+                gradebook.corrections,
+                gradebook
+                    .unmapped
+                    .iter()
+                    .map(|item| item.results)
+                    .sum::<usize>()
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "{file_name} (OneRoster {}): {outcome}{}, {}, {}, {} parent links, {} rows with errors",
+        "{file_name} (OneRoster {}): {outcome}{}, {}, {}, {} parent links{results}, {} rows with \
+         errors",
         preview.version,
         changes("people", &preview.people),
         changes("groups", &preview.groups),

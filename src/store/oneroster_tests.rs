@@ -17,6 +17,7 @@ const SCHOOL: Size = Size {
     classes_per_learner: 2,
     class_size: 2,
     version: Version::V1_2,
+    gradebook: false,
 };
 
 async fn school(store: &Store) -> crate::model::Viewer {
@@ -463,10 +464,176 @@ async fn older_rows_are_skipped_and_people_already_here_are_matched_by_email(sto
     assert_eq!(name, "Anabel Silva");
 }
 
+/// The evidence a gradebook's results made: (level, score, superseded by another).
+async fn imported_evidence(store: &Store) -> Vec<(f64, Option<f64>, bool)> {
+    let rows: Vec<(f64, Option<f64>, i64)> = sqlx::query_as(
+        "SELECT e.level, e.score_given, \
+           (SELECT COUNT(*) FROM evidence s WHERE s.supersedes_id = e.id) \
+         FROM evidence e WHERE e.source = 'import' ORDER BY e.id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(level, score, corrections)| (level, score, corrections > 0))
+        .collect()
+}
+
+/// A gradebook's results become evidence once: through line items whose ids are competency
+/// codes, or mapped ones; a second run records nothing; a changed score corrects its evidence;
+/// results of an unmapped line item wait until it is mapped; a result for an unknown student is
+/// reported by line.
+async fn a_gradebook_s_results_become_evidence_once_and_a_changed_score_corrects(store: &Store) {
+    let admin = school(store).await;
+    let files = sample::files(Size {
+        gradebook: true,
+        ..SCHOOL
+    });
+    let preview = import(store, &admin, &files, Options::default(), true).await;
+    assert_eq!(preview.error_count, 0, "{:?}", preview.errors);
+    let gradebook = preview
+        .gradebook
+        .clone()
+        .expect("the sample has a gradebook");
+    // Two learners in the first class, three line items: two are competency codes.
+    assert_eq!(gradebook.line_items, 3);
+    assert_eq!((gradebook.evidence, gradebook.corrections), (4, 0));
+    assert_eq!(gradebook.unmapped.len(), 1);
+    assert_eq!(gradebook.unmapped[0].source_id, "homework-1");
+    assert_eq!(gradebook.unmapped[0].results, 2);
+    assert!(
+        imported_evidence(store).await.is_empty(),
+        "a preview writes nothing"
+    );
+
+    let run = import(store, &admin, &files, Options::default(), false).await;
+    assert!(run.written, "{run:?}");
+    let evidence = imported_evidence(store).await;
+    assert_eq!(evidence.len(), 4);
+    // 7 of 20 on a rubric of 4 points: level 1.
+    assert_eq!(evidence[0], (1.0, Some(7.0), false));
+    let learner = person(store, "learner-1").await;
+    let levels: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM current_levels WHERE learner_id = $1")
+            .bind(learner)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert!(levels >= 2, "the learner's levels follow the evidence");
+
+    // The same package again records nothing.
+    let again = import(store, &admin, &files, Options::default(), false).await;
+    let gradebook = again.gradebook.clone().unwrap();
+    assert_eq!((gradebook.evidence, gradebook.corrections), (0, 0));
+    assert_eq!(gradebook.unchanged, 4);
+    assert!(again.changes_nothing(), "{again:?}");
+    assert_eq!(imported_evidence(store).await.len(), 4);
+
+    // Mapped now, the waiting line item's results are recorded; the others stay as they are.
+    let homework: i64 = sqlx::query_scalar("SELECT id FROM competencies WHERE code = 'EN4-ECA-01'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    store
+        .map_line_item(admin.institution_id, "homework-1", "Homework 1", homework)
+        .await
+        .unwrap();
+    let mapped = import(store, &admin, &files, Options::default(), false).await;
+    let gradebook = mapped.gradebook.clone().unwrap();
+    assert_eq!((gradebook.evidence, gradebook.unchanged), (2, 4));
+    assert!(gradebook.unmapped.is_empty());
+
+    // A changed score is a correction: new evidence that supersedes the old.
+    let results = &files
+        .iter()
+        .find(|(name, _)| name == "results.csv")
+        .unwrap()
+        .1;
+    let changed = results.replacen(",fully graded,7,", ",fully graded,20,", 1);
+    assert_ne!(&changed, results);
+    let files = replaced(&files, "results.csv", changed);
+    let corrected = import(store, &admin, &files, Options::default(), false).await;
+    let gradebook = corrected.gradebook.clone().unwrap();
+    assert_eq!(
+        (gradebook.evidence, gradebook.corrections),
+        (0, 1),
+        "{corrected:?}"
+    );
+    let evidence = imported_evidence(store).await;
+    assert_eq!(evidence.len(), 7);
+    assert!(evidence[0].2, "the first result's evidence is superseded");
+    assert_eq!(evidence[6], (4.0, Some(20.0), false));
+    // And again: nothing.
+    let again = import(store, &admin, &files, Options::default(), false).await;
+    assert_eq!(again.gradebook.unwrap().unchanged, 6);
+
+    // A teacher corrects that evidence: a later change in the gradebook leaves theirs standing.
+    let (latest, graded, competency): (i64, i64, i64) = sqlx::query_as(
+        "SELECT id, learner_id, competency_id FROM evidence WHERE source = 'import' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    store
+        .record_evidence(&super::levels::NewEvidence {
+            learner_id: graded,
+            competency_id: competency,
+            level: 2.0,
+            given_by: Some(teacher.id),
+            source: "teacher",
+            source_ref: None,
+            group_id: None,
+            comment: Some("Checked the paper again".into()),
+            supersedes_id: Some(latest),
+            score: None,
+            observed_at: "2026-10-13T09:00:00Z".into(),
+        })
+        .await
+        .unwrap();
+    let results = &files
+        .iter()
+        .find(|(name, _)| name == "results.csv")
+        .unwrap()
+        .1;
+    let changed = results.replacen(",fully graded,20,", ",fully graded,19,", 1);
+    let files = replaced(&files, "results.csv", changed);
+    let left = import(store, &admin, &files, Options::default(), false).await;
+    let gradebook = left.gradebook.clone().unwrap();
+    assert_eq!(
+        (gradebook.corrections, gradebook.unchanged),
+        (0, 6),
+        "{left:?}"
+    );
+    assert_eq!(imported_evidence(store).await.len(), 7);
+
+    // A result for a student nobody knows: reported by file and line, nothing written.
+    let results = files
+        .iter()
+        .find(|(name, _)| name == "results.csv")
+        .unwrap()
+        .1
+        .clone();
+    let wrong = format!(
+        "{results}result-99,,2026-09-01,MA4-ALG-C-01,learner-404,fully graded,12,2026-10-12,\n"
+    );
+    let lines = wrong.lines().count() as u64;
+    let files = replaced(&files, "results.csv", wrong);
+    let refused = import(store, &admin, &files, Options::default(), false).await;
+    assert!(!refused.written);
+    assert_eq!(refused.errors.len(), 1, "{:?}", refused.errors);
+    assert_eq!(refused.errors[0].file, "results.csv");
+    assert_eq!(refused.errors[0].line, lines);
+    assert_eq!(refused.errors[0].field, "studentSourcedId");
+    assert_eq!(imported_evidence(store).await.len(), 7);
+}
+
 crate::store_tests!(
     a_oneroster_package_imports_and_a_second_run_changes_nothing,
     a_version_1_1_package_imports_the_same_roster,
     a_delta_deactivates_and_moves_and_a_later_bulk_deactivates_the_missing,
     a_wrong_row_writes_nothing_unless_the_valid_rows_are_chosen,
     older_rows_are_skipped_and_people_already_here_are_matched_by_email,
+    a_gradebook_s_results_become_evidence_once_and_a_changed_score_corrects,
 );

@@ -4,7 +4,9 @@
 //! progress. Every run is in the history below (from the audit log).
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{AuditEntry, ImportPhase, ImportProgress, OneRosterChanges, OneRosterPreview};
+use cairn::model::{
+    AuditEntry, GradebookPreview, ImportPhase, ImportProgress, OneRosterChanges, OneRosterPreview,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -241,6 +243,7 @@ fn PreviewView(id: u64, preview: OneRosterPreview) -> impl IntoView {
                 <li>{plural(preview.older_skipped, "row", "rows") + " older than what Cairn holds, skipped"}</li>
             })}
         </ul>
+        {preview.gradebook.map(|gradebook| view! { <Gradebook gradebook ran=preview.ran /> })}
         {(!preview.errors.is_empty()).then(|| view! {
             <div class="table-scroll">
                 <table class="figures import-errors">
@@ -277,6 +280,64 @@ fn PreviewView(id: u64, preview: OneRosterPreview) -> impl IntoView {
                 <input type="hidden" name="id" value=id />
                 <button type="submit" class="primary">"Run the import"</button>
             </form>
+        })}
+    }
+    .into_any_sync()
+}
+
+/// The gradebook's results: what becomes evidence, and the line items waiting for a mapping.
+#[component]
+fn Gradebook(gradebook: GradebookPreview, ran: bool) -> impl IntoView {
+    let GradebookPreview {
+        line_items,
+        evidence,
+        corrections,
+        unchanged,
+        skipped,
+        unmapped,
+    } = gradebook;
+    let verb = if ran { "recorded" } else { "to record" };
+    view! {
+        <h3>"Gradebook"</h3>
+        <ul class="plain gradebook-summary">
+            <li>{format!(
+                "{}: {} as new evidence, {} as corrections {verb}; {} unchanged",
+                plural(line_items, "line item", "line items"),
+                plural(evidence, "result", "results"),
+                corrections,
+                unchanged
+            )}</li>
+            {(skipped > 0).then(|| view! {
+                <li>{plural(skipped, "result", "results") + " not fully graded or withdrawn, left out"}</li>
+            })}
+        </ul>
+        {(!unmapped.is_empty()).then(|| view! {
+            <div class="table-scroll">
+                <table class="figures unmapped-line-items">
+                    <caption>"Line items mapped to no competency: their results wait"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Line item"</th>
+                            <th scope="col">"Title"</th>
+                            <th scope="col">"Results waiting"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {unmapped.into_iter().map(|item| view! {
+                            <tr>
+                                <th scope="row"><code>{item.source_id}</code></th>
+                                <td>{item.title}</td>
+                                <td>{item.results}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="muted">
+                "Map each line item to a competency on "
+                <a href="/admin/integrations">"Integrations"</a>
+                ", then import the package again: results already recorded are left as they are."
+            </p>
         })}
     }
     .into_any_sync()
