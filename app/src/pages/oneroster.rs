@@ -301,7 +301,7 @@ fn Gradebook(gradebook: GradebookPreview, ran: bool) -> impl IntoView {
         <h3>"Gradebook"</h3>
         <ul class="plain gradebook-summary">
             <li>{format!(
-                "{}: {} as new evidence, {} as corrections {verb}; {} unchanged",
+                "{}: {} {verb} as new evidence, {} as corrections; {} unchanged",
                 plural(line_items, "line item", "line items"),
                 plural(evidence, "result", "results"),
                 corrections,
