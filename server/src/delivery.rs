@@ -51,9 +51,12 @@ pub fn bundle(options: &LeptosOptions) -> Router<AppState> {
 }
 
 /// Compression of what is made per request (pages, server functions' answers, the REST API,
-/// the theme's CSS): brotli or gzip at a level that keeps up with streaming. Not for live
-/// events (each must arrive at once), pictures (already compressed), or anything compressed
-/// already (the bundle, pages kept in memory).
+/// the theme's CSS): brotli or gzip at their fastest level. A rendered dashboard (54 KB) is
+/// 8.8 KB in brotli at level 1 and 7.5 KB at 4, both within a connection's first round trip
+/// (about 14 KB), while level 4 took a fifth of a render's CPU more (measured: 2.3 against
+/// 2.8–2.9 ms; its larger hash table is allocated and cleared for every response). Not for
+/// live events (each must arrive at once), pictures (already compressed), or anything
+/// compressed already (the bundle, pages kept in memory, which are compressed once, harder).
 pub fn compression() -> CompressionLayer<impl Predicate> {
     let worth_it = SizeAbove::new(256)
         .and(NotForContentType::IMAGES)
@@ -62,7 +65,7 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
         .and(NotForContentType::const_new("application/pdf"))
         .and(NotForContentType::const_new("application/zip"));
     CompressionLayer::new()
-        .quality(CompressionLevel::Precise(4))
+        .quality(CompressionLevel::Precise(1))
         .compress_when(worth_it)
 }
 
