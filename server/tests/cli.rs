@@ -160,6 +160,75 @@ fn a_token_is_printed_once_listed_by_name_and_revoked() {
 }
 
 #[test]
+fn a_oneroster_package_is_previewed_imported_and_refused_when_wrong_from_the_command_line() {
+    let data = temp_dir("oneroster");
+    let dir = data.to_str().unwrap();
+    let seeded = cairn(&["seed", "--learners", "10", "--data-dir", dir]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let zip = data.join("roster.zip");
+    let zip = zip.to_str().unwrap();
+    let written = cairn(&["seed", "--learners", "30", "--oneroster", zip]);
+    assert!(written.status.success(), "{written:?}");
+
+    let preview = cairn(&["import", "oneroster", zip, "--dry-run", "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&preview.stdout);
+    assert!(preview.status.success(), "{preview:?}");
+    assert!(
+        stdout.starts_with("Would import OneRoster 1.2:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line item homework-1 (Homework 1) is mapped to no competency"),
+        "{stdout}"
+    );
+
+    let run = cairn(&["import", "oneroster", zip, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{run:?}");
+    assert!(stdout.starts_with("Imported OneRoster 1.2:"), "{stdout}");
+    let again = cairn(&["import", "oneroster", zip, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        stdout.contains("Nothing to change: Cairn already holds this roster."),
+        "{stdout}"
+    );
+
+    // A folder with a role Cairn does not know: named by file and line, nothing written.
+    let folder = data.join("roster");
+    let folder_path = folder.to_str().unwrap();
+    assert!(
+        cairn(&["seed", "--learners", "30", "--oneroster", folder_path])
+            .status
+            .success()
+    );
+    let roles = folder.join("roles.csv");
+    let mut text = std::fs::read_to_string(&roles).unwrap();
+    text.push_str("role-x,,2026-09-01,learner-1,primary,astronaut,,,school-1,\n");
+    let line = text.lines().count();
+    std::fs::write(&roles, text).unwrap();
+    let wrong = cairn(&["import", "oneroster", folder_path, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&wrong.stdout);
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert_eq!(wrong.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!("roles.csv line {line}: role: “astronaut”")),
+        "{stdout}"
+    );
+    assert!(stderr.contains("so nothing was written"), "{stderr}");
+    assert_refused(
+        &cairn(&[
+            "import",
+            "oneroster",
+            "/nonexistent/roster.zip",
+            "--data-dir",
+            dir,
+        ]),
+        "/nonexistent/roster.zip does not exist",
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
 fn people_are_imported_from_csv_all_or_nothing_or_the_valid_rows() {
     let data = temp_dir("import");
     let dir = data.to_str().unwrap();
