@@ -60,10 +60,21 @@ pub async fn home(store: &Store, viewer: Viewer) -> CoreResult<Home> {
     }
     let (teaching, taught) = if viewer.has(Role::Teacher) {
         let since = time::OffsetDateTime::now_utc() - time::Duration::days(RECENT_DAYS);
+        let mut groups = store
+            .teacher_groups(viewer.id, &crate::clock::format(since))
+            .await?;
+        // Each group's attendance this term, with the learners under 90 %.
+        if !groups.is_empty() {
+            let (_, period) =
+                crate::attendance::today_and_period(store, viewer.institution_id).await?;
+            let ids: Vec<_> = groups.iter().map(|group| group.id).collect();
+            let attendance = store.group_attendance(&ids, &period).await?;
+            for (group, attendance) in groups.iter_mut().zip(attendance) {
+                group.attendance = Some(attendance).filter(|a| a.tally.sessions() > 0);
+            }
+        }
         (
-            store
-                .teacher_groups(viewer.id, &crate::clock::format(since))
-                .await?,
+            groups,
             store
                 .learners_in(&[LearnerScope::TaughtBy(viewer.id)])
                 .await?,

@@ -15,6 +15,8 @@ pub mod access;
 #[cfg(feature = "store")]
 pub mod admin;
 #[cfg(feature = "store")]
+pub mod attendance;
+#[cfg(feature = "store")]
 pub mod clock;
 #[cfg(feature = "credentials")]
 pub mod credentials;

@@ -55,6 +55,12 @@ pub fn names() -> &'static [String] {
     })
 }
 
+/// Today's date in the zone of a name (UTC for one Cairn does not know).
+pub fn today(name: &str) -> jiff::civil::Date {
+    let zone = TimeZone::get(name).unwrap_or(TimeZone::UTC);
+    Timestamp::now().to_zoned(zone).date()
+}
+
 /// The zone of a name ("UTC" for one Cairn does not know), worked out once per name.
 pub fn zone(name: &str) -> Arc<Zone> {
     static ZONES: OnceLock<Mutex<HashMap<String, Arc<Zone>>>> = OnceLock::new();

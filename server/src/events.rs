@@ -95,7 +95,16 @@ fn sse_event(event: &LiveEvent) -> Event {
         LiveEvent::Evidence { evidence_id, .. } => evidence_id.to_string(),
         LiveEvent::Story { at, .. } => at.clone(),
         LiveEvent::CheckIn { checkin_id, at, .. } => format!("{checkin_id}@{at}"),
-        LiveEvent::Settings { at, .. } | LiveEvent::Levels { at, .. } => at.clone(),
+        LiveEvent::Settings { at, .. }
+        | LiveEvent::Levels { at, .. }
+        | LiveEvent::AttendanceFeed { at, .. } => at.clone(),
+        LiveEvent::Attendance {
+            learner_id,
+            day,
+            session,
+            at,
+            ..
+        } => format!("{learner_id}/{day}/{session}@{at}"),
     };
     Event::default()
         .event(event.name())

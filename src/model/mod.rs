@@ -2,11 +2,13 @@
 //! home page shows. No database, no framework.
 
 mod admin;
+mod attendance;
 mod dates;
 mod frameworks;
 mod oneroster;
 mod story;
 pub use admin::*;
+pub use attendance::*;
 pub use dates::Zone;
 pub use frameworks::*;
 pub use oneroster::*;
@@ -404,6 +406,21 @@ pub enum LiveEvent {
         institution_id: InstitutionId,
         at: String,
     },
+    /// An attendance record for a learner arrived from the feed, or changed.
+    Attendance {
+        learner_id: UserId,
+        day: String,
+        session: String,
+        status: AttendanceStatus,
+        at: String,
+    },
+    /// Records for many learners arrived at once (a whole school's register): every open page
+    /// that shows attendance draws itself again.
+    AttendanceFeed {
+        institution_id: InstitutionId,
+        records: usize,
+        at: String,
+    },
 }
 
 /// Who may receive a live event.
@@ -429,9 +446,13 @@ impl LiveEvent {
         match self {
             LiveEvent::Evidence { learner_id, .. }
             | LiveEvent::Story { learner_id, .. }
-            | LiveEvent::CheckIn { learner_id, .. } => Audience::Learner(*learner_id),
+            | LiveEvent::CheckIn { learner_id, .. }
+            | LiveEvent::Attendance { learner_id, .. } => Audience::Learner(*learner_id),
             LiveEvent::Settings { institution_id, .. }
-            | LiveEvent::Levels { institution_id, .. } => Audience::Institution(*institution_id),
+            | LiveEvent::Levels { institution_id, .. }
+            | LiveEvent::AttendanceFeed { institution_id, .. } => {
+                Audience::Institution(*institution_id)
+            }
         }
     }
 
@@ -443,6 +464,8 @@ impl LiveEvent {
             LiveEvent::CheckIn { .. } => "checkin",
             LiveEvent::Settings { .. } => "settings",
             LiveEvent::Levels { .. } => "levels",
+            LiveEvent::Attendance { .. } => "attendance",
+            LiveEvent::AttendanceFeed { .. } => "attendance_feed",
         }
     }
 }
@@ -536,6 +559,9 @@ pub struct GroupSummary {
     pub learners: i64,
     pub co_teachers: Vec<String>,
     pub evidence_last_30_days: i64,
+    /// The group's attendance this term, with the learners under 90 %.
+    #[serde(default)]
+    pub attendance: Option<GroupAttendance>,
 }
 
 /// A manager's registration code and how its seats are used.

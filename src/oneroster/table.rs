@@ -37,6 +37,11 @@ fn normalized(name: &str) -> String {
 pub(crate) struct Columns(HashMap<String, usize>);
 
 impl Columns {
+    /// Whether the header has `column` (a normalized name).
+    pub(crate) fn has(&self, column: &str) -> bool {
+        self.0.contains_key(column)
+    }
+
     /// The row's value in `column` (a normalized name), trimmed; empty when the column is absent.
     pub(crate) fn get<'r>(&self, row: &'r Row, column: &str) -> &'r str {
         self.0
@@ -60,12 +65,19 @@ pub(crate) struct Table<R: Read> {
     reader: csv::Reader<Unix<R>>,
 }
 
-/// A reader that turns CRLF line ends into LF: the CSV reader takes either, but counts the
-/// lines of a CRLF file one short, and errors must name the right line.
+/// A reader that turns CRLF line ends into LF, and counts lines itself: the CSV reader takes
+/// either line end, but counts the lines of a CRLF file one short and skips blank lines
+/// without counting them, and errors must name the right line.
 pub(crate) struct Unix<R> {
     inner: R,
     /// A CR read last, not yet given out: whether it ends a line depends on the next byte.
     held_cr: bool,
+    /// Bytes given out so far.
+    given: u64,
+    /// Where the line ends given out and not yet asked about are (byte offsets).
+    line_ends: std::collections::VecDeque<u64>,
+    /// Line ends already asked about.
+    lines_before: u64,
 }
 
 impl<R: Read> Unix<R> {
@@ -73,12 +85,50 @@ impl<R: Read> Unix<R> {
         Unix {
             inner,
             held_cr: false,
+            given: 0,
+            line_ends: Default::default(),
+            lines_before: 0,
         }
+    }
+
+    /// The line (from 1) of a record the CSV reader says starts at `offset`; asked in order,
+    /// offsets never going back. The reader's offset is where it began looking, before the
+    /// blank lines it skipped: those count too.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.line_ends.front().is_some_and(|end| *end < offset) {
+            self.line_ends.pop_front();
+            self.lines_before += 1;
+        }
+        let mut blank = offset;
+        while self.line_ends.front() == Some(&blank) {
+            self.line_ends.pop_front();
+            self.lines_before += 1;
+            blank += 1;
+        }
+        self.lines_before + 1
+    }
+
+    /// Notes the line ends among the `count` bytes just given out.
+    fn note(&mut self, out: &[u8]) {
+        for (index, byte) in out.iter().enumerate() {
+            if *byte == b'\n' {
+                self.line_ends.push_back(self.given + index as u64);
+            }
+        }
+        self.given += out.len() as u64;
     }
 }
 
 impl<R: Read> Read for Unix<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let given = self.convert(out)?;
+        self.note(&out[..given]);
+        Ok(given)
+    }
+}
+
+impl<R: Read> Unix<R> {
+    fn convert(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         if out.len() < 2 {
             return self.inner.read(out);
         }
@@ -116,7 +166,7 @@ impl<R: Read> Read for Unix<R> {
         }
         if kept == 0 && read > 0 {
             // Only a held CR this time: read on.
-            return self.read(out);
+            return self.convert(out);
         }
         Ok(kept)
     }
@@ -183,7 +233,8 @@ impl<R: Read> Table<R> {
                 Ok(false) => return None,
                 Ok(true) => {}
                 Err(error) => {
-                    let line = error.position().map_or(0, csv::Position::line);
+                    let byte = error.position().map(csv::Position::byte);
+                    let line = byte.map_or(0, |byte| self.reader.get_mut().line_at(byte));
                     return Some(Err(fault(
                         &self.file,
                         line,
@@ -198,7 +249,9 @@ impl<R: Read> Table<R> {
             {
                 continue;
             }
-            let line = record.position().map_or(0, csv::Position::line);
+            let line = record
+                .position()
+                .map_or(0, |at| self.reader.get_mut().line_at(at.byte()));
             let mut fields = Vec::with_capacity(record.len());
             for raw in &record {
                 match std::str::from_utf8(raw) {

@@ -45,6 +45,7 @@ impl Store {
                 learners,
                 co_teachers: co_teachers.into_iter().map(|(name,)| name).collect(),
                 evidence_last_30_days,
+                attendance: None,
             });
         }
         Ok(summaries)

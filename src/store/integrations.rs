@@ -102,6 +102,21 @@ impl Store {
         .await?)
     }
 
+    /// The institution a live token belongs to, and the token's name (what its system is
+    /// called where its records are shown).
+    pub async fn integration_client(
+        &self,
+        token: &str,
+    ) -> CoreResult<Option<(InstitutionId, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT institution_id, name FROM integration_tokens \
+             WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash(token))
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     pub async fn integration_tokens(
         &self,
         institution_id: InstitutionId,

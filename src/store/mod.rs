@@ -4,6 +4,7 @@
 //! timestamps. Each backend has its own migrations folder.
 
 pub mod accounts;
+pub mod attendance;
 pub mod audit;
 pub mod backpack;
 pub mod batch;
@@ -538,6 +539,8 @@ mod tests {
 
 #[cfg(test)]
 mod admin_tests;
+#[cfg(test)]
+mod attendance_tests;
 #[cfg(test)]
 mod credential_tests;
 #[cfg(test)]

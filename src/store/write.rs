@@ -51,10 +51,14 @@ impl Touched {
                 touched.learners.insert(*learner_id);
                 touched.levels = true;
             }
-            LiveEvent::Story { learner_id, .. } | LiveEvent::CheckIn { learner_id, .. } => {
+            LiveEvent::Story { learner_id, .. }
+            | LiveEvent::CheckIn { learner_id, .. }
+            | LiveEvent::Attendance { learner_id, .. } => {
                 touched.learners.insert(*learner_id);
             }
-            LiveEvent::Settings { .. } | LiveEvent::Levels { .. } => touched.everyone = true,
+            LiveEvent::Settings { .. }
+            | LiveEvent::Levels { .. }
+            | LiveEvent::AttendanceFeed { .. } => touched.everyone = true,
         }
         touched
     }
