@@ -438,12 +438,22 @@ pub async fn learner_attendance(
     Ok(summarize(learner_id, period, today, &records))
 }
 
-/// The feed's status, for the institution's administrators.
-pub async fn feed(store: &Store, viewer: &Viewer) -> CoreResult<AttendanceFeed> {
+/// The feed's status, for the institution's administrators, and one of its runs (the import
+/// they have just made).
+pub async fn feed(
+    store: &Store,
+    viewer: &Viewer,
+    run: Option<i64>,
+) -> CoreResult<(AttendanceFeed, Option<AttendanceRun>)> {
     if !may_view_institution(viewer, viewer.institution_id) {
         return Err(CoreError::Forbidden);
     }
-    store.attendance_feed(viewer.institution_id).await
+    let feed = store.attendance_feed(viewer.institution_id).await?;
+    let run = match run {
+        Some(id) => store.attendance_run(viewer.institution_id, id).await?,
+        None => None,
+    };
+    Ok((feed, run))
 }
 
 /// An administrator's CSV file of records, imported from the page (see `import`).
@@ -506,18 +516,26 @@ pub async fn import(
 }
 
 /// A pushed body from a system holding the institution's token `source` (its name): each
-/// record's outcome in order, or why the body is refused whole.
+/// record's `sourcedId` and outcome in order, or why the body is refused whole.
+#[allow(clippy::type_complexity)]
 pub async fn push(
     store: &Store,
     institution_id: InstitutionId,
     source: &str,
     body: &[u8],
-) -> CoreResult<Result<(AttendanceRun, Vec<Outcome>), String>> {
+) -> CoreResult<Result<(AttendanceRun, Vec<(Option<String>, Outcome)>), String>> {
     let today = crate::zones::today(&store.time_zone(Some(institution_id)).await?);
     let records = match read_push(body, today) {
         Ok(records) => records,
         Err(reason) => return Ok(Err(reason)),
     };
+    let sourced_ids: Vec<Option<String>> = records
+        .iter()
+        .map(|(_, read)| match read {
+            Ok(record) => record.sourced_id.clone(),
+            Err(errors) => errors.first().and_then(|e| e.sourced_id.clone()),
+        })
+        .collect();
     let delivery = Delivery {
         institution_id,
         source: source.to_string(),
@@ -525,7 +543,8 @@ pub async fn push(
         valid_only: true,
         dry_run: false,
     };
-    Ok(Ok(store.record_attendance(&delivery, records).await?))
+    let (run, outcomes) = store.record_attendance(&delivery, records).await?;
+    Ok(Ok((run, sourced_ids.into_iter().zip(outcomes).collect())))
 }
 
 #[cfg(test)]

@@ -117,6 +117,10 @@ pub fn App() -> impl IntoView {
                         view=pages::admin::page
                     />
                     <Route ssr=SsrMode::Async
+                        path=(StaticSegment("admin"), StaticSegment("attendance"))
+                        view=pages::attendance::page
+                    />
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("admin"), StaticSegment("oneroster"))
                         view=pages::oneroster::page
                     />

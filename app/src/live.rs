@@ -14,6 +14,8 @@ pub enum Follow {
     Learner(UserId),
     /// The check-ins page: check-ins sent or answered.
     CheckIns,
+    /// The attendance feed's page: records arriving.
+    Attendance,
 }
 
 impl Follow {
@@ -23,6 +25,10 @@ impl Follow {
             Follow::Home => !matches!(event, LiveEvent::Evidence { .. }),
             Follow::Learner(learner) => event.learner_id().is_none_or(|id| id == learner),
             Follow::CheckIns => matches!(event, LiveEvent::CheckIn { .. }),
+            Follow::Attendance => matches!(
+                event,
+                LiveEvent::Attendance { .. } | LiveEvent::AttendanceFeed { .. }
+            ),
         }
     }
 }

@@ -15,6 +15,7 @@ CREATE TABLE attendance_runs (
     id              INTEGER PRIMARY KEY,
     institution_id  INTEGER NOT NULL REFERENCES institutions(id),
     source          TEXT NOT NULL,
+    from_file       INTEGER NOT NULL DEFAULT 0,
     received_at     TEXT NOT NULL,
     records         INTEGER NOT NULL,
     created         INTEGER NOT NULL,

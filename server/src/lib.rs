@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod attendance;
 pub mod auth;
 pub mod cache;
 pub mod commands;

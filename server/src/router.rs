@@ -19,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::cache::{self, Caches};
 use crate::limiter::LoginLimiter;
-use crate::{api, auth, credentials, delivery, events, scores, uploads};
+use crate::{api, attendance, auth, credentials, delivery, events, scores, uploads};
 
 /// What every handler and layer shares, behind one pointer: each layer takes its own clone of
 /// the state for every request, and a clone is one reference count (cloning each part was about
@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/learners", get(api::learners))
         .route("/api/v1/events", get(events::events))
         .route("/api/v1/scores", post(scores::push))
+        .route("/api/v1/attendance", post(attendance::push))
         .route("/api/v1/learners/{id}/progress", get(api::learner_progress))
         .route("/learners/{id}/cohort.svg", get(api::cohort_svg))
         .route(

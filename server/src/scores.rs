@@ -52,6 +52,22 @@ fn no_token() -> Response {
     response
 }
 
+/// The institution and name of the integration token a request carries, or the 401 for a
+/// missing, unknown or revoked one.
+pub(crate) async fn integration(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(cairn::model::InstitutionId, String), Response> {
+    let Some(token) = bearer(headers) else {
+        return Err(no_token());
+    };
+    match state.store.integration_client(token).await {
+        Ok(Some(client)) => Ok(client),
+        Ok(None) => Err(no_token()),
+        Err(error) => Err(core_error(error)),
+    }
+}
+
 fn malformed(fields: Vec<FieldError>) -> Response {
     (
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -64,13 +80,9 @@ fn malformed(fields: Vec<FieldError>) -> Response {
 }
 
 pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(token) = bearer(&headers) else {
-        return no_token();
-    };
-    let institution = match state.store.integration_institution(token).await {
-        Ok(Some(institution)) => institution,
-        Ok(None) => return no_token(),
-        Err(error) => return core_error(error),
+    let institution = match integration(&state, &headers).await {
+        Ok((institution, _)) => institution,
+        Err(refusal) => return refusal,
     };
     let push: ScorePush = match serde_json::from_slice(&body) {
         Ok(push) => push,

@@ -23,6 +23,7 @@ pub fn routes(max_bytes: u64) -> Router<AppState> {
         .route("/admin/people/import", post(people_import))
         .route("/admin/oneroster", post(oneroster_preview))
         .route("/admin/oneroster/run", post(oneroster_run))
+        .route("/admin/attendance", post(attendance_import))
         .route("/admin/settings/images", post(theme_image))
         .route("/admin/issuers", post(trusted_issuer))
         .layer(DefaultBodyLimit::max(max_bytes as usize + 1024 * 1024))
@@ -365,6 +366,32 @@ pub async fn oneroster_run(
     let page = "/admin/oneroster";
     match cairn::admin::start_oneroster_run(&state.store, &state.imports, &viewer, form.id) {
         Ok(id) => back(page, &format!("import={id}")),
+        Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
+/// `POST /admin/attendance` (multipart: `file`, a CSV file of records; `mode` = `all` |
+/// `valid`): records them, and goes back to the attendance page showing the run
+/// (`?run={id}`). Administrators only: 403 for anyone else.
+pub async fn attendance_import(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    form: Multipart,
+) -> Response {
+    let viewer = match administrator(viewer) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
+    };
+    let page = "/admin/attendance";
+    let (upload, name, bytes) = match Upload::with_file(&state, form, page).await {
+        Ok(read) => read,
+        Err(back) => return back,
+    };
+    let Some(mode) = cairn::model::ImportMode::from_key(upload.field("mode")) else {
+        return refused(page, "mode: choose what happens when a row is wrong");
+    };
+    match cairn::attendance::import_csv(&state.store, &viewer, &name, &bytes, mode).await {
+        Ok(run) => back(page, &format!("run={}", run.id.unwrap_or_default())),
         Err(error) => outcome(page, Err::<(), _>(error)),
     }
 }

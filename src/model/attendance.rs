@@ -194,6 +194,8 @@ pub struct AttendanceRun {
     pub id: Option<i64>,
     /// The token's name for a push, the file's name for an import.
     pub source: String,
+    /// An imported file (its errors name lines), not a push (its errors name records).
+    pub from_file: bool,
     pub received_at: String,
     pub records: usize,
     pub created: usize,

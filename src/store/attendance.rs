@@ -104,17 +104,18 @@ fn held((id, learner_id, day, session, status, group_id, note, source_ref): Held
 const HELD: &str = "SELECT id, learner_id, day, session, status, group_id, note, source_ref \
                     FROM attendance";
 
-const RUNS: &str = "SELECT id, source, received_at, records, created, updated, unchanged, \
-                    rejected, errors FROM attendance_runs";
+const RUNS: &str = "SELECT id, source, from_file, received_at, records, created, updated, \
+                    unchanged, rejected, errors FROM attendance_runs";
 
-type RunRow = (i64, String, String, i64, i64, i64, i64, i64, String);
+type RunRow = (i64, String, i64, String, i64, i64, i64, i64, i64, String);
 
 fn run(
-    (id, source, received_at, records, created, updated, unchanged, rejected, errors): RunRow,
+    (id, source, from_file, received_at, records, created, updated, unchanged, rejected, errors): RunRow,
 ) -> AttendanceRun {
     AttendanceRun {
         id: Some(id),
         source,
+        from_file: from_file != 0,
         received_at,
         records: records as usize,
         created: created as usize,
@@ -509,6 +510,7 @@ impl Store {
         let mut run = AttendanceRun {
             id: None,
             source: delivery.source.clone(),
+            from_file: matches!(delivery.sender, Sender::Import { .. }),
             received_at: now.clone(),
             records: records.len(),
             created: count(|o| matches!(o, Outcome::Created(_))),
@@ -624,12 +626,13 @@ impl Store {
             batch::insert(&mut tx, self.backend(), &rows).await?;
         }
         let run_id: i64 = sqlx::query_scalar(
-            "INSERT INTO attendance_runs (institution_id, source, received_at, records, created, \
-               updated, unchanged, rejected, errors) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO attendance_runs (institution_id, source, from_file, received_at, records, \
+               created, updated, unchanged, rejected, errors) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(delivery.institution_id)
         .bind(&run.source)
+        .bind(i64::from(run.from_file))
         .bind(&now)
         .bind(run.records as i64)
         .bind(if written { run.created as i64 } else { 0 })

@@ -30,7 +30,7 @@ async fn push(store: &Store, institution: i64, body: &str) -> Vec<Outcome> {
         .await
         .unwrap()
         .unwrap();
-    outcomes
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
 async fn status_of(store: &Store, learner: i64, day: &str) -> Vec<(String, String)> {
@@ -320,10 +320,10 @@ async fn dashboards_count_the_term_and_each_sees_only_their_own(store: &Store) {
 
     // The administrator sees the feed; a parent may not.
     let admin = viewer(store, demo::DEMO_ADMIN).await;
-    let feed = attendance::feed(store, &admin).await.unwrap();
+    let (feed, _) = attendance::feed(store, &admin, None).await.unwrap();
     assert_eq!(feed.last_source.as_deref(), Some("Register"));
     assert!(matches!(
-        attendance::feed(store, &parent).await,
+        attendance::feed(store, &parent, None).await,
         Err(CoreError::Forbidden)
     ));
     assert_eq!(

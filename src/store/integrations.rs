@@ -91,17 +91,6 @@ impl Store {
         )
     }
 
-    /// The institution a live (not revoked) token belongs to.
-    pub async fn integration_institution(&self, token: &str) -> CoreResult<Option<InstitutionId>> {
-        Ok(sqlx::query_scalar(
-            "SELECT institution_id FROM integration_tokens \
-             WHERE token_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(self.pool())
-        .await?)
-    }
-
     /// The institution a live token belongs to, and the token's name (what its system is
     /// called where its records are shown).
     pub async fn integration_client(

@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 mod admin;
+mod attendance;
 mod frameworks;
 mod story;
 pub use admin::*;
+pub use attendance::*;
 pub use frameworks::*;
 pub use story::*;
 

@@ -5,7 +5,7 @@ use cairn::model::InstitutionSummary;
 use leptos::prelude::*;
 
 /// Each administration page: its address, its name and what it is for.
-pub const ADMIN_PAGES: [(&str, &str, &str); 9] = [
+pub const ADMIN_PAGES: [(&str, &str, &str); 10] = [
     (
         "/admin/people",
         "People",
@@ -16,6 +16,11 @@ pub const ADMIN_PAGES: [(&str, &str, &str); 9] = [
         "/admin/oneroster",
         "Rosters",
         "people, classes and enrolments from your student information system (OneRoster)",
+    ),
+    (
+        "/admin/attendance",
+        "Attendance",
+        "the feed from your attendance system: its status, deliveries and file imports",
     ),
     (
         "/admin/frameworks",

@@ -1,6 +1,9 @@
 //! Widgets shared by pages.
 
 pub mod admin;
+pub mod attendance;
+#[cfg(feature = "ssr")]
+pub mod attendance_chart;
 pub mod cohort;
 pub mod forms;
 pub mod layout;

@@ -239,6 +239,9 @@ fn TeachingTile(groups: Vec<GroupSummary>, learners: Vec<LearnerListing>) -> imp
                                         with,
                                     )}
                                 </span>
+                                {group.attendance.map(|attendance| view! {
+                                    <GroupAttendanceLine name=group.name.clone() attendance />
+                                })}
                                 <details class="group-learners">
                                     <summary>{format!("Learners of {}", group.name)}</summary>
                                     <ul>
@@ -256,6 +259,49 @@ fn TeachingTile(groups: Vec<GroupSummary>, learners: Vec<LearnerListing>) -> imp
                     .collect_view()}
             </ul>
         </Tile>
+    }
+}
+
+/// A group's attendance this term, and who is under 90 %.
+#[component]
+fn GroupAttendanceLine(name: String, attendance: cairn::model::GroupAttendance) -> impl IntoView {
+    let below = attendance.below.len();
+    view! {
+        <span class="muted">
+            {format!(
+                "Attendance {} in {}",
+                crate::components::attendance::rate(&attendance.tally),
+                attendance.period.title,
+            )}
+            {(below == 0).then_some(" · everyone at 90 % or more")}
+        </span>
+        {(below > 0).then(|| view! {
+            <details class="attendance-concerns">
+                <summary>
+                    {format!(
+                        "{below} learner{} of {name} under 90 %",
+                        if below == 1 { "" } else { "s" },
+                    )}
+                </summary>
+                <ul>
+                    {attendance
+                        .below
+                        .into_iter()
+                        .map(|concern| view! {
+                            <li>
+                                <a href=format!("/learners/{}", concern.learner_id)>{concern.name}</a>
+                                {format!(
+                                    " — {} ({} absences, {} late)",
+                                    crate::components::attendance::rate(&concern.tally),
+                                    concern.tally.absent + concern.tally.excused,
+                                    concern.tally.late,
+                                )}
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </details>
+        })}
     }
 }
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::get_learner;
+use crate::components::attendance::AttendanceTile;
 use crate::components::cohort::CohortComparison;
 use crate::components::layout::Tile;
 use crate::components::progress::{BadgeList, ProgressList};
@@ -63,6 +64,7 @@ fn Dashboard(progress: LearnerProgress) -> impl IntoView {
                     <BadgeList learner_id achievements />
                 </Tile>
                 <StoryTile learner_id />
+                <AttendanceTile learner_id />
                 <CohortComparison learner_id />
             </div>
         </main>

@@ -1,6 +1,7 @@
 //! Pages, one module per thing the person sees.
 
 pub mod admin;
+pub mod attendance;
 pub mod audit;
 pub mod backpack;
 pub mod category;

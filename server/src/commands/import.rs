@@ -4,6 +4,9 @@
 //!
 //! `cairn import oneroster PATH`: a OneRoster CSV package (a `.zip` or a folder), compared with
 //! what the institution holds and written the same way; `--dry-run` only says what it would do.
+//!
+//! `cairn import attendance PATH`: attendance records from a CSV file (learner by email or
+//! external id, date, session, status, class, note), recorded once each as the feed's push is.
 
 use anyhow::{bail, Context};
 use cairn::model::ImportMode;
@@ -57,6 +60,24 @@ pub enum ImportKind {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Attendance records from a CSV file with the columns userId (or email), date, status and
+    /// optionally sourcedId, session, class, note
+    Attendance {
+        /// The CSV file (UTF-8, a header line first)
+        path: std::path::PathBuf,
+        /// Say what the import would do, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid rows and report the others, instead of writing nothing when any row
+        /// is wrong
+        #[arg(long)]
+        valid_rows: bool,
+        /// The institution the records belong to [default: the only one]
+        #[arg(long)]
+        institution: Option<i64>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
@@ -81,6 +102,13 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             };
             return oneroster(path, dry_run, options, institution, database).await;
         }
+        ImportKind::Attendance {
+            path,
+            dry_run,
+            valid_rows,
+            institution,
+            database,
+        } => return attendance(path, dry_run, valid_rows, institution, database).await,
     };
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let store = database.open().await?;
@@ -183,6 +211,71 @@ async fn oneroster(
         bail!(
             "{} errors, so nothing was written (use --valid-rows to write the valid rows)",
             preview.error_count
+        );
+    }
+    Ok(())
+}
+
+async fn attendance(
+    path: std::path::PathBuf,
+    dry_run: bool,
+    valid_rows: bool,
+    institution: Option<i64>,
+    database: DatabaseArgs,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let store = database.open().await?;
+    let institution_id = super::token::institution(&store, institution).await?;
+    let file_name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let mode = if valid_rows {
+        ImportMode::ValidRows
+    } else {
+        ImportMode::AllOrNothing
+    };
+    let sender = cairn::attendance::Sender::Import {
+        actor_id: None,
+        origin: Some("command line"),
+    };
+    let result = cairn::attendance::import(
+        &store,
+        institution_id,
+        sender,
+        &file_name,
+        &bytes,
+        mode,
+        dry_run,
+    )
+    .await;
+    store.close().await;
+    let run = result.context("the import failed; nothing was written")?;
+    for error in &run.errors {
+        println!("line {}: {}: {}", error.at, error.field, error.reason);
+    }
+    if run.rejected > run.errors.len() {
+        println!("… and more: {} rows were refused in all", run.rejected);
+    }
+    let would = if dry_run || !run.written && run.rejected > 0 {
+        "would be "
+    } else {
+        ""
+    };
+    println!(
+        "{file_name}: {} records; {} {would}created, {} {would}updated, {} unchanged, {} refused.",
+        run.records, run.created, run.updated, run.unchanged, run.rejected
+    );
+    if run.rejected > 0 && !dry_run {
+        if valid_rows {
+            bail!(
+                "{} rows were refused (the others were written)",
+                run.rejected
+            );
+        }
+        bail!(
+            "{} rows were refused, so nothing was written (use --valid-rows to write the others)",
+            run.rejected
         );
     }
     Ok(())
