@@ -769,3 +769,51 @@ fn a_credential_revoked_from_the_command_line_leaves_no_kept_page_showing_it() {
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(data);
 }
+
+#[test]
+fn an_attendance_file_is_checked_imported_once_and_refused_by_line_from_the_command_line() {
+    let data = temp_dir("attendance");
+    let dir = data.to_str().unwrap();
+    let seeded = cairn(&["seed", "--learners", "10", "--data-dir", dir]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let file = data.join("register.csv");
+    std::fs::write(
+        &file,
+        "\u{feff}Email,Date,Session,Status,Note\r\n\
+         learner@demo.cairn,2026-11-30,AM,A,Flu\r\n\
+         learner@demo.cairn,2026-11-30,PM,late,\r\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+
+    let dry = cairn(&["import", "attendance", path, "--dry-run", "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(stdout.contains("2 records; 2 would be created"), "{stdout}");
+
+    let run = cairn(&["import", "attendance", path, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{run:?}");
+    assert!(
+        stdout.contains("2 records; 2 created, 0 updated, 0 unchanged"),
+        "{stdout}"
+    );
+    let again = cairn(&["import", "attendance", path, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        stdout.contains("0 created, 0 updated, 2 unchanged"),
+        "{stdout}"
+    );
+
+    // A status nobody knows: named by line, nothing written.
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("learner@demo.cairn,2026-12-01,AM,on holiday,\r\n");
+    std::fs::write(&file, text).unwrap();
+    let wrong = cairn(&["import", "attendance", path, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&wrong.stdout);
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert_eq!(wrong.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("line 4: status: “on holiday”"), "{stdout}");
+    assert!(stderr.contains("so nothing was written"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&data);
+}

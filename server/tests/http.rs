@@ -13,6 +13,8 @@ use cairn_server::limiter::LoginLimiter;
 use cairn_server::router::{leptos_options, router, AppState, Shared};
 use tower::ServiceExt;
 
+#[path = "http/attendance.rs"]
+mod attendance;
 #[path = "http/hardening.rs"]
 mod hardening;
 

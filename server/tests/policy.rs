@@ -105,8 +105,8 @@ fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
     request.body(Body::empty()).unwrap()
 }
 
-fn server_fn(learner: i64, cookie: Option<&str>) -> Request<Body> {
-    let mut request = Request::post("/api/learner")
+fn server_fn(endpoint: &str, learner: i64, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(format!("/api/{endpoint}"))
         .header(header::HOST, "localhost")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(cookie) = cookie {
@@ -177,12 +177,15 @@ async fn expect(app: &Router, who: &str, cookie: &str, learner: i64, allowed: bo
         assert_eq!(status, StatusCode::FORBIDDEN, "json: {context}: {body}");
     }
 
-    let (status, body) = status_and_body(app, server_fn(learner, Some(cookie))).await;
-    if allowed {
-        assert_eq!(status, StatusCode::OK, "server fn: {context}: {body}");
-    } else {
-        assert_ne!(status, StatusCode::OK, "server fn: {context}");
-        assert!(body.contains("Forbidden"), "server fn: {context}: {body}");
+    // The dashboard's server functions: its progress, and its attendance.
+    for endpoint in ["learner", "attendance"] {
+        let (status, body) = status_and_body(app, server_fn(endpoint, learner, Some(cookie))).await;
+        if allowed {
+            assert_eq!(status, StatusCode::OK, "{endpoint}: {context}: {body}");
+        } else {
+            assert_ne!(status, StatusCode::OK, "{endpoint}: {context}");
+            assert!(body.contains("Forbidden"), "{endpoint}: {context}: {body}");
+        }
     }
 
     let (_, body) = status_and_body(app, get("/api/v1/learners", Some(cookie))).await;
@@ -228,7 +231,7 @@ async fn nobody_signed_in_is_sent_to_sign_in_or_refused(store: &Store) {
         let (status, _) = status_and_body(&app, get(&path, None)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
     }
-    let (status, body) = status_and_body(&app, server_fn(l.own, None)).await;
+    let (status, body) = status_and_body(&app, server_fn("learner", l.own, None)).await;
     assert_ne!(status, StatusCode::OK);
     assert!(body.contains("Unauthorized"), "{body}");
 }
@@ -298,6 +301,7 @@ async fn administration_is_for_administrators_only(store: &Store) {
         "/admin/frameworks",
         "/admin/frameworks/1",
         "/admin/oneroster",
+        "/admin/attendance",
     ];
     let functions = [
         ("/api/settings", ""),
@@ -316,6 +320,7 @@ async fn administration_is_for_administrators_only(store: &Store) {
         ),
         ("/api/import_progress", "id=1"),
         ("/api/oneroster_history", ""),
+        ("/api/attendance_feed", ""),
         ("/api/admin_groups", ""),
         ("/api/trusted_issuers", ""),
         ("/api/stop_trusting_issuer", "id=1"),
