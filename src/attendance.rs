@@ -77,20 +77,37 @@ impl Field {
     fn names(self) -> &'static [&'static str] {
         match self {
             Field::SourcedId => &["sourcedId", "id", "recordId"],
+            // Ids and addresses first: a column called just "Student" may hold a name.
             Field::Learner => &[
                 "userId",
                 "userSourcedId",
-                "learner",
                 "email",
-                "student",
                 "studentId",
+                "studentEmail",
                 "studentSourcedId",
+                "studentNumber",
+                "learnerId",
+                "learnerEmail",
+                "userEmail",
+                "pupilId",
+                "upn",
+                "learner",
+                "student",
+                "pupil",
             ],
-            Field::Day => &["date", "day", "attendanceDate"],
-            Field::Session => &["session", "period"],
-            Field::Status => &["status", "attendanceStatus", "code", "mark"],
-            Field::Class => &["classSourcedId", "class", "classCode", "group"],
-            Field::Note => &["note", "comment", "notes"],
+            Field::Day => &["date", "day", "attendanceDate", "sessionDate"],
+            Field::Session => &["session", "period", "lesson"],
+            Field::Status => &["status", "attendanceStatus", "attendanceCode", "code", "mark"],
+            Field::Class => &[
+                "classSourcedId",
+                "class",
+                "classCode",
+                "className",
+                "group",
+                "section",
+                "sectionId",
+            ],
+            Field::Note => &["note", "comment", "notes", "reason", "remarks"],
         }
     }
 
@@ -276,16 +293,20 @@ pub fn read_csv(file: &str, bytes: &[u8], today: Date) -> Result<Vec<Read>, Atte
         })
         .collect();
     for (field, what) in [
-        (Field::Learner, "userId (or email): the learner"),
-        (Field::Day, "date"),
-        (Field::Status, "status"),
+        (Field::Learner, "the learner"),
+        (Field::Day, "the date"),
+        (Field::Status, "the status"),
     ] {
         if columns[field as usize].is_none() {
+            let names = field.names();
             return Err(AttendanceError {
                 at: 1,
                 sourced_id: None,
                 field: field.name().to_string(),
-                reason: format!("the header lacks the column {what}"),
+                reason: format!(
+                    "the header has no column for {what}: name it {}",
+                    names[..names.len().min(4)].join(", ") + " or similar"
+                ),
             });
         }
     }
@@ -355,6 +376,15 @@ fn monday(day: Date) -> Date {
     day.saturating_sub(back.days())
 }
 
+/// Whole weeks from the Monday `first` to the Monday `monday` (`YYYY-MM-DD`).
+fn weeks_between(first: Date, monday: &str) -> u32 {
+    monday
+        .parse::<Date>()
+        .ok()
+        .and_then(|monday| first.until(monday).ok())
+        .map_or(0, |span| (span.get_days().max(0) / 7) as u32)
+}
+
 /// One stored record as a dashboard reads it: day, session, status, class, note.
 pub type Stored = (
     String,
@@ -373,6 +403,7 @@ pub fn summarize(
     records: &[Stored],
 ) -> LearnerAttendance {
     let this_monday = monday(today).to_string();
+    let first_monday = period.start.parse::<Date>().map_or(today, monday);
     let mut term = AttendanceTally::default();
     let mut this_week = AttendanceTally::default();
     let mut weeks: BTreeMap<String, AttendanceTally> = BTreeMap::new();
@@ -408,7 +439,11 @@ pub fn summarize(
         this_week,
         weeks: weeks
             .into_iter()
-            .map(|(starts, tally)| AttendanceWeek { starts, tally })
+            .map(|(starts, tally)| AttendanceWeek {
+                number: weeks_between(first_monday, &starts),
+                starts,
+                tally,
+            })
             .collect(),
         recent,
     }
@@ -696,8 +731,16 @@ mod tests {
         assert_eq!(summary.term.rate(), Some(3.0 / 5.0));
         assert_eq!(summary.this_week.sessions(), 2);
         assert_eq!(summary.this_week.rate(), Some(0.5));
-        let weeks: Vec<&str> = summary.weeks.iter().map(|w| w.starts.as_str()).collect();
-        assert_eq!(weeks, ["2026-11-23", "2026-11-30", "2026-12-07"]);
+        let weeks: Vec<(&str, u32)> = summary
+            .weeks
+            .iter()
+            .map(|w| (w.starts.as_str(), w.number))
+            .collect();
+        // Counted from the period's first week, 14 September.
+        assert_eq!(
+            weeks,
+            [("2026-11-23", 10), ("2026-11-30", 11), ("2026-12-07", 12)]
+        );
         let recent: Vec<&str> = summary.recent.iter().map(|e| e.day.as_str()).collect();
         assert_eq!(recent, ["2026-12-08", "2026-11-30", "2026-11-24"]);
         assert_eq!(AttendanceTally::default().rate(), None);

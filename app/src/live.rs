@@ -220,7 +220,7 @@ mod browser {
                 on_resync();
             }
         });
-        for name in ["evidence", "story", "checkin", "settings", "levels"] {
+        for name in LiveEvent::NAMES {
             let _ = source
                 .add_event_listener_with_callback(name, on_live_event.as_ref().unchecked_ref());
         }

@@ -128,6 +128,8 @@ pub struct AttendancePeriod {
 pub struct AttendanceWeek {
     /// Its Monday, `YYYY-MM-DD`.
     pub starts: String,
+    /// Weeks since the period's first (0 for it), so that a chart shows the holidays between.
+    pub number: u32,
     pub tally: AttendanceTally,
 }
 

@@ -456,7 +456,18 @@ impl LiveEvent {
         }
     }
 
-    /// The SSE event name.
+    /// Every SSE event name, for a browser to listen to each.
+    pub const NAMES: [&'static str; 7] = [
+        "evidence",
+        "story",
+        "checkin",
+        "settings",
+        "levels",
+        "attendance",
+        "attendance_feed",
+    ];
+
+    /// The SSE event name (one of `NAMES`).
     pub fn name(&self) -> &'static str {
         match self {
             LiveEvent::Evidence { .. } => "evidence",
@@ -640,6 +651,70 @@ pub struct Home {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_live_event_is_named_where_browsers_listen() {
+        let at = String::from("2026-12-07T09:00:00Z");
+        let events = [
+            LiveEvent::Evidence {
+                evidence_id: 1,
+                learner_id: 1,
+                competency_id: 1,
+                group_id: None,
+                mark: 1.0,
+                level: None,
+                given_by: None,
+                recorded_at: at.clone(),
+                supersedes: None,
+            },
+            LiveEvent::Story {
+                learner_id: 1,
+                goal_id: None,
+                project_id: None,
+                at: at.clone(),
+            },
+            LiveEvent::CheckIn {
+                checkin_id: 1,
+                learner_id: 1,
+                teacher_id: 2,
+                at: at.clone(),
+            },
+            LiveEvent::Settings {
+                institution_id: 1,
+                at: at.clone(),
+            },
+            LiveEvent::Levels {
+                institution_id: 1,
+                at: at.clone(),
+            },
+            LiveEvent::Attendance {
+                learner_id: 1,
+                day: "2026-12-07".into(),
+                session: "AM".into(),
+                status: AttendanceStatus::Absent,
+                at: at.clone(),
+            },
+            LiveEvent::AttendanceFeed {
+                institution_id: 1,
+                records: 300,
+                at,
+            },
+        ];
+        let names: Vec<&str> = events.iter().map(LiveEvent::name).collect();
+        assert_eq!(names, LiveEvent::NAMES);
+        // A new kind of event fails here until it is listed (and so listened to).
+        for event in &events {
+            match event {
+                LiveEvent::Evidence { .. }
+                | LiveEvent::Story { .. }
+                | LiveEvent::CheckIn { .. }
+                | LiveEvent::Settings { .. }
+                | LiveEvent::Levels { .. }
+                | LiveEvent::Attendance { .. }
+                | LiveEvent::AttendanceFeed { .. } => {}
+            }
+        }
+    }
 
     #[test]
     fn role_keys_round_trip() {

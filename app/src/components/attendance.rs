@@ -15,6 +15,7 @@ pub fn rate(tally: &AttendanceTally) -> String {
     match tally.rate() {
         None => "—".into(),
         Some(_) if tally.attended() == tally.sessions() => "100 %".into(),
+        Some(_) if tally.attended() == 0 => "0 %".into(),
         Some(rate) => format!("{:.1} %", rate * 100.0),
     }
 }

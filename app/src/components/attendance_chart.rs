@@ -100,27 +100,35 @@ fn draw(
         4,
         CONCERN.stroke_width(2),
     ))?;
-    // The weeks: a label under every few, so they never overlap.
-    let count = weeks.len();
-    let every = count.div_ceil(8).max(1);
+    // The weeks in calendar order, a holiday a gap: a label under every few, so they never
+    // overlap.
+    let count = weeks.last().map_or(1, |week| week.number as usize + 1);
+    let every = weeks.len().div_ceil(8).max(1);
     for (index, week) in weeks.iter().enumerate() {
-        if index % every == 0 || index + 1 == count {
+        if index % every == 0 || index + 1 == weeks.len() {
             root.draw(&Text::new(
                 short_day(&week.starts),
-                (x_of(index, count), bottom + 8),
+                (x_of(week.number as usize, count), bottom + 8),
                 text(HPos::Center, VPos::Top),
             ))?;
         }
     }
-    let points: Vec<(i32, i32)> = weeks
-        .iter()
-        .enumerate()
-        .filter_map(|(index, week)| Some((x_of(index, count), y_of(week.tally.rate()?, floor))))
-        .collect();
-    root.draw(&PathElement::new(points.clone(), LINE.stroke_width(3)))?;
-    for point in points {
+    // A line through consecutive weeks; broken where weeks without sessions fall between.
+    let mut run: Vec<(i32, i32)> = Vec::new();
+    let mut previous: Option<u32> = None;
+    for week in weeks {
+        let Some(rate) = week.tally.rate() else {
+            continue;
+        };
+        let point = (x_of(week.number as usize, count), y_of(rate, floor));
+        if previous.is_some_and(|number| number + 1 != week.number) {
+            root.draw(&PathElement::new(std::mem::take(&mut run), LINE.stroke_width(3)))?;
+        }
+        run.push(point);
+        previous = Some(week.number);
         root.draw(&Circle::new(point, 4, LINE.filled()))?;
     }
+    root.draw(&PathElement::new(run, LINE.stroke_width(3)))?;
     // Legend.
     let y = HEIGHT as i32 - 10;
     root.draw(&PathElement::new(
@@ -151,9 +159,10 @@ mod tests {
     use super::*;
     use cairn::model::AttendanceTally;
 
-    fn week(starts: &str, present: u32, absent: u32) -> AttendanceWeek {
+    fn week(starts: &str, number: u32, present: u32, absent: u32) -> AttendanceWeek {
         AttendanceWeek {
             starts: starts.into(),
+            number,
             tally: AttendanceTally {
                 present,
                 absent,
@@ -165,23 +174,27 @@ mod tests {
     #[test]
     fn the_trend_is_an_svg_with_a_point_a_week_and_the_90_line() {
         let weeks = vec![
-            week("2026-08-24", 5, 0),
-            week("2026-08-31", 4, 1),
-            week("2026-09-07", 2, 3),
+            week("2026-08-24", 0, 5, 0),
+            week("2026-08-31", 1, 4, 1),
+            // A holiday week between: the line breaks there.
+            week("2026-09-14", 3, 2, 3),
         ];
         let svg = trend_svg(&weeks);
         assert!(svg.starts_with("<svg"), "{svg}");
         assert_eq!(svg.matches("<circle").count(), 3);
-        assert!(svg.contains("24 Aug") && svg.contains("7 Sep"));
+        assert!(svg.contains("24 Aug") && svg.contains("14 Sep"));
+        // Two runs of the line, and its legend.
+        let line = r##"stroke="#1F5FA8" stroke-width="3""##;
+        assert_eq!(svg.matches(line).count(), 2 + 1, "{svg}");
         // 40 % was a week's rate: the scale goes down to it.
-        assert!(svg.contains(">40 %<"), "{svg}");
-        assert!(svg.contains(">90 %<"));
+        assert!(svg.contains("\n40 %\n"), "{svg}");
+        assert!(svg.contains("\n90 %\n"));
     }
 
     #[test]
     fn the_scale_starts_at_half_unless_a_week_was_lower() {
-        assert_eq!(floor(&[week("2026-08-24", 9, 1)]), 0.5);
-        assert_eq!(floor(&[week("2026-08-24", 3, 7)]), 0.3);
+        assert_eq!(floor(&[week("2026-08-24", 0, 9, 1)]), 0.5);
+        assert_eq!(floor(&[week("2026-08-24", 0, 3, 7)]), 0.3);
         assert_eq!(y_of(1.0, 0.5), PLOT.1);
         assert_eq!(y_of(0.5, 0.5), PLOT.3);
     }

@@ -137,7 +137,7 @@ async fn an_administrator_imports_a_file_and_nobody_else_may(store: &Store) {
     let teacher = sign_in(&app, "teacher@demo.cairn").await;
     let today = today();
     let file = format!(
-        "Email,Date,Session,Status,Note\nlearner@demo.cairn,{today},AM,E,Orthodontist\n\
+        "Student Email,Date,Session,Status,Note\nlearner@demo.cairn,{today},AM,E,Orthodontist\n\
          nobody@demo.cairn,{today},AM,A,\n"
     );
     let form = |cookie: &str, mode: &str| {
