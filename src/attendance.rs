@@ -97,7 +97,13 @@ impl Field {
             ],
             Field::Day => &["date", "day", "attendanceDate", "sessionDate"],
             Field::Session => &["session", "period", "lesson"],
-            Field::Status => &["status", "attendanceStatus", "attendanceCode", "code", "mark"],
+            Field::Status => &[
+                "status",
+                "attendanceStatus",
+                "attendanceCode",
+                "code",
+                "mark",
+            ],
             Field::Class => &[
                 "classSourcedId",
                 "class",

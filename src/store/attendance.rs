@@ -151,8 +151,22 @@ enum Change {
 }
 
 impl Store {
-    /// The institution's terms, `(title, start, end)`, with their dates.
+    /// The institution's terms, `(title, start, end)`, with their dates (kept: every
+    /// dashboard render asks).
     pub async fn attendance_terms(
+        &self,
+        institution_id: InstitutionId,
+    ) -> CoreResult<Vec<(String, String, String)>> {
+        let kept = self.kept(
+            |kept| &kept.terms,
+            super::kept::Shows::Shared,
+            institution_id,
+            self.read_terms(institution_id),
+        );
+        Ok(kept.await?.as_ref().clone())
+    }
+
+    async fn read_terms(
         &self,
         institution_id: InstitutionId,
     ) -> CoreResult<Vec<(String, String, String)>> {
@@ -172,7 +186,9 @@ impl Store {
         start: &str,
         end: &str,
     ) -> CoreResult<Vec<Stored>> {
-        let rows: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        // Day, session, status, group, note.
+        type Row = (String, String, String, Option<String>, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT a.day, a.session, a.status, g.name, a.note FROM attendance a \
              LEFT JOIN groups g ON g.id = a.group_id \
              WHERE a.learner_id = $1 AND a.day >= $2 AND a.day <= $3 ORDER BY a.day, a.session",

@@ -8,7 +8,7 @@
 //!
 //! - what stands for everything shared (`Versions::everyone`, which every write to people,
 //!   roles, groups, links, frameworks or settings moves) for relations, people's names,
-//!   catalogues, module names, time zones and a learner's cohort group;
+//!   catalogues, module names, time zones, terms and a learner's cohort group;
 //! - that and the cohort version (any learner's level) for a group's spread of levels.
 //!
 //! The version is read *before* the data: a write that commits in between leaves the copy
@@ -86,6 +86,8 @@ pub(crate) struct KeptReads {
     pub(crate) frameworks: Kept<InstitutionId, Vec<FrameworkFacts>>,
     pub(crate) module_names: Kept<InstitutionId, ModuleNames>,
     pub(crate) time_zones: Kept<Option<InstitutionId>, String>,
+    /// An institution's terms with their dates (`title, start, end`).
+    pub(crate) terms: Kept<InstitutionId, Vec<(String, String, String)>>,
     pub(crate) cohort_groups: Kept<UserId, CohortGroup>,
     pub(crate) spreads: Kept<GroupId, HashMap<i64, Spread>>,
 }

@@ -122,7 +122,10 @@ fn draw(
         };
         let point = (x_of(week.number as usize, count), y_of(rate, floor));
         if previous.is_some_and(|number| number + 1 != week.number) {
-            root.draw(&PathElement::new(std::mem::take(&mut run), LINE.stroke_width(3)))?;
+            root.draw(&PathElement::new(
+                std::mem::take(&mut run),
+                LINE.stroke_width(3),
+            ))?;
         }
         run.push(point);
         previous = Some(week.number);
