@@ -605,6 +605,9 @@ mod tests {
             ("unexcused", AttendanceStatus::Absent),
             ("TARDY", AttendanceStatus::Late),
             ("L", AttendanceStatus::Late),
+            // A UK register's late after it closed counts as an absence.
+            ("U", AttendanceStatus::Absent),
+            ("I", AttendanceStatus::Excused),
             ("Authorised", AttendanceStatus::Excused),
             ("excused", AttendanceStatus::Excused),
         ] {

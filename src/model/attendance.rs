@@ -37,21 +37,22 @@ impl AttendanceStatus {
         }
     }
 
-    /// The status a feed wrote, in the words and codes attendance systems use: `present`,
-    /// `P`, `/`, `\`; `absent`, `A`, `unexcused`, `N`; `late`, `L`, `tardy`; `excused`, `E`,
-    /// `authorised`, `authorized`, `X`. Any case.
+    /// The status a feed wrote, in the words and codes attendance systems use (any case):
+    /// `present`, `P`, `/` and `\` (a UK register's morning and afternoon marks); `absent`,
+    /// `A`, `unexcused`, `unauthorised`, `N` (no reason yet), `O`, `U` (late after the register
+    /// closed, which counts as absent — and a US system's unexcused absence); `late`, `L`,
+    /// `tardy`, `T`; `excused`, `E`, `authorised`, `X`, `I` (illness), `M` (medical).
     pub fn parse(text: &str) -> Option<AttendanceStatus> {
-        let status = match text.trim().to_lowercase().as_str() {
-            "present" | "p" | "/" | "\\" | "attended" => AttendanceStatus::Present,
-            "absent" | "a" | "unexcused" | "unauthorised" | "unauthorized" | "n" | "o" => {
-                AttendanceStatus::Absent
-            }
-            "late" | "l" | "tardy" | "t" | "u" => AttendanceStatus::Late,
-            "excused" | "e" | "authorised" | "authorized" | "x" | "excused absence" => {
-                AttendanceStatus::Excused
-            }
-            _ => return None,
-        };
+        let status =
+            match text.trim().to_lowercase().as_str() {
+                "present" | "p" | "/" | "\\" | "attended" => AttendanceStatus::Present,
+                "absent" | "a" | "unexcused" | "unauthorised" | "unauthorized" | "n" | "o"
+                | "u" => AttendanceStatus::Absent,
+                "late" | "l" | "tardy" | "t" => AttendanceStatus::Late,
+                "excused" | "e" | "authorised" | "authorized" | "x" | "i" | "m"
+                | "excused absence" => AttendanceStatus::Excused,
+                _ => return None,
+            };
         Some(status)
     }
 

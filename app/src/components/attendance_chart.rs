@@ -1,9 +1,10 @@
 //! The attendance trend: a learner's rate week by week over the term, drawn with plotters (SVG
 //! backend) on the server only, so the browser carries no charting code. The rate is a line
-//! with a point per week that had sessions; the 90 % line teachers watch is dashed.
+//! with a point per week that had sessions; the 90 % line teachers watch is a thinner line of
+//! its own colour (a solid one: plotters draws each dash of a dashed line as an element, and
+//! this chart is drawn with every render of a dashboard).
 
 use cairn::model::{AttendanceWeek, ATTENDANCE_CONCERN};
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -94,10 +95,8 @@ fn draw(
         tenth += 1;
     }
     let concern = y_of(ATTENDANCE_CONCERN, floor);
-    root.draw(&DashedPathElement::new(
+    root.draw(&PathElement::new(
         vec![(left, concern), (right, concern)],
-        6,
-        4,
         CONCERN.stroke_width(2),
     ))?;
     // The weeks in calendar order, a holiday a gap: a label under every few, so they never
@@ -143,10 +142,8 @@ fn draw(
         (left + 38, y),
         text(HPos::Left, VPos::Center),
     ))?;
-    root.draw(&DashedPathElement::new(
+    root.draw(&PathElement::new(
         vec![(left + 220, y), (left + 250, y)],
-        6,
-        4,
         CONCERN.stroke_width(2),
     ))?;
     root.draw(&Text::new(
