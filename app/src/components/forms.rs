@@ -469,3 +469,22 @@ pub fn CopyField(path: String, #[prop(into)] label: String) -> impl IntoView {
         </span>
     }
 }
+
+/// An import form's `mode` field: write nothing until every row is right (`all`, chosen), or
+/// write the valid rows and report the others (`valid`).
+#[component]
+pub fn WrongRowChoice() -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>"When a row is wrong"</legend>
+            <label>
+                <input type="radio" name="mode" value="all" checked />
+                " Write nothing until every row is right"
+            </label>
+            <label>
+                <input type="radio" name="mode" value="valid" />
+                " Write the valid rows, report the others"
+            </label>
+        </fieldset>
+    }
+}

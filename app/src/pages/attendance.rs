@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::get_attendance_feed;
+use crate::components::forms::WrongRowChoice;
 use crate::components::story::UploadOutcome;
 use crate::dates::moment;
 use crate::live::{Follow, LiveRefresh};
@@ -110,17 +111,7 @@ fn UploadForm() -> impl IntoView {
             <form method="post" action="/admin/attendance" enctype="multipart/form-data" class="stack">
                 <label for="attendance-file">"Attendance file (.csv)"</label>
                 <input id="attendance-file" name="file" type="file" required accept=".csv,text/csv" />
-                <fieldset>
-                    <legend>"When a row is wrong"</legend>
-                    <label>
-                        <input type="radio" name="mode" value="all" checked />
-                        " Write nothing until every row is right"
-                    </label>
-                    <label>
-                        <input type="radio" name="mode" value="valid" />
-                        " Write the valid rows, report the others"
-                    </label>
-                </fieldset>
+                <WrongRowChoice />
                 <button type="submit" class="primary">"Import"</button>
             </form>
         </section>

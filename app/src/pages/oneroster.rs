@@ -12,6 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_import, get_oneroster_history};
+use crate::components::forms::WrongRowChoice;
 use crate::components::story::UploadOutcome;
 use crate::dates::moment;
 use crate::pages::learner::Refusal;
@@ -75,17 +76,7 @@ fn UploadForm() -> impl IntoView {
             <form method="post" action="/admin/oneroster" enctype="multipart/form-data" class="stack">
                 <label for="roster-file">"OneRoster package (.zip)"</label>
                 <input id="roster-file" name="file" type="file" required accept=".zip,application/zip" />
-                <fieldset>
-                    <legend>"When a row is wrong"</legend>
-                    <label>
-                        <input type="radio" name="mode" value="all" checked />
-                        " Write nothing until every row is right"
-                    </label>
-                    <label>
-                        <input type="radio" name="mode" value="valid" />
-                        " Write the valid rows, report the others"
-                    </label>
-                </fieldset>
+                <WrongRowChoice />
                 <label>
                     <input type="checkbox" name="administrators" value="1" />
                     " Make the package's administrators administrators in Cairn"

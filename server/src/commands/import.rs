@@ -113,15 +113,8 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let store = database.open().await?;
     let institution_id = super::token::institution(&store, institution).await?;
-    let file_name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    );
-    let mode = if valid_rows {
-        ImportMode::ValidRows
-    } else {
-        ImportMode::AllOrNothing
-    };
+    let file_name = file_name(&path);
+    let mode = mode(valid_rows);
     let tracker = Tracker::new(1, &file_name);
     let progress = follow(&tracker);
     let by = ImportedBy {
@@ -160,6 +153,23 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The file's name as reports and the audit log give it.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
+}
+
+/// What `--valid-rows` chose.
+fn mode(valid_rows: bool) -> ImportMode {
+    if valid_rows {
+        ImportMode::ValidRows
+    } else {
+        ImportMode::AllOrNothing
+    }
+}
+
 /// Prints the progress of an import to standard error every half second until it is done.
 fn follow(tracker: &Tracker) -> tokio::task::JoinHandle<()> {
     let watcher = tracker.clone();
@@ -187,10 +197,7 @@ async fn oneroster(
     }
     let store = database.open().await?;
     let institution_id = super::token::institution(&store, institution).await?;
-    let file_name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    );
+    let file_name = file_name(&path);
     let tracker = Tracker::new(1, &file_name);
     let progress = follow(&tracker);
     let by = ImportedBy {
@@ -226,15 +233,8 @@ async fn attendance(
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let store = database.open().await?;
     let institution_id = super::token::institution(&store, institution).await?;
-    let file_name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    );
-    let mode = if valid_rows {
-        ImportMode::ValidRows
-    } else {
-        ImportMode::AllOrNothing
-    };
+    let file_name = file_name(&path);
+    let mode = mode(valid_rows);
     let sender = cairn::attendance::Sender::Import {
         actor_id: None,
         origin: Some("command line"),
