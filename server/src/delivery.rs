@@ -51,12 +51,13 @@ pub fn bundle(options: &LeptosOptions) -> Router<AppState> {
 }
 
 /// Compression of what is made per request (pages, server functions' answers, the REST API,
-/// the theme's CSS): brotli or gzip at their fastest level. A rendered dashboard (54 KB) is
-/// 8.8 KB in brotli at level 1 and 7.5 KB at 4, both within a connection's first round trip
-/// (about 14 KB), while level 4 took a fifth of a render's CPU more (measured: 2.3 against
-/// 2.8–2.9 ms; its larger hash table is allocated and cleared for every response). Not for
-/// live events (each must arrive at once), pictures (already compressed), or anything
-/// compressed already (the bundle, pages kept in memory, which are compressed once, harder).
+/// the theme's CSS): gzip at its fastest level. A rendered dashboard (61 KB) is 9.9 KB in gzip
+/// at level 1 and 9.6 KB in brotli at level 1, both within a connection's first round trip
+/// (about 14 KB); but brotli allocates and clears a large hash table for every response, and
+/// cost a render about 0.35 ms of CPU more than gzip (2.9–3.2 against 2.5–2.9 ms, measured on
+/// 2026-12-07, BENCHMARKS.md). Not for live events (each must arrive at once), pictures
+/// (already compressed), or anything compressed already (the bundle, compressed at build
+/// time with brotli too; pages kept in memory, compressed once when drawn: `cache`).
 pub fn compression() -> CompressionLayer<impl Predicate> {
     let worth_it = SizeAbove::new(256)
         .and(NotForContentType::IMAGES)
@@ -65,7 +66,7 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
         .and(NotForContentType::const_new("application/pdf"))
         .and(NotForContentType::const_new("application/zip"));
     CompressionLayer::new()
-        .quality(CompressionLevel::Precise(1))
+        .quality(CompressionLevel::Fastest)
         .compress_when(worth_it)
 }
 
