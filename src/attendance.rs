@@ -3,6 +3,7 @@
 //! recent absences the dashboards show, under the one policy.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::ToSpan;
@@ -473,10 +474,8 @@ pub async fn learner_attendance(
 ) -> CoreResult<LearnerAttendance> {
     let relations = authorize_learner(store, viewer, learner_id).await?;
     let (today, period) = today_and_period(store, relations.institution_id).await?;
-    let records = store
-        .learner_attendance_records(learner_id, &period.start, &period.end)
-        .await?;
-    Ok(summarize(learner_id, period, today, &records))
+    let attendance = store.learner_attendance(learner_id, period, today).await?;
+    Ok(Arc::unwrap_or_clone(attendance))
 }
 
 /// The feed's status, for the institution's administrators, and one of its runs (the import

@@ -7,10 +7,14 @@
 //! records it refused — is kept with it for the feed's status.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use jiff::civil::Date;
 
 use super::accounts::normalize_email;
 use super::audit::Audit;
 use super::batch::{self, TableRows};
+use super::kept::Shows;
 use super::write::Write;
 use super::Store;
 use crate::attendance::{Read, Record, Stored};
@@ -18,8 +22,8 @@ use crate::clock;
 use crate::error::{CoreError, CoreResult};
 use crate::model::{
     AttendanceConcern, AttendanceError, AttendanceFeed, AttendancePeriod, AttendanceRun,
-    AttendanceStatus, AttendanceTally, GroupAttendance, GroupId, InstitutionId, LiveEvent, UserId,
-    ATTENDANCE_CONCERN, ATTENDANCE_ERRORS_KEPT,
+    AttendanceStatus, AttendanceTally, GroupAttendance, GroupId, InstitutionId, LearnerAttendance,
+    LiveEvent, UserId, ATTENDANCE_CONCERN, ATTENDANCE_ERRORS_KEPT,
 };
 use crate::row;
 
@@ -177,6 +181,32 @@ impl Store {
         .bind(institution_id)
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// A learner's attendance over `period` as their dashboard shows it, counted from their
+    /// records and kept until a write touches the learner (`today` is the key: the period and
+    /// "this week" follow from it and the institution's terms, which are shared).
+    pub async fn learner_attendance(
+        &self,
+        learner_id: UserId,
+        period: AttendancePeriod,
+        today: Date,
+    ) -> CoreResult<Arc<LearnerAttendance>> {
+        let read = async {
+            let records = self
+                .learner_attendance_records(learner_id, &period.start, &period.end)
+                .await?;
+            Ok(crate::attendance::summarize(
+                learner_id, period, today, &records,
+            ))
+        };
+        self.kept(
+            |kept| &kept.attendance,
+            Shows::Learner(learner_id),
+            (learner_id, today),
+            read,
+        )
+        .await
     }
 
     /// A learner's records from `start` to `end` (days, inclusive), oldest first.

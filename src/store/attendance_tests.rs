@@ -332,7 +332,67 @@ async fn dashboards_count_the_term_and_each_sees_only_their_own(store: &Store) {
     );
 }
 
+/// A served dashboard keeps the learner's attendance as counted: another learner's record
+/// leaves it kept, a record of their own is counted at once.
+async fn a_learners_attendance_is_kept_until_a_record_of_theirs_arrives(store: &Store) {
+    let institution = school(store).await;
+    store.serve();
+    let learner = user_id(store, demo::DEMO_LEARNER).await;
+    let own = viewer(store, demo::DEMO_LEARNER).await;
+    let other: i64 = sqlx::query_scalar(
+        "SELECT user_id FROM group_members WHERE member_role = 'learner' AND user_id <> $1 \
+         ORDER BY user_id LIMIT 1",
+    )
+    .bind(learner)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let other_email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(other)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let (today_date, period) = attendance::today_and_period(store, institution)
+        .await
+        .unwrap();
+    let kept = store
+        .learner_attendance(learner, period.clone(), today_date)
+        .await
+        .unwrap();
+    let today = today();
+    push(
+        store,
+        institution,
+        &format!(r#"[{{"sourcedId": "k-1", "userId": "{other_email}", "date": "{today}", "status": "late"}}]"#),
+    )
+    .await;
+    let after_other = store
+        .learner_attendance(learner, period.clone(), today_date)
+        .await
+        .unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&kept, &after_other),
+        "another learner's record leaves this learner's attendance kept"
+    );
+    push(
+        store,
+        institution,
+        &format!(
+            r#"[{{"sourcedId": "k-2", "userId": "{}", "date": "{today}", "session": "PM",
+                 "status": "absent", "note": "kept no longer"}}]"#,
+            demo::DEMO_LEARNER
+        ),
+    )
+    .await;
+    let seen = attendance::learner_attendance(store, &own, learner)
+        .await
+        .unwrap();
+    assert_eq!(seen.this_week.absent, kept.this_week.absent + 1);
+    assert_eq!(seen.recent[0].note.as_deref(), Some("kept no longer"));
+}
+
 crate::store_tests!(
+    a_learners_attendance_is_kept_until_a_record_of_theirs_arrives,
     a_push_is_recorded_once_changed_in_place_and_refused_record_by_record,
     a_csv_file_is_written_whole_or_not_at_all_unless_the_valid_rows_are_chosen,
     dashboards_count_the_term_and_each_sees_only_their_own,

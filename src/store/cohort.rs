@@ -45,6 +45,30 @@ impl Store {
             .collect())
     }
 
+    /// A framework's competencies in the order its charts show them (by area, then position).
+    async fn framework_competencies(
+        &self,
+        framework_id: i64,
+    ) -> CoreResult<Arc<Vec<(i64, String)>>> {
+        let read = async {
+            Ok(sqlx::query_as(
+                "SELECT c.id, c.name FROM competencies c \
+                 LEFT JOIN framework_areas a ON a.id = c.area_id \
+                 WHERE c.framework_id = $1 ORDER BY a.position, c.position, c.id",
+            )
+            .bind(framework_id)
+            .fetch_all(self.pool())
+            .await?)
+        };
+        self.kept(
+            |kept| &kept.framework_competencies,
+            Shows::Shared,
+            framework_id,
+            read,
+        )
+        .await
+    }
+
     /// The group a learner is compared with (their first group now), with its learners.
     async fn cohort_group(&self, learner_id: UserId) -> CoreResult<Arc<CohortGroup>> {
         let read = async {
@@ -93,16 +117,12 @@ impl Store {
         if learners < MIN_COHORT {
             return Ok(CohortView::TooSmall { cohort, learners });
         }
-        let competencies: Vec<(i64, String, Option<f64>)> = sqlx::query_as(
-            "SELECT c.id, c.name, l.level FROM competencies c \
-             LEFT JOIN current_levels l ON l.competency_id = c.id AND l.learner_id = $1 \
-             LEFT JOIN framework_areas a ON a.id = c.area_id \
-             WHERE c.framework_id = $2 ORDER BY a.position, c.position, c.id",
-        )
-        .bind(learner_id)
-        .bind(framework_id)
-        .fetch_all(self.pool())
-        .await?;
+        let framework_competencies = self.framework_competencies(framework_id).await?;
+        let levels = self.current_levels(learner_id).await?;
+        let competencies = framework_competencies.iter().map(|(id, name)| {
+            let level = levels.get(id).and_then(|(level, _)| *level);
+            (*id, name.clone(), level)
+        });
         let spreads = self.cohort_spread(group_id).await?;
         Ok(CohortView::Radar {
             framework: framework.clone(),
@@ -110,7 +130,6 @@ impl Store {
             learners,
             max_level: *max_level,
             axes: competencies
-                .into_iter()
                 .map(|(id, label, learner)| RadarAxis {
                     label,
                     learner,

@@ -1,6 +1,7 @@
 //! Goals: what a learner sets out to do and why, with an action plan of dated steps, evidence
 //! files, reflections and teachers' comments, read back as one timeline.
 
+use super::kept::Shows;
 use super::story::story_file;
 use super::write::Write;
 use super::Store;
@@ -41,14 +42,25 @@ impl Store {
     /// How many of the learner's goals are active, and how many projects they have: what
     /// their dashboard's story tile counts.
     pub async fn story_counts(&self, learner_id: UserId) -> CoreResult<(usize, usize)> {
-        let (goals, projects): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM goals WHERE learner_id = $1 AND status = 'active'), \
-               (SELECT COUNT(*) FROM projects WHERE learner_id = $1)",
-        )
-        .bind(learner_id)
-        .fetch_one(self.pool())
-        .await?;
-        Ok((goals as usize, projects as usize))
+        let read = async {
+            let (goals, projects): (i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM goals WHERE learner_id = $1 AND status = 'active'), \
+                   (SELECT COUNT(*) FROM projects WHERE learner_id = $1)",
+            )
+            .bind(learner_id)
+            .fetch_one(self.pool())
+            .await?;
+            Ok((goals as usize, projects as usize))
+        };
+        let counts = self
+            .kept(
+                |kept| &kept.story_counts,
+                Shows::Learner(learner_id),
+                learner_id,
+                read,
+            )
+            .await?;
+        Ok(*counts)
     }
 
     /// A learner's goals, active first, then by target date.

@@ -9,7 +9,13 @@
 //! - what stands for everything shared (`Versions::everyone`, which every write to people,
 //!   roles, groups, links, frameworks or settings moves) for relations, people's names,
 //!   catalogues, module names, time zones, terms and a learner's cohort group;
-//! - that and the cohort version (any learner's level) for a group's spread of levels.
+//! - that and the cohort version (any learner's level) for a group's spread of levels;
+//! - that and the learner's own version (`Versions::learner`, which every write touching that
+//!   learner moves) for what is theirs: their current levels, their earned badges, what their
+//!   story tile counts. A dashboard drawn again because the cohort's figures moved (the school
+//!   day's common case) then reads none of these again. Their attendance is kept as the tile
+//!   counts it (tallies, weeks, the latest absences), not as the records (a year of them is
+//!   tens of kilobytes a learner).
 //!
 //! The version is read *before* the data: a write that commits in between leaves the copy
 //! tagged with the older version, so it is read again next time, never served newer than its
@@ -90,7 +96,20 @@ pub(crate) struct KeptReads {
     pub(crate) terms: Kept<InstitutionId, Vec<(String, String, String)>>,
     pub(crate) cohort_groups: Kept<UserId, CohortGroup>,
     pub(crate) spreads: Kept<GroupId, HashMap<i64, Spread>>,
+    /// A framework's competencies in the order its charts show them: id and name.
+    pub(crate) framework_competencies: Kept<i64, Vec<(i64, String)>>,
+    /// A learner's current level and evidence count, by competency.
+    pub(crate) levels: Kept<UserId, CurrentLevels>,
+    /// A learner's earned credentials that stand: the public id, by achievement.
+    pub(crate) earned: Kept<UserId, HashMap<i64, String>>,
+    /// How many active goals and how many projects a learner has.
+    pub(crate) story_counts: Kept<UserId, (usize, usize)>,
+    /// A learner's attendance as their dashboard shows it, by the day it was counted on.
+    pub(crate) attendance: Kept<(UserId, jiff::civil::Date), crate::model::LearnerAttendance>,
 }
+
+/// A learner's current level (none until it can be judged) and evidence count, by competency.
+pub(crate) type CurrentLevels = HashMap<i64, (Option<f64>, i64)>;
 
 impl std::fmt::Debug for KeptReads {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -105,6 +124,8 @@ pub(crate) enum Shows {
     Shared,
     /// That and the cohort's levels.
     CohortLevels,
+    /// That and one learner's own data.
+    Learner(UserId),
 }
 
 impl Store {
@@ -127,6 +148,7 @@ impl Store {
         let version = match shows {
             Shows::Shared => (self.shared_version(), 0),
             Shows::CohortLevels => (self.shared_version(), self.versions.cohort()),
+            Shows::Learner(learner) => (self.shared_version(), self.versions.learner(learner)),
         };
         let kept = kind(&self.kept);
         if let Some(value) = kept.get(&key, version) {

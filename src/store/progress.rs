@@ -2,10 +2,9 @@
 //! `levels` with the framework's mastery method, or the competency's own), and the record
 //! towards each achievement.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::kept::Shows;
+use super::kept::{CurrentLevels, Shows};
 use super::Store;
 use crate::error::CoreResult;
 use crate::mastery::{steps_remaining, MasteryMethod};
@@ -83,16 +82,7 @@ impl Store {
             return Ok(None);
         };
         let catalogue = self.catalogue(institution_id).await?;
-        // Levels are kept up to date as evidence arrives (see `levels`): read, never recompute.
-        let current: HashMap<i64, (Option<f64>, i64)> = sqlx::query_as::<_, (i64, Option<f64>, i64)>(
-            "SELECT competency_id, level, evidence_count FROM current_levels WHERE learner_id = $1",
-        )
-        .bind(learner_id)
-        .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .map(|(competency, level, count)| (competency, (level, count)))
-        .collect();
+        let current = self.current_levels(learner_id).await?;
         let rubric = |rubric_id: i64| {
             catalogue
                 .rubric_levels
@@ -203,6 +193,33 @@ impl Store {
         .await?)
     }
 
+    /// A learner's current level and evidence count, by competency. Levels are kept up to date
+    /// as evidence arrives (see `levels`): read, never recomputed.
+    pub(super) async fn current_levels(
+        &self,
+        learner_id: UserId,
+    ) -> CoreResult<Arc<CurrentLevels>> {
+        let read = async {
+            Ok(sqlx::query_as::<_, (i64, Option<f64>, i64)>(
+                "SELECT competency_id, level, evidence_count FROM current_levels \
+                 WHERE learner_id = $1",
+            )
+            .bind(learner_id)
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .map(|(competency, level, count)| (competency, (level, count)))
+            .collect())
+        };
+        self.kept(
+            |kept| &kept.levels,
+            Shows::Learner(learner_id),
+            learner_id,
+            read,
+        )
+        .await
+    }
+
     /// Each achievement's criteria checked against the learner's current levels.
     pub(super) async fn achievement_progress(
         &self,
@@ -213,15 +230,25 @@ impl Store {
         let catalogue = self.catalogue(institution_id).await?;
         let criteria = &catalogue.criteria;
         // The earned credentials that stand, by achievement.
-        let credentials: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
-            "SELECT achievement_id, public_id FROM credentials \
-             WHERE learner_id = $1 AND kind = 'earned' AND revoked_at IS NULL",
-        )
-        .bind(learner_id)
-        .fetch_all(self.pool())
-        .await?
-        .into_iter()
-        .collect();
+        let read = async {
+            Ok(sqlx::query_as::<_, (i64, String)>(
+                "SELECT achievement_id, public_id FROM credentials \
+                 WHERE learner_id = $1 AND kind = 'earned' AND revoked_at IS NULL",
+            )
+            .bind(learner_id)
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .collect())
+        };
+        let credentials = self
+            .kept(
+                |kept| &kept.earned,
+                Shows::Learner(learner_id),
+                learner_id,
+                read,
+            )
+            .await?;
         Ok(catalogue
             .achievements
             .iter()

@@ -159,18 +159,23 @@ impl Versions {
         self.cohort.load(Ordering::Acquire)
     }
 
+    /// The version of the last write that touched the learner's own data (0: none since the
+    /// store started).
+    pub(crate) fn learner(&self, learner: UserId) -> u64 {
+        self.learners
+            .lock()
+            .expect("learner versions")
+            .get(&learner)
+            .copied()
+            .unwrap_or(0)
+    }
+
     pub(crate) fn page(&self, learner: UserId) -> PageVersion {
         // Read the learner's last: a write moves it before `everyone`'s readers could pair an
         // old learner version with a new shared one.
         let everyone = self.everyone();
         let cohort = self.cohort();
-        let learner = self
-            .learners
-            .lock()
-            .expect("learner versions")
-            .get(&learner)
-            .copied()
-            .unwrap_or(0);
+        let learner = self.learner(learner);
         PageVersion {
             everyone,
             learner,

@@ -181,8 +181,76 @@ async fn kept_reads_are_read_again_after_a_write_that_changed_them(store: &Store
     );
 }
 
+/// What is a learner's own (their levels, earned badges, what their story tile counts) is kept
+/// until a write touches that learner: a mark for another learner leaves it kept; a mark for
+/// them is on their dashboard and their cohort chart at once.
+async fn a_learners_own_reads_are_kept_until_a_write_touches_them(store: &Store) {
+    school(store).await;
+    store.serve();
+    let (learner, other) = two_learners(store).await;
+    let competency_id = competency(store, "VAL-RES").await;
+    let levels = store.current_levels(learner).await.unwrap();
+    let counts = store.story_counts(learner).await.unwrap();
+    store
+        .record_evidence(&teacher_mark(
+            other,
+            competency_id,
+            1.0,
+            "2026-12-07T09:00:00Z",
+        ))
+        .await
+        .unwrap();
+    let after_other = store.current_levels(learner).await.unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&levels, &after_other),
+        "another learner's mark leaves this learner's levels kept"
+    );
+    let evidence_before = levels.get(&competency_id).map_or(0, |(_, count)| *count);
+    store
+        .record_evidence(&teacher_mark(
+            learner,
+            competency_id,
+            4.0,
+            "2026-12-07T10:00:00Z",
+        ))
+        .await
+        .unwrap();
+    let after_own = store.current_levels(learner).await.unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&levels, &after_own));
+    assert_eq!(
+        after_own.get(&competency_id).map(|(_, count)| *count),
+        Some(evidence_before + 1)
+    );
+    let progress = store.learner_progress(learner).await.unwrap().unwrap();
+    let line = progress
+        .competencies
+        .iter()
+        .find(|line| line.id == competency_id)
+        .unwrap();
+    assert_eq!(line.level, after_own[&competency_id].0);
+    let institution_id = super::testing::institution_of(store, learner).await;
+    let framework_id: i64 =
+        sqlx::query_scalar("SELECT framework_id FROM competencies WHERE id = $1")
+            .bind(competency_id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let crate::cohort::CohortView::Radar { axes, .. } = store
+        .cohort_view(institution_id, learner, framework_id)
+        .await
+        .unwrap()
+    else {
+        panic!("the demo learner is compared with their group");
+    };
+    assert!(axes
+        .iter()
+        .any(|axis| axis.label == line.name && axis.learner == line.level));
+    assert_eq!(store.story_counts(learner).await.unwrap(), counts);
+}
+
 crate::store_tests!(
     a_mark_touches_its_learner_and_the_cohort_and_goes_out_after_commit,
+    a_learners_own_reads_are_kept_until_a_write_touches_them,
     an_administrators_change_is_audited_and_touches_everyone,
     kept_reads_are_read_again_after_a_write_that_changed_them,
 );

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::api::{get_attendance, AttendanceTile as Tile_};
 use crate::components::layout::Tile;
+use crate::error::AppError;
 
 /// A rate as schools write it: "94.6 %", "100 %"; a dash when nothing was recorded.
 pub fn rate(tally: &AttendanceTally) -> String {
@@ -30,9 +31,14 @@ fn sessions(tally: &AttendanceTally) -> String {
     )
 }
 
+/// The tile's data, loaded by the page (outside the `Suspend` that draws the tile; see
+/// `crate::page_data`).
+pub fn load(learner_id: i64) -> AsyncDerived<Result<Tile_, AppError>> {
+    crate::page_data::load(move || learner_id, get_attendance)
+}
+
 #[component]
-pub fn AttendanceTile(learner_id: i64) -> impl IntoView {
-    let tile = crate::page_data::load(|| (), move |_| get_attendance(learner_id));
+pub fn AttendanceTile(tile: AsyncDerived<Result<Tile_, AppError>>) -> impl IntoView {
     view! {
         <Tile id="attendance" title="Attendance" wide=true>
             <Suspense fallback=|| view! { <div class="chart-skeleton short" aria-busy="true"></div> }>

@@ -7,15 +7,24 @@ use leptos::prelude::*;
 
 use crate::api::{get_cohort, CohortTile};
 use crate::components::layout::Tile;
+use crate::error::AppError;
 
 fn level(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
 }
 
+/// The tile's data with the learner's first framework, loaded by the page (outside the
+/// `Suspend` that draws the tile; see `crate::page_data`).
+pub fn load(learner_id: i64) -> AsyncDerived<Result<CohortTile, AppError>> {
+    crate::page_data::load(move || learner_id, |id| get_cohort(id, None))
+}
+
 /// The tile, drawn on the server with the learner's first framework.
 #[component]
-pub fn CohortComparison(learner_id: i64) -> impl IntoView {
-    let cohort = crate::page_data::load(|| (), move |_| get_cohort(learner_id, None));
+pub fn CohortComparison(
+    learner_id: i64,
+    cohort: AsyncDerived<Result<CohortTile, AppError>>,
+) -> impl IntoView {
     view! {
         <Tile id="cohort" title="Compared with the cohort" wide=true>
             <Suspense fallback=|| view! { <div class="chart-skeleton" aria-busy="true"></div> }>

@@ -2,13 +2,16 @@
 //! picker of the "new" forms, an upload's outcome, and the story tile on a dashboard.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{CompetencyChoice, CompetencyRef, StoryFile, TimelineEntry, TimelineKind};
+use cairn::model::{
+    CompetencyChoice, CompetencyRef, StoryFile, StorySummary, TimelineEntry, TimelineKind,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_inbox, get_story_summary};
 use crate::components::layout::Tile;
 use crate::dates::day;
+use crate::error::AppError;
 
 /// Linked competencies as code chips.
 #[component]
@@ -141,11 +144,19 @@ pub fn UploadOutcome(#[prop(into)] added: String) -> impl IntoView {
     }
 }
 
+/// The story tile's data, loaded by the page (outside the `Suspend` that draws the tile; see
+/// `crate::page_data`).
+pub fn load_summary(learner_id: i64) -> AsyncDerived<Result<StorySummary, AppError>> {
+    crate::page_data::load(move || learner_id, get_story_summary)
+}
+
 /// A learner's goals, projects and check-ins at a glance, on their dashboard; it follows live
 /// events like the rest of the page.
 #[component]
-pub fn StoryTile(learner_id: i64) -> impl IntoView {
-    let summary = crate::page_data::load(|| (), move |_| get_story_summary(learner_id));
+pub fn StoryTile(
+    learner_id: i64,
+    summary: AsyncDerived<Result<StorySummary, AppError>>,
+) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

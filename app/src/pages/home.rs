@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use crate::api::get_home;
 use crate::components::admin::{AdminLinks, InstitutionFigures};
 use crate::components::layout::{Frame, Tile};
-use crate::components::story::{CheckInsTile, StoryTile};
+use crate::components::story::{self, CheckInsTile, StoryTile};
 use crate::components::summary::WeekSummary;
 use crate::error::AppError;
 
@@ -105,9 +105,10 @@ fn HomeTiles(home: Home) -> impl IntoView {
                 let summary = summary_of(progress.learner.id)?;
                 Some(view! { <ProgressTile progress summary /> }.into_any_sync())
             }),
-            HomeTile::Story => {
-                own_learner.map(|learner_id| view! { <StoryTile learner_id /> }.into_any_sync())
-            }
+            HomeTile::Story => own_learner.map(|learner_id| {
+                let summary = story::load_summary(learner_id);
+                view! { <StoryTile learner_id summary /> }.into_any_sync()
+            }),
             HomeTile::Children => children.take().map(|children| {
                 let children: Vec<_> = children
                     .into_iter()
@@ -200,7 +201,7 @@ fn ChildrenTiles(
                     </p>
                     <WeekSummary progress summary who=first />
                 </Tile>
-                <StoryTile learner_id=child_id />
+                <StoryTile learner_id=child_id summary=story::load_summary(child_id) />
             }
         })
         .collect_view();

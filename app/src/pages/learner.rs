@@ -2,16 +2,16 @@
 //! (earned, and Provisional Evidence Records with what remains), for whoever the policy allows.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::LearnerProgress;
+use cairn::model::{LearnerProgress, StorySummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::get_learner;
-use crate::components::attendance::AttendanceTile;
-use crate::components::cohort::CohortComparison;
+use crate::api::{get_learner, AttendanceTile as AttendanceTile_, CohortTile};
+use crate::components::attendance::{self, AttendanceTile};
+use crate::components::cohort::{self, CohortComparison};
 use crate::components::layout::Tile;
 use crate::components::progress::{BadgeList, ProgressList};
-use crate::components::story::StoryTile;
+use crate::components::story::{self, StoryTile};
 use crate::error::AppError;
 use crate::live::{id_param, Follow, LiveRefresh};
 
@@ -28,20 +28,41 @@ fn learner_page() -> impl IntoView {
             None => Err(AppError::NotFound("such learner".into())),
         }
     });
+    // The tiles' data is loaded here, beside the dashboard's and at the same time, not by the
+    // tiles: the `Suspend` below is walked more than once while the page is drawn, and a load
+    // inside it would run again each time (see `crate::page_data`). Each server function checks
+    // the policy itself, so a refused dashboard's tiles are refused too, and never drawn.
+    let tiles = untrack(learner_id).map(|id| Tiles {
+        story: story::load_summary(id),
+        attendance: attendance::load(id),
+        cohort: cohort::load(id),
+    });
     view! {
         <Transition fallback=|| view! { <main id="main" class="page" aria-busy="true"></main> }>
             {move || Suspend::new(async move {
-                match dashboard.await {
-                    Ok(progress) => view! { <Dashboard progress /> }.into_any_sync(),
-                    Err(error) => view! { <Refusal error /> }.into_any_sync(),
+                match (dashboard.await, tiles) {
+                    (Ok(progress), Some(tiles)) => view! { <Dashboard progress tiles /> }.into_any_sync(),
+                    (Ok(_), None) => {
+                        let error = AppError::NotFound("such learner".into());
+                        view! { <Refusal error /> }.into_any_sync()
+                    }
+                    (Err(error), _) => view! { <Refusal error /> }.into_any_sync(),
                 }
             })}
         </Transition>
     }
 }
 
+/// The data of a dashboard's tiles beside progress and badges.
+#[derive(Clone, Copy)]
+struct Tiles {
+    story: AsyncDerived<Result<StorySummary, AppError>>,
+    attendance: AsyncDerived<Result<AttendanceTile_, AppError>>,
+    cohort: AsyncDerived<Result<CohortTile, AppError>>,
+}
+
 #[component]
-fn Dashboard(progress: LearnerProgress) -> impl IntoView {
+fn Dashboard(progress: LearnerProgress, tiles: Tiles) -> impl IntoView {
     let name = progress.learner.name.clone();
     let learner_id = progress.learner.id;
     let achievements = progress.achievements.clone();
@@ -63,9 +84,9 @@ fn Dashboard(progress: LearnerProgress) -> impl IntoView {
                 <Tile id="badges" title="Badges">
                     <BadgeList learner_id achievements />
                 </Tile>
-                <StoryTile learner_id />
-                <AttendanceTile learner_id />
-                <CohortComparison learner_id />
+                <StoryTile learner_id summary=tiles.story />
+                <AttendanceTile tile=tiles.attendance />
+                <CohortComparison learner_id cohort=tiles.cohort />
             </div>
         </main>
     }
