@@ -17,6 +17,8 @@ pub mod admin;
 #[cfg(feature = "store")]
 pub mod attendance;
 #[cfg(feature = "store")]
+pub mod case;
+#[cfg(feature = "store")]
 pub mod clock;
 #[cfg(feature = "credentials")]
 pub mod credentials;

@@ -1,0 +1,17 @@
+//! Frameworks from CASE 1.0 (Competencies and Academic Standards Exchange) packages: a
+//! `CFPackage` read as real exports write it (`package`), its items arranged under the document
+//! by their `isChildOf` associations with the problems that keep items out (`tree`), and the
+//! framework it makes at the depths an administrator chooses (`plan`). Pure; the store writes a
+//! plan.
+
+mod package;
+mod plan;
+#[cfg(test)]
+mod tests;
+mod tree;
+
+pub use package::{read, Association, Document, Item, Link, NotAPackage, Package};
+pub use plan::{
+    describe, plan, AlignmentPlan, AreaPlan, CompetencyPlan, FrameworkPlan, IndicatorPlan, Levels,
+};
+pub use tree::{Depth, Node, Problem, Tree};
