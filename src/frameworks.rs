@@ -459,3 +459,93 @@ mod tests {
         assert!(checked_alignments("a | | | | e").is_err());
     }
 }
+
+/// How a CASE package is imported.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CaseOptions {
+    /// Which depths become areas and competencies [default: `Levels::default_for` the tree].
+    pub levels: Option<crate::case::Levels>,
+    /// Write the items that are in the tree when others have problems, instead of nothing.
+    pub valid_part: bool,
+    /// Say what the import would do, and write nothing.
+    pub dry_run: bool,
+}
+
+/// What a CASE package holds and what importing it did.
+#[derive(Clone, Debug)]
+pub struct CaseOutcome {
+    pub plan: crate::case::FrameworkPlan,
+    pub depths: Vec<crate::case::Depth>,
+    pub levels: crate::case::Levels,
+    /// Items kept out of the tree, each named by identifier and code.
+    pub problems: Vec<String>,
+    /// What was read past without harm.
+    pub notes: Vec<String>,
+    /// What was written; none for a dry run, or when there were problems and only the whole
+    /// package was to be written.
+    pub written: Option<crate::store::case::CaseImport>,
+}
+
+/// Imports a CASE 1.0 package for an administrator of the institution.
+pub async fn import_case(
+    store: &Store,
+    viewer: &Viewer,
+    file_name: &str,
+    bytes: &[u8],
+    options: CaseOptions,
+) -> CoreResult<CaseOutcome> {
+    let by = administrator(viewer)?;
+    let by = crate::store::people_import::ImportedBy {
+        institution_id: by.institution_id,
+        actor_id: Some(by.actor_id),
+        origin: by.origin,
+        file_name,
+        rejected: 0,
+    };
+    import_case_as(store, &by, bytes, options).await
+}
+
+/// Imports a CASE 1.0 package as `by` (an administrator, or the command line): read, arranged,
+/// planned at the chosen depths, and written in one transaction — unless it has problems and
+/// only the whole package may be written, or it is a dry run.
+pub async fn import_case_as(
+    store: &Store,
+    by: &crate::store::people_import::ImportedBy<'_>,
+    bytes: &[u8],
+    options: CaseOptions,
+) -> CoreResult<CaseOutcome> {
+    use crate::case::{self, Levels, Tree};
+    let package =
+        case::read(bytes).map_err(|error| CoreError::invalid("file", error.to_string()))?;
+    let tree = Tree::build(&package);
+    if tree.nodes.is_empty() && tree.problems.is_empty() {
+        return Err(CoreError::invalid(
+            "file",
+            "the package has no items under its document",
+        ));
+    }
+    let levels = options.levels.unwrap_or_else(|| Levels::default_for(&tree));
+    levels
+        .check(tree.max_depth())
+        .map_err(|reason| CoreError::invalid("levels", reason))?;
+    let plan = case::plan(&package, &tree, levels);
+    let problems = case::describe(&tree.problems);
+    let write = !options.dry_run && (problems.is_empty() || options.valid_part);
+    let written = if write && plan.all_competencies().next().is_some() {
+        let by = crate::store::people_import::ImportedBy {
+            rejected: tree.problems.len(),
+            ..*by
+        };
+        Some(store.import_case(&by, &plan).await?)
+    } else {
+        None
+    };
+    Ok(CaseOutcome {
+        depths: tree.depths(&package),
+        levels,
+        problems,
+        notes: tree.notes,
+        plan,
+        written,
+    })
+}

@@ -7,7 +7,7 @@
 mod package;
 mod plan;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod tree;
 
 pub use package::{read, Association, Document, Item, Link, NotAPackage, Package};

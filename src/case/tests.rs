@@ -5,13 +5,13 @@ use serde_json::{json, Value};
 
 use super::*;
 
-const DOC: &str = "c0a80101-0000-4000-8000-000000000000";
+pub(crate) const DOC: &str = "c0a80101-0000-4000-8000-000000000000";
 
-fn id(n: u32) -> String {
+pub(crate) fn id(n: u32) -> String {
     format!("c0a80101-0000-4000-8000-{n:012}")
 }
 
-fn item(n: u32, code: &str, statement: &str, kind: &str) -> Value {
+pub(crate) fn item(n: u32, code: &str, statement: &str, kind: &str) -> Value {
     json!({
         "identifier": id(n),
         "uri": format!("https://case.example.org/uri/{}", id(n)),
@@ -22,7 +22,7 @@ fn item(n: u32, code: &str, statement: &str, kind: &str) -> Value {
     })
 }
 
-fn child(n: u32, child: &str, parent: &str, sequence: i64) -> Value {
+pub(crate) fn child(n: u32, child: &str, parent: &str, sequence: i64) -> Value {
     json!({
         "identifier": format!("a0000000-0000-4000-8000-{n:012}"),
         "associationType": "isChildOf",
@@ -36,7 +36,7 @@ fn child(n: u32, child: &str, parent: &str, sequence: i64) -> Value {
 
 /// Number › Fractions › Standard › Indicator › Sub-indicator: five levels under the document,
 /// listed out of order (the sequence numbers put them right).
-fn five_levels() -> Value {
+pub(crate) fn five_levels() -> Value {
     let items = vec![
         item(2, "MA.N", "Number and operations", "Domain"),
         item(3, "MA.N.F", "Fractions", "Cluster"),

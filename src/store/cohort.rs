@@ -54,7 +54,8 @@ impl Store {
             Ok(sqlx::query_as(
                 "SELECT c.id, c.name FROM competencies c \
                  LEFT JOIN framework_areas a ON a.id = c.area_id \
-                 WHERE c.framework_id = $1 ORDER BY a.position, c.position, c.id",
+                 WHERE c.framework_id = $1 AND c.retired_at IS NULL \
+                 ORDER BY a.position, c.position, c.id",
             )
             .bind(framework_id)
             .fetch_all(self.pool())

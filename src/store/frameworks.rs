@@ -96,7 +96,8 @@ impl Store {
     ) -> CoreResult<FrameworksAdmin> {
         let rows: Vec<SummaryRow> = sqlx::query_as(
             "SELECT f.id, f.name, c.name, r.name, f.mastery_method, f.mastery_param, \
-               (SELECT COUNT(*) FROM competencies k WHERE k.framework_id = f.id) \
+               (SELECT COUNT(*) FROM competencies k \
+                 WHERE k.framework_id = f.id AND k.retired_at IS NULL) \
              FROM frameworks f JOIN categories c ON c.id = f.category_id \
              JOIN rubrics r ON r.id = f.rubric_id \
              WHERE f.institution_id = $1 ORDER BY f.name, f.id",
@@ -231,7 +232,8 @@ impl Store {
         let competencies: Vec<CompetencyRow> = sqlx::query_as(
             "SELECT id, code, name, skill_statement, keywords, category_id, area_id, \
                mastery_method, mastery_param \
-             FROM competencies WHERE framework_id = $1 ORDER BY position, code, id",
+             FROM competencies WHERE framework_id = $1 AND retired_at IS NULL \
+             ORDER BY position, code, id",
         )
         .bind(framework_id)
         .fetch_all(self.pool())

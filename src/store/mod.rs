@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod audit;
 pub mod backpack;
 pub mod batch;
+pub mod case;
 pub mod checkins;
 pub mod cohort;
 pub mod credentials;
@@ -541,6 +542,8 @@ mod tests {
 mod admin_tests;
 #[cfg(test)]
 mod attendance_tests;
+#[cfg(test)]
+mod case_tests;
 #[cfg(test)]
 mod credential_tests;
 #[cfg(test)]

@@ -144,7 +144,7 @@ impl Store {
                  JOIN categories cat ON cat.id = c.category_id \
                  JOIN rubrics r ON r.id = f.rubric_id \
                  LEFT JOIN framework_areas a ON a.id = c.area_id \
-                 WHERE f.institution_id = $1 \
+                 WHERE f.institution_id = $1 AND c.retired_at IS NULL \
                  ORDER BY cat.position, f.id, a.position, c.position, c.id",
             )
             .bind(institution_id)

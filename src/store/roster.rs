@@ -91,7 +91,8 @@ impl Store {
         let columns: Vec<RosterColumn> = sqlx::query_as::<_, (i64, String, String)>(
             "SELECT c.id, c.code, c.name FROM competencies c \
              LEFT JOIN framework_areas a ON a.id = c.area_id \
-             WHERE c.framework_id = $1 ORDER BY a.position, c.position, c.id",
+             WHERE c.framework_id = $1 AND c.retired_at IS NULL \
+             ORDER BY a.position, c.position, c.id",
         )
         .bind(framework_id)
         .fetch_all(self.pool())

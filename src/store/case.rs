@@ -1,0 +1,373 @@
+//! Frameworks written from CASE packages: a plan (`crate::case::plan`) becomes a framework with
+//! its areas, competencies, indicators and alignments, each keeping its CASE identifier and URI.
+//! A newer version of the same package (the same document identifier) updates in place: an item
+//! whose `lastChangeDateTime` is newer than the one kept is written again, new items are added,
+//! and competencies no longer in the package are retired — kept, with their evidence and their
+//! learners' levels, but out of the framework's list.
+
+use std::collections::{HashMap, HashSet};
+
+use super::audit::Audit;
+use super::people_import::ImportedBy;
+use super::Store;
+use crate::case::{CompetencyPlan, FrameworkPlan};
+use crate::clock;
+use crate::error::{CoreError, CoreResult};
+
+type Tx<'s> = super::write::Write<'s>;
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaseImport {
+    pub framework_id: i64,
+    /// Whether the framework was new to the institution.
+    pub new_framework: bool,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub retired: usize,
+}
+
+/// A competency already in the framework: id, CASE identifier, last change kept, retired.
+type HeldCompetency = (i64, String, Option<String>, Option<String>);
+
+impl Store {
+    /// Writes `plan` as a framework of the institution, in one transaction with its audit line:
+    /// a new framework, or the one imported before from the same document, updated in place.
+    pub async fn import_case(
+        &self,
+        by: &ImportedBy<'_>,
+        plan: &FrameworkPlan,
+    ) -> CoreResult<CaseImport> {
+        let mut tx = self.write().await?;
+        let institution_id = by.institution_id;
+        let mut report = CaseImport::default();
+
+        let held: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM frameworks WHERE institution_id = $1 AND case_identifier = $2",
+        )
+        .bind(institution_id)
+        .bind(&plan.identifier)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let framework_id = match held {
+            Some((id,)) => {
+                sqlx::query(
+                    "UPDATE frameworks SET description = $1, source_uri = $2, case_changed_at = $3 \
+                     WHERE id = $4",
+                )
+                .bind(&plan.description)
+                .bind(&plan.uri)
+                .bind(&plan.last_change)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+            None => {
+                report.new_framework = true;
+                new_framework(&mut tx, institution_id, plan).await?
+            }
+        };
+        report.framework_id = framework_id;
+        let category_id: i64 =
+            sqlx::query_scalar("SELECT category_id FROM frameworks WHERE id = $1")
+                .bind(framework_id)
+                .fetch_one(&mut *tx)
+                .await?;
+
+        // Areas by identifier: updated, or added.
+        let held_areas: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, case_identifier FROM framework_areas \
+             WHERE framework_id = $1 AND case_identifier IS NOT NULL",
+        )
+        .bind(framework_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let held_areas: HashMap<String, i64> =
+            held_areas.into_iter().map(|(id, key)| (key, id)).collect();
+        let mut area_of: HashMap<&str, i64> = HashMap::new();
+        for (position, area) in plan.areas.iter().enumerate() {
+            let id = match held_areas.get(&area.identifier) {
+                Some(&id) => {
+                    sqlx::query(
+                        "UPDATE framework_areas SET code = $1, name = $2, position = $3, \
+                           case_uri = $4 WHERE id = $5",
+                    )
+                    .bind(&area.code)
+                    .bind(&area.name)
+                    .bind(position as i64 + 1)
+                    .bind(&area.uri)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    id
+                }
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO framework_areas (framework_id, code, name, position, \
+                           case_identifier, case_uri) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(framework_id)
+                    .bind(&area.code)
+                    .bind(&area.name)
+                    .bind(position as i64 + 1)
+                    .bind(&area.identifier)
+                    .bind(&area.uri)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+            for competency in &area.competencies {
+                area_of.insert(competency.identifier.as_str(), id);
+            }
+        }
+
+        // Competencies: those held are written again when the package's copy is newer (or
+        // was retired); the rest are added; those the package no longer has are retired.
+        let held: Vec<HeldCompetency> = sqlx::query_as(
+            "SELECT id, case_identifier, case_changed_at, retired_at FROM competencies \
+             WHERE framework_id = $1 AND case_identifier IS NOT NULL",
+        )
+        .bind(framework_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let held: HashMap<String, (i64, Option<String>, Option<String>)> = held
+            .into_iter()
+            .map(|(id, key, changed, retired)| (key, (id, changed, retired)))
+            .collect();
+        let planned: HashSet<&str> = plan
+            .all_competencies()
+            .map(|competency| competency.identifier.as_str())
+            .collect();
+        let now = clock::now();
+        for (key, (id, _, retired)) in &held {
+            if retired.is_none() && !planned.contains(key.as_str()) {
+                // Its code is freed for the package's items: "RL.1.2 (retired 17)".
+                sqlx::query(
+                    "UPDATE competencies SET retired_at = $1, \
+                       code = code || ' (retired ' || CAST(id AS TEXT) || ')' WHERE id = $2",
+                )
+                .bind(&now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                report.retired += 1;
+            }
+        }
+        // Codes may move between items from one version to the next: the held ones step aside
+        // first, so that no two hold the same code mid-way.
+        sqlx::query(
+            "UPDATE competencies SET code = '~' || CAST(id AS TEXT) \
+             WHERE framework_id = $1 AND case_identifier IS NOT NULL AND retired_at IS NULL",
+        )
+        .bind(framework_id)
+        .execute(&mut *tx)
+        .await?;
+        let taken: Vec<String> = sqlx::query_scalar(
+            "SELECT code FROM competencies WHERE framework_id = $1 AND case_identifier IS NULL",
+        )
+        .bind(framework_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let taken: HashSet<String> = taken.into_iter().map(|code| code.to_lowercase()).collect();
+
+        for (position, competency) in plan.all_competencies().enumerate() {
+            let area_id = area_of.get(competency.identifier.as_str()).copied();
+            let code = if taken.contains(&competency.code.to_lowercase()) {
+                format!("{} (CASE)", competency.code)
+            } else {
+                competency.code.clone()
+            };
+            let position = position as i64 + 1;
+            match held.get(&competency.identifier) {
+                Some((id, changed, retired)) => {
+                    let newer = retired.is_some()
+                        || match (&competency.last_change, changed) {
+                            (Some(new), Some(old)) => new > old,
+                            (Some(_), None) => true,
+                            (None, _) => false,
+                        };
+                    sqlx::query(
+                        "UPDATE competencies SET code = $1, area_id = $2, position = $3, \
+                           retired_at = NULL WHERE id = $4",
+                    )
+                    .bind(&code)
+                    .bind(area_id)
+                    .bind(position)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if newer {
+                        write_fields(&mut tx, *id, competency).await?;
+                        report.updated += 1;
+                    } else {
+                        report.unchanged += 1;
+                    }
+                }
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO competencies (framework_id, area_id, code, name, \
+                           category_id, position, case_identifier) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(framework_id)
+                    .bind(area_id)
+                    .bind(&code)
+                    .bind(&competency.name)
+                    .bind(category_id)
+                    .bind(position)
+                    .bind(&competency.identifier)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    write_fields(&mut tx, id, competency).await?;
+                    report.created += 1;
+                }
+            }
+        }
+        // Areas of the package that no longer hold a competency go.
+        sqlx::query(
+            "DELETE FROM framework_areas WHERE framework_id = $1 AND case_identifier IS NOT NULL \
+             AND id NOT IN (SELECT area_id FROM competencies \
+               WHERE framework_id = $1 AND area_id IS NOT NULL)",
+        )
+        .bind(framework_id)
+        .execute(&mut *tx)
+        .await?;
+
+        tx.audit_line(&Audit {
+            institution_id,
+            actor_id: by.actor_id,
+            origin: by.origin,
+            action: "import CASE framework",
+            subject_type: "framework",
+            subject_id: Some(framework_id.to_string()),
+            detail: format!(
+                "{} from {}: {} competencies added, {} updated, {} unchanged, {} retired; {} items left out",
+                plan.name,
+                by.file_name,
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.retired,
+                by.rejected
+            ),
+        });
+        tx.touch_everyone();
+        tx.commit().await?;
+        Ok(report)
+    }
+}
+
+/// A new framework for the package: its title (made unique in the institution), the
+/// institution's first category and the rubric its frameworks use most.
+async fn new_framework(
+    tx: &mut Tx<'_>,
+    institution_id: i64,
+    plan: &FrameworkPlan,
+) -> CoreResult<i64> {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM frameworks WHERE institution_id = $1")
+            .bind(institution_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let names: HashSet<String> = names.into_iter().map(|n| n.to_lowercase()).collect();
+    let mut name = plan.name.clone();
+    let mut n = 1;
+    while names.contains(&name.to_lowercase()) {
+        n += 1;
+        name = format!("{} ({n})", plan.name);
+    }
+    let category_id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM categories WHERE institution_id = $1 ORDER BY position, id LIMIT 1",
+    )
+    .bind(institution_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let rubric_id: Option<i64> = sqlx::query_scalar(
+        "SELECT r.id FROM rubrics r LEFT JOIN frameworks f ON f.rubric_id = r.id \
+         WHERE r.institution_id = $1 GROUP BY r.id ORDER BY COUNT(f.id) DESC, r.id LIMIT 1",
+    )
+    .bind(institution_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (Some(category_id), Some(rubric_id)) = (category_id, rubric_id) else {
+        return Err(CoreError::Conflict(
+            "the institution needs a category and a rubric before a framework can be imported"
+                .into(),
+        ));
+    };
+    Ok(sqlx::query_scalar(
+        "INSERT INTO frameworks (institution_id, name, description, category_id, rubric_id, \
+           mastery_method, created_at, case_identifier, source_uri, case_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, 'decaying_average', $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(institution_id)
+    .bind(&name)
+    .bind(&plan.description)
+    .bind(category_id)
+    .bind(rubric_id)
+    .bind(clock::now())
+    .bind(&plan.identifier)
+    .bind(&plan.uri)
+    .bind(&plan.last_change)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// A competency's fields from the package, with its indicators and alignments written anew.
+async fn write_fields(tx: &mut Tx<'_>, id: i64, competency: &CompetencyPlan) -> CoreResult<()> {
+    sqlx::query(
+        "UPDATE competencies SET name = $1, skill_statement = $2, keywords = $3, \
+           year_levels = $4, notes = $5, item_type = $6, case_uri = $7, case_changed_at = $8 \
+         WHERE id = $9",
+    )
+    .bind(&competency.name)
+    .bind(&competency.statement)
+    .bind(competency.keywords.join(", "))
+    .bind(competency.year_levels.join(","))
+    .bind(&competency.notes)
+    .bind(&competency.item_type)
+    .bind(&competency.uri)
+    .bind(&competency.last_change)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM indicators WHERE competency_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for (position, indicator) in competency.indicators.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO indicators (competency_id, text, position, case_identifier) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(&indicator.text)
+        .bind(position as i64 + 1)
+        .bind(&indicator.identifier)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM competency_alignments WHERE competency_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for alignment in &competency.alignments {
+        sqlx::query(
+            "INSERT INTO competency_alignments (competency_id, target_name, target_url, \
+               target_identifier, target_code, kind, case_identifier) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(&alignment.target_name)
+        .bind(&alignment.target_uri)
+        .bind(&alignment.target_identifier)
+        .bind(&alignment.target_code)
+        .bind(&alignment.kind)
+        .bind(&alignment.identifier)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

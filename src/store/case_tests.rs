@@ -1,0 +1,322 @@
+//! CASE packages imported on real databases: a five-level package, then a newer version of it
+//! (an item updated, one added, one retired with its evidence kept); a package with errors that
+//! writes nothing unless its valid part is chosen; and only administrators import.
+
+use serde_json::{json, Value};
+
+use super::testing::{count, viewer};
+use super::Store;
+use crate::case::tests::{child, five_levels, id, item};
+use crate::demo::{self, SeedOptions};
+use crate::error::CoreError;
+use crate::frameworks::{import_case, CaseOptions};
+
+async fn school(store: &Store) {
+    store
+        .load_school(&demo::generate(&SeedOptions {
+            learners: 10,
+            seed: 7,
+            evidence_per_competency: (1, 1),
+        }))
+        .await
+        .unwrap();
+}
+
+fn bytes(value: &Value) -> Vec<u8> {
+    value.to_string().into_bytes()
+}
+
+/// The framework's competencies as its list shows them: code and name, retired ones left out.
+async fn listed(store: &Store, framework_id: i64) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT code, name FROM competencies WHERE framework_id = $1 AND retired_at IS NULL \
+         ORDER BY position",
+    )
+    .bind(framework_id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+}
+
+async fn a_package_imports_and_a_newer_version_updates_it_in_place(store: &Store) {
+    school(store).await;
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let first = import_case(
+        store,
+        &admin,
+        "maths.json",
+        &bytes(&five_levels()),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(first.problems.is_empty());
+    let written = first.written.expect("written");
+    assert!(written.new_framework);
+    assert_eq!(
+        (written.created, written.updated, written.retired),
+        (3, 0, 0)
+    );
+    let framework = written.framework_id;
+    assert_eq!(
+        listed(store, framework).await,
+        [
+            (
+                "MA.N.F.1".to_string(),
+                "Understand a fraction 1/b as one part of a whole.".to_string()
+            ),
+            (
+                "MA.N.F.2".into(),
+                "Compare two fractions with different numerators.".into()
+            ),
+            ("MA.N.G.1".into(), "Name shapes by their sides.".into()),
+        ]
+    );
+    let areas: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM framework_areas WHERE framework_id = $1 ORDER BY position",
+    )
+    .bind(framework)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        areas,
+        [
+            "Number and operations › Fractions",
+            "Number and operations › Geometry"
+        ]
+    );
+    let f1: i64 = sqlx::query_scalar("SELECT id FROM competencies WHERE case_identifier = $1")
+        .bind(id(4))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let indicators: Vec<String> = sqlx::query_scalar(
+        "SELECT text FROM indicators WHERE competency_id = $1 ORDER BY position",
+    )
+    .bind(f1)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(indicators.len(), 3);
+    let kinds: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT kind FROM competency_alignments WHERE competency_id = $1 ORDER BY id",
+    )
+    .bind(f1)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            Some("exactMatchOf".to_string()),
+            Some("precedes".to_string())
+        ]
+    );
+
+    // A learner is marked on the standard the next version drops.
+    let f2: i64 = sqlx::query_scalar("SELECT id FROM competencies WHERE case_identifier = $1")
+        .bind(id(5))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let learner = super::testing::user_id(store, demo::DEMO_LEARNER).await;
+    store
+        .record_evidence(&super::testing::teacher_mark(
+            learner,
+            f2,
+            3.0,
+            "2026-12-07T09:00:00Z",
+        ))
+        .await
+        .unwrap();
+    let evidence = count(store, "evidence").await;
+
+    // Version 2: F.1 reworded (newer), F.2 gone, F.3 new, G.1 as it was.
+    let mut newer = five_levels();
+    for item in newer["CFItems"].as_array_mut().unwrap() {
+        if item["identifier"] == json!(id(4)) {
+            item["fullStatement"] = json!("Understand a unit fraction as one part of a whole.");
+            item["lastChangeDateTime"] = json!("2026-06-01T09:00:00+00:00");
+        }
+    }
+    newer["CFItems"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|item| item["identifier"] != json!(id(5)));
+    newer["CFItems"].as_array_mut().unwrap().push(item(
+        30,
+        "MA.N.F.3",
+        "Add fractions with like denominators.",
+        "Standard",
+    ));
+    newer["CFAssociations"]
+        .as_array_mut()
+        .unwrap()
+        .push(child(30, &id(30), &id(3), 3));
+    let second = import_case(
+        store,
+        &admin,
+        "maths-v2.json",
+        &bytes(&newer),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap();
+    let written = second.written.expect("written");
+    assert!(!written.new_framework);
+    assert_eq!(written.framework_id, framework);
+    assert_eq!(
+        (
+            written.created,
+            written.updated,
+            written.unchanged,
+            written.retired
+        ),
+        (1, 1, 1, 1)
+    );
+    let codes: Vec<String> = listed(store, framework)
+        .await
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(codes, ["MA.N.F.1", "MA.N.F.3", "MA.N.G.1"]);
+    assert_eq!(
+        listed(store, framework).await[0].1,
+        "Understand a unit fraction as one part of a whole."
+    );
+    // The retired standard keeps its evidence, and leaves the roster and the dashboards.
+    assert_eq!(count(store, "evidence").await, evidence);
+    let retired: Option<String> =
+        sqlx::query_scalar("SELECT retired_at FROM competencies WHERE id = $1")
+            .bind(f2)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert!(retired.is_some());
+    let progress = store.learner_progress(learner).await.unwrap().unwrap();
+    assert!(progress.competencies.iter().all(|line| line.id != f2));
+    assert!(progress.competencies.iter().any(|line| line.id == f1));
+
+    // The same version again changes nothing; the dropped standard, back in a later version,
+    // returns with its evidence.
+    let again = import_case(
+        store,
+        &admin,
+        "maths-v2.json",
+        &bytes(&newer),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap()
+    .written
+    .unwrap();
+    assert_eq!(
+        (again.created, again.updated, again.unchanged, again.retired),
+        (0, 0, 3, 0)
+    );
+    let back = import_case(
+        store,
+        &admin,
+        "maths.json",
+        &bytes(&five_levels()),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap()
+    .written
+    .unwrap();
+    assert_eq!(back.retired, 1, "F.3 is not in the first version");
+    let codes: Vec<String> = listed(store, framework)
+        .await
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(codes, ["MA.N.F.1", "MA.N.F.2", "MA.N.G.1"]);
+}
+
+async fn a_package_with_errors_writes_nothing_unless_its_valid_part_is_chosen(store: &Store) {
+    school(store).await;
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let mut broken = five_levels();
+    broken["CFItems"]
+        .as_array_mut()
+        .unwrap()
+        .push(item(40, "MA.ORPHAN", "No parent", "Standard"));
+    let frameworks = count(store, "frameworks").await;
+    let competencies = count(store, "competencies").await;
+    let outcome = import_case(
+        store,
+        &admin,
+        "broken.json",
+        &bytes(&broken),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.problems.len(), 1);
+    assert!(outcome.problems[0].starts_with("MA.ORPHAN"));
+    assert!(outcome.written.is_none());
+    assert_eq!(count(store, "frameworks").await, frameworks);
+    assert_eq!(count(store, "competencies").await, competencies);
+    // A dry run of the valid part writes nothing either.
+    let dry = CaseOptions {
+        valid_part: true,
+        dry_run: true,
+        ..CaseOptions::default()
+    };
+    assert!(
+        import_case(store, &admin, "broken.json", &bytes(&broken), dry)
+            .await
+            .unwrap()
+            .written
+            .is_none()
+    );
+    assert_eq!(count(store, "competencies").await, competencies);
+    let valid = CaseOptions {
+        valid_part: true,
+        ..CaseOptions::default()
+    };
+    let written = import_case(store, &admin, "broken.json", &bytes(&broken), valid)
+        .await
+        .unwrap()
+        .written
+        .unwrap();
+    assert_eq!(written.created, 3);
+    assert_eq!(count(store, "competencies").await, competencies + 3);
+
+    // Not a package at all, levels that do not fit, and someone who is not an administrator.
+    assert!(matches!(
+        import_case(store, &admin, "x.json", b"{\"users\": []}", CaseOptions::default()).await,
+        Err(CoreError::Invalid { field, .. }) if field == "file"
+    ));
+    let deep = CaseOptions {
+        levels: Some(crate::case::Levels {
+            areas: None,
+            competencies: 9,
+        }),
+        ..CaseOptions::default()
+    };
+    assert!(matches!(
+        import_case(store, &admin, "maths.json", &bytes(&five_levels()), deep).await,
+        Err(CoreError::Invalid { field, .. }) if field == "levels"
+    ));
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    assert!(matches!(
+        import_case(
+            store,
+            &teacher,
+            "maths.json",
+            &bytes(&five_levels()),
+            CaseOptions::default()
+        )
+        .await,
+        Err(CoreError::Forbidden)
+    ));
+    assert_eq!(count(store, "competencies").await, competencies + 3);
+}
+
+crate::store_tests!(
+    a_package_imports_and_a_newer_version_updates_it_in_place,
+    a_package_with_errors_writes_nothing_unless_its_valid_part_is_chosen,
+);
