@@ -524,7 +524,9 @@ pub async fn import_case_as(
             "the package has no items under its document",
         ));
     }
-    let levels = options.levels.unwrap_or_else(|| Levels::default_for(&tree));
+    let levels = options
+        .levels
+        .unwrap_or_else(|| Levels::default_for(&package, &tree));
     levels
         .check(tree.max_depth())
         .map_err(|reason| CoreError::invalid("levels", reason))?;
@@ -548,4 +550,109 @@ pub async fn import_case_as(
         plan,
         written,
     })
+}
+
+impl CaseOutcome {
+    /// The outcome as the command line prints it: the tree by depth with what each depth
+    /// became, the framework's figures, the problems and notes, and what was written.
+    pub fn summary(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let plan = &self.plan;
+        let _ = writeln!(
+            out,
+            "{} (CASE document {}): {} levels deep",
+            plan.name,
+            plan.identifier,
+            self.depths.len()
+        );
+        for depth in &self.depths {
+            let types: Vec<String> = depth
+                .types
+                .iter()
+                .map(|(name, count)| format!("{name} {count}"))
+                .collect();
+            let became = if Some(depth.depth) == self.levels.areas {
+                "  → areas"
+            } else if depth.depth == self.levels.competencies {
+                "  → competencies"
+            } else if depth.depth > self.levels.competencies {
+                "  → indicators"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  depth {}: {} items, {} leaves ({}){became}",
+                depth.depth,
+                depth.items,
+                depth.leaves,
+                types.join(", ")
+            );
+        }
+        let competencies: Vec<_> = plan.all_competencies().collect();
+        let _ = writeln!(
+            out,
+            "{} areas, {} competencies, {} indicators, {} alignments.",
+            plan.areas.len(),
+            competencies.len(),
+            competencies
+                .iter()
+                .map(|c| c.indicators.len())
+                .sum::<usize>(),
+            competencies
+                .iter()
+                .map(|c| c.alignments.len())
+                .sum::<usize>()
+        );
+        for problem in &self.problems {
+            let _ = writeln!(out, "problem: {problem}");
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "note: {note}");
+        }
+        match &self.written {
+            Some(written) => {
+                let _ = writeln!(
+                    out,
+                    "Written: framework {}{}: {} competencies added, {} updated, {} unchanged, {} retired.",
+                    written.framework_id,
+                    if written.new_framework { " (new)" } else { "" },
+                    written.created,
+                    written.updated,
+                    written.unchanged,
+                    written.retired
+                );
+            }
+            None => out.push_str("Nothing was written.\n"),
+        }
+        out
+    }
+}
+
+/// A framework as a CASE 1.0 package, for an administrator of its institution.
+pub async fn export_case(
+    store: &Store,
+    viewer: &Viewer,
+    framework_id: i64,
+) -> CoreResult<serde_json::Value> {
+    let by = administrator(viewer)?;
+    export_case_of(store, by.institution_id, framework_id).await
+}
+
+/// A framework of `institution_id` as a CASE 1.0 package (the command line's export), its URIs
+/// pointing at this Cairn's CASE provider API.
+pub async fn export_case_of(
+    store: &Store,
+    institution_id: crate::model::InstitutionId,
+    framework_id: i64,
+) -> CoreResult<serde_json::Value> {
+    let framework = store.case_framework(institution_id, framework_id).await?;
+    let creator = store.institution_name(institution_id).await?;
+    let base = store.public_url();
+    let provider = crate::case::Provider {
+        base: base.trim_end_matches('/'),
+        creator: &creator,
+    };
+    Ok(crate::case::export(&framework, &provider))
 }

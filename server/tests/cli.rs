@@ -817,3 +817,101 @@ fn an_attendance_file_is_checked_imported_once_and_refused_by_line_from_the_comm
     assert!(stderr.contains("so nothing was written"), "{stderr}");
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[test]
+fn a_case_package_is_previewed_imported_updated_and_refused_when_broken_from_the_command_line() {
+    let data = temp_dir("case");
+    let dir = data.to_str().unwrap();
+    let seeded = cairn(&["seed", "--learners", "10", "--data-dir", dir]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let link =
+        |id: &str| format!(r#"{{"identifier": "{id}", "uri": "https://case.example/{id}"}}"#);
+    let child = |child: &str, parent: &str, n: u32| {
+        format!(
+            r#"{{"identifier": "as-{n}", "associationType": "isChildOf", "sequenceNumber": {n},
+                "uri": "https://case.example/as-{n}", "originNodeURI": {},
+                "destinationNodeURI": {}, "lastChangeDateTime": "2026-01-01T00:00:00Z"}}"#,
+            link(child),
+            link(parent)
+        )
+    };
+    let item = |id: &str, code: &str, statement: &str| {
+        format!(
+            r#"{{"identifier": "{id}", "uri": "https://case.example/{id}", "humanCodingScheme": "{code}",
+                "fullStatement": "{statement}", "lastChangeDateTime": "2026-01-01T00:00:00Z"}}"#
+        )
+    };
+    let package = |extra_item: &str| {
+        format!(
+            r#"{{"CFDocument": {{"identifier": "doc", "uri": "https://case.example/doc", "creator": "State",
+                 "title": "Science Standards", "lastChangeDateTime": "2026-01-01T00:00:00Z"}},
+               "CFItems": [{}, {}, {}, {}{extra_item}],
+               "CFAssociations": [{}, {}, {}, {}]}}"#,
+            item("s", "SC.1", "Living things"),
+            item("s1", "SC.1.1", "Describe a plant's life cycle."),
+            item("s2", "SC.1.2", "Classify animals by what they eat."),
+            item("s3", "SC.1.3", "Name the parts of a flower."),
+            child("s", "doc", 1),
+            child("s1", "s", 1),
+            child("s2", "s", 2),
+            child("s3", "s", 3),
+        )
+    };
+    let file = data.join("science.json");
+    std::fs::write(&file, package("")).unwrap();
+    let path = file.to_str().unwrap();
+
+    let dry = cairn(&["import", "case", path, "--dry-run", "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(
+        stdout.contains("Science Standards (CASE document doc): 2 levels deep"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("depth 2: 3 items, 3 leaves (no type 3)  → competencies"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 areas, 3 competencies"), "{stdout}");
+    assert!(stdout.contains("Nothing was written."), "{stdout}");
+
+    let run = cairn(&["import", "case", path, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{run:?}");
+    assert!(
+        stdout.contains("(new): 3 competencies added, 0 updated, 0 unchanged, 0 retired"),
+        "{stdout}"
+    );
+    let again = cairn(&["import", "case", path, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        stdout.contains(": 0 competencies added, 0 updated, 3 unchanged, 0 retired"),
+        "{stdout}"
+    );
+
+    // An item whose parent is in no package: named, and nothing written.
+    std::fs::write(
+        &file,
+        package(&format!(", {}", item("lost", "SC.9", "Lost"))),
+    )
+    .unwrap();
+    let broken = cairn(&["import", "case", path, "--data-dir", dir]);
+    let stdout = String::from_utf8_lossy(&broken.stdout);
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert_eq!(broken.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("problem: SC.9 (lost): has no isChildOf association"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("so nothing was written (use --valid-part"),
+        "{stderr}"
+    );
+
+    std::fs::write(&file, "<CFPackage/>").unwrap();
+    assert_refused(
+        &cairn(&["import", "case", path, "--data-dir", dir]),
+        "the file is not JSON",
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}

@@ -4,14 +4,17 @@
 //! framework it makes at the depths an administrator chooses (`plan`). Pure; the store writes a
 //! plan.
 
+mod export;
 mod package;
 mod plan;
 #[cfg(test)]
 pub(crate) mod tests;
 mod tree;
 
+pub use export::{new_identifier, package as export, Provider};
 pub use package::{read, Association, Document, Item, Link, NotAPackage, Package};
 pub use plan::{
     describe, plan, AlignmentPlan, AreaPlan, CompetencyPlan, FrameworkPlan, IndicatorPlan, Levels,
+    NO_URI,
 };
 pub use tree::{Depth, Node, Problem, Tree};

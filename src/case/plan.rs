@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::export::{AREA_TYPE, COMPETENCY_TYPE};
 use super::package::{Item, Package};
 use super::tree::{Problem, Tree};
 
@@ -19,8 +20,29 @@ pub struct Levels {
 
 impl Levels {
     /// The default for a tree: competencies at the depth where most leaves are (the deepest of
-    /// the tied ones), areas at the depth above it.
-    pub fn default_for(tree: &Tree) -> Levels {
+    /// the tied ones), areas at the depth above it. A package Cairn exported says where its
+    /// competencies and areas are with its item types, and is read back at those depths.
+    pub fn default_for(package: &Package, tree: &Tree) -> Levels {
+        let mut typed_at: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+        for node in &tree.nodes {
+            let item = &package.items[node.item];
+            let counts = typed_at.entry(node.depth).or_default();
+            counts.0 += usize::from(typed(item, COMPETENCY_TYPE));
+            counts.1 += usize::from(typed(item, AREA_TYPE));
+        }
+        if let Some((&competencies, _)) = typed_at
+            .iter()
+            .filter(|(_, (competencies, _))| *competencies > 0)
+            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(a.0)))
+        {
+            let areas = competencies
+                .checked_sub(1)
+                .filter(|depth| typed_at.get(depth).is_some_and(|(_, areas)| *areas > 0));
+            return Levels {
+                areas,
+                competencies,
+            };
+        }
         let mut leaves: BTreeMap<usize, usize> = BTreeMap::new();
         for node in tree.nodes.iter().filter(|node| node.children.is_empty()) {
             *leaves.entry(node.depth).or_default() += 1;
@@ -128,16 +150,19 @@ pub fn plan(package: &Package, tree: &Tree, levels: Levels) -> FrameworkPlan {
     let mut competency_of: HashMap<usize, usize> = HashMap::new();
     for node in tree.in_order() {
         let entry = &tree.nodes[node];
-        // A leaf above the competency level is a competency too: nothing of the tree is lost.
+        // Under a competency: an indicator of it.
+        if let Some(&competency) = entry.parent.and_then(|parent| competency_of.get(&parent)) {
+            competency_of.insert(node, competency);
+            continue;
+        }
+        // A leaf above the competency level is a competency too (nothing of the tree is lost),
+        // and so is what Cairn's own export typed as one, wherever it stands.
         let is_competency = entry.depth == levels.competencies
-            || (entry.depth < levels.competencies && entry.children.is_empty());
+            || (entry.depth < levels.competencies && entry.children.is_empty())
+            || typed(&items[entry.item], COMPETENCY_TYPE);
         if is_competency {
             competency_nodes.push(node);
             competency_of.insert(node, node);
-        } else if let Some(parent) = entry.parent {
-            if let Some(&competency) = competency_of.get(&parent) {
-                competency_of.insert(node, competency);
-            }
         }
     }
 
@@ -249,14 +274,23 @@ pub fn plan(package: &Package, tree: &Tree, levels: Levels) -> FrameworkPlan {
             .or_else(|| clean(&link.title))
             .or_else(|| clean(&link.uri))
             .unwrap_or_else(|| target.to_string());
+        // A target outside the package named by a code rather than a UUID or URI (as Cairn
+        // exports an alignment typed with a code) keeps it as its code.
+        let target_code = match target_item {
+            Some(item) => clean(&item.human_coding_scheme),
+            None => (!looks_like_uuid(target) && !target.contains(':')).then(|| target.to_string()),
+        };
+        let target_uri = clean(&link.uri)
+            .filter(|uri| !uri.starts_with(NO_URI))
+            .or_else(|| target_item.and_then(|i| clean(&i.uri)));
         if let Some(plan) = competencies.get_mut(&competency) {
             plan.alignments.push(AlignmentPlan {
                 identifier: clean(&association.identifier),
                 kind,
                 target_name: shorten(&target_name, 200),
-                target_uri: clean(&link.uri).or_else(|| target_item.and_then(|i| clean(&i.uri))),
+                target_uri,
                 target_identifier: target.to_string(),
-                target_code: target_item.and_then(|item| clean(&item.human_coding_scheme)),
+                target_code,
             });
         }
     }
@@ -327,6 +361,24 @@ impl FrameworkPlan {
 /// Problems as lines for a person: "RL.1.2 (uuid): has no fullStatement".
 pub fn describe(problems: &[Problem]) -> Vec<String> {
     problems.iter().map(ToString::to_string).collect()
+}
+
+/// The URI Cairn's export gives an alignment's target that has none (CASE requires one).
+pub const NO_URI: &str = "urn:cairn:alignment:";
+
+fn looks_like_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| {
+            matches!(i, 8 | 13 | 18 | 23) == (c == '-') && (c == '-' || c.is_ascii_hexdigit())
+        })
+}
+
+/// Whether Cairn's own export gave the item this item type.
+fn typed(item: &Item, kind: &str) -> bool {
+    item.item_type_uri
+        .as_ref()
+        .and_then(|link| link.identifier.as_deref())
+        == Some(kind)
 }
 
 fn clean(value: &Option<String>) -> Option<String> {

@@ -78,7 +78,7 @@ pub(crate) fn five_levels() -> Value {
         "identifier": "a0000000-0000-4000-8000-000000000100",
         "associationType": "exactMatchOf",
         "uri": "https://case.example.org/uri/a100",
-        "originNodeURI": {"title": "Other state 4.NF.1", "identifier": "ext-1", "uri": "https://other.example.org/uri/ext-1"},
+        "originNodeURI": {"title": "Other state 4.NF.1", "identifier": "9e000000-0000-4000-8000-000000000001", "uri": "https://other.example.org/uri/ext-1"},
         "destinationNodeURI": {"title": "", "identifier": id(4), "uri": "https://case.example.org/uri/x"},
         "lastChangeDateTime": "2026-01-10T09:00:00+00:00",
     }));
@@ -163,7 +163,7 @@ fn by_default_the_leaves_are_competencies_and_the_level_above_them_areas() {
     let tree = Tree::build(&package);
     // Most leaves are at depth 3 (two standards), so: standards are competencies, clusters
     // are areas.
-    let levels = Levels::default_for(&tree);
+    let levels = Levels::default_for(&package, &tree);
     assert_eq!(
         levels,
         Levels {
@@ -337,7 +337,7 @@ fn an_older_tools_export_imports() {
     let tree = Tree::build(&package);
     assert!(tree.problems.is_empty(), "{:?}", tree.problems);
     assert_eq!(package.items[0].type_name(None).as_deref(), Some("Strand"));
-    let plan = plan(&package, &tree, Levels::default_for(&tree));
+    let plan = plan(&package, &tree, Levels::default_for(&package, &tree));
     assert_eq!(plan.areas.len(), 1);
     assert_eq!(plan.areas[0].name, "Living things");
     let competencies: Vec<&CompetencyPlan> = plan.all_competencies().collect();
@@ -423,4 +423,71 @@ fn what_is_not_a_case_package_is_said_so() {
         read(br#"{"CFDocument": {"title": "no identifier"}}"#),
         Err(NotAPackage::NotCase(message)) if message.contains("identifier")
     ));
+}
+
+#[test]
+fn an_exported_framework_imports_back_unchanged() {
+    let package = read_value(&five_levels());
+    let tree = Tree::build(&package);
+    let planned = plan(
+        &package,
+        &tree,
+        Levels {
+            areas: Some(2),
+            competencies: 3,
+        },
+    );
+    // With a competency of no area, its indicator, and an alignment typed in Cairn.
+    let mut framework = planned.clone();
+    let mut loose = framework.areas[1].competencies[0].clone();
+    loose.identifier = id(50);
+    loose.uri = None;
+    loose.code = "X.1".into();
+    loose.item_type = None;
+    loose.indicators = vec![IndicatorPlan {
+        identifier: id(51),
+        text: "An indicator".into(),
+    }];
+    loose.alignments = vec![AlignmentPlan {
+        identifier: None,
+        kind: "isRelatedTo".into(),
+        target_name: "ESCO: teach mathematics".into(),
+        target_uri: Some("http://data.europa.eu/esco/skill/abc".into()),
+        target_identifier: "http://data.europa.eu/esco/skill/abc".into(),
+        target_code: None,
+    }];
+    framework.competencies.push(loose);
+    let provider = Provider {
+        base: "https://school.example",
+        creator: "A school",
+    };
+    let exported = export(&framework, &provider);
+    let text = serde_json::to_string_pretty(&exported).unwrap();
+    let package = read(text.as_bytes()).unwrap();
+    let tree = Tree::build(&package);
+    assert!(tree.problems.is_empty(), "{:?}", tree.problems);
+    let levels = Levels::default_for(&package, &tree);
+    assert_eq!(
+        levels,
+        Levels {
+            areas: Some(1),
+            competencies: 2
+        }
+    );
+    let mut again = plan(&package, &tree, levels);
+    // What Cairn gave no URI gets the provider API's.
+    let loose = again.competencies[0].clone();
+    assert_eq!(
+        loose.uri.as_deref(),
+        Some(format!("https://school.example/ims/case/v1p0/CFItems/{}", id(50)).as_str())
+    );
+    assert_eq!(loose.item_type.as_deref(), Some("Competency"));
+    again.competencies[0].uri = None;
+    again.competencies[0].item_type = None;
+    // The alignment typed in Cairn now has the identifier its association was given.
+    assert!(again.competencies[0].alignments[0].identifier.is_some());
+    again.competencies[0].alignments[0].identifier = None;
+    assert_eq!(again, framework);
+    // Exported twice, the package is the same.
+    assert_eq!(export(&framework, &provider), exported);
 }

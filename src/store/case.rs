@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use super::audit::Audit;
 use super::people_import::ImportedBy;
 use super::Store;
-use crate::case::{CompetencyPlan, FrameworkPlan};
+use crate::case::{AlignmentPlan, AreaPlan, CompetencyPlan, FrameworkPlan, IndicatorPlan};
 use crate::clock;
 use crate::error::{CoreError, CoreResult};
 
@@ -370,4 +370,234 @@ async fn write_fields(tx: &mut Tx<'_>, id: i64, competency: &CompetencyPlan) -> 
         .await?;
     }
     Ok(())
+}
+
+/// A competency as the export reads it: id, area, code, name, statement, keywords, year levels,
+/// notes, item type, CASE identifier and URI, last change.
+type ExportRow = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// A framework as the export reads it: name, description, CASE identifier and URI, last
+/// change, creation.
+type FrameworkRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+/// An area as the export reads it: id, code, name, CASE identifier and URI.
+type AreaRow = (i64, String, String, Option<String>, Option<String>);
+
+/// An alignment as the export reads it: competency, kind, target name, URL, identifier, code,
+/// the alignment's CASE identifier.
+type AlignmentRow = (
+    i64,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Store {
+    /// A framework of the institution as a CASE plan, its retired competencies left out. What
+    /// has no CASE identifier yet (a framework typed in Cairn) is given one now, once, and keeps
+    /// it: every export of the framework names its nodes the same.
+    pub async fn case_framework(
+        &self,
+        institution_id: i64,
+        framework_id: i64,
+    ) -> CoreResult<FrameworkPlan> {
+        let held: Option<FrameworkRow> = sqlx::query_as(
+            "SELECT name, description, case_identifier, source_uri, case_changed_at, created_at \
+                 FROM frameworks WHERE id = $1 AND institution_id = $2",
+        )
+        .bind(framework_id)
+        .bind(institution_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((name, description, identifier, uri, changed, created)) = held else {
+            return Err(CoreError::NotFound(format!("framework {framework_id}")));
+        };
+        if identifier.is_none() || self.unidentified(framework_id).await? {
+            self.identify(framework_id).await?;
+            return Box::pin(self.case_framework(institution_id, framework_id)).await;
+        }
+        let areas: Vec<AreaRow> = sqlx::query_as(
+            "SELECT id, code, name, case_identifier, case_uri FROM framework_areas \
+             WHERE framework_id = $1 ORDER BY position, code, id",
+        )
+        .bind(framework_id)
+        .fetch_all(self.pool())
+        .await?;
+        let rows: Vec<ExportRow> = sqlx::query_as(
+            "SELECT id, area_id, code, name, skill_statement, keywords, year_levels, notes, \
+               item_type, case_identifier, case_uri, case_changed_at \
+             FROM competencies WHERE framework_id = $1 AND retired_at IS NULL \
+             ORDER BY position, code, id",
+        )
+        .bind(framework_id)
+        .fetch_all(self.pool())
+        .await?;
+        let indicators: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT i.competency_id, i.text, i.case_identifier FROM indicators i \
+             JOIN competencies c ON c.id = i.competency_id \
+             WHERE c.framework_id = $1 ORDER BY i.position, i.id",
+        )
+        .bind(framework_id)
+        .fetch_all(self.pool())
+        .await?;
+        let alignments: Vec<AlignmentRow> = sqlx::query_as(
+            "SELECT a.competency_id, a.kind, a.target_name, a.target_url, a.target_identifier, \
+               a.target_code, a.case_identifier \
+             FROM competency_alignments a JOIN competencies c ON c.id = a.competency_id \
+             WHERE c.framework_id = $1 ORDER BY a.id",
+        )
+        .bind(framework_id)
+        .fetch_all(self.pool())
+        .await?;
+        let split = |text: &str, by: char| -> Vec<String> {
+            text.split(by)
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let mut by_area: HashMap<Option<i64>, Vec<CompetencyPlan>> = HashMap::new();
+        for row in rows {
+            let (id, area, code, name, statement, keywords, years, notes, kind, key, uri, changed) =
+                row;
+            by_area.entry(area).or_default().push(CompetencyPlan {
+                identifier: key,
+                uri,
+                code,
+                name,
+                statement,
+                keywords: split(&keywords, ','),
+                year_levels: split(&years, ','),
+                notes,
+                item_type: kind,
+                last_change: changed,
+                indicators: indicators
+                    .iter()
+                    .filter(|(competency, _, _)| *competency == id)
+                    .map(|(_, text, key)| IndicatorPlan {
+                        identifier: key.clone(),
+                        text: text.clone(),
+                    })
+                    .collect(),
+                alignments: alignments
+                    .iter()
+                    .filter(|row| row.0 == id)
+                    .map(|(_, kind, name, url, target, code, key)| AlignmentPlan {
+                        identifier: key.clone(),
+                        kind: kind.clone().unwrap_or_else(|| "isRelatedTo".into()),
+                        target_name: name.clone(),
+                        target_uri: url.clone(),
+                        // Typed in Cairn: named by its URL, else its code, else its name.
+                        target_identifier: target
+                            .clone()
+                            .or_else(|| url.clone())
+                            .or_else(|| code.clone())
+                            .unwrap_or_else(|| format!("{}{name}", crate::case::NO_URI)),
+                        target_code: code.clone(),
+                    })
+                    .collect(),
+            });
+        }
+        Ok(FrameworkPlan {
+            identifier: identifier.unwrap_or_default(),
+            uri,
+            name,
+            description,
+            last_change: changed.or(Some(created)),
+            areas: areas
+                .into_iter()
+                .map(|(id, code, name, key, uri)| AreaPlan {
+                    identifier: key.unwrap_or_default(),
+                    uri,
+                    code,
+                    name,
+                    competencies: by_area.remove(&Some(id)).unwrap_or_default(),
+                })
+                .collect(),
+            competencies: by_area.remove(&None).unwrap_or_default(),
+        })
+    }
+
+    /// The institution's name, as a package names its creator.
+    pub async fn institution_name(&self, institution_id: i64) -> CoreResult<String> {
+        sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
+            .bind(institution_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| CoreError::NotFound(format!("institution {institution_id}")))
+    }
+
+    /// Whether a node of the framework still lacks a CASE identifier.
+    async fn unidentified(&self, framework_id: i64) -> CoreResult<bool> {
+        let missing: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM framework_areas \
+                 WHERE framework_id = $1 AND case_identifier IS NULL) \
+               + (SELECT COUNT(*) FROM competencies \
+                 WHERE framework_id = $1 AND case_identifier IS NULL) \
+               + (SELECT COUNT(*) FROM indicators i JOIN competencies c ON c.id = i.competency_id \
+                 WHERE c.framework_id = $1 AND i.case_identifier IS NULL)",
+        )
+        .bind(framework_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(missing > 0)
+    }
+
+    /// Gives the framework and each of its areas, competencies and indicators without one a
+    /// CASE identifier (a new UUID), in one transaction.
+    async fn identify(&self, framework_id: i64) -> CoreResult<()> {
+        let mut tx = self.write().await?;
+        for (table, scope) in [
+            ("frameworks", "id = $1"),
+            ("framework_areas", "framework_id = $1"),
+            ("competencies", "framework_id = $1"),
+            (
+                "indicators",
+                "competency_id IN (SELECT id FROM competencies WHERE framework_id = $1)",
+            ),
+        ] {
+            let ids: Vec<i64> = sqlx::query_scalar(&format!(
+                "SELECT id FROM {table} WHERE {scope} AND case_identifier IS NULL"
+            ))
+            .bind(framework_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for id in ids {
+                sqlx::query(&format!(
+                    "UPDATE {table} SET case_identifier = $1 WHERE id = $2"
+                ))
+                .bind(crate::case::new_identifier())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        // Nothing a page shows changed.
+        tx.touch_no_page();
+        tx.commit().await?;
+        Ok(())
+    }
 }

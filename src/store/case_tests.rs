@@ -9,7 +9,7 @@ use super::Store;
 use crate::case::tests::{child, five_levels, id, item};
 use crate::demo::{self, SeedOptions};
 use crate::error::CoreError;
-use crate::frameworks::{import_case, CaseOptions};
+use crate::frameworks::{export_case, import_case, CaseOptions};
 
 async fn school(store: &Store) {
     store
@@ -316,7 +316,110 @@ async fn a_package_with_errors_writes_nothing_unless_its_valid_part_is_chosen(st
     assert_eq!(count(store, "competencies").await, competencies + 3);
 }
 
+/// A framework typed in Cairn, exported and imported as another framework (as another Cairn
+/// would: same identifiers, its own document), exports the same again; exporting twice gives
+/// the same package.
+async fn an_exported_framework_imports_back_equal(store: &Store) {
+    school(store).await;
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let framework: i64 = sqlx::query_scalar(
+        "SELECT f.id FROM frameworks f WHERE f.institution_id = $1 \
+         AND EXISTS (SELECT 1 FROM indicators i JOIN competencies c ON c.id = i.competency_id \
+           WHERE c.framework_id = f.id) ORDER BY f.id LIMIT 1",
+    )
+    .bind(admin.institution_id)
+    .fetch_optional(store.pool())
+    .await
+    .unwrap()
+    .unwrap_or(1);
+    // An alignment typed in Cairn goes along.
+    let competency: i64 = sqlx::query_scalar(
+        "SELECT id FROM competencies WHERE framework_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(framework)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO competency_alignments (competency_id, target_name, target_url) \
+         VALUES ($1, 'ESCO: teach mathematics', 'http://data.europa.eu/esco/skill/abc')",
+    )
+    .bind(competency)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let exported = export_case(store, &admin, framework).await.unwrap();
+    assert_eq!(
+        export_case(store, &admin, framework).await.unwrap(),
+        exported
+    );
+    let items = exported["CFItems"].as_array().unwrap().len();
+    assert!(items > 5, "{items} items");
+
+    let mut elsewhere = exported.clone();
+    elsewhere["CFDocument"]["identifier"] = json!("d0c00000-0000-4000-8000-000000000001");
+    elsewhere["CFDocument"]["title"] = json!("The same, elsewhere");
+    for association in elsewhere["CFAssociations"].as_array_mut().unwrap() {
+        if association["destinationNodeURI"]["identifier"] == exported["CFDocument"]["identifier"] {
+            association["destinationNodeURI"]["identifier"] =
+                json!("d0c00000-0000-4000-8000-000000000001");
+        }
+    }
+    let imported = import_case(
+        store,
+        &admin,
+        "elsewhere.json",
+        &bytes(&elsewhere),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+    let written = imported.written.unwrap();
+    assert!(written.new_framework);
+    let original = store
+        .case_framework(admin.institution_id, framework)
+        .await
+        .unwrap();
+    let mut copy = store
+        .case_framework(admin.institution_id, written.framework_id)
+        .await
+        .unwrap();
+    assert_eq!(copy.name, "The same, elsewhere");
+    copy.identifier = original.identifier.clone();
+    copy.name = original.name.clone();
+    copy.uri = original.uri.clone();
+    copy.last_change = original.last_change.clone();
+    // What Cairn gave no URI or type now carries the ones its package gave.
+    for (copied, first) in copy
+        .areas
+        .iter_mut()
+        .flat_map(|area| area.competencies.iter_mut())
+        .chain(copy.competencies.iter_mut())
+        .zip(original.all_competencies())
+    {
+        assert!(copied.uri.as_deref().unwrap().ends_with(&first.identifier));
+        copied.uri = first.uri.clone();
+        copied.item_type = first.item_type.clone();
+        copied.last_change = first.last_change.clone();
+        for (alignment, was) in copied.alignments.iter_mut().zip(&first.alignments) {
+            assert!(alignment.identifier.is_some());
+            alignment.identifier = was.identifier.clone();
+        }
+    }
+    for (copied, first) in copy.areas.iter_mut().zip(&original.areas) {
+        copied.uri = first.uri.clone();
+    }
+    assert_eq!(copy, original);
+    let teacher = viewer(store, demo::DEMO_TEACHER).await;
+    assert!(matches!(
+        export_case(store, &teacher, framework).await,
+        Err(CoreError::Forbidden)
+    ));
+}
+
 crate::store_tests!(
+    an_exported_framework_imports_back_equal,
     a_package_imports_and_a_newer_version_updates_it_in_place,
     a_package_with_errors_writes_nothing_unless_its_valid_part_is_chosen,
 );

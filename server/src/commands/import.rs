@@ -5,6 +5,9 @@
 //! `cairn import oneroster PATH`: a OneRoster CSV package (a `.zip` or a folder), compared with
 //! what the institution holds and written the same way; `--dry-run` only says what it would do.
 //!
+//! `cairn import case PATH`: a framework from a CASE 1.0 package (`CFPackage` JSON), its tree
+//! shown by depth; a package imported before (the same document) is updated in place.
+//!
 //! `cairn import attendance PATH`: attendance records from a CSV file (learner by email or
 //! external id, date, session, status, class, note), recorded once each as the feed's push is.
 
@@ -60,6 +63,32 @@ pub enum ImportKind {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// A framework from a CASE 1.0 package (CFPackage JSON); a package imported before (the
+    /// same CFDocument) is updated in place
+    Case {
+        /// The package: a JSON file
+        path: std::path::PathBuf,
+        /// Say what the import would do, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the items that reach the document when others have problems, instead of
+        /// writing nothing
+        #[arg(long)]
+        valid_part: bool,
+        /// The depth of the tree whose items become competencies (1: the document's children)
+        /// [default: where most leaves are]
+        #[arg(long)]
+        competencies: Option<usize>,
+        /// The depth whose items become areas; 0 for none [default: the depth above the
+        /// competencies]
+        #[arg(long)]
+        areas: Option<usize>,
+        /// The institution the framework belongs to [default: the only one]
+        #[arg(long)]
+        institution: Option<i64>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Attendance records from a CSV file with the columns userId (or email), date, status and
     /// optionally sourcedId, session, class, note
     Attendance {
@@ -109,6 +138,30 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             institution,
             database,
         } => return attendance(path, dry_run, valid_rows, institution, database).await,
+        ImportKind::Case {
+            path,
+            dry_run,
+            valid_part,
+            competencies,
+            areas,
+            institution,
+            database,
+        } => {
+            let levels = competencies.map(|competencies| cairn::case::Levels {
+                competencies,
+                areas: match areas {
+                    Some(0) => None,
+                    Some(depth) => Some(depth),
+                    None => (competencies > 1).then(|| competencies - 1),
+                },
+            });
+            let options = cairn::frameworks::CaseOptions {
+                levels,
+                valid_part,
+                dry_run,
+            };
+            return case(path, options, institution, database).await;
+        }
     };
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let store = database.open().await?;
@@ -276,6 +329,36 @@ async fn attendance(
         bail!(
             "{} rows were refused, so nothing was written (use --valid-rows to write the others)",
             run.rejected
+        );
+    }
+    Ok(())
+}
+
+async fn case(
+    path: std::path::PathBuf,
+    options: cairn::frameworks::CaseOptions,
+    institution: Option<i64>,
+    database: DatabaseArgs,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let store = database.open().await?;
+    let institution_id = super::token::institution(&store, institution).await?;
+    let file_name = file_name(&path);
+    let by = ImportedBy {
+        institution_id,
+        actor_id: None,
+        origin: Some("command line"),
+        file_name: &file_name,
+        rejected: 0,
+    };
+    let result = cairn::frameworks::import_case_as(&store, &by, &bytes, options).await;
+    store.close().await;
+    let outcome = result.context("the import failed; nothing was written")?;
+    print!("{}", outcome.summary());
+    if !outcome.problems.is_empty() && outcome.written.is_none() && !options.dry_run {
+        bail!(
+            "{} items have problems, so nothing was written (use --valid-part to write the others)",
+            outcome.problems.len()
         );
     }
     Ok(())

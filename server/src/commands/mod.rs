@@ -2,6 +2,7 @@
 
 mod baseline;
 mod credential;
+mod export;
 mod import;
 mod seed;
 mod serve;
@@ -35,8 +36,10 @@ pub enum Command {
     Seed(seed::SeedArgs),
     /// Integration tokens for the score push API (create, list, revoke)
     Token(token::TokenArgs),
-    /// Import people from a CSV file, all rows or none (or the valid ones)
+    /// Import people, rosters, attendance or a CASE framework from files
     Import(import::ImportArgs),
+    /// Export a framework as a CASE 1.0 package
+    Export(export::ExportArgs),
     /// Open Badges 3.0 credentials: verify any credential file offline, revoke one of Cairn's
     Credential(credential::CredentialArgs),
     /// Serve one file's bytes from memory: the yardstick of `make bench`
@@ -56,6 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Seed(args) => seed::run(args).await,
         Command::Token(args) => token::run(args).await,
         Command::Import(args) => import::run(args).await,
+        Command::Export(args) => export::run(args).await,
         Command::Credential(args) => credential::run(args).await,
         Command::BenchBaseline(args) => baseline::run(args).await,
     }
