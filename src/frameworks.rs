@@ -656,3 +656,27 @@ pub async fn export_case_of(
     };
     Ok(crate::case::export(&framework, &provider))
 }
+
+/// Publishes a framework through the CASE provider API (or takes it back), for an
+/// administrator of its institution. A framework typed in Cairn gets its CASE identifiers now.
+pub async fn publish_case(
+    store: &Store,
+    viewer: &Viewer,
+    framework_id: i64,
+    published: bool,
+) -> CoreResult<()> {
+    let by = administrator(viewer)?;
+    store
+        .case_framework(by.institution_id, framework_id)
+        .await?;
+    store.set_case_published(by, framework_id, published).await
+}
+
+/// Every published framework as a CASE package, for the public CASE provider API.
+pub async fn published_packages(store: &Store) -> CoreResult<Vec<serde_json::Value>> {
+    let mut packages = Vec::new();
+    for (institution_id, framework_id) in store.published_frameworks().await? {
+        packages.push(export_case_of(store, institution_id, framework_id).await?);
+    }
+    Ok(packages)
+}

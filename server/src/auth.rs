@@ -208,6 +208,8 @@ fn is_public(path: &str) -> bool {
         // credentials, their issuers and status lists: verifiable by anyone
         || path.starts_with("/credentials/")
         || path.starts_with("/issuers/")
+        // the CASE provider API: published frameworks, public by definition
+        || path.starts_with("/ims/case/")
         // what a learner shares: a collection by link, their public profile
         || path.starts_with("/share/")
         || path.starts_with("/u/")
@@ -295,6 +297,7 @@ mod tests {
         assert!(is_public("/login"));
         assert!(is_public("/credentials/abc/verify"));
         assert!(is_public("/issuers/1"));
+        assert!(is_public("/ims/case/v1p0/CFDocuments"));
         assert!(is_public("/favicon.ico"));
         assert!(is_public("/pkg/cairn.wasm"));
         assert!(is_public("/api/v1/me"));

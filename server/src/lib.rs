@@ -8,6 +8,7 @@ pub mod api;
 pub mod attendance;
 pub mod auth;
 pub mod cache;
+pub mod case;
 pub mod commands;
 pub mod config;
 pub mod credentials;

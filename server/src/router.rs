@@ -19,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::cache::{self, Caches};
 use crate::limiter::LoginLimiter;
-use crate::{api, attendance, auth, credentials, delivery, events, scores, uploads};
+use crate::{api, attendance, auth, case, credentials, delivery, events, scores, uploads};
 
 /// What every handler and layer shares, behind one pointer: each layer takes its own clone of
 /// the state for every request, and a clone is one reference count (cloning each part was about
@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/files/{id}", get(uploads::file))
         .route("/files/{id}/thumbnail", get(uploads::thumbnail))
         .merge(delivery::bundle(&options))
+        .merge(case::routes())
         .route("/theme.css", get(api::theme_css))
         .route("/theme/{picture}", get(uploads::theme_picture))
         .leptos_routes_with_context(

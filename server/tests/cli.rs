@@ -889,6 +889,31 @@ fn a_case_package_is_previewed_imported_updated_and_refused_when_broken_from_the
         "{stdout}"
     );
 
+    // Exported, the framework is the package's: the same document, items and codes.
+    let framework = stdout
+        .split("Written: framework ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap()
+        .trim()
+        .to_string();
+    let exported = cairn(&["export", "case", &framework, "--data-dir", dir]);
+    assert!(exported.status.success(), "{exported:?}");
+    let written: serde_json::Value = serde_json::from_slice(&exported.stdout).unwrap();
+    assert_eq!(written["CFDocument"]["identifier"], "doc");
+    assert_eq!(written["CFDocument"]["title"], "Science Standards");
+    let codes: Vec<&str> = written["CFItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|item| item["humanCodingScheme"].as_str())
+        .collect();
+    assert_eq!(codes, ["SC.1", "SC.1.1", "SC.1.2", "SC.1.3"]);
+    assert_refused(
+        &cairn(&["export", "case", "9999", "--data-dir", dir]),
+        "framework 9999 not found",
+    );
+
     // An item whose parent is in no package: named, and nothing written.
     std::fs::write(
         &file,

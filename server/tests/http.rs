@@ -15,6 +15,8 @@ use tower::ServiceExt;
 
 #[path = "http/attendance.rs"]
 mod attendance;
+#[path = "http/case.rs"]
+mod case;
 #[path = "http/hardening.rs"]
 mod hardening;
 

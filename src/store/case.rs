@@ -601,3 +601,51 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Publishes a framework through the CASE provider API, or takes it back.
+    pub async fn set_case_published(
+        &self,
+        by: super::audit::Actor<'_>,
+        framework_id: i64,
+        published: bool,
+    ) -> CoreResult<()> {
+        let mut tx = self.write_as(by).await?;
+        let changed = sqlx::query(
+            "UPDATE frameworks SET published = $1 WHERE id = $2 AND institution_id = $3",
+        )
+        .bind(i64::from(published))
+        .bind(framework_id)
+        .bind(by.institution_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(CoreError::NotFound(format!("framework {framework_id}")));
+        }
+        tx.audit(
+            if published {
+                "publish framework"
+            } else {
+                "unpublish framework"
+            },
+            ("framework", Some(framework_id.to_string())),
+            if published {
+                "public through the CASE provider API".into()
+            } else {
+                "no longer public".into()
+            },
+        );
+        tx.touch_everyone();
+        tx.commit().await
+    }
+
+    /// Every published framework: its institution and id, oldest first.
+    pub async fn published_frameworks(&self) -> CoreResult<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT institution_id, id FROM frameworks WHERE published = 1 ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
