@@ -129,16 +129,16 @@ async fn documents(State(state): State<AppState>, Query(paging): Query<Paging>) 
         None => Ok(default),
         Some(text) => match text.trim().parse::<usize>() {
             Ok(n) if n >= least => Ok(n),
-            _ => Err(refusal(
-                StatusCode::BAD_REQUEST,
-                "invalid_selection_field",
-                &format!("{text:?} is not a whole number of at least {least}"),
+            _ => Err(format!(
+                "{text:?} is not a whole number of at least {least}"
             )),
         },
     };
     let (limit, offset) = match (number(&paging.limit, 100, 1), number(&paging.offset, 0, 0)) {
         (Ok(limit), Ok(offset)) => (limit, offset),
-        (Err(refused), _) | (_, Err(refused)) => return refused,
+        (Err(reason), _) | (_, Err(reason)) => {
+            return refusal(StatusCode::BAD_REQUEST, "invalid_selection_field", &reason)
+        }
     };
     match packages(&state).await {
         Ok(packages) => {
