@@ -515,8 +515,23 @@ pub async fn import_case_as(
     options: CaseOptions,
 ) -> CoreResult<CaseOutcome> {
     use crate::case::{self, Levels, Tree};
-    let package =
-        case::read(bytes).map_err(|error| CoreError::invalid("file", error.to_string()))?;
+    // JSON is a package; anything else is read as a spreadsheet, titled by its file's name.
+    let json = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .is_some_and(|&byte| byte == b'{' || byte == b'[');
+    let package = if json {
+        case::read(bytes)
+    } else {
+        let title = std::path::Path::new(by.file_name).file_stem().map_or_else(
+            || by.file_name.to_string(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
+        case::spreadsheet::read(bytes, &title)
+    }
+    .map_err(|error| CoreError::invalid("file", error.to_string()))?;
     let tree = Tree::build(&package);
     if tree.nodes.is_empty() && tree.problems.is_empty() {
         return Err(CoreError::invalid(

@@ -7,6 +7,7 @@
 mod export;
 mod package;
 mod plan;
+pub mod spreadsheet;
 #[cfg(test)]
 pub(crate) mod tests;
 mod tree;

@@ -182,11 +182,13 @@ impl Store {
             let position = position as i64 + 1;
             match held.get(&competency.identifier) {
                 Some((id, changed, retired)) => {
+                    // Dated items (packages): the later date wins. Undated ones (spreadsheets):
+                    // written when they differ from what is held.
                     let newer = retired.is_some()
                         || match (&competency.last_change, changed) {
                             (Some(new), Some(old)) => new > old,
                             (Some(_), None) => true,
-                            (None, _) => false,
+                            (None, _) => differs(&mut tx, *id, competency).await?,
                         };
                     sqlx::query(
                         "UPDATE competencies SET code = $1, area_id = $2, position = $3, \
@@ -313,6 +315,52 @@ async fn new_framework(
     .bind(&plan.last_change)
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// Whether the held competency's fields, indicators or alignments differ from the plan's.
+async fn differs(tx: &mut Tx<'_>, id: i64, competency: &CompetencyPlan) -> CoreResult<bool> {
+    let held: (String, String, String, String, String, Option<String>) = sqlx::query_as(
+        "SELECT name, skill_statement, keywords, year_levels, notes, item_type \
+         FROM competencies WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let planned = (
+        competency.name.clone(),
+        competency.statement.clone(),
+        competency.keywords.join(", "),
+        competency.year_levels.join(","),
+        competency.notes.clone(),
+        competency.item_type.clone(),
+    );
+    if held != planned {
+        return Ok(true);
+    }
+    let indicators: Vec<String> = sqlx::query_scalar(
+        "SELECT text FROM indicators WHERE competency_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let targets: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT kind, target_identifier FROM competency_alignments WHERE competency_id = $1 \
+         ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let planned_targets: Vec<(Option<String>, Option<String>)> = competency
+        .alignments
+        .iter()
+        .map(|a| (Some(a.kind.clone()), Some(a.target_identifier.clone())))
+        .collect();
+    let planned_indicators: Vec<String> = competency
+        .indicators
+        .iter()
+        .map(|i| i.text.clone())
+        .collect();
+    Ok(indicators != planned_indicators || targets != planned_targets)
 }
 
 /// A competency's fields from the package, with its indicators and alignments written anew.

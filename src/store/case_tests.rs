@@ -418,7 +418,106 @@ async fn an_exported_framework_imports_back_equal(store: &Store) {
     ));
 }
 
+/// A spreadsheet in the CASE authoring tools' columns: parents named by code, matches by URI,
+/// imported, imported again unchanged, then with a row edited; the template imports as it is.
+async fn a_spreadsheet_imports_and_updates_what_changed(store: &Store) {
+    school(store).await;
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let sheet = "\u{feff}humanCodingScheme,fullStatement,isChildOf,sequenceNumber,conceptKeywords,educationLevel,exactMatchOf\r\n\
+                 SCI.1,Living things,,1,,,\r\n\
+                 SCI.1.2,Classify animals by what they eat.,SCI.1,2,\"animals, food\",\"03,04\",\r\n\
+                 SCI.1.1,Describe the life cycle of a plant.,SCI.1,1,plants,03,https://example.org/ngss/LS1-1\r\n";
+    let first = import_case(
+        store,
+        &admin,
+        "Science 2026.csv",
+        sheet.as_bytes(),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(first.problems.is_empty(), "{:?}", first.problems);
+    assert_eq!(first.plan.name, "Science 2026");
+    let written = first.written.unwrap();
+    assert_eq!(written.created, 2);
+    let codes: Vec<String> = listed(store, written.framework_id)
+        .await
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(codes, ["SCI.1.1", "SCI.1.2"]);
+    let competency = &first.plan.areas[0].competencies[1];
+    assert_eq!(competency.keywords, ["animals", "food"]);
+    assert_eq!(competency.year_levels, ["03", "04"]);
+    assert_eq!(
+        first.plan.areas[0].competencies[0].alignments[0]
+            .target_uri
+            .as_deref(),
+        Some("https://example.org/ngss/LS1-1")
+    );
+    let again = import_case(
+        store,
+        &admin,
+        "Science 2026.csv",
+        sheet.as_bytes(),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap()
+    .written
+    .unwrap();
+    assert_eq!(again.framework_id, written.framework_id);
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2));
+    let edited = sheet.replace(
+        "Classify animals by what they eat.",
+        "Sort animals by diet.",
+    );
+    let edited = import_case(
+        store,
+        &admin,
+        "Science 2026.csv",
+        edited.as_bytes(),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap()
+    .written
+    .unwrap();
+    assert_eq!(
+        (edited.created, edited.updated, edited.unchanged),
+        (0, 1, 1)
+    );
+
+    // A parent nobody has: named, nothing written.
+    let orphan = format!("{sheet}SCI.9,Lost,SCI.8,1,,,\r\n");
+    let outcome = import_case(
+        store,
+        &admin,
+        "Science 2026.csv",
+        orphan.as_bytes(),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.problems.len(), 1, "{:?}", outcome.problems);
+    assert!(outcome.problems[0].starts_with("SCI.9"));
+    assert!(outcome.written.is_none());
+
+    let template = import_case(
+        store,
+        &admin,
+        "template.csv",
+        crate::case::spreadsheet::TEMPLATE.as_bytes(),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(template.problems.is_empty(), "{:?}", template.problems);
+    assert_eq!(template.written.unwrap().created, 1);
+}
+
 crate::store_tests!(
+    a_spreadsheet_imports_and_updates_what_changed,
     an_exported_framework_imports_back_equal,
     a_package_imports_and_a_newer_version_updates_it_in_place,
     a_package_with_errors_writes_nothing_unless_its_valid_part_is_chosen,
