@@ -79,10 +79,11 @@ bench-tools: ## wrk, the load generator, and psql (the OneRoster bench's Postgre
 	@command -v wrk >/dev/null && command -v curl >/dev/null && command -v psql >/dev/null \
 	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk curl postgresql-client; }
 
-bench: release bench-tools browser-tools ## the dashboard at scale S under 64 connections, against bytes from memory; a share page of 50 badges at 16; page weights
+bench: release bench-tools browser-tools ## the dashboard at scale S under 64 connections, against bytes from memory; a share page of 50 badges at 16; OneRoster and CASE imports; page weights
 	CAIRN_BIN=$(TARGET)/release/cairn bash bench/dashboard.sh
 	CAIRN_BIN=$(TARGET)/release/cairn bash bench/share.sh
 	CAIRN_BIN=$(TARGET)/release/cairn bash bench/oneroster.sh
+	CAIRN_BIN=$(TARGET)/release/cairn bash bench/case.sh
 	$(MAKE) --no-print-directory size
 
 bench-hostile: release ## sign-in floods and image bombs against the demo server: peak memory

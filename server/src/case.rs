@@ -17,6 +17,7 @@ use crate::router::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/frameworks/{id}/case.json", get(download))
+        .route("/admin/frameworks/case-template.csv", get(template))
         .route("/ims/case/v1p0/CFDocuments", get(documents))
         .route("/ims/case/v1p0/CFDocuments/{id}", get(document))
         .route("/ims/case/v1p0/CFPackages/{id}", get(package))
@@ -61,6 +62,22 @@ async fn download(
         }
         Err(error) => core_error(error),
     }
+}
+
+/// `GET /admin/frameworks/case-template.csv`: the spreadsheet a framework can be imported from,
+/// with its columns and two example rows.
+async fn template() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"framework-template.csv\"",
+            ),
+        ],
+        cairn::case::spreadsheet::TEMPLATE,
+    )
+        .into_response()
 }
 
 /// The CASE error body: failure, error, and the minor code a client acts on.

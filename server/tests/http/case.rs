@@ -158,6 +158,17 @@ async fn frameworks_are_exported_by_administrators_and_served_once_published(sto
     is_refusal(&reply, "invalid_selection_field");
     let reply = send(&app, get(&format!("{api}/CFDocuments?offset=1"), None)).await;
     assert_eq!(json(&reply)["CFDocuments"], serde_json::json!([]));
+
+    // The spreadsheet template names the columns an import reads.
+    let reply = send(
+        &app,
+        get("/admin/frameworks/case-template.csv", Some(&admin)),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply
+        .body
+        .starts_with("identifier,fullStatement,humanCodingScheme"));
 }
 
 cairn::store_tests!(frameworks_are_exported_by_administrators_and_served_once_published,);
