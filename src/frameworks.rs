@@ -690,8 +690,17 @@ pub async fn publish_case(
 /// Every published framework as a CASE package, for the public CASE provider API.
 pub async fn published_packages(store: &Store) -> CoreResult<Vec<serde_json::Value>> {
     let mut packages = Vec::new();
+    let base = store.public_url();
     for (institution_id, framework_id) in store.published_frameworks().await? {
-        packages.push(export_case_of(store, institution_id, framework_id).await?);
+        let framework = store
+            .published_case_framework(institution_id, framework_id)
+            .await?;
+        let creator = store.institution_name(institution_id).await?;
+        let provider = crate::case::Provider {
+            base: base.trim_end_matches('/'),
+            creator: &creator,
+        };
+        packages.push(crate::case::export(&framework, &provider));
     }
     Ok(packages)
 }

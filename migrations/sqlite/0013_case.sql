@@ -16,6 +16,8 @@ ALTER TABLE competencies ADD COLUMN item_type TEXT;
 ALTER TABLE competencies ADD COLUMN year_levels TEXT NOT NULL DEFAULT '';
 ALTER TABLE competencies ADD COLUMN notes TEXT NOT NULL DEFAULT '';
 ALTER TABLE competencies ADD COLUMN retired_at TEXT;
+-- Written by a CASE import (only these are retired when a newer package leaves them out).
+ALTER TABLE competencies ADD COLUMN case_imported INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX competencies_case ON competencies(framework_id, case_identifier);
 
 ALTER TABLE indicators ADD COLUMN case_identifier TEXT;

@@ -936,7 +936,7 @@ fn a_case_package_is_previewed_imported_updated_and_refused_when_broken_from_the
     std::fs::write(&file, "<CFPackage/>").unwrap();
     assert_refused(
         &cairn(&["import", "case", path, "--data-dir", dir]),
-        "the file is not JSON",
+        "neither a CASE 1.0 package (JSON) nor a spreadsheet",
     );
     let _ = std::fs::remove_dir_all(&data);
 }

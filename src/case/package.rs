@@ -156,6 +156,10 @@ pub enum NotAPackage {
     NotJson(String),
     #[error("the file is JSON but not a CASE 1.0 package (a CFPackage with its CFDocument): {0}")]
     NotCase(String),
+    #[error(
+        "the file is neither a CASE 1.0 package (JSON) nor a spreadsheet in CASE's columns: {0}"
+    )]
+    NotASpreadsheet(String),
 }
 
 /// Reads a package from a file's bytes (UTF-8, with or without a byte-order mark).
@@ -166,7 +170,14 @@ pub fn read(bytes: &[u8]) -> Result<Package, NotAPackage> {
     if value.get("CFDocument").is_none() {
         return Err(NotAPackage::NotCase("it has no CFDocument".into()));
     }
-    serde_json::from_value(value).map_err(|error| NotAPackage::NotCase(error.to_string()))
+    let package: Package =
+        serde_json::from_value(value).map_err(|error| NotAPackage::NotCase(error.to_string()))?;
+    if package.document.identifier.trim().is_empty() {
+        return Err(NotAPackage::NotCase(
+            "its CFDocument has no identifier".into(),
+        ));
+    }
+    Ok(package)
 }
 
 impl Item {

@@ -261,7 +261,11 @@ pub fn plan(package: &Package, tree: &Tree, levels: Levels) -> FrameworkPlan {
         // Seen from the competency's side: its origin, else its destination.
         let (competency, target, link) = match (competency_at(origin), competency_at(destination)) {
             (Some(c), other) if other != Some(c) => (c, destination, &association.destination),
-            (None, Some(c)) => (c, origin, &association.origin),
+            // Seen from the destination's side only when the type reads the same both ways:
+            // "A precedes B" is not "B precedes A".
+            (None, Some(c)) if symmetric(&association.association_type) => {
+                (c, origin, &association.origin)
+            }
             _ => continue,
         };
         let kind = association.association_type.trim().to_string();
@@ -371,6 +375,13 @@ fn looks_like_uuid(text: &str) -> bool {
         && text.char_indices().all(|(i, c)| {
             matches!(i, 8 | 13 | 18 | 23) == (c == '-') && (c == '-' || c.is_ascii_hexdigit())
         })
+}
+
+/// Association types that say the same read from either end.
+fn symmetric(kind: &str) -> bool {
+    ["exactMatchOf", "isRelatedTo", "isPeerOf"]
+        .iter()
+        .any(|symmetric| kind.eq_ignore_ascii_case(symmetric))
 }
 
 /// Whether Cairn's own export gave the item this item type.

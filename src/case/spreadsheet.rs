@@ -35,7 +35,9 @@ pub const TEMPLATE: &str = "identifier,fullStatement,humanCodingScheme,sequenceN
 pub fn read(bytes: &[u8], title: &str) -> Result<Package, NotAPackage> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| {
-        NotAPackage::NotCase("the spreadsheet is not UTF-8 text; save it as CSV UTF-8".into())
+        NotAPackage::NotASpreadsheet(
+            "the spreadsheet is not UTF-8 text; save it as CSV UTF-8".into(),
+        )
     })?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -43,7 +45,9 @@ pub fn read(bytes: &[u8], title: &str) -> Result<Package, NotAPackage> {
         .from_reader(text.as_bytes());
     let header = reader
         .headers()
-        .map_err(|error| NotAPackage::NotCase(format!("the spreadsheet cannot be read: {error}")))?
+        .map_err(|error| {
+            NotAPackage::NotASpreadsheet(format!("the spreadsheet cannot be read: {error}"))
+        })?
         .clone();
     let column: HashMap<String, usize> = header
         .iter()
@@ -51,7 +55,7 @@ pub fn read(bytes: &[u8], title: &str) -> Result<Package, NotAPackage> {
         .map(|(index, name)| (name.trim().to_lowercase(), index))
         .collect();
     if !column.contains_key("fullstatement") {
-        return Err(NotAPackage::NotCase(format!(
+        return Err(NotAPackage::NotASpreadsheet(format!(
             "the spreadsheet has no fullStatement column; its columns are: {}",
             COLUMNS.join(", ")
         )));
@@ -60,7 +64,7 @@ pub fn read(bytes: &[u8], title: &str) -> Result<Package, NotAPackage> {
     let mut rows = Vec::new();
     for (line, record) in reader.records().enumerate() {
         let record = record.map_err(|error| {
-            NotAPackage::NotCase(format!("line {} cannot be read: {error}", line + 2))
+            NotAPackage::NotASpreadsheet(format!("line {} cannot be read: {error}", line + 2))
         })?;
         let cell = |name: &str| {
             column

@@ -53,7 +53,9 @@ impl Store {
         let framework_id = match held {
             Some((id,)) => {
                 sqlx::query(
-                    "UPDATE frameworks SET description = $1, source_uri = $2, case_changed_at = $3 \
+                    "UPDATE frameworks SET description = COALESCE(NULLIF($1, ''), description), \
+                       source_uri = COALESCE($2, source_uri), \
+                       case_changed_at = COALESCE($3, case_changed_at) \
                      WHERE id = $4",
                 )
                 .bind(&plan.description)
@@ -140,9 +142,18 @@ impl Store {
             .all_competencies()
             .map(|competency| competency.identifier.as_str())
             .collect();
+        // Retired: what an import wrote and the package no longer has. Competencies added in
+        // Cairn (given an identifier by an export, never by an import) stay.
+        let imported: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM competencies WHERE framework_id = $1 AND case_imported = 1",
+        )
+        .bind(framework_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let imported: HashSet<i64> = imported.into_iter().collect();
         let now = clock::now();
         for (key, (id, _, retired)) in &held {
-            if retired.is_none() && !planned.contains(key.as_str()) {
+            if retired.is_none() && imported.contains(id) && !planned.contains(key.as_str()) {
                 // Its code is freed for the package's items: "RL.1.2 (retired 17)".
                 sqlx::query(
                     "UPDATE competencies SET retired_at = $1, \
@@ -155,22 +166,28 @@ impl Store {
                 report.retired += 1;
             }
         }
-        // Codes may move between items from one version to the next: the held ones step aside
-        // first, so that no two hold the same code mid-way.
-        sqlx::query(
-            "UPDATE competencies SET code = '~' || CAST(id AS TEXT) \
-             WHERE framework_id = $1 AND case_identifier IS NOT NULL AND retired_at IS NULL",
-        )
-        .bind(framework_id)
-        .execute(&mut *tx)
-        .await?;
-        let taken: Vec<String> = sqlx::query_scalar(
-            "SELECT code FROM competencies WHERE framework_id = $1 AND case_identifier IS NULL",
+        // Codes may move between items from one version to the next: the package's held items
+        // step aside first, so that no two hold the same code mid-way; the codes of the others
+        // are taken.
+        for (key, (id, _, _)) in &held {
+            if planned.contains(key.as_str()) {
+                sqlx::query("UPDATE competencies SET code = '~' || CAST(id AS TEXT) WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let others: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT code, case_identifier FROM competencies WHERE framework_id = $1",
         )
         .bind(framework_id)
         .fetch_all(&mut *tx)
         .await?;
-        let taken: HashSet<String> = taken.into_iter().map(|code| code.to_lowercase()).collect();
+        let taken: HashSet<String> = others
+            .into_iter()
+            .filter(|(_, key)| key.as_deref().is_none_or(|key| !planned.contains(key)))
+            .map(|(code, _)| code.to_lowercase())
+            .collect();
 
         for (position, competency) in plan.all_competencies().enumerate() {
             let area_id = area_of.get(competency.identifier.as_str()).copied();
@@ -186,13 +203,13 @@ impl Store {
                     // written when they differ from what is held.
                     let newer = retired.is_some()
                         || match (&competency.last_change, changed) {
-                            (Some(new), Some(old)) => new > old,
+                            (Some(new), Some(old)) => later(new, old),
                             (Some(_), None) => true,
                             (None, _) => differs(&mut tx, *id, competency).await?,
                         };
                     sqlx::query(
                         "UPDATE competencies SET code = $1, area_id = $2, position = $3, \
-                           retired_at = NULL WHERE id = $4",
+                           retired_at = NULL, case_imported = 1 WHERE id = $4",
                     )
                     .bind(&code)
                     .bind(area_id)
@@ -210,8 +227,8 @@ impl Store {
                 None => {
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO competencies (framework_id, area_id, code, name, \
-                           category_id, position, case_identifier) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                           category_id, position, case_identifier, case_imported) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id",
                     )
                     .bind(framework_id)
                     .bind(area_id)
@@ -317,6 +334,18 @@ async fn new_framework(
     .await?)
 }
 
+/// Whether the date-time `new` is later than `old`: compared as instants when both read as
+/// RFC 3339 ("…Z" and "…+00:00" are the same moment), else as text.
+fn later(new: &str, old: &str) -> bool {
+    match (
+        new.parse::<jiff::Timestamp>(),
+        old.parse::<jiff::Timestamp>(),
+    ) {
+        (Ok(new), Ok(old)) => new > old,
+        _ => new > old,
+    }
+}
+
 /// Whether the held competency's fields, indicators or alignments differ from the plan's.
 async fn differs(tx: &mut Tx<'_>, id: i64, competency: &CompetencyPlan) -> CoreResult<bool> {
     let held: (String, String, String, String, String, Option<String>) = sqlx::query_as(
@@ -345,7 +374,7 @@ async fn differs(tx: &mut Tx<'_>, id: i64, competency: &CompetencyPlan) -> CoreR
     .await?;
     let targets: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT kind, target_identifier FROM competency_alignments WHERE competency_id = $1 \
-         ORDER BY id",
+           AND kind IS NOT NULL ORDER BY id",
     )
     .bind(id)
     .fetch_all(&mut **tx)
@@ -397,7 +426,8 @@ async fn write_fields(tx: &mut Tx<'_>, id: i64, competency: &CompetencyPlan) -> 
         .execute(&mut **tx)
         .await?;
     }
-    sqlx::query("DELETE FROM competency_alignments WHERE competency_id = $1")
+    // Alignments typed in Cairn (no CASE kind) stay.
+    sqlx::query("DELETE FROM competency_alignments WHERE competency_id = $1 AND kind IS NOT NULL")
         .bind(id)
         .execute(&mut **tx)
         .await?;
@@ -472,6 +502,28 @@ impl Store {
         institution_id: i64,
         framework_id: i64,
     ) -> CoreResult<FrameworkPlan> {
+        self.case_framework_read(institution_id, framework_id, true)
+            .await
+    }
+
+    /// A published framework as the public CASE provider API serves it: read only (what has
+    /// no identifier yet, added since it was published, is left out until an administrator's
+    /// export or a new publication gives it one).
+    pub async fn published_case_framework(
+        &self,
+        institution_id: i64,
+        framework_id: i64,
+    ) -> CoreResult<FrameworkPlan> {
+        self.case_framework_read(institution_id, framework_id, false)
+            .await
+    }
+
+    async fn case_framework_read(
+        &self,
+        institution_id: i64,
+        framework_id: i64,
+        give_identifiers: bool,
+    ) -> CoreResult<FrameworkPlan> {
         let held: Option<FrameworkRow> = sqlx::query_as(
             "SELECT name, description, case_identifier, source_uri, case_changed_at, created_at \
                  FROM frameworks WHERE id = $1 AND institution_id = $2",
@@ -483,13 +535,16 @@ impl Store {
         let Some((name, description, identifier, uri, changed, created)) = held else {
             return Err(CoreError::NotFound(format!("framework {framework_id}")));
         };
-        if identifier.is_none() || self.unidentified(framework_id).await? {
+        if give_identifiers && (identifier.is_none() || self.unidentified(framework_id).await?) {
             self.identify(framework_id).await?;
-            return Box::pin(self.case_framework(institution_id, framework_id)).await;
+            return Box::pin(self.case_framework_read(institution_id, framework_id, false)).await;
+        }
+        if identifier.is_none() {
+            return Err(CoreError::NotFound(format!("framework {framework_id}")));
         }
         let areas: Vec<AreaRow> = sqlx::query_as(
             "SELECT id, code, name, case_identifier, case_uri FROM framework_areas \
-             WHERE framework_id = $1 ORDER BY position, code, id",
+             WHERE framework_id = $1 AND case_identifier IS NOT NULL ORDER BY position, code, id",
         )
         .bind(framework_id)
         .fetch_all(self.pool())
@@ -498,6 +553,7 @@ impl Store {
             "SELECT id, area_id, code, name, skill_statement, keywords, year_levels, notes, \
                item_type, case_identifier, case_uri, case_changed_at \
              FROM competencies WHERE framework_id = $1 AND retired_at IS NULL \
+               AND case_identifier IS NOT NULL \
              ORDER BY position, code, id",
         )
         .bind(framework_id)
@@ -506,7 +562,8 @@ impl Store {
         let indicators: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT i.competency_id, i.text, i.case_identifier FROM indicators i \
              JOIN competencies c ON c.id = i.competency_id \
-             WHERE c.framework_id = $1 ORDER BY i.position, i.id",
+             WHERE c.framework_id = $1 AND i.case_identifier IS NOT NULL \
+             ORDER BY i.position, i.id",
         )
         .bind(framework_id)
         .fetch_all(self.pool())
@@ -635,7 +692,8 @@ impl Store {
             .await?;
             for id in ids {
                 sqlx::query(&format!(
-                    "UPDATE {table} SET case_identifier = $1 WHERE id = $2"
+                    "UPDATE {table} SET case_identifier = $1 WHERE id = $2 \
+                     AND case_identifier IS NULL"
                 ))
                 .bind(crate::case::new_identifier())
                 .bind(id)

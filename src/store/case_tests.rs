@@ -233,6 +233,36 @@ async fn a_package_imports_and_a_newer_version_updates_it_in_place(store: &Store
         .map(|(code, _)| code)
         .collect();
     assert_eq!(codes, ["MA.N.F.1", "MA.N.F.2", "MA.N.G.1"]);
+
+    // A competency added in Cairn, given an identifier by an export, is not the package's:
+    // importing the package again leaves it be.
+    sqlx::query(
+        "INSERT INTO competencies (framework_id, code, name, category_id, position) \
+         SELECT id, 'LOCAL.1', 'Added here', category_id, 99 FROM frameworks WHERE id = $1",
+    )
+    .bind(framework)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    export_case(store, &admin, framework).await.unwrap();
+    let after = import_case(
+        store,
+        &admin,
+        "maths.json",
+        &bytes(&five_levels()),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap()
+    .written
+    .unwrap();
+    assert_eq!((after.created, after.retired), (0, 0));
+    let codes: Vec<String> = listed(store, framework)
+        .await
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    assert_eq!(codes, ["MA.N.F.1", "MA.N.F.2", "MA.N.G.1", "LOCAL.1"]);
 }
 
 async fn a_package_with_errors_writes_nothing_unless_its_valid_part_is_chosen(store: &Store) {
