@@ -646,15 +646,6 @@ impl Store {
         })
     }
 
-    /// The institution's name, as a package names its creator.
-    pub async fn institution_name(&self, institution_id: i64) -> CoreResult<String> {
-        sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
-            .bind(institution_id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| CoreError::NotFound(format!("institution {institution_id}")))
-    }
-
     /// Whether a node of the framework still lacks a CASE identifier.
     async fn unidentified(&self, framework_id: i64) -> CoreResult<bool> {
         let missing: i64 = sqlx::query_scalar(

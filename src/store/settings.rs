@@ -3,11 +3,20 @@
 
 use super::audit::{Actor, Audit};
 use super::Store;
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 use crate::model::{InstitutionId, LiveEvent, Module, Settings, ThemeImage, ThemeImages};
 use crate::theme::Theme;
 
 impl Store {
+    /// The institution's name (a CASE package's creator, the trusted issuers' page).
+    pub async fn institution_name(&self, institution_id: InstitutionId) -> CoreResult<String> {
+        sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
+            .bind(institution_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| CoreError::NotFound(format!("institution {institution_id}")))
+    }
+
     /// The institution's colours (the defaults where it chose none).
     pub async fn theme(&self, institution_id: InstitutionId) -> CoreResult<Theme> {
         let rows: Vec<(String, String)> =

@@ -289,11 +289,7 @@ impl Store {
 
     /// The institution's trusted issuers, oldest first.
     pub async fn trusted_issuers(&self, institution: InstitutionId) -> CoreResult<TrustedIssuers> {
-        let name: String = sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
-            .bind(institution)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| CoreError::NotFound(format!("institution {institution}")))?;
+        let name = self.institution_name(institution).await?;
         let rows: Vec<(i64, String, String, Option<String>, String)> = sqlx::query_as(
             "SELECT id, issuer, name, document, added_at FROM trusted_issuers \
              WHERE institution_id = $1 ORDER BY id",
