@@ -340,9 +340,11 @@ pub fn start_oneroster_preview(
         institution_id,
         file_name,
         bytes: std::sync::Arc::new(bytes),
-        options,
+        kind: crate::people_import::PackageKind::OneRoster(options),
     };
-    Ok(start_oneroster(store, imports, viewer, package, true))
+    Ok(start_oneroster(
+        store, imports, viewer, package, options, true,
+    ))
 }
 
 /// Runs a package an administrator previewed (compared again with what the institution holds
@@ -354,13 +356,18 @@ pub fn start_oneroster_run(
     preview_id: u64,
 ) -> CoreResult<u64> {
     let institution_id = administered(viewer)?;
-    let package = imports.package(institution_id, preview_id).ok_or_else(|| {
-        CoreError::invalid(
+    let package = imports.package(institution_id, preview_id);
+    let Some((package, crate::people_import::PackageKind::OneRoster(options))) =
+        package.map(|package| (package.clone(), package.kind))
+    else {
+        return Err(CoreError::invalid(
             "file",
             "that preview is no longer kept; upload the package again",
-        )
-    })?;
-    Ok(start_oneroster(store, imports, viewer, package, false))
+        ));
+    };
+    Ok(start_oneroster(
+        store, imports, viewer, package, options, false,
+    ))
 }
 
 fn start_oneroster(
@@ -368,6 +375,7 @@ fn start_oneroster(
     imports: &crate::people_import::Imports,
     viewer: &Viewer,
     package: crate::people_import::KeptPackage,
+    options: crate::oneroster::Options,
     dry_run: bool,
 ) -> u64 {
     let tracker = imports.start(package.institution_id, &package.file_name);
@@ -386,7 +394,7 @@ fn start_oneroster(
             rejected: 0,
         };
         let source = OneRosterSource::Zip(package.bytes.clone());
-        match import_oneroster(&store, &by, source, package.options, dry_run, &tracker).await {
+        match import_oneroster(&store, &by, source, options, dry_run, &tracker).await {
             Ok(preview) => tracker.finish_oneroster(preview),
             Err(error) => {
                 tracing::error!(%error, "a roster import failed");

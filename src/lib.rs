@@ -37,6 +37,8 @@ pub mod password;
 #[cfg(feature = "store")]
 pub mod people_import;
 #[cfg(feature = "store")]
+pub mod rsd;
+#[cfg(feature = "store")]
 pub mod store;
 #[cfg(feature = "store")]
 pub mod story;

@@ -113,6 +113,7 @@ impl Tracker {
             rows: 0,
             report: None,
             oneroster: None,
+            case: None,
             failure: None,
         })))
     }
@@ -158,6 +159,15 @@ impl Tracker {
         });
     }
 
+    /// A CASE preview or import finished: what it does or did.
+    pub fn finish_case(&self, preview: crate::model::CasePreview) {
+        self.update(|progress| {
+            progress.phase = ImportPhase::Done;
+            progress.percent = 100;
+            progress.case = Some(preview);
+        });
+    }
+
     pub fn fail(&self, reason: String) {
         self.update(|progress| {
             progress.phase = ImportPhase::Failed;
@@ -183,13 +193,21 @@ pub struct Imports {
     packages: Arc<Mutex<Vec<(u64, KeptPackage)>>>,
 }
 
-/// A OneRoster package previewed, kept to be run.
+/// A package previewed, kept to be run.
 #[derive(Clone, Debug)]
 pub struct KeptPackage {
     pub institution_id: InstitutionId,
     pub file_name: String,
     pub bytes: Arc<Vec<u8>>,
-    pub options: crate::oneroster::Options,
+    pub kind: PackageKind,
+}
+
+/// What a kept package is, with how it was previewed.
+#[derive(Clone, Copy, Debug)]
+pub enum PackageKind {
+    OneRoster(crate::oneroster::Options),
+    /// A CASE package or spreadsheet: its options are chosen again when it is run.
+    Case,
 }
 
 /// How many finished imports are remembered before the oldest are forgotten.
@@ -233,6 +251,25 @@ impl Imports {
         jobs.get(&id)
             .filter(|(owner, _)| *owner == institution_id)
             .map(|(_, tracker)| tracker.snapshot())
+    }
+
+    /// Waits until import `id` has finished, or `within` has passed: a page drawn next then
+    /// shows what a short import wrote at once, and follows a long one.
+    pub async fn settled(
+        &self,
+        institution_id: InstitutionId,
+        id: u64,
+        within: std::time::Duration,
+    ) {
+        let deadline = tokio::time::Instant::now() + within;
+        while tokio::time::Instant::now() < deadline {
+            match self.progress(institution_id, id) {
+                Some(now) if !now.phase.finished() => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                _ => return,
+            }
+        }
     }
 
     /// Keeps the package previewed by import `id`, forgetting the oldest past a few.

@@ -24,6 +24,8 @@ pub fn routes(max_bytes: u64) -> Router<AppState> {
         .route("/admin/oneroster", post(oneroster_preview))
         .route("/admin/oneroster/run", post(oneroster_run))
         .route("/admin/attendance", post(attendance_import))
+        .route("/admin/frameworks/case", post(case_preview))
+        .route("/admin/frameworks/case/run", post(case_run))
         .route("/admin/settings/images", post(theme_image))
         .route("/admin/issuers", post(trusted_issuer))
         .layer(DefaultBodyLimit::max(max_bytes as usize + 1024 * 1024))
@@ -366,6 +368,107 @@ pub async fn oneroster_run(
     let page = "/admin/oneroster";
     match cairn::admin::start_oneroster_run(&state.store, &state.imports, &viewer, form.id) {
         Ok(id) => back(page, &format!("import={id}")),
+        Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
+/// `POST /admin/frameworks/case` (multipart: `file`, a CASE package or spreadsheet;
+/// `valid_part` = `1` to write the valid part of a package with problems): starts its preview
+/// at the depths Cairn proposes, keeps the file, and goes back to the frameworks page
+/// following it (`?case={id}`).
+pub async fn case_preview(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    form: Multipart,
+) -> Response {
+    let viewer = match administrator(viewer) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
+    };
+    let page = "/admin/frameworks";
+    let (upload, name, bytes) = match Upload::with_file(&state, form, page).await {
+        Ok(read) => read,
+        Err(back) => return back,
+    };
+    let options = cairn::frameworks::CaseOptions {
+        valid_part: upload.field("valid_part") == "1",
+        ..Default::default()
+    };
+    let started = cairn::frameworks::start_case_preview(
+        &state.store,
+        &state.imports,
+        &viewer,
+        name,
+        bytes,
+        options,
+    );
+    match started {
+        Ok(id) => {
+            let within = std::time::Duration::from_secs(2);
+            state
+                .imports
+                .settled(viewer.institution_id, id, within)
+                .await;
+            back(page, &format!("case={id}"))
+        }
+        Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
+/// The form under a CASE preview: the depths chosen, whether the valid part is written, and
+/// whether to preview again or import.
+#[derive(serde::Deserialize)]
+pub struct CaseRunForm {
+    id: u64,
+    /// The depth that becomes areas; empty or `0` for none.
+    #[serde(default)]
+    areas: String,
+    competencies: usize,
+    #[serde(default)]
+    valid_part: Option<String>,
+    /// `import` writes; anything else previews again.
+    #[serde(default)]
+    action: String,
+}
+
+/// `POST /admin/frameworks/case/run`: previews the kept file again at the depths chosen, or
+/// imports it, and goes back to the frameworks page following the new job.
+pub async fn case_run(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    axum::Form(form): axum::Form<CaseRunForm>,
+) -> Response {
+    let viewer = match administrator(viewer) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
+    };
+    let page = "/admin/frameworks";
+    let areas = match form.areas.trim() {
+        "" | "0" => None,
+        depth => match depth.parse::<usize>() {
+            Ok(depth) => Some(depth),
+            Err(_) => return refused(page, "areas: choose a depth"),
+        },
+    };
+    let options = cairn::frameworks::CaseOptions {
+        levels: Some(cairn::case::Levels {
+            areas,
+            competencies: form.competencies,
+        }),
+        valid_part: form.valid_part.as_deref() == Some("1"),
+        dry_run: form.action != "import",
+    };
+    let started =
+        cairn::frameworks::start_case_run(&state.store, &state.imports, &viewer, form.id, options);
+    match started {
+        Ok(id) => {
+            let within = std::time::Duration::from_secs(2);
+            state
+                .imports
+                .settled(viewer.institution_id, id, within)
+                .await;
+            back(page, &format!("case={id}"))
+        }
         Err(error) => outcome(page, Err::<(), _>(error)),
     }
 }

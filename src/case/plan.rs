@@ -410,7 +410,7 @@ fn code(item: &Item) -> String {
 
 /// An item's name: its abbreviated statement, else its alternative label, else the first words
 /// of its statement.
-fn short_name(item: &Item) -> String {
+pub(crate) fn short_name(item: &Item) -> String {
     clean(&item.abbreviated_statement)
         .or_else(|| clean(&item.alternative_label))
         .unwrap_or_else(|| first_words(item.full_statement.as_deref().unwrap_or(""), 12))

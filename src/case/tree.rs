@@ -59,7 +59,12 @@ pub struct Depth {
     pub leaves: usize,
     /// Item type name (or "no type") and how many items of it, most first.
     pub types: Vec<(String, usize)>,
+    /// The first few items at this depth, as "code name", in the framework's order.
+    pub examples: Vec<String>,
 }
+
+/// How many items of a depth `Tree::depths` names.
+const EXAMPLES: usize = 3;
 
 impl Tree {
     /// Builds the tree of `package`. An item is in it when a chain of `isChildOf` leads from it
@@ -269,6 +274,7 @@ impl Tree {
     /// Each depth's count of items and leaves, and their types.
     pub fn depths(&self, package: &Package) -> Vec<Depth> {
         let definitions = package.definitions.as_ref();
+        let order = self.in_order();
         (1..=self.max_depth())
             .map(|depth| {
                 let at: Vec<&Node> = self.nodes.iter().filter(|n| n.depth == depth).collect();
@@ -286,6 +292,16 @@ impl Tree {
                     items: at.len(),
                     leaves: at.iter().filter(|n| n.children.is_empty()).count(),
                     types,
+                    examples: order
+                        .iter()
+                        .map(|&node| &self.nodes[node])
+                        .filter(|node| node.depth == depth)
+                        .take(EXAMPLES)
+                        .map(|node| {
+                            let item = &package.items[node.item];
+                            format!("{} {}", label(item), super::plan::short_name(item))
+                        })
+                        .collect(),
                 }
             })
             .collect()

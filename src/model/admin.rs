@@ -335,6 +335,9 @@ pub struct ImportProgress {
     /// A OneRoster preview's or run's outcome.
     #[serde(default)]
     pub oneroster: Option<super::OneRosterPreview>,
+    /// A CASE preview's or import's outcome.
+    #[serde(default)]
+    pub case: Option<super::CasePreview>,
     /// When the phase is `Failed`: what went wrong (nothing was written).
     pub failure: Option<String>,
 }

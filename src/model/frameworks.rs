@@ -137,6 +137,27 @@ pub struct CompetencyAdmin {
     pub method_label: String,
     pub tags: Vec<String>,
     pub alignments: Vec<Alignment>,
+    /// Where it came from, when it was imported.
+    #[serde(default)]
+    pub source: CompetencySource,
+}
+
+/// What a competency imported from a CASE package or a Rich Skill Descriptor keeps of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompetencySource {
+    /// Its canonical identifier: the CASE item's URI, or the Rich Skill Descriptor's URL.
+    pub uri: Option<String>,
+    /// The CASE item type ("Standard", "Learning Target", …).
+    pub item_type: Option<String>,
+    /// The year levels it is for (CASE `educationLevel`), comma-separated.
+    pub year_levels: String,
+    pub notes: String,
+}
+
+impl CompetencySource {
+    pub fn is_empty(&self) -> bool {
+        self == &CompetencySource::default()
+    }
 }
 
 /// Where a recompute of levels is: read from the store, so any instance can tell.
@@ -182,6 +203,12 @@ pub struct FrameworkAdmin {
     pub method_label: String,
     pub areas: Vec<Area>,
     pub competencies: Vec<CompetencyAdmin>,
+    /// Its CASE document identifier, once it has one (imported, exported or published).
+    #[serde(default)]
+    pub case_identifier: Option<String>,
+    /// Whether the CASE provider API serves it, to anyone.
+    #[serde(default)]
+    pub published: bool,
     pub categories: Vec<CategoryChoice>,
     pub tags: Vec<Tag>,
     /// The newest recompute of the framework's levels, if there was one.
@@ -238,4 +265,70 @@ pub struct RubricLevelForm {
     pub name: String,
     pub points: String,
     pub color: String,
+}
+
+/// One depth of a CASE package's tree as the preview shows it: how many items, of which types,
+/// and the first few, so an administrator can tell which depth is which.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDepth {
+    /// 1 for the document's children.
+    pub depth: usize,
+    pub items: usize,
+    /// How many of them have no children.
+    pub leaves: usize,
+    /// Item type and how many items of it, most first.
+    pub types: Vec<(String, usize)>,
+    /// The first items at this depth, as "code name".
+    pub examples: Vec<String>,
+}
+
+/// What a CASE import wrote into a framework.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseImport {
+    pub framework_id: i64,
+    /// Whether the framework was new to the institution.
+    pub new_framework: bool,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub retired: usize,
+}
+
+/// A CASE package previewed or imported: its tree by depth, the depths chosen for areas and
+/// competencies, what they make, the problems that keep items out, and what was written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePreview {
+    /// The framework's name (the document's title).
+    pub framework: String,
+    /// The document's CASE identifier.
+    pub document: String,
+    pub depths: Vec<CaseDepth>,
+    /// The depth that becomes areas; none: competencies without areas.
+    pub areas_depth: Option<usize>,
+    pub competencies_depth: usize,
+    pub areas: usize,
+    pub competencies: usize,
+    pub indicators: usize,
+    pub alignments: usize,
+    /// Every problem, named by identifier and code (the first `CASE_PROBLEMS_SHOWN`).
+    pub problems: Vec<String>,
+    pub problem_count: usize,
+    /// What was read past without harm.
+    pub notes: Vec<String>,
+    /// Whether the valid part is written when there are problems.
+    pub valid_part: bool,
+    /// Whether this was the import itself, not its preview.
+    pub ran: bool,
+    /// What was written, when the import wrote.
+    pub written: Option<CaseImport>,
+}
+
+/// How many of a package's problems a preview lists.
+pub const CASE_PROBLEMS_SHOWN: usize = 100;
+
+impl CasePreview {
+    /// Whether the import writes (or would write) nothing because of its problems.
+    pub fn blocked(&self) -> bool {
+        self.problem_count > 0 && !self.valid_part
+    }
 }

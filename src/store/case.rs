@@ -16,17 +16,7 @@ use crate::error::{CoreError, CoreResult};
 
 type Tx<'s> = super::write::Write<'s>;
 
-/// What an import did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CaseImport {
-    pub framework_id: i64,
-    /// Whether the framework was new to the institution.
-    pub new_framework: bool,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub retired: usize,
-}
+pub use crate::model::CaseImport;
 
 /// A competency already in the framework: id, CASE identifier, last change kept, retired.
 type HeldCompetency = (i64, String, Option<String>, Option<String>);
@@ -664,7 +654,7 @@ impl Store {
 
     /// Gives the framework and each of its areas, competencies and indicators without one a
     /// CASE identifier (a new UUID), in one transaction.
-    async fn identify(&self, framework_id: i64) -> CoreResult<()> {
+    pub(super) async fn identify(&self, framework_id: i64) -> CoreResult<()> {
         let mut tx = self.write().await?;
         for (table, scope) in [
             ("frameworks", "id = $1"),

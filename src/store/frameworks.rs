@@ -14,8 +14,8 @@ use crate::clock;
 use crate::error::{CoreError, CoreResult};
 use crate::mastery::MasteryMethod;
 use crate::model::{
-    Alignment, Area, CategoryChoice, CompetencyAdmin, FrameworkAdmin, FrameworkSummary,
-    FrameworksAdmin, InstitutionId, Rubric, RubricLevel, Tag, TagKind,
+    Alignment, Area, CategoryChoice, CompetencyAdmin, CompetencySource, FrameworkAdmin,
+    FrameworkSummary, FrameworksAdmin, InstitutionId, Rubric, RubricLevel, Tag, TagKind,
 };
 
 type Tx<'s> = super::write::Write<'s>;
@@ -48,7 +48,8 @@ pub struct CompetencyFields {
 /// `id, name, category, rubric, method, param, competencies`.
 type SummaryRow = (i64, String, String, String, String, Option<f64>, i64);
 
-/// `id, code, name, statement, keywords, category, area, method, param`.
+/// `id, code, name, statement, keywords, category, area, method, param`, then where it came
+/// from: `uri, item type, year levels, notes`.
 type CompetencyRow = (
     i64,
     String,
@@ -59,6 +60,10 @@ type CompetencyRow = (
     Option<i64>,
     Option<String>,
     Option<f64>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
 );
 
 /// `competency, name, url, framework, code`.
@@ -212,15 +217,26 @@ impl Store {
         institution_id: InstitutionId,
         framework_id: i64,
     ) -> CoreResult<FrameworkAdmin> {
-        let row: Option<(String, String, i64, i64, String, Option<f64>)> = sqlx::query_as(
-            "SELECT name, description, category_id, rubric_id, mastery_method, mastery_param \
+        type Row = (
+            String,
+            String,
+            i64,
+            i64,
+            String,
+            Option<f64>,
+            Option<String>,
+            i64,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT name, description, category_id, rubric_id, mastery_method, mastery_param, \
+               case_identifier, CAST(published AS BIGINT) \
              FROM frameworks WHERE id = $1 AND institution_id = $2",
         )
         .bind(framework_id)
         .bind(institution_id)
         .fetch_optional(self.pool())
         .await?;
-        let (name, description, category_id, rubric_id, method, method_param) =
+        let (name, description, category_id, rubric_id, method, method_param, case_id, published) =
             row.ok_or_else(|| CoreError::NotFound(format!("framework {framework_id}")))?;
         let areas: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT id, code, name FROM framework_areas WHERE framework_id = $1 \
@@ -231,7 +247,7 @@ impl Store {
         .await?;
         let competencies: Vec<CompetencyRow> = sqlx::query_as(
             "SELECT id, code, name, skill_statement, keywords, category_id, area_id, \
-               mastery_method, mastery_param \
+               mastery_method, mastery_param, case_uri, item_type, year_levels, notes \
              FROM competencies WHERE framework_id = $1 AND retired_at IS NULL \
              ORDER BY position, code, id",
         )
@@ -259,8 +275,28 @@ impl Store {
         let competencies = competencies
             .into_iter()
             .map(
-                |(id, code, name, statement, keywords, category_id, area_id, own, param)| {
+                |(
+                    id,
+                    code,
+                    name,
+                    statement,
+                    keywords,
+                    category_id,
+                    area_id,
+                    own,
+                    param,
+                    uri,
+                    item_type,
+                    year_levels,
+                    notes,
+                )| {
                     CompetencyAdmin {
+                        source: CompetencySource {
+                            uri,
+                            item_type,
+                            year_levels,
+                            notes,
+                        },
                         method_label: match &own {
                             Some(own) => method_label(own, param),
                             None => framework_label.clone(),
@@ -313,6 +349,8 @@ impl Store {
                 .map(|(id, code, name)| Area { id, code, name })
                 .collect(),
             competencies,
+            case_identifier: case_id,
+            published: published != 0,
             categories: self.categories(institution_id).await?,
             tags: self.tags(institution_id).await?,
             recompute: self.latest_recompute(framework_id).await?,

@@ -35,6 +35,7 @@ pub mod relations;
 pub mod relay;
 pub mod roles;
 pub mod roster;
+pub mod rsd;
 pub mod school;
 pub mod settings;
 pub mod story;

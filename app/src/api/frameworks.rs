@@ -128,3 +128,10 @@ pub async fn get_recompute(id: i64) -> Result<Recompute, AppError> {
     let (viewer, store) = crate::session::viewer_and_store()?;
     Ok(cairn::frameworks::recompute(&store, &viewer, id).await?)
 }
+
+/// Publishes a framework through the CASE provider API, or takes it back.
+#[server(endpoint = "publish_case")]
+pub async fn publish_case(framework_id: i64, published: bool) -> Result<(), AppError> {
+    let (viewer, store) = crate::session::viewer_and_store()?;
+    Ok(cairn::frameworks::publish_case(&store, &viewer, framework_id, published).await?)
+}

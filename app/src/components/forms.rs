@@ -488,3 +488,30 @@ pub fn WrongRowChoice() -> impl IntoView {
         </fieldset>
     }
 }
+
+/// An import's progress as its bar (`id` names the bar): the file, the phase and, while it
+/// works, how far it has got.
+pub fn import_bar(id: &'static str, now: &cairn::model::ImportProgress) -> impl IntoView {
+    let (phase, percent) = (now.phase, now.percent);
+    let status = if phase.finished() {
+        format!("{}: {}", now.file_name, phase.label())
+    } else {
+        format!(
+            "{}: {} — {} rows, {percent} %",
+            now.file_name,
+            phase.label(),
+            now.rows
+        )
+    };
+    view! {
+        <label for=id>{status}</label>
+        <progress id=id max="100" value=percent.to_string() data-phase=format!("{phase:?}")>
+            {format!("{percent} %")}
+        </progress>
+    }
+}
+
+/// A count with its noun: `1 row`, `2 rows`.
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}

@@ -4,14 +4,14 @@
 //! affects; the page follows it with the server's progress until the dashboards have moved.
 
 use crate::sync_view::IntoAnySync;
-use cairn::model::{Alignment, CompetencyAdmin, FrameworkAdmin, Recompute};
+use cairn::model::{Alignment, CompetencyAdmin, CompetencySource, FrameworkAdmin, Recompute};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::{
-    get_framework, get_recompute, CreateArea, CreateCompetency, DeleteArea, RenameArea,
-    SaveCompetency, SaveFramework,
+    get_framework, get_recompute, CreateArea, CreateCompetency, DeleteArea, PublishCase,
+    RenameArea, SaveCompetency, SaveFramework,
 };
 use crate::components::forms::PostForm;
 use crate::live::id_param;
@@ -61,6 +61,8 @@ fn Framework(framework: FrameworkAdmin) -> impl IntoView {
         categories,
         tags,
         recompute,
+        case_identifier,
+        published,
     } = framework;
     let tag_names = if tags.is_empty() {
         "No tags yet: add them on the frameworks page.".to_string()
@@ -115,6 +117,7 @@ fn Framework(framework: FrameworkAdmin) -> impl IntoView {
                     <button type="submit">"Save the framework"</button>
                 </PostForm>
             </section>
+            <CaseSection id case_identifier published />
             <section class="tile" aria-labelledby="areas-title">
                 <h2 id="areas-title">"Areas"</h2>
                 <ul class="rows named-list">
@@ -160,6 +163,7 @@ fn Framework(framework: FrameworkAdmin) -> impl IntoView {
                             method_label: String::new(),
                             tags: Vec::new(),
                             alignments: Vec::new(),
+                            source: Default::default(),
                         }
                         context
                     />
@@ -167,6 +171,46 @@ fn Framework(framework: FrameworkAdmin) -> impl IntoView {
                 </PostForm>
             </section>
         </main>
+    }
+    .into_any_sync()
+}
+
+/// The framework as CASE: its package to download, and whether the CASE provider API serves
+/// it to anyone.
+#[component]
+fn CaseSection(id: i64, case_identifier: Option<String>, published: bool) -> impl IntoView {
+    let package = format!("/admin/frameworks/{id}/case.json");
+    let status = match (&case_identifier, published) {
+        (Some(document), true) => format!(
+            "Published: anyone can read it through the CASE provider API as the document {document}."
+        ),
+        (Some(document), false) => {
+            format!("Its CASE document is {document}. Only your administrators can read it.")
+        }
+        (None, _) => "Typed in Cairn: it gets its CASE identifiers the first time it is exported or published, and keeps them.".into(),
+    };
+    let api = case_identifier
+        .filter(|_| published)
+        .map(|document| format!("/ims/case/v1p0/CFPackages/{document}"));
+    let (button, confirm) = if published {
+        ("Stop publishing", "Stop publishing this framework? Other systems reading it through the CASE API will no longer find it.")
+    } else {
+        ("Publish through the CASE API", "")
+    };
+    view! {
+        <section class="tile case-section" aria-labelledby="case-title">
+            <h2 id="case-title">"CASE"</h2>
+            <p class="case-status">{status}</p>
+            <p>
+                <a href=package download>"Download as a CASE package"</a>
+                {api.map(|api| view! { " · " <a href=api.clone()>"Its CASE API address"</a> })}
+            </p>
+            <PostForm action=PublishCase::PATH class="inline-form" confirm>
+                <input type="hidden" name="framework_id" value=id.to_string() />
+                <input type="hidden" name="published" value=(!published).to_string() />
+                <button type="submit">{button}</button>
+            </PostForm>
+        </section>
     }
     .into_any_sync()
 }
@@ -219,15 +263,38 @@ fn CompetencyEditor(competency: CompetencyAdmin, context: Choices) -> impl IntoV
         competency.code, competency.name, competency.method_label
     );
     let id = competency.id;
+    let source = competency.source.clone();
     view! {
         <details class="competency-editor">
             <summary>{summary}</summary>
+            {(!source.is_empty()).then(|| view! { <Source source /> })}
+            <p><a href=format!("/admin/competencies/{id}/rsd.json") download>"Download as a Rich Skill Descriptor"</a></p>
             <PostForm action=SaveCompetency::PATH class="stacked-form">
                 <input type="hidden" name="competency_id" value=id.to_string() />
                 <CompetencyFields key=id.to_string() competency context />
                 <button type="submit">"Save the competency"</button>
             </PostForm>
         </details>
+    }
+    .into_any_sync()
+}
+
+/// What an imported competency keeps of where it came from.
+#[component]
+fn Source(source: CompetencySource) -> impl IntoView {
+    let CompetencySource {
+        uri,
+        item_type,
+        year_levels,
+        notes,
+    } = source;
+    view! {
+        <dl class="competency-source">
+            {uri.map(|uri| view! { <dt>"Identifier"</dt><dd><code>{uri}</code></dd> })}
+            {item_type.map(|kind| view! { <dt>"Item type"</dt><dd>{kind}</dd> })}
+            {(!year_levels.is_empty()).then(|| view! { <dt>"Year levels"</dt><dd>{year_levels}</dd> })}
+            {(!notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd>{notes}</dd> })}
+        </dl>
     }
     .into_any_sync()
 }

@@ -1,6 +1,7 @@
 //! The administrator's frameworks at `/admin/frameworks`: every framework, a new one; the
 //! categories and skill and value tags competencies are filed under; and the rubrics, whose
-//! levels (name, points, colour) and mastery threshold are edited here.
+//! levels (name, points, colour) and mastery threshold are edited here. A framework can also
+//! come from a CASE package or spreadsheet ("Import CASE", `crate::pages::case_import`).
 
 use crate::sync_view::IntoAnySync;
 use cairn::model::{
@@ -127,6 +128,7 @@ fn Frameworks(admin: FrameworksAdmin) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            <crate::pages::case_import::CaseImport />
             <section class="tile" aria-labelledby="new-framework-title">
                 <h2 id="new-framework-title">"New framework"</h2>
                 <PostForm action=CreateFramework::PATH class="stacked-form">

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod attendance;
 pub mod audit;
 pub mod backpack;
+pub mod case_import;
 pub mod category;
 pub mod checkins;
 pub mod competency;

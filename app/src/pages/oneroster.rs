@@ -5,14 +5,14 @@
 
 use crate::sync_view::IntoAnySync;
 use cairn::model::{
-    AuditEntry, GradebookPreview, ImportPhase, ImportProgress, OneRosterChanges, OneRosterPreview,
+    AuditEntry, GradebookPreview, ImportProgress, OneRosterChanges, OneRosterPreview,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_import, get_oneroster_history};
-use crate::components::forms::WrongRowChoice;
+use crate::components::forms::{plural, WrongRowChoice};
 use crate::components::story::UploadOutcome;
 use crate::dates::moment;
 use crate::pages::learner::Refusal;
@@ -136,24 +136,12 @@ fn OneRosterWatch(id: u64, now: ImportProgress) -> impl IntoView {
 
 #[component]
 fn OneRosterProgressView(id: u64, now: ImportProgress) -> impl IntoView {
+    let bar = crate::components::forms::import_bar("roster-progress", &now);
     let ImportProgress {
-        file_name,
-        phase,
-        percent,
-        rows,
-        oneroster,
-        failure,
-        ..
+        oneroster, failure, ..
     } = now;
-    let status = match phase {
-        ImportPhase::Done | ImportPhase::Failed => format!("{file_name}: {}", phase.label()),
-        _ => format!("{file_name}: {} — {rows} rows, {percent} %", phase.label()),
-    };
     view! {
-        <label for="roster-progress">{status}</label>
-        <progress id="roster-progress" max="100" value=percent.to_string() data-phase=format!("{phase:?}")>
-            {format!("{percent} %")}
-        </progress>
+        {bar}
         {failure.map(|failure| view! { <p class="form-error" role="alert">{failure}</p> })}
         {oneroster.map(|preview| view! { <PreviewView id preview /> })}
     }
@@ -368,9 +356,4 @@ fn History(history: Vec<AuditEntry>) -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// `1 row`, `2 rows`.
-fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }

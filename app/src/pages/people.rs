@@ -6,8 +6,8 @@
 
 use crate::sync_view::IntoAnySync;
 use cairn::model::{
-    ImportMode, ImportPhase, ImportProgress, ImportReport, Permission, Role, UserFilter, UserList,
-    UserStatus, UserSummary,
+    ImportMode, ImportProgress, ImportReport, Permission, Role, UserFilter, UserList, UserStatus,
+    UserSummary,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -271,24 +271,12 @@ fn ImportWatch(id: u64, now: ImportProgress) -> impl IntoView {
 
 #[component]
 fn ImportProgressView(now: ImportProgress) -> impl IntoView {
+    let bar = crate::components::forms::import_bar("import-progress", &now);
     let ImportProgress {
-        file_name,
-        phase,
-        percent,
-        rows,
-        report,
-        failure,
-        ..
+        report, failure, ..
     } = now;
-    let status = match phase {
-        ImportPhase::Done | ImportPhase::Failed => format!("{file_name}: {}", phase.label()),
-        _ => format!("{file_name}: {} — {rows} rows, {percent} %", phase.label()),
-    };
     view! {
-        <label for="import-progress">{status}</label>
-        <progress id="import-progress" max="100" value=percent.to_string() data-phase=format!("{phase:?}")>
-            {format!("{percent} %")}
-        </progress>
+        {bar}
         {failure.map(|failure| view! { <p class="form-error" role="alert">{failure}</p> })}
         {report.map(|report| view! { <ImportReportView report /> })}
     }

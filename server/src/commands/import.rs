@@ -351,7 +351,7 @@ async fn case(
         file_name: &file_name,
         rejected: 0,
     };
-    let result = cairn::frameworks::import_case_as(&store, &by, &bytes, options).await;
+    let result = cairn::frameworks::import_case_as(&store, &by, &bytes, options, None).await;
     store.close().await;
     let outcome = result.context("the import failed; nothing was written")?;
     print!("{}", outcome.summary());
