@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/frameworks/{id}/case.json", get(download))
         .route("/admin/frameworks/case-template.csv", get(template))
+        .route("/admin/competencies/{id}/rsd.json", get(descriptor))
         .route("/ims/case/v1p0/CFDocuments", get(documents))
         .route("/ims/case/v1p0/CFDocuments/{id}", get(document))
         .route("/ims/case/v1p0/CFPackages/{id}", get(package))
@@ -60,6 +61,29 @@ async fn download(
             )
                 .into_response()
         }
+        Err(error) => core_error(error),
+    }
+}
+
+/// `GET /admin/competencies/{id}/rsd.json`: the competency as a Rich Skill Descriptor, for an
+/// administrator, as a file to keep.
+async fn descriptor(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(competency_id): Path<i64>,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return unauthorized();
+    };
+    match cairn::frameworks::export_rsd(&state.store, &viewer, competency_id).await {
+        Ok(descriptor) => (
+            [(
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"competency-{competency_id}.rsd.json\""),
+            )],
+            Json(descriptor),
+        )
+            .into_response(),
         Err(error) => core_error(error),
     }
 }

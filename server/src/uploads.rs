@@ -26,6 +26,7 @@ pub fn routes(max_bytes: u64) -> Router<AppState> {
         .route("/admin/attendance", post(attendance_import))
         .route("/admin/frameworks/case", post(case_preview))
         .route("/admin/frameworks/case/run", post(case_run))
+        .route("/admin/frameworks/{id}/rsd", post(rsd_import))
         .route("/admin/settings/images", post(theme_image))
         .route("/admin/issuers", post(trusted_issuer))
         .layer(DefaultBodyLimit::max(max_bytes as usize + 1024 * 1024))
@@ -470,6 +471,43 @@ pub async fn case_run(
             back(page, &format!("case={id}"))
         }
         Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
+/// `POST /admin/frameworks/{id}/rsd` (multipart: `file`, Rich Skill Descriptors as JSON;
+/// `area`, an area of the framework or empty): writes them as competencies of the framework,
+/// and goes back to its page saying how many were added and updated.
+pub async fn rsd_import(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(framework_id): Path<i64>,
+    form: Multipart,
+) -> Response {
+    let viewer = match administrator(viewer) {
+        Ok(viewer) => viewer,
+        Err(refusal) => return refusal,
+    };
+    let page = format!("/admin/frameworks/{framework_id}");
+    let (upload, name, bytes) = match Upload::with_file(&state, form, &page).await {
+        Ok(read) => read,
+        Err(back) => return back,
+    };
+    let area = match upload.field("area") {
+        "" => None,
+        area => match area.parse::<i64>() {
+            Ok(area) => Some(area),
+            Err(_) => return refused(&page, "area: choose one of the framework's areas"),
+        },
+    };
+    let result =
+        cairn::frameworks::import_rsd(&state.store, &viewer, framework_id, area, &name, &bytes)
+            .await;
+    match result {
+        Ok(done) => back(
+            &page,
+            &format!("rsd_added={}&rsd_updated={}", done.created, done.updated),
+        ),
+        Err(error) => outcome(&page, Err::<(), _>(error)),
     }
 }
 

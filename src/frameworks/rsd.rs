@@ -51,7 +51,16 @@ pub async fn export_rsd(
     competency_id: i64,
 ) -> CoreResult<serde_json::Value> {
     let by = administrator(viewer)?;
-    let held = store.held_skill(by.institution_id, competency_id).await?;
+    export_rsd_of(store, by.institution_id, competency_id).await
+}
+
+/// A competency of `institution_id` as a Rich Skill Descriptor (the command line's export).
+pub async fn export_rsd_of(
+    store: &Store,
+    institution_id: crate::model::InstitutionId,
+    competency_id: i64,
+) -> CoreResult<serde_json::Value> {
+    let held = store.held_skill(institution_id, competency_id).await?;
     let original = held
         .document
         .as_deref()

@@ -355,7 +355,9 @@ pub struct EvidenceItem {
 pub struct CompetencyDetail {
     pub learner: LearnerRef,
     pub current: CompetencyLevel,
-    pub skill_statement: String,
+    /// The skill statement as safe HTML, rendered from its Markdown (CASE statements carry
+    /// emphasis, lists and links).
+    pub statement_html: String,
     pub keywords: String,
     /// Newest first.
     pub evidence: Vec<EvidenceItem>,

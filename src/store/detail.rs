@@ -97,7 +97,7 @@ impl Store {
         Ok(CompetencyDetail {
             learner,
             current,
-            skill_statement,
+            statement_html: crate::markdown::render(&skill_statement),
             keywords,
             evidence,
         })

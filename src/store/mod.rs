@@ -552,6 +552,8 @@ mod framework_tests;
 #[cfg(test)]
 mod oneroster_tests;
 #[cfg(test)]
+mod rsd_tests;
+#[cfg(test)]
 mod store_tests;
 #[cfg(test)]
 mod story_tests;

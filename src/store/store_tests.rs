@@ -287,7 +287,7 @@ async fn a_level_is_explained_by_the_evidence_that_counted(store: &Store) {
     let detail = store.competency_detail(learner, respect).await.unwrap();
     assert_eq!(detail.current.level, Some(3.0));
     assert_eq!(detail.current.method, "Most recent score");
-    assert!(detail.skill_statement.contains("consideration"));
+    assert!(detail.statement_html.contains("consideration"));
     // Newest first: the correction counted, the mis-keyed mark superseded, the rest not counted.
     let first = &detail.evidence[0];
     assert_eq!(

@@ -51,7 +51,7 @@ fn Detail(detail: CompetencyDetail) -> impl IntoView {
     let CompetencyDetail {
         learner,
         current,
-        skill_statement,
+        statement_html,
         keywords,
         evidence,
     } = detail;
@@ -73,7 +73,7 @@ fn Detail(detail: CompetencyDetail) -> impl IntoView {
                 <span class="code">{current.code.clone()}</span>
                 {format!(" · {} · {}", current.framework, current.category)}
             </p>
-            <p>{skill_statement}</p>
+            <div class="statement" inner_html=statement_html></div>
             {(!keywords.is_empty()).then(|| view! { <p class="muted">"Keywords: "{keywords}</p> })}
             <section class="tile" aria-labelledby="level-title">
                 <h2 id="level-title">"Current level"</h2>

@@ -2,6 +2,8 @@
 //! its competencies with their Rich Skill Descriptor fields (statement, category, keywords,
 //! alignments), tags and own method. A new method starts a recompute of the levels it
 //! affects; the page follows it with the server's progress until the dashboards have moved.
+//! The framework goes out as a CASE package (and, published, through the CASE provider API);
+//! Rich Skill Descriptors come in as competencies, and each competency goes out as one.
 
 use crate::sync_view::IntoAnySync;
 use cairn::model::{Alignment, CompetencyAdmin, CompetencySource, FrameworkAdmin, Recompute};
@@ -14,6 +16,7 @@ use crate::api::{
     RenameArea, SaveCompetency, SaveFramework,
 };
 use crate::components::forms::PostForm;
+use crate::components::story::UploadOutcome;
 use crate::live::id_param;
 use crate::pages::frameworks::{category_options, method_options, param_text};
 use crate::pages::learner::Refusal;
@@ -144,6 +147,7 @@ fn Framework(framework: FrameworkAdmin) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </section>
+            <RsdImport id areas=areas.clone() />
             <section class="tile" aria-labelledby="new-competency-title">
                 <h2 id="new-competency-title">"New competency"</h2>
                 <PostForm action=CreateCompetency::PATH class="stacked-form">
@@ -210,6 +214,48 @@ fn CaseSection(id: i64, case_identifier: Option<String>, published: bool) -> imp
                 <input type="hidden" name="published" value=(!published).to_string() />
                 <button type="submit">{button}</button>
             </PostForm>
+        </section>
+    }
+    .into_any_sync()
+}
+
+/// Rich Skill Descriptors brought in as competencies of the framework, into one of its areas.
+#[component]
+fn RsdImport(id: i64, areas: Vec<cairn::model::Area>) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let done = move || {
+        query.with(|q| {
+            let count = |key: &str| q.get(key).and_then(|n| n.parse::<usize>().ok());
+            Some((count("rsd_added")?, count("rsd_updated")?))
+        })
+    };
+    let area_options = areas
+        .iter()
+        .map(|area| view! { <option value=area.id.to_string()>{format!("{} {}", area.code, area.name)}</option> })
+        .collect_view();
+    view! {
+        <section class="tile" aria-labelledby="rsd-title">
+            <h2 id="rsd-title">"Import Rich Skill Descriptors"</h2>
+            <p class="muted">
+                "One descriptor, a list of them, or a collection with its skills, as JSON (the Open Skills Network's shape). "
+                "Each becomes a competency known by the descriptor's address: importing it again updates it."
+            </p>
+            <UploadOutcome added="" />
+            {move || done().map(|(added, updated)| view! {
+                <p role="status" class="rsd-outcome">
+                    {format!("{} added, {updated} updated.", crate::components::forms::plural(added, "competency", "competencies"))}
+                </p>
+            })}
+            <form method="post" action=format!("/admin/frameworks/{id}/rsd") enctype="multipart/form-data" class="stacked-form">
+                <label for="rsd-file">"Rich Skill Descriptors (.json)"</label>
+                <input id="rsd-file" name="file" type="file" required accept=".json,application/json" />
+                <label for="rsd-area">"Into the area"</label>
+                <select id="rsd-area" name="area">
+                    <option value="">"No area"</option>
+                    {area_options}
+                </select>
+                <button type="submit">"Import the descriptors"</button>
+            </form>
         </section>
     }
     .into_any_sync()

@@ -63,6 +63,23 @@ pub enum ImportKind {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Competencies of a framework from Rich Skill Descriptors (JSON: one, a list, or a
+    /// collection with its skills); a descriptor imported before (the same URL) is updated
+    Rsd {
+        /// The descriptors: a JSON file
+        path: std::path::PathBuf,
+        /// The framework's id (as in /admin/frameworks/ID)
+        #[arg(long)]
+        framework: i64,
+        /// The code of the framework's area the competencies go in [default: none]
+        #[arg(long)]
+        area: Option<String>,
+        /// The institution the framework belongs to [default: the only one]
+        #[arg(long)]
+        institution: Option<i64>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// A framework from a CASE 1.0 package (CFPackage JSON); a package imported before (the
     /// same CFDocument) is updated in place
     Case {
@@ -162,6 +179,13 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             };
             return case(path, options, institution, database).await;
         }
+        ImportKind::Rsd {
+            path,
+            framework,
+            area,
+            institution,
+            database,
+        } => return rsd(path, framework, area, institution, database).await,
     };
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let store = database.open().await?;
@@ -361,5 +385,52 @@ async fn case(
             outcome.problems.len()
         );
     }
+    Ok(())
+}
+
+async fn rsd(
+    path: std::path::PathBuf,
+    framework_id: i64,
+    area: Option<String>,
+    institution: Option<i64>,
+    database: DatabaseArgs,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let store = database.open().await?;
+    let institution_id = super::token::institution(&store, institution).await?;
+    let file_name = file_name(&path);
+    let by = ImportedBy {
+        institution_id,
+        actor_id: None,
+        origin: Some("command line"),
+        file_name: &file_name,
+        rejected: 0,
+    };
+    let result = async {
+        let area_id = match area {
+            Some(code) => {
+                let framework = store.framework_admin(institution_id, framework_id).await?;
+                let area = framework
+                    .areas
+                    .iter()
+                    .find(|a| a.code.eq_ignore_ascii_case(&code));
+                Some(area.map(|a| a.id).ok_or_else(|| {
+                    cairn::CoreError::invalid(
+                        "area",
+                        format!("{code} is not an area of {}", framework.name),
+                    )
+                })?)
+            }
+            None => None,
+        };
+        cairn::frameworks::import_rsd_as(&store, &by, framework_id, area_id, &bytes).await
+    }
+    .await;
+    store.close().await;
+    let done = result.context("the import failed; nothing was written")?;
+    println!(
+        "{} competencies added, {} updated.",
+        done.created, done.updated
+    );
     Ok(())
 }

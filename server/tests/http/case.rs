@@ -171,4 +171,172 @@ async fn frameworks_are_exported_by_administrators_and_served_once_published(sto
         .starts_with("identifier,fullStatement,humanCodingScheme"));
 }
 
-cairn::store_tests!(frameworks_are_exported_by_administrators_and_served_once_published,);
+/// A form the browser posts (`application/x-www-form-urlencoded`).
+fn form(path: &str, cookie: &str, body: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post(path)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn location(reply: &super::Reply) -> String {
+    reply.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The frameworks page following a CASE job once it shows `done`.
+async fn case_page_when(app: &axum::Router, cookie: &str, at: &str, done: &str) -> String {
+    for _ in 0..200 {
+        let page = send(app, get(at, Some(cookie))).await;
+        assert_eq!(page.status, StatusCode::OK);
+        if page.body.contains(done) {
+            return page.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let page = send(app, get(at, Some(cookie))).await.body;
+    let status = page
+        .find("import-status")
+        .map_or("", |at| &page[at..(at + 1500).min(page.len())]);
+    panic!("the page never showed {done:?}: {status}");
+}
+
+/// A framework downloaded as a package comes back in through the frameworks page as a copy
+/// (previewed, then imported at the depths chosen), descriptors come in through a framework's
+/// page and a competency goes out as one; a teacher may do none of it.
+async fn packages_and_descriptors_come_in_through_the_pages(store: &Store) {
+    let app = app(store).await;
+    let admin = sign_in(&app, "admin@demo.cairn").await;
+    let teacher = sign_in(&app, "teacher@demo.cairn").await;
+    let framework: i64 =
+        sqlx::query_scalar("SELECT id FROM frameworks WHERE name = 'Riverbend Values'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let reply = send(
+        &app,
+        get(
+            &format!("/admin/frameworks/{framework}/case.json"),
+            Some(&admin),
+        ),
+    )
+    .await;
+    // Another document: its identifier changed wherever the package names it.
+    let mut package = json(&reply);
+    let document = package["CFDocument"]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    package["CFDocument"]["title"] = "Riverbend Values (copy)".into();
+    let text = package
+        .to_string()
+        .replace(&document, "0b9d3c4e-5f60-4a71-8b92-a3b4c5d6e7f8");
+    let bytes = text.into_bytes();
+    let bytes: &'static [u8] = bytes.leak();
+    let upload = |cookie: &str| {
+        super::multipart(
+            "/admin/frameworks/case",
+            cookie,
+            &[],
+            Some(("values.json", bytes)),
+        )
+    };
+    assert_eq!(
+        send(&app, upload(&teacher)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM competencies")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let preview = location(&send(&app, upload(&admin)).await);
+    assert!(preview.starts_with("/admin/frameworks?case="), "{preview}");
+    let page = case_page_when(&app, &admin, &preview, "nothing is written yet").await;
+    assert!(page.contains("Preview these depths"), "{page}");
+    let id = preview.split_once("case=").unwrap().1.to_string();
+
+    let unknown = send(
+        &app,
+        form("/admin/frameworks/case/run", &admin, "id=1&competencies=2"),
+    )
+    .await;
+    assert!(location(&unknown)
+        .contains("upload_error=file%3A%20that%20preview%20is%20no%20longer%20kept"));
+    let run = format!("id={id}&areas=1&competencies=2&action=import");
+    assert_eq!(
+        send(&app, form("/admin/frameworks/case/run", &teacher, &run))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let imported = location(&send(&app, form("/admin/frameworks/case/run", &admin, &run)).await);
+    case_page_when(
+        &app,
+        &admin,
+        &imported,
+        "Imported into Riverbend Values (copy) (a new framework): 4 competencies added",
+    )
+    .await;
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM competencies")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(after, before + 4);
+
+    // A Rich Skill Descriptor into the framework, and a competency out as one.
+    let descriptor = br#"{"id": "https://osmt.example.edu/api/skills/0d1e", "uuid": "0d1e2f30-4a5b-4c6d-8e7f-8091a2b3c4d5",
+        "skillName": "Kindness", "skillStatement": "Acts with care for others.", "keywords": ["care"]}"#;
+    let path = format!("/admin/frameworks/{framework}/rsd");
+    let post = |cookie: &str| {
+        super::multipart(
+            &path,
+            cookie,
+            &[("area", "")],
+            Some(("kindness.json", &descriptor[..])),
+        )
+    };
+    assert_eq!(
+        send(&app, post(&teacher)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let done = location(&send(&app, post(&admin)).await);
+    assert_eq!(
+        done,
+        format!("/admin/frameworks/{framework}?rsd_added=1&rsd_updated=0")
+    );
+    let page = send(&app, get(&done, Some(&admin))).await;
+    assert!(
+        page.body.contains("1 competency added, 0 updated."),
+        "{}",
+        page.body
+    );
+    let again = location(&send(&app, post(&admin)).await);
+    assert!(again.ends_with("rsd_added=0&rsd_updated=1"), "{again}");
+    let wrong = super::multipart(&path, &admin, &[], Some(("x.json", b"[]")));
+    assert!(location(&send(&app, wrong).await).contains("upload_error=file%3A"));
+
+    let kindness: i64 = sqlx::query_scalar("SELECT id FROM competencies WHERE name = 'Kindness'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let path = format!("/admin/competencies/{kindness}/rsd.json");
+    assert_eq!(
+        send(&app, get(&path, Some(&teacher))).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let reply = send(&app, get(&path, Some(&admin))).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let out = json(&reply);
+    assert_eq!(out["skillName"], "Kindness");
+    assert_eq!(out["id"], "https://osmt.example.edu/api/skills/0d1e");
+}
+
+cairn::store_tests!(
+    frameworks_are_exported_by_administrators_and_served_once_published,
+    packages_and_descriptors_come_in_through_the_pages,
+);
