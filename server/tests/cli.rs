@@ -938,5 +938,47 @@ fn a_case_package_is_previewed_imported_updated_and_refused_when_broken_from_the
         &cairn(&["import", "case", path, "--data-dir", dir]),
         "neither a CASE 1.0 package (JSON) nor a spreadsheet",
     );
+
+    // A Rich Skill Descriptor into the framework's area, then out again.
+    let skill = data.join("skill.json");
+    std::fs::write(
+        &skill,
+        r#"{"id": "https://osmt.example.edu/api/skills/5c1e", "uuid": "5c1e0000-0000-4000-8000-000000000001",
+            "skillName": "Lab safety", "skillStatement": "Works safely in a laboratory.",
+            "authors": ["State"], "occupations": [{"code": "19-4031.00", "targetNodeName": "Chemical Technicians"}]}"#,
+    )
+    .unwrap();
+    let skill = skill.to_str().unwrap();
+    let args = [
+        "import",
+        "rsd",
+        skill,
+        "--framework",
+        &framework,
+        "--data-dir",
+        dir,
+    ];
+    let imported = cairn(&[&args[..], &["--area", "SC.1"]].concat());
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(imported.status.success(), "{imported:?}");
+    assert!(
+        stdout.ends_with("1 competencies added, 0 updated.\n"),
+        "{stdout}"
+    );
+    let competency = stdout
+        .strip_prefix("competency ")
+        .and_then(|rest| rest.split(':').next())
+        .unwrap()
+        .to_string();
+    assert_refused(
+        &cairn(&[&args[..], &["--area", "XX"]].concat()),
+        "area: XX is not an area of Science Standards",
+    );
+    let out = cairn(&["export", "rsd", &competency, "--data-dir", dir]);
+    assert!(out.status.success(), "{out:?}");
+    let descriptor: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(descriptor["skillName"], "Lab safety");
+    assert_eq!(descriptor["id"], "https://osmt.example.edu/api/skills/5c1e");
+    assert_eq!(descriptor["occupations"][0]["code"], "19-4031.00");
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -11,10 +11,13 @@ use crate::model::Alignment;
 use crate::rsd::Skill;
 
 /// What an import of descriptors did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RsdImport {
     pub created: usize,
     pub updated: usize,
+    /// Each descriptor's competency, in the file's order: its id and name, and whether it
+    /// is new.
+    pub competencies: Vec<(i64, String, bool)>,
 }
 
 /// A competency as its descriptor is written: what Cairn holds of it.
@@ -95,6 +98,7 @@ impl Store {
             let id = match held {
                 Some(id) => {
                     report.updated += 1;
+                    report.competencies.push((id, skill.name.clone(), false));
                     id
                 }
                 None => {
@@ -106,7 +110,7 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                     report.created += 1;
-                    sqlx::query_scalar(
+                    let id = sqlx::query_scalar(
                         "INSERT INTO competencies (framework_id, code, name, category_id, \
                            position, case_identifier) VALUES ($1, $2, $3, $4, $5, $6) \
                          RETURNING id",
@@ -118,7 +122,9 @@ impl Store {
                     .bind(position)
                     .bind(&skill.uuid)
                     .fetch_one(&mut *tx)
-                    .await?
+                    .await?;
+                    report.competencies.push((id, skill.name.clone(), true));
+                    id
                 }
             };
             sqlx::query(

@@ -428,6 +428,10 @@ async fn rsd(
     .await;
     store.close().await;
     let done = result.context("the import failed; nothing was written")?;
+    for (id, name, new) in &done.competencies {
+        let what = if *new { "added" } else { "updated" };
+        println!("competency {id}: {name} ({what})");
+    }
     println!(
         "{} competencies added, {} updated.",
         done.created, done.updated
