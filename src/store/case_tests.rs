@@ -546,7 +546,111 @@ async fn a_spreadsheet_imports_and_updates_what_changed(store: &Store) {
     assert_eq!(template.written.unwrap().created, 1);
 }
 
+/// An administrator's edit of an imported competency: a new method leaves what CASE knew as it
+/// was (the next import recognises the alignments), a new wording is the item's latest (the
+/// package's older version does not overwrite it).
+async fn edits_in_cairn_keep_what_the_package_knew(store: &Store) {
+    use crate::model::CompetencyForm;
+    school(store).await;
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let package = bytes(&five_levels());
+    let import = || {
+        import_case(
+            store,
+            &admin,
+            "maths.json",
+            &package,
+            CaseOptions::default(),
+        )
+    };
+    let framework = import().await.unwrap().written.unwrap().framework_id;
+    let f1: i64 = sqlx::query_scalar("SELECT id FROM competencies WHERE case_identifier = $1")
+        .bind(id(4))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let held = |store: &Store| {
+        let store = store.clone();
+        async move {
+            let changed: Option<String> =
+                sqlx::query_scalar("SELECT case_changed_at FROM competencies WHERE id = $1")
+                    .bind(f1)
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap();
+            let kinds: Vec<Option<String>> = sqlx::query_scalar(
+                "SELECT kind FROM competency_alignments WHERE competency_id = $1 ORDER BY kind",
+            )
+            .bind(f1)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+            (changed, kinds)
+        }
+    };
+    let (imported_at, kinds) = held(store).await;
+    assert_eq!(kinds.len(), 2);
+    let page = crate::frameworks::framework(store, &admin, framework)
+        .await
+        .unwrap();
+    let competency = page.competencies.iter().find(|c| c.id == f1).unwrap();
+    let lines: Vec<String> = competency
+        .alignments
+        .iter()
+        .map(|a| {
+            [
+                a.name.clone(),
+                a.url.clone().unwrap_or_default(),
+                a.framework.clone().unwrap_or_default(),
+                a.code.clone().unwrap_or_default(),
+            ]
+            .join(" | ")
+        })
+        .collect();
+    let form = CompetencyForm {
+        code: competency.code.clone(),
+        name: competency.name.clone(),
+        statement: competency.statement.clone(),
+        keywords: competency.keywords.clone(),
+        category_id: competency.category_id,
+        area_id: competency
+            .area_id
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+        method: "highest".into(),
+        method_param: String::new(),
+        tags: String::new(),
+        alignments: lines.join("\n"),
+    };
+    crate::frameworks::save_competency(store, &admin, f1, &form)
+        .await
+        .unwrap();
+    assert_eq!(held(store).await, (imported_at.clone(), kinds.clone()));
+    let again = import().await.unwrap().written.unwrap();
+    assert_eq!(again.unchanged, 3);
+    assert_eq!(held(store).await.1, kinds, "alignments not added twice");
+
+    let reworded = CompetencyForm {
+        statement: "Understand a unit fraction as one equal part of a whole.".into(),
+        ..form
+    };
+    crate::frameworks::save_competency(store, &admin, f1, &reworded)
+        .await
+        .unwrap();
+    let (changed, _) = held(store).await;
+    assert!(changed > imported_at, "{changed:?} after {imported_at:?}");
+    import().await.unwrap();
+    let statement: String =
+        sqlx::query_scalar("SELECT skill_statement FROM competencies WHERE id = $1")
+            .bind(f1)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(statement, reworded.statement);
+}
+
 crate::store_tests!(
+    edits_in_cairn_keep_what_the_package_knew,
     a_spreadsheet_imports_and_updates_what_changed,
     an_exported_framework_imports_back_equal,
     a_package_imports_and_a_newer_version_updates_it_in_place,

@@ -418,8 +418,11 @@ impl Store {
         let param = fields.method.param();
         let sql = format!(
             "UPDATE frameworks SET name = $1, description = $2, category_id = $3, \
-               rubric_id = $4, mastery_method = $5, mastery_param = {} WHERE id = $6",
-            float_placeholder(7, param)
+               rubric_id = $4, mastery_method = $5, \
+               case_changed_at = CASE WHEN name <> $1 OR description <> $2 THEN $6 \
+                 ELSE case_changed_at END, \
+               mastery_param = {} WHERE id = $7",
+            float_placeholder(8, param)
         );
         let mut update = sqlx::query(&sql)
             .bind(&fields.name)
@@ -427,6 +430,7 @@ impl Store {
             .bind(fields.category_id)
             .bind(fields.rubric_id)
             .bind(fields.method.key())
+            .bind(crate::clock::now())
             .bind(framework_id);
         if let Some(param) = param {
             update = update.bind(param);
@@ -503,7 +507,7 @@ impl Store {
         )
         .fetch_one(&mut *tx)
         .await?;
-        write_tags_and_alignments(&mut tx, id, &tag_ids, &fields.alignments).await?;
+        write_tags_and_alignments(&mut tx, id, &tag_ids, &fields.alignments, Vec::new()).await?;
         tx.audit(
             "create competency",
             ("competency", Some(id.to_string())),
@@ -523,8 +527,18 @@ impl Store {
         fields: &CompetencyFields,
     ) -> CoreResult<Option<i64>> {
         let mut tx = self.write_as(by).await?;
-        let old: Option<(i64, Option<String>, Option<f64>)> = sqlx::query_as(
-            "SELECT c.framework_id, c.mastery_method, c.mastery_param FROM competencies c \
+        type Old = (
+            i64,
+            Option<String>,
+            Option<f64>,
+            String,
+            String,
+            String,
+            String,
+        );
+        let old: Option<Old> = sqlx::query_as(
+            "SELECT c.framework_id, c.mastery_method, c.mastery_param, c.code, c.name, \
+               c.skill_statement, c.keywords FROM competencies c \
              JOIN frameworks f ON f.id = c.framework_id \
              WHERE c.id = $1 AND f.institution_id = $2",
         )
@@ -532,8 +546,17 @@ impl Store {
         .bind(by.institution_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (framework_id, old_method, old_param) =
+        let (framework_id, old_method, old_param, code, name, statement, keywords) =
             old.ok_or_else(|| CoreError::NotFound(format!("competency {competency_id}")))?;
+        // What CASE says of the item changed in Cairn: it is the item's latest version, its
+        // export says so, and an older version of the package it came from leaves it be.
+        let reworded = (code, name, statement, keywords)
+            != (
+                fields.code.clone(),
+                fields.name.clone(),
+                fields.statement.clone(),
+                fields.keywords.clone(),
+            );
         let tag_ids = check_competency_fields(
             &mut tx,
             by.institution_id,
@@ -545,9 +568,9 @@ impl Store {
         let param = fields.method.as_ref().and_then(MasteryMethod::param);
         let sql = format!(
             "UPDATE competencies SET area_id = $1, code = $2, name = $3, skill_statement = $4, \
-               keywords = $5, category_id = $6, mastery_method = $7, mastery_param = {} \
-             WHERE id = $8",
-            float_placeholder(9, param)
+               keywords = $5, category_id = $6, mastery_method = $7, \
+               case_changed_at = COALESCE($8, case_changed_at), mastery_param = {} WHERE id = $9",
+            float_placeholder(10, param)
         );
         let mut update = sqlx::query(&sql)
             .bind(fields.area_id)
@@ -557,6 +580,7 @@ impl Store {
             .bind(&fields.keywords)
             .bind(fields.category_id)
             .bind(fields.method.as_ref().map(MasteryMethod::key))
+            .bind(reworded.then(crate::clock::now))
             .bind(competency_id);
         if let Some(param) = param {
             update = update.bind(param);
@@ -566,11 +590,20 @@ impl Store {
             .bind(competency_id)
             .execute(&mut *tx)
             .await?;
+        let held: Vec<HeldAlignment> = sqlx::query_as(
+            "SELECT target_name, target_url, target_framework, target_code, kind, \
+               target_identifier, case_identifier \
+             FROM competency_alignments WHERE competency_id = $1 ORDER BY id",
+        )
+        .bind(competency_id)
+        .fetch_all(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM competency_alignments WHERE competency_id = $1")
             .bind(competency_id)
             .execute(&mut *tx)
             .await?;
-        write_tags_and_alignments(&mut tx, competency_id, &tag_ids, &fields.alignments).await?;
+        write_tags_and_alignments(&mut tx, competency_id, &tag_ids, &fields.alignments, held)
+            .await?;
         let old_method = match old_method {
             Some(method) => Some(MasteryMethod::parse(&method, old_param)?),
             None => None,
@@ -868,11 +901,27 @@ async fn check_competency_fields(
     Ok(ids)
 }
 
+/// An alignment as it was before a save: its form fields, and what an import knew of it (its
+/// CASE association type, target and association identifiers).
+type HeldAlignment = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Writes a competency's tags and alignments. An alignment the form sends back unchanged keeps
+/// what an import knew of it (`held`), so a later import of the same package or descriptor
+/// recognises it instead of adding it again.
 async fn write_tags_and_alignments(
     tx: &mut Tx<'_>,
     competency_id: i64,
     tag_ids: &[i64],
     alignments: &[Alignment],
+    mut held: Vec<HeldAlignment>,
 ) -> CoreResult<()> {
     for tag_id in tag_ids {
         sqlx::query("INSERT INTO competency_tags (competency_id, tag_id) VALUES ($1, $2)")
@@ -882,15 +931,29 @@ async fn write_tags_and_alignments(
             .await?;
     }
     for alignment in alignments {
+        let same = held.iter().position(|(name, url, framework, code, ..)| {
+            *name == alignment.name
+                && *url == alignment.url
+                && *framework == alignment.framework
+                && *code == alignment.code
+        });
+        let (kind, target, association) = match same.map(|at| held.swap_remove(at)) {
+            Some((.., kind, target, association)) => (kind, target, association),
+            None => (None, None, None),
+        };
         sqlx::query(
             "INSERT INTO competency_alignments (competency_id, target_name, target_url, \
-               target_framework, target_code) VALUES ($1, $2, $3, $4, $5)",
+               target_framework, target_code, kind, target_identifier, case_identifier) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(competency_id)
         .bind(&alignment.name)
         .bind(alignment.url.clone())
         .bind(alignment.framework.clone())
         .bind(alignment.code.clone())
+        .bind(kind)
+        .bind(target)
+        .bind(association)
         .execute(&mut **tx)
         .await?;
     }
