@@ -130,7 +130,7 @@ fn unknown(what: &str, id: &str) -> Response {
 }
 
 /// Every published package, or the CASE body for a failure.
-async fn packages(state: &AppState) -> Result<Vec<Value>, Response> {
+async fn packages(state: &AppState) -> Result<std::sync::Arc<Vec<Value>>, Response> {
     cairn::frameworks::published_packages(&state.store)
         .await
         .map_err(|error| {
@@ -213,7 +213,7 @@ async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Resp
 async fn package(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     match packages(&state).await {
         Ok(packages) => match packages
-            .into_iter()
+            .iter()
             .find(|package| package["CFDocument"]["identifier"] == id.as_str())
         {
             Some(package) => Json(package).into_response(),

@@ -129,6 +129,16 @@ fn a_five_level_tree_is_ordered_and_counted_by_depth() {
         [(1, 1, 0), (2, 2, 0), (3, 3, 2), (4, 2, 1), (5, 1, 1)]
     );
     assert_eq!(depths[2].types, [("Standard".to_string(), 3)]);
+    // The first items of a depth, in the framework's order (not the file's).
+    assert_eq!(depths[1].examples, ["MA.N.F Fractions", "MA.N.G Geometry"]);
+    assert_eq!(
+        depths[2].examples,
+        [
+            "MA.N.F.1 Understand a fraction 1/b as one part of a whole.",
+            "MA.N.F.2 Compare two fractions with different numerators.",
+            "MA.N.G.1 Name shapes by their sides."
+        ]
+    );
     assert_eq!(depths[3].types, [("Indicator".to_string(), 2)]);
     assert_eq!(depths[4].types, [("Sub-indicator".to_string(), 1)]);
     let order: Vec<&str> = tree

@@ -281,8 +281,24 @@ pub async fn publish_case(
     store.set_case_published(by, framework_id, published).await
 }
 
-/// Every published framework as a CASE package, for the public CASE provider API.
-pub async fn published_packages(store: &Store) -> CoreResult<Vec<serde_json::Value>> {
+/// Every published framework as a CASE package, for the public CASE provider API: built once
+/// and kept until a framework, its publication or the institution changes, so that requests
+/// anyone may send cost a lookup, not a read of every framework.
+pub async fn published_packages(
+    store: &Store,
+) -> CoreResult<std::sync::Arc<Vec<serde_json::Value>>> {
+    use crate::store::kept::Shows;
+    store
+        .kept(
+            |kept| &kept.case_packages,
+            Shows::Shared,
+            (),
+            read_published_packages(store),
+        )
+        .await
+}
+
+async fn read_published_packages(store: &Store) -> CoreResult<Vec<serde_json::Value>> {
     let mut packages = Vec::new();
     let base = store.public_url();
     for (institution_id, framework_id) in store.published_frameworks().await? {

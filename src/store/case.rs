@@ -616,6 +616,19 @@ impl Store {
                     .collect(),
             });
         }
+        // An area whose competencies a newer package retired is no longer in the framework
+        // as CASE sees it (it stays in Cairn with their evidence).
+        let emptied: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT area_id FROM competencies WHERE framework_id = $1 \
+             AND retired_at IS NOT NULL AND area_id IS NOT NULL",
+        )
+        .bind(framework_id)
+        .fetch_all(self.pool())
+        .await?;
+        let areas: Vec<AreaRow> = areas
+            .into_iter()
+            .filter(|(id, ..)| by_area.contains_key(&Some(*id)) || !emptied.contains(id))
+            .collect();
         Ok(FrameworkPlan {
             identifier: identifier.unwrap_or_default(),
             uri,
@@ -655,8 +668,7 @@ impl Store {
     /// Gives the framework and each of its areas, competencies and indicators without one a
     /// CASE identifier (a new UUID), in one transaction.
     pub(super) async fn identify(&self, framework_id: i64) -> CoreResult<()> {
-        let mut tx = self.write().await?;
-        for (table, scope) in [
+        const TABLES: [(&str, &str); 4] = [
             ("frameworks", "id = $1"),
             ("framework_areas", "framework_id = $1"),
             ("competencies", "framework_id = $1"),
@@ -664,7 +676,23 @@ impl Store {
                 "indicators",
                 "competency_id IN (SELECT id FROM competencies WHERE framework_id = $1)",
             ),
-        ] {
+        ];
+        // Most calls find everything identified already: a read, and no write at all.
+        let mut missing = 0;
+        for (table, scope) in TABLES {
+            let count: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE {scope} AND case_identifier IS NULL"
+            ))
+            .bind(framework_id)
+            .fetch_one(self.pool())
+            .await?;
+            missing += count;
+        }
+        if missing == 0 {
+            return Ok(());
+        }
+        let mut tx = self.write().await?;
+        for (table, scope) in TABLES {
             let ids: Vec<i64> = sqlx::query_scalar(&format!(
                 "SELECT id FROM {table} WHERE {scope} AND case_identifier IS NULL"
             ))
@@ -682,8 +710,8 @@ impl Store {
                 .await?;
             }
         }
-        // Nothing a page shows changed.
-        tx.touch_no_page();
+        // A published framework's package now holds what was added since it was published.
+        tx.touch_everyone();
         tx.commit().await?;
         Ok(())
     }
@@ -698,6 +726,32 @@ impl Store {
         published: bool,
     ) -> CoreResult<()> {
         let mut tx = self.write_as(by).await?;
+        if published {
+            // The provider API finds a document, item or area by its identifier alone: two
+            // published frameworks may not share one (the same package imported twice, here
+            // or in another institution on this Cairn).
+            let clash: Option<String> = sqlx::query_scalar(
+                "SELECT o.name FROM frameworks o WHERE o.published = 1 AND o.id <> $1 AND ( \
+                   o.case_identifier = (SELECT case_identifier FROM frameworks WHERE id = $1) \
+                   OR EXISTS (SELECT 1 FROM competencies c JOIN competencies m \
+                     ON m.case_identifier = c.case_identifier \
+                     WHERE c.framework_id = o.id AND m.framework_id = $1 \
+                       AND c.retired_at IS NULL AND m.retired_at IS NULL) \
+                   OR EXISTS (SELECT 1 FROM framework_areas a JOIN framework_areas b \
+                     ON b.case_identifier = a.case_identifier \
+                     WHERE a.framework_id = o.id AND b.framework_id = $1)) \
+                 ORDER BY o.id LIMIT 1",
+            )
+            .bind(framework_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(other) = clash {
+                return Err(CoreError::Conflict(format!(
+                    "another published framework ({other}) has the same CASE identifiers: \
+                     the provider API could not tell them apart, so publish only one of them"
+                )));
+            }
+        }
         let changed = sqlx::query(
             "UPDATE frameworks SET published = $1 WHERE id = $2 AND institution_id = $3",
         )

@@ -263,6 +263,50 @@ async fn a_package_imports_and_a_newer_version_updates_it_in_place(store: &Store
         .map(|(code, _)| code)
         .collect();
     assert_eq!(codes, ["MA.N.F.1", "MA.N.F.2", "MA.N.G.1", "LOCAL.1"]);
+
+    // A version without geometry: the area its retired standard leaves empty is not in the
+    // framework's package any more.
+    let mut smaller = five_levels();
+    smaller["CFItems"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|item| item["identifier"] != json!(id(9)) && item["identifier"] != json!(id(10)));
+    smaller["CFAssociations"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|link| {
+            let origin = &link["originNodeURI"]["identifier"];
+            *origin != json!(id(9)) && *origin != json!(id(10))
+        });
+    // (Its leaves now tie at several depths: the depths are given, as an administrator would.)
+    let levels = CaseOptions {
+        levels: Some(crate::case::Levels {
+            areas: Some(2),
+            competencies: 3,
+        }),
+        ..CaseOptions::default()
+    };
+    let written = import_case(store, &admin, "maths.json", &bytes(&smaller), levels)
+        .await
+        .unwrap()
+        .written
+        .unwrap();
+    assert_eq!(written.retired, 1);
+    let package = export_case(store, &admin, framework).await.unwrap();
+    let statements: Vec<&str> = package["CFItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|item| item["fullStatement"].as_str())
+        .collect();
+    assert!(
+        !statements.iter().any(|s| s.contains("Geometry")),
+        "{statements:?}"
+    );
+    assert!(
+        statements.iter().any(|s| s.contains("Fractions")),
+        "{statements:?}"
+    );
 }
 
 async fn a_package_with_errors_writes_nothing_unless_its_valid_part_is_chosen(store: &Store) {
@@ -649,7 +693,62 @@ async fn edits_in_cairn_keep_what_the_package_knew(store: &Store) {
     assert_eq!(statement, reworded.statement);
 }
 
+/// The same package imported twice (under another document) cannot be published twice: the
+/// provider API finds items by identifier alone.
+async fn two_frameworks_with_the_same_identifiers_are_not_both_published(store: &Store) {
+    school(store).await;
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let package = five_levels();
+    let document = package["CFDocument"]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let copy = package
+        .to_string()
+        .replace(&document, "c0c0c0c0-0000-4000-8000-000000000000");
+    let first = import_case(
+        store,
+        &admin,
+        "a.json",
+        &bytes(&package),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap()
+    .written
+    .unwrap()
+    .framework_id;
+    let second = import_case(
+        store,
+        &admin,
+        "b.json",
+        copy.as_bytes(),
+        CaseOptions::default(),
+    )
+    .await
+    .unwrap()
+    .written
+    .unwrap()
+    .framework_id;
+    assert_ne!(first, second);
+    crate::frameworks::publish_case(store, &admin, first, true)
+        .await
+        .unwrap();
+    let refused = crate::frameworks::publish_case(store, &admin, second, true).await;
+    assert!(
+        matches!(&refused, Err(CoreError::Conflict(why)) if why.contains("same CASE identifiers")),
+        "{refused:?}"
+    );
+    crate::frameworks::publish_case(store, &admin, first, false)
+        .await
+        .unwrap();
+    crate::frameworks::publish_case(store, &admin, second, true)
+        .await
+        .unwrap();
+}
+
 crate::store_tests!(
+    two_frameworks_with_the_same_identifiers_are_not_both_published,
     edits_in_cairn_keep_what_the_package_knew,
     a_spreadsheet_imports_and_updates_what_changed,
     an_exported_framework_imports_back_equal,

@@ -106,6 +106,9 @@ pub(crate) struct KeptReads {
     pub(crate) story_counts: Kept<UserId, (usize, usize)>,
     /// A learner's attendance as their dashboard shows it, by the day it was counted on.
     pub(crate) attendance: Kept<(UserId, jiff::civil::Date), crate::model::LearnerAttendance>,
+    /// Every published framework as its CASE package (the public provider API answers from
+    /// these; publishing and every edit of a framework move `everyone`).
+    pub(crate) case_packages: Kept<(), Vec<serde_json::Value>>,
 }
 
 /// A learner's current level (none until it can be judged) and evidence count, by competency.
