@@ -217,14 +217,14 @@ impl Store {
         .bind(competency_id)
         .fetch_one(self.pool())
         .await?;
-        let alignments: Vec<(String, Option<String>, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT target_name, target_url, target_framework, target_code \
+        type AlignmentRow = (String, Option<String>, Option<String>, Option<String>);
+        let alignments: Vec<AlignmentRow> = sqlx::query_as(
+            "SELECT target_name, target_url, target_framework, target_code \
                  FROM competency_alignments WHERE competency_id = $1 ORDER BY id",
-            )
-            .bind(competency_id)
-            .fetch_all(self.pool())
-            .await?;
+        )
+        .bind(competency_id)
+        .fetch_all(self.pool())
+        .await?;
         Ok(HeldSkill {
             identifier,
             uri,
