@@ -4,7 +4,10 @@
 # their isChildOf and exactMatchOf associations), then imports it with `cairn import case` into
 # a small school on SQLite and on PostgreSQL, its standards as competencies (`--competencies 3`)
 # and their indicators below them: first as new, then the same package again (nothing to
-# change), then a newer version in which every standard changed (all updated).
+# change), then a newer version in which every standard changed (all updated). Then it serves
+# the SQLite school, publishes the framework, and reads one of its items through the public
+# CASE provider API with wrk (16 connections, 10 s): requests per second, p99, and the server's
+# CPU per request.
 # Target: ≤ 2 s for the first import.
 set -euo pipefail
 
@@ -85,7 +88,9 @@ ls -l "$work/standards.json" | awk '{ printf "== package: %.2f MB, 1,560 items\n
 echo "| run | time | peak memory | outcome |"
 echo "|---|---|---|---|"
 "$BIN" seed --learners 10 --evidence 1 --data-dir "$work/sqlite" >/dev/null
-measure "SQLite, first import" "$BIN" import case "$work/standards.json" --competencies 3 --data-dir "$work/sqlite"
+first=$(measure "SQLite, first import" "$BIN" import case "$work/standards.json" --competencies 3 --data-dir "$work/sqlite")
+echo "$first"
+framework=$(echo "$first" | grep -o 'Written: framework [0-9]*' | grep -o '[0-9]*$')
 measure "SQLite, the same again" "$BIN" import case "$work/standards.json" --competencies 3 --data-dir "$work/sqlite"
 measure "SQLite, a newer version" "$BIN" import case "$work/standards-v2.json" --competencies 3 --data-dir "$work/sqlite"
 
@@ -101,3 +106,30 @@ else
   echo "(no PostgreSQL at $PG_SERVER: its runs are skipped)"
 fi
 echo "Target: the first import of a 1.5 MB package ≤ 2 s."
+
+# The provider API is public: anyone may send it requests, so each must be cheap.
+port=${BENCH_CASE_PORT:-3813}
+"$BIN" serve --addr "127.0.0.1:$port" --data-dir "$work/sqlite" >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS -o /dev/null -c "$work/cookies" \
+  --data-urlencode "email=admin@demo.cairn" --data-urlencode "password=cairn-demo" \
+  "http://127.0.0.1:$port/api/login"
+curl -fsS -o /dev/null -b "$work/cookies" -H "Origin: http://127.0.0.1:$port" \
+  --data "framework_id=$framework&published=true" "http://127.0.0.1:$port/api/publish_case"
+item=$(python3 -c 'import uuid; print(uuid.uuid5(uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8"), "bench:D5.C3.S7"))')
+url="http://127.0.0.1:$port/ims/case/v1p0/CFItems/$item"
+curl -fsS "$url" | grep -q '"humanCodingScheme":"D5.C3.S7"' || { echo "bench: the item is not served"; exit 1; }
+cpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
+before=$(cpu)
+out=$(wrk -t2 -c16 -d10s --latency "$url")
+after=$(cpu)
+requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+echo "$out" | awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" '
+  /Requests\/sec/ { rate = $2 }
+  / 99%/ { p99 = $2 }
+  END { printf "== CASE provider API, one item of the published framework: %s req/s, p99 %s, %.3f ms of CPU a request\n", rate, p99, ticks / hz * 1000 / n }'

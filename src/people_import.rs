@@ -213,8 +213,11 @@ pub enum PackageKind {
 /// How many finished imports are remembered before the oldest are forgotten.
 const REMEMBERED: usize = 64;
 
-/// How many previewed packages are kept in memory to be run.
+/// How many previewed packages an institution keeps in memory to be run.
 const PACKAGES_KEPT: usize = 4;
+
+/// How many previewed packages are kept in memory in all.
+const PACKAGES_KEPT_IN_ALL: usize = 16;
 
 impl Imports {
     /// A new import's tracker.
@@ -272,13 +275,27 @@ impl Imports {
         }
     }
 
-    /// Keeps the package previewed by import `id`, forgetting the oldest past a few.
+    /// Keeps the package previewed by import `id`, forgetting the institution's oldest past a
+    /// few (so one institution's previews never push out another's), and the oldest of all
+    /// past a bound on memory.
     pub fn keep_package(&self, id: u64, package: KeptPackage) {
         let mut packages = self
             .packages
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if packages.len() >= PACKAGES_KEPT {
+        let institution = package.institution_id;
+        let theirs = packages
+            .iter()
+            .filter(|(_, kept)| kept.institution_id == institution)
+            .count();
+        if theirs >= PACKAGES_KEPT {
+            if let Some(oldest) = packages
+                .iter()
+                .position(|(_, kept)| kept.institution_id == institution)
+            {
+                packages.remove(oldest);
+            }
+        } else if packages.len() >= PACKAGES_KEPT_IN_ALL {
             packages.remove(0);
         }
         packages.push((id, package));

@@ -202,6 +202,24 @@ fn words(value: &Value, plural: &str, single: &str) -> Vec<String> {
 }
 
 impl Skill {
+    /// Its canonical identifier: its URL, else its uuid as a URN.
+    pub fn canonical(&self) -> String {
+        match (&self.url, &self.uuid) {
+            (Some(url), _) => url.clone(),
+            (None, Some(uuid)) => match uuid::Uuid::parse_str(uuid) {
+                Ok(uuid) => format!("urn:uuid:{}", uuid.hyphenated()),
+                Err(_) => format!("urn:rsd:{uuid}"),
+            },
+            (None, None) => unreachable!("a descriptor without id or uuid is not read"),
+        }
+    }
+
+    /// Its uuid when it is one (a CASE identifier must be).
+    pub fn case_identifier(&self) -> Option<String> {
+        let uuid = uuid::Uuid::parse_str(self.uuid.as_deref()?).ok()?;
+        Some(uuid.hyphenated().to_string())
+    }
+
     /// A competency's code for it: the start of its uuid (or of its URL's last part).
     pub fn code(&self) -> String {
         let from_url = self

@@ -124,7 +124,7 @@ test('an administrator imports a CASE package at the depths they choose, and a t
   await section.getByRole('button', { name: 'Preview these depths' }).click();
   await expect(section.locator('.case-figures')).toHaveText('Riverbend Science Standards: 2 areas, 8 competencies, 16 indicators, 1 alignment.');
   await expect(depth(2).nth(4)).toHaveText('Areas');
-  await expect(depth(3).nth(4)).toHaveText('Part of the area\'s name');
+  await expect(depth(3).nth(4)).toHaveText('Part of the competency\'s name');
   await expect(depth(4).nth(4)).toHaveText('Competencies');
   await expect(depth(5).nth(4)).toHaveText('Indicators');
 

@@ -444,13 +444,23 @@ pub async fn case_run(
         Err(refusal) => return refusal,
     };
     let page = "/admin/frameworks";
+    // A wrong choice goes back to the same preview, its choices still there.
+    let again = |reason: &str| {
+        back(
+            page,
+            &format!("case={}&upload_error={}", form.id, percent_encode(reason)),
+        )
+    };
     let areas = match form.areas.trim() {
         "" | "0" => None,
         depth => match depth.parse::<usize>() {
             Ok(depth) => Some(depth),
-            Err(_) => return refused(page, "areas: choose a depth"),
+            Err(_) => return again("areas: choose a depth"),
         },
     };
+    if areas.is_some_and(|areas| areas >= form.competencies) {
+        return again("areas: choose a depth above the competencies");
+    }
     let options = cairn::frameworks::CaseOptions {
         levels: Some(cairn::case::Levels {
             areas,

@@ -114,14 +114,17 @@ pub fn package(framework: &FrameworkPlan, provider: &Provider<'_>) -> Value {
                     competency.identifier, alignment.kind, alignment.target_identifier
                 ))
             });
+            // A target with no web address gets a URN of Cairn's: its code, when it has one
+            // (read back by `plan`), else its identifier.
             let target_uri = alignment.target_uri.clone().unwrap_or_else(|| {
+                let named = match &alignment.target_code {
+                    Some(code) => format!("{}{}", super::plan::CODE_URN, code),
+                    None => alignment.target_identifier.clone(),
+                };
                 format!(
                     "{}{}",
                     super::plan::NO_URI,
-                    alignment
-                        .target_identifier
-                        .replace('%', "%25")
-                        .replace(' ', "%20")
+                    named.replace('%', "%25").replace(' ', "%20")
                 )
             });
             associations.push(json!({
@@ -247,8 +250,9 @@ fn link(title: &str, identifier: &str, uri: &str) -> Value {
     json!({"title": title, "identifier": identifier, "uri": uri})
 }
 
-/// An identifier derived from what it names: the same in every export.
-fn derived(name: &str) -> String {
+/// An identifier derived from what it names: the same in every export. (CASE identifiers
+/// are UUIDs: an alignment typed in Cairn is given one from its web address or code.)
+pub fn derived(name: &str) -> String {
     Uuid::new_v5(
         &Uuid::NAMESPACE_URL,
         format!("cairn:case:{name}").as_bytes(),

@@ -12,7 +12,7 @@ pub mod spreadsheet;
 pub(crate) mod tests;
 mod tree;
 
-pub use export::{new_identifier, package as export, Provider};
+pub use export::{derived as derived_identifier, new_identifier, package as export, Provider};
 pub use package::{read, Association, Document, Item, Link, NotAPackage, Package};
 pub use plan::{
     describe, plan, AlignmentPlan, AreaPlan, CompetencyPlan, FrameworkPlan, IndicatorPlan, Levels,

@@ -278,11 +278,18 @@ pub fn plan(package: &Package, tree: &Tree, levels: Levels) -> FrameworkPlan {
             .or_else(|| clean(&link.title))
             .or_else(|| clean(&link.uri))
             .unwrap_or_else(|| target.to_string());
-        // A target outside the package named by a code rather than a UUID or URI (as Cairn
-        // exports an alignment typed with a code) keeps it as its code.
+        // A target outside the package keeps its code: the one Cairn's export wrote in its URN
+        // (an alignment typed with a code), else an identifier that is a code rather than a
+        // UUID or URI (as other tools write them).
+        let coded = clean(&link.uri).and_then(|uri| {
+            let code = uri.strip_prefix(NO_URI)?.strip_prefix(CODE_URN)?;
+            Some(code.replace("%20", " ").replace("%25", "%"))
+        });
         let target_code = match target_item {
             Some(item) => clean(&item.human_coding_scheme),
-            None => (!looks_like_uuid(target) && !target.contains(':')).then(|| target.to_string()),
+            None => coded.or_else(|| {
+                (!looks_like_uuid(target) && !target.contains(':')).then(|| target.to_string())
+            }),
         };
         let target_uri = clean(&link.uri)
             .filter(|uri| !uri.starts_with(NO_URI))
@@ -369,6 +376,9 @@ pub fn describe(problems: &[Problem]) -> Vec<String> {
 
 /// The URI Cairn's export gives an alignment's target that has none (CASE requires one).
 pub const NO_URI: &str = "urn:cairn:alignment:";
+
+/// After `NO_URI`, what marks the rest as the target's code.
+pub const CODE_URN: &str = "code:";
 
 fn looks_like_uuid(text: &str) -> bool {
     text.len() == 36

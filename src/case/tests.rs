@@ -463,7 +463,7 @@ fn an_exported_framework_imports_back_unchanged() {
         kind: "isRelatedTo".into(),
         target_name: "ESCO: teach mathematics".into(),
         target_uri: Some("http://data.europa.eu/esco/skill/abc".into()),
-        target_identifier: "http://data.europa.eu/esco/skill/abc".into(),
+        target_identifier: crate::case::derived_identifier("http://data.europa.eu/esco/skill/abc"),
         target_code: None,
     }];
     framework.competencies.push(loose);

@@ -65,13 +65,19 @@ pub async fn export_rsd_of(
         .document
         .as_deref()
         .and_then(|document| serde_json::from_str(document).ok());
-    let url = held.uri.clone().unwrap_or_else(|| {
-        format!(
-            "{}/ims/case/v1p0/CFItems/{}",
-            store.public_url().trim_end_matches('/'),
-            held.identifier
-        )
-    });
+    // A descriptor's id is a web address: one known only by its uuid (a URN) is given its
+    // CASE item's address on this Cairn.
+    let url = held
+        .uri
+        .clone()
+        .filter(|uri| !uri.starts_with("urn:"))
+        .unwrap_or_else(|| {
+            format!(
+                "{}/ims/case/v1p0/CFItems/{}",
+                store.public_url().trim_end_matches('/'),
+                held.identifier
+            )
+        });
     let descriptor = crate::rsd::Descriptor {
         url: &url,
         uuid: &held.identifier,

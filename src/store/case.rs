@@ -18,6 +18,9 @@ type Tx<'s> = super::write::Write<'s>;
 
 pub use crate::model::CaseImport;
 
+/// The kind of an alignment a Rich Skill Descriptor brought (not a CASE association type).
+pub const RSD_KIND: &str = "rsd";
+
 /// A competency already in the framework: id, CASE identifier, last change kept, retired.
 type HeldCompetency = (i64, String, Option<String>, Option<String>);
 
@@ -364,7 +367,7 @@ async fn differs(tx: &mut Tx<'_>, id: i64, competency: &CompetencyPlan) -> CoreR
     .await?;
     let targets: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT kind, target_identifier FROM competency_alignments WHERE competency_id = $1 \
-           AND kind IS NOT NULL ORDER BY id",
+           AND kind IS NOT NULL AND kind <> 'rsd' ORDER BY id",
     )
     .bind(id)
     .fetch_all(&mut **tx)
@@ -416,11 +419,14 @@ async fn write_fields(tx: &mut Tx<'_>, id: i64, competency: &CompetencyPlan) -> 
         .execute(&mut **tx)
         .await?;
     }
-    // Alignments typed in Cairn (no CASE kind) stay.
-    sqlx::query("DELETE FROM competency_alignments WHERE competency_id = $1 AND kind IS NOT NULL")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    // Alignments typed in Cairn (no CASE kind) and those a Rich Skill Descriptor brought stay.
+    sqlx::query(
+        "DELETE FROM competency_alignments WHERE competency_id = $1 AND kind IS NOT NULL \
+         AND kind <> 'rsd'",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     for alignment in &competency.alignments {
         sqlx::query(
             "INSERT INTO competency_alignments (competency_id, target_name, target_url, \
@@ -602,15 +608,22 @@ impl Store {
                     .filter(|row| row.0 == id)
                     .map(|(_, kind, name, url, target, code, key)| AlignmentPlan {
                         identifier: key.clone(),
-                        kind: kind.clone().unwrap_or_else(|| "isRelatedTo".into()),
+                        // Typed in Cairn or brought by a descriptor: related.
+                        kind: kind
+                            .clone()
+                            .filter(|kind| kind != RSD_KIND)
+                            .unwrap_or_else(|| "isRelatedTo".into()),
                         target_name: name.clone(),
                         target_uri: url.clone(),
-                        // Typed in Cairn: named by its URL, else its code, else its name.
-                        target_identifier: target
-                            .clone()
-                            .or_else(|| url.clone())
-                            .or_else(|| code.clone())
-                            .unwrap_or_else(|| format!("{}{name}", crate::case::NO_URI)),
+                        // Typed in Cairn: a UUID derived from its URL, else its code, else
+                        // its name (the same in every export).
+                        target_identifier: target.clone().unwrap_or_else(|| {
+                            let named = url
+                                .clone()
+                                .or_else(|| code.clone())
+                                .unwrap_or_else(|| format!("{}{name}", crate::case::NO_URI));
+                            crate::case::derived_identifier(&named)
+                        }),
                         target_code: code.clone(),
                     })
                     .collect(),

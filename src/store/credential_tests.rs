@@ -804,7 +804,83 @@ async fn badges_from_other_platforms_verify_once_their_issuers_are_trusted(store
     assert!(kept.problem.unwrap().starts_with("signature"));
 }
 
+/// A standard a newer framework retired is no longer asked for: the achievement is earned on
+/// the others (as the learner's dashboard already counts it).
+async fn a_retired_competency_is_no_longer_asked_for(store: &Store) {
+    store.load_school(&small_school()).await.unwrap();
+    store.ensure_issuer_keys().await.unwrap();
+    let learner = user_id(store, "learner@demo.cairn").await;
+    let award = achievement(store, "Riverbend Values Award").await;
+    let earned_by = |store: &Store, learner: i64| {
+        let store = store.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM credentials WHERE learner_id = $1 AND achievement_id = $2 \
+                 AND kind = 'earned'",
+            )
+            .bind(learner)
+            .bind(award)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+        }
+    };
+    for (code, level) in [
+        ("VAL-RES", 4.0),
+        ("VAL-RSP", 4.0),
+        ("VAL-RSL", 4.0),
+        ("VAL-INT", 1.0),
+    ] {
+        store
+            .record_evidence(&super::levels::NewEvidence {
+                level,
+                ..super::testing::teacher_mark(
+                    learner,
+                    super::testing::competency(store, code).await,
+                    level,
+                    "2026-11-23T09:00:00Z",
+                )
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        earned_by(store, learner).await,
+        0,
+        "integrity is not mastered"
+    );
+    sqlx::query(
+        "UPDATE competencies SET retired_at = '2026-12-01T00:00:00Z' WHERE code = 'VAL-INT'",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let issued = store.issue_due_credentials(learner).await.unwrap();
+    assert_eq!(issued.len(), 1);
+    assert_eq!(earned_by(store, learner).await, 1);
+
+    // Every criterion retired: the achievement is earned by nobody.
+    sqlx::query(
+        "UPDATE competencies SET retired_at = '2026-12-01T00:00:00Z' WHERE code LIKE 'VAL-%'",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let other: i64 = sqlx::query_scalar(
+        "SELECT learner_id FROM current_levels WHERE learner_id NOT IN \
+           (SELECT learner_id FROM credentials WHERE achievement_id = $1 AND learner_id IS NOT NULL) \
+         ORDER BY learner_id LIMIT 1",
+    )
+    .bind(award)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    store.issue_due_credentials(other).await.unwrap();
+    assert_eq!(earned_by(store, other).await, 0);
+}
+
 crate::store_tests!(
+    a_retired_competency_is_no_longer_asked_for,
     badges_from_other_platforms_verify_once_their_issuers_are_trusted,
     credentials_from_elsewhere_are_shown_for_what_they_are,
     a_training_record_keeps_its_file_and_refuses_disguises,

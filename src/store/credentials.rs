@@ -331,7 +331,9 @@ impl Store {
     }
 
     /// Issues every earned credential a learner is due and has not been given (automatic
-    /// issuance: after each new piece of evidence, and at start-up for anything missed).
+    /// issuance: after each new piece of evidence, and at start-up for anything missed). A
+    /// competency a newer framework retired is no longer asked for; an achievement left with
+    /// no criterion is earned by nobody.
     pub async fn issue_due_credentials(
         &self,
         learner_id: UserId,
@@ -339,8 +341,11 @@ impl Store {
         let due: Vec<i64> = sqlx::query_scalar(
             "SELECT a.id FROM achievements a JOIN users u ON u.institution_id = a.institution_id \
              WHERE u.id = $1 AND a.auto_issue = 1 \
-               AND EXISTS (SELECT 1 FROM achievement_criteria ac WHERE ac.achievement_id = a.id) \
+               AND EXISTS (SELECT 1 FROM achievement_criteria ac \
+                 JOIN competencies k ON k.id = ac.competency_id \
+                 WHERE ac.achievement_id = a.id AND k.retired_at IS NULL) \
                AND NOT EXISTS (SELECT 1 FROM achievement_criteria ac \
+                 JOIN competencies k ON k.id = ac.competency_id AND k.retired_at IS NULL \
                  LEFT JOIN current_levels l ON l.competency_id = ac.competency_id \
                    AND l.learner_id = u.id \
                  WHERE ac.achievement_id = a.id \
@@ -694,7 +699,7 @@ impl Store {
              FROM achievement_criteria ac JOIN competencies c ON c.id = ac.competency_id \
              JOIN frameworks f ON f.id = c.framework_id \
              LEFT JOIN current_levels l ON l.competency_id = c.id AND l.learner_id = $2 \
-             WHERE ac.achievement_id = $1 ORDER BY c.position, c.id",
+             WHERE ac.achievement_id = $1 AND c.retired_at IS NULL ORDER BY c.position, c.id",
         )
         .bind(achievement_id)
         .bind(learner_id)

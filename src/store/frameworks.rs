@@ -404,23 +404,25 @@ impl Store {
         fields: &FrameworkFields,
     ) -> CoreResult<Option<i64>> {
         let mut tx = self.write_as(by).await?;
-        let old: Option<(String, Option<f64>, i64)> = sqlx::query_as(
-            "SELECT mastery_method, mastery_param, rubric_id FROM frameworks \
+        let old: Option<(String, Option<f64>, i64, String, String)> = sqlx::query_as(
+            "SELECT mastery_method, mastery_param, rubric_id, name, description FROM frameworks \
              WHERE id = $1 AND institution_id = $2",
         )
         .bind(framework_id)
         .bind(by.institution_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (old_method, old_param, old_rubric) =
+        let (old_method, old_param, old_rubric, old_name, old_description) =
             old.ok_or_else(|| CoreError::NotFound(format!("framework {framework_id}")))?;
+        // A new title or description is the CASE document's latest change.
+        let reworded = !same_text(&old_name, &fields.name)
+            || !same_text(&old_description, &fields.description);
         check_framework_fields(&mut tx, by.institution_id, Some(framework_id), fields).await?;
         let param = fields.method.param();
         let sql = format!(
             "UPDATE frameworks SET name = $1, description = $2, category_id = $3, \
                rubric_id = $4, mastery_method = $5, \
-               case_changed_at = CASE WHEN name <> $1 OR description <> $2 THEN $6 \
-                 ELSE case_changed_at END, \
+               case_changed_at = COALESCE($6, case_changed_at), \
                mastery_param = {} WHERE id = $7",
             float_placeholder(8, param)
         );
@@ -430,7 +432,7 @@ impl Store {
             .bind(fields.category_id)
             .bind(fields.rubric_id)
             .bind(fields.method.key())
-            .bind(crate::clock::now())
+            .bind(reworded.then(crate::clock::now))
             .bind(framework_id);
         if let Some(param) = param {
             update = update.bind(param);
@@ -550,13 +552,14 @@ impl Store {
             old.ok_or_else(|| CoreError::NotFound(format!("competency {competency_id}")))?;
         // What CASE says of the item changed in Cairn: it is the item's latest version, its
         // export says so, and an older version of the package it came from leaves it be.
-        let reworded = (code, name, statement, keywords)
-            != (
-                fields.code.clone(),
-                fields.name.clone(),
-                fields.statement.clone(),
-                fields.keywords.clone(),
-            );
+        let reworded = [
+            (&code, &fields.code),
+            (&name, &fields.name),
+            (&statement, &fields.statement),
+            (&keywords, &fields.keywords),
+        ]
+        .iter()
+        .any(|(held, sent)| !same_text(held, sent));
         let tag_ids = check_competency_fields(
             &mut tx,
             by.institution_id,
@@ -899,6 +902,12 @@ async fn check_competency_fields(
         }
     }
     Ok(ids)
+}
+
+/// Whether two texts say the same, whatever their line endings and spacing (a form posted
+/// before the page's script arrives sends CRLF).
+fn same_text(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
 }
 
 /// An alignment as it was before a save: its form fields, and what an import knew of it (its

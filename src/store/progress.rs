@@ -178,7 +178,8 @@ impl Store {
             .await
     }
 
-    /// Every criterion of the institution's achievements: `(achievement, competency, level)`.
+    /// Every criterion of the institution's achievements: `(achievement, competency, level)`;
+    /// a retired competency is no longer one.
     pub(super) async fn achievement_criteria(
         &self,
         institution_id: i64,
@@ -186,7 +187,9 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT ac.achievement_id, ac.competency_id, ac.min_level \
              FROM achievement_criteria ac JOIN achievements a ON a.id = ac.achievement_id \
-             WHERE a.institution_id = $1 ORDER BY ac.achievement_id, ac.competency_id",
+             JOIN competencies c ON c.id = ac.competency_id \
+             WHERE a.institution_id = $1 AND c.retired_at IS NULL \
+             ORDER BY ac.achievement_id, ac.competency_id",
         )
         .bind(institution_id)
         .fetch_all(self.pool())

@@ -102,9 +102,17 @@ impl Store {
         listener.listen(&self.channel).await?;
         self.relayed.store(true, Ordering::Release);
         let store = self.clone();
+        // Hearing ends with the store (a server stopping, a test finished), and with it the
+        // listener's connection.
+        let closed = self.pool().close_event();
         tokio::spawn(async move {
+            tokio::pin!(closed);
             loop {
-                match listener.try_recv().await {
+                let received = tokio::select! {
+                    _ = &mut closed => break,
+                    received = listener.try_recv() => received,
+                };
+                match received {
                     Ok(Some(notification)) => store.heard(notification.payload()),
                     Ok(None) => store.lost_hearing("the connection closed"),
                     Err(error) => {
@@ -157,7 +165,7 @@ impl Store {
         self.touched(&Touched::everything());
         let store = self.clone();
         tokio::spawn(async move {
-            while !store.relayed.load(Ordering::Acquire) {
+            while !store.relayed.load(Ordering::Acquire) && !store.pool.is_closed() {
                 tokio::time::sleep(PING_EVERY).await;
                 let ping = Envelope {
                     ping: true,

@@ -1,14 +1,41 @@
 //! Competencies written from Rich Skill Descriptors, and read back as one. A descriptor is
-//! known by its URL (the competency's `case_uri`, its canonical identifier) or, without one,
-//! its uuid (`case_identifier`): importing it again into the same framework updates the
-//! competency in place, keeping its evidence.
+//! known by its URL, or without one its uuid as a URN (`Skill::canonical`, kept as the
+//! competency's `case_uri`); its uuid, when it is a UUID, is the competency's CASE identifier.
+//! Importing it again into the same framework updates the competency in place, keeping its
+//! evidence.
 
 use super::audit::Audit;
+use super::case::RSD_KIND;
 use super::people_import::ImportedBy;
 use super::Store;
 use crate::error::{CoreError, CoreResult};
 use crate::model::Alignment;
 use crate::rsd::Skill;
+
+/// The item type a competency from a descriptor shows.
+const ITEM_TYPE: &str = "Rich Skill Descriptor";
+
+/// `base`, or the first of `base-2`, `base-3`, … no competency of the framework has.
+async fn unique_code(
+    tx: &mut super::write::Write<'_>,
+    framework_id: i64,
+    base: &str,
+) -> CoreResult<String> {
+    let taken: Vec<String> = sqlx::query_scalar(
+        "SELECT code FROM competencies WHERE framework_id = $1 AND code LIKE $2",
+    )
+    .bind(framework_id)
+    .bind(format!("{base}%"))
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut code = base.to_string();
+    let mut n = 1;
+    while taken.contains(&code) {
+        n += 1;
+        code = format!("{base}-{n}");
+    }
+    Ok(code)
+}
 
 /// What an import of descriptors did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -73,26 +100,27 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
         let mut report = RsdImport::default();
+        let now = crate::clock::now();
         for skill in skills {
-            // The institution's category of the same name, else the framework's.
-            let category_id = skill
-                .categories
-                .iter()
-                .find_map(|wanted| {
-                    categories
-                        .iter()
-                        .find(|(_, name)| name.eq_ignore_ascii_case(wanted))
-                        .map(|(id, _)| *id)
-                })
-                .unwrap_or(framework_category);
+            // The institution's category of the same name; else a new competency takes the
+            // framework's, and one held keeps its own.
+            let named_category = skill.categories.iter().find_map(|wanted| {
+                categories
+                    .iter()
+                    .find(|(_, name)| name.eq_ignore_ascii_case(wanted))
+                    .map(|(id, _)| *id)
+            });
+            let canonical = skill.canonical();
+            let identifier = skill.case_identifier();
+            // Known by its address, or by its uuid (a competency of this Cairn exported as a
+            // descriptor and brought back).
             let held: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM competencies WHERE framework_id = $1 \
-                 AND (case_uri = $2 OR (case_uri IS NULL AND case_identifier = $3)) \
-                 ORDER BY id LIMIT 1",
+                 AND (case_uri = $2 OR case_identifier = $3) ORDER BY id LIMIT 1",
             )
             .bind(framework_id)
-            .bind(&skill.url)
-            .bind(&skill.uuid)
+            .bind(&canonical)
+            .bind(&identifier)
             .fetch_optional(&mut *tx)
             .await?;
             let id = match held {
@@ -109,58 +137,82 @@ impl Store {
                     .bind(framework_id)
                     .fetch_one(&mut *tx)
                     .await?;
-                    report.created += 1;
+                    let code = unique_code(&mut tx, framework_id, &skill.code()).await?;
                     let id = sqlx::query_scalar(
                         "INSERT INTO competencies (framework_id, code, name, category_id, \
                            position, case_identifier) VALUES ($1, $2, $3, $4, $5, $6) \
                          RETURNING id",
                     )
                     .bind(framework_id)
-                    .bind(skill.code())
+                    .bind(code)
                     .bind(&skill.name)
-                    .bind(category_id)
+                    .bind(named_category.unwrap_or(framework_category))
                     .bind(position)
-                    .bind(&skill.uuid)
+                    .bind(&identifier)
                     .fetch_one(&mut *tx)
                     .await?;
+                    report.created += 1;
                     report.competencies.push((id, skill.name.clone(), true));
                     id
                 }
             };
+            // What the descriptor says is the competency's latest wording. A competency that
+            // came from a CASE package keeps its item type and notes.
             sqlx::query(
                 "UPDATE competencies SET name = $1, skill_statement = $2, keywords = $3, \
-                   category_id = $4, area_id = COALESCE($5, area_id), case_uri = $6, \
-                   item_type = 'Rich Skill Descriptor', notes = $7, rsd = $8, retired_at = NULL \
-                 WHERE id = $9",
+                   category_id = COALESCE($4, category_id), area_id = COALESCE($5, area_id), \
+                   case_uri = $6, \
+                   notes = CASE WHEN item_type IS NULL OR item_type = $7 THEN $8 ELSE notes END, \
+                   item_type = CASE WHEN item_type IS NULL OR item_type = $7 THEN $7 \
+                     ELSE item_type END, \
+                   rsd = $9, case_changed_at = $10, retired_at = NULL \
+                 WHERE id = $11",
             )
             .bind(&skill.name)
             .bind(&skill.statement)
             .bind(skill.keywords.join(", "))
-            .bind(category_id)
+            .bind(named_category)
             .bind(area_id)
-            .bind(&skill.url)
+            .bind(&canonical)
+            .bind(ITEM_TYPE)
             .bind(skill.notes())
             .bind(skill.document.to_string())
+            .bind(&now)
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            // The descriptor's alignments replace those it brought before; those typed in
-            // Cairn stay.
-            sqlx::query(
-                "DELETE FROM competency_alignments WHERE competency_id = $1 AND kind = 'rsd'",
+            // The descriptor's alignments replace those it brought before; one the competency
+            // already has (typed in Cairn, or from CASE) is not added twice.
+            sqlx::query("DELETE FROM competency_alignments WHERE competency_id = $1 AND kind = $2")
+                .bind(id)
+                .bind(RSD_KIND)
+                .execute(&mut *tx)
+                .await?;
+            let kept: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT target_name, target_url, target_framework FROM competency_alignments \
+                 WHERE competency_id = $1",
             )
             .bind(id)
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
             for alignment in &skill.alignments {
+                let known = kept.iter().any(|(name, url, framework)| {
+                    *name == alignment.name
+                        && *url == alignment.url
+                        && (framework.is_none() || *framework == alignment.framework)
+                });
+                if known {
+                    continue;
+                }
                 sqlx::query(
                     "INSERT INTO competency_alignments (competency_id, target_name, target_url, \
-                       target_framework, kind) VALUES ($1, $2, $3, $4, 'rsd')",
+                       target_framework, kind) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(id)
                 .bind(&alignment.name)
                 .bind(&alignment.url)
                 .bind(&alignment.framework)
+                .bind(RSD_KIND)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -131,7 +131,11 @@ async fn descriptors_import_into_an_area_and_update_in_place(store: &Store) {
         "Occupations: 25-2031.00 Secondary School Teachers (o*net). Authors: Open Skills Example."
     );
     let speaking = read(None, "9c0e2f4a-1111-4222-8333-444455556666").await;
-    assert_eq!(speaking.5, None);
+    assert_eq!(
+        speaking.5.as_deref(),
+        Some("urn:uuid:9c0e2f4a-1111-4222-8333-444455556666"),
+        "without a URL, known by its uuid"
+    );
     assert_eq!(
         speaking.3, "School values",
         "no category named Oratory: the framework's"
@@ -277,7 +281,71 @@ async fn wrong_files_and_other_roles_change_nothing(store: &Store) {
     ));
 }
 
+/// Descriptors known only by web addresses that start alike get codes of their own, and a
+/// competency that came from CASE keeps its item type and notes when a descriptor updates it.
+async fn codes_stay_unique_and_case_fields_stay(store: &Store) {
+    school(store).await;
+    let admin = viewer(store, demo::DEMO_ADMIN).await;
+    let (framework, _) = values(store).await;
+    let slugs = json!([
+        {"id": "https://skills.example.org/communication-oral", "skillName": "Oral communication", "skillStatement": "Speaks clearly."},
+        {"id": "https://skills.example.org/communication-written", "skillName": "Written communication", "skillStatement": "Writes clearly."}
+    ]);
+    let done = import_rsd(
+        store,
+        &admin,
+        framework,
+        None,
+        "s.json",
+        slugs.to_string().as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.created, 2);
+    let codes: Vec<String> = sqlx::query_scalar(
+        "SELECT code FROM competencies WHERE case_uri LIKE 'https://skills.example.org/%' \
+         ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(codes, ["communic", "communic-2"]);
+
+    // Respect, as if it came from a CASE package, exported as a descriptor and brought back.
+    let respect = super::testing::competency(store, "VAL-RES").await;
+    sqlx::query(
+        "UPDATE competencies SET item_type = 'Standard', notes = 'From the state.' WHERE id = $1",
+    )
+    .bind(respect)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let mut descriptor = export_rsd(store, &admin, respect).await.unwrap();
+    descriptor["skillStatement"] = json!("Treats everyone with consideration.");
+    let again = import_rsd(
+        store,
+        &admin,
+        framework,
+        None,
+        "r.json",
+        descriptor.to_string().as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.created, again.updated), (0, 1), "known by its uuid");
+    let (kind, notes, statement): (Option<String>, String, String) =
+        sqlx::query_as("SELECT item_type, notes, skill_statement FROM competencies WHERE id = $1")
+            .bind(respect)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(kind.as_deref(), Some("Standard"));
+    assert_eq!(notes, "From the state.");
+    assert_eq!(statement, "Treats everyone with consideration.");
+}
+
 crate::store_tests!(
+    codes_stay_unique_and_case_fields_stay,
     descriptors_import_into_an_area_and_update_in_place,
     wrong_files_and_other_roles_change_nothing,
 );

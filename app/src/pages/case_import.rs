@@ -97,16 +97,16 @@ fn CaseProgressView(id: u64, now: ImportProgress) -> impl IntoView {
     .into_any_sync()
 }
 
-/// What a depth becomes at the chosen depths.
+/// What a depth becomes at the chosen depths (as `cairn::case::plan` makes them).
 fn becomes(preview: &CasePreview, depth: usize) -> &'static str {
-    if Some(depth) == preview.areas_depth {
-        "Areas"
-    } else if depth == preview.competencies_depth {
-        "Competencies"
-    } else if depth > preview.competencies_depth {
-        "Indicators"
-    } else {
-        "Part of the area's name"
+    let competencies = preview.competencies_depth;
+    match preview.areas_depth {
+        _ if depth == competencies => "Competencies",
+        _ if depth > competencies => "Indicators",
+        Some(areas) if depth == areas => "Areas",
+        Some(areas) if depth < areas => "Part of the area's name",
+        Some(_) => "Part of the competency's name",
+        None => "Left out (its leaves become competencies)",
     }
 }
 
@@ -256,7 +256,7 @@ fn Choose(id: u64, preview: CasePreview) -> impl IntoView {
             <label for="case-competencies">"Competencies are the items at"</label>
             <select id="case-competencies" name="competencies">{competency_options}</select>
             <p class="muted">
-                "Items below the competencies become their indicators; items above the areas are kept in the area's name."
+                "Items below the competencies become their indicators; items above the areas are kept in the area's name, and those between the areas and the competencies in the competency's name."
             </p>
             {(preview.problem_count > 0).then(|| view! {
                 <label>

@@ -191,7 +191,7 @@ fn CaseSection(id: i64, case_identifier: Option<String>, published: bool) -> imp
         (Some(document), false) => {
             format!("Its CASE document is {document}. Only your administrators can read it.")
         }
-        (None, _) => "Typed in Cairn: it gets its CASE identifiers the first time it is exported or published, and keeps them.".into(),
+        (None, _) => "Typed in Cairn: it gets its CASE identifiers the first time it or one of its competencies is exported, or it is published, and keeps them.".into(),
     };
     let api = case_identifier
         .filter(|_| published)
