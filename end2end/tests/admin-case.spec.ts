@@ -148,7 +148,8 @@ test('an administrator imports a CASE package at the depths they choose, and a t
   const teacher = await (await browser.newContext()).newPage();
   const teacherErrors = collectErrors(teacher);
   await signIn(teacher, 'teacher@demo.cairn');
-  await teacher.getByRole('link', { name: /^Open the roster of / }).first().click();
+  // (Not 7A: the people import test has put twenty thousand learners in it.)
+  await teacher.getByRole('link', { name: /^Open the roster of (?!7A$)/ }).first().click();
   await expect(teacher).toHaveURL(/\/groups\/\d+\/roster$/);
   await hydrated(teacher);
   await teacher.getByLabel('Framework').selectOption({ label: 'Riverbend Science Standards' });
