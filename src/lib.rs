@@ -39,6 +39,8 @@ pub mod people_import;
 #[cfg(feature = "store")]
 pub mod rsd;
 #[cfg(feature = "store")]
+pub mod seats;
+#[cfg(feature = "store")]
 pub mod store;
 #[cfg(feature = "store")]
 pub mod story;

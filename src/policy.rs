@@ -120,6 +120,27 @@ pub fn may_view_institution(viewer: &Viewer, institution_id: InstitutionId) -> b
     viewer.institution_id == institution_id && viewer.has(Role::Admin)
 }
 
+/// Whose registration codes `viewer` may give seats of (and take unused ones back from).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeatGiver {
+    /// An administrator: every code of their institution.
+    Institution,
+    /// A manager: the codes they hold.
+    OwnCodes(UserId),
+}
+
+/// May `viewer` give seats, and of which codes? Administrators any of their institution's,
+/// managers their own; nobody else.
+pub fn seat_giver(viewer: &Viewer) -> Option<SeatGiver> {
+    if viewer.has(Role::Admin) {
+        Some(SeatGiver::Institution)
+    } else if viewer.has(Role::Manager) {
+        Some(SeatGiver::OwnCodes(viewer.id))
+    } else {
+        None
+    }
+}
+
 /// May `viewer` issue a learner's earned credential by hand? The institution's
 /// administrators and the learner's teachers.
 pub fn may_issue_credential(viewer: &Viewer, learner: &LearnerRelations) -> bool {
@@ -182,6 +203,21 @@ mod tests {
             teacher_ids: vec![30],
             manager_ids: vec![40],
             year_levels: vec![Some(9)],
+        }
+    }
+
+    #[test]
+    fn administrators_give_any_seat_and_managers_their_own() {
+        assert_eq!(
+            seat_giver(&viewer(1, &[Role::Admin, Role::Manager])),
+            Some(SeatGiver::Institution)
+        );
+        assert_eq!(
+            seat_giver(&viewer(40, &[Role::Manager])),
+            Some(SeatGiver::OwnCodes(40))
+        );
+        for role in [Role::Teacher, Role::Learner, Role::Parent] {
+            assert_eq!(seat_giver(&viewer(7, &[role])), None);
         }
     }
 

@@ -80,6 +80,7 @@ pub fn generate(g: &mut Generator, people: &People, tables: &mut Vec<TableRows>)
             "code",
             "seats",
             "created_at",
+            "taken",
         ],
     );
     let mut seats = TableRows::new(
@@ -124,6 +125,9 @@ pub fn generate(g: &mut Generator, people: &People, tables: &mut Vec<TableRows>)
         let code: String = (0..8)
             .map(|_| char::from(CODE_ALPHABET[g.rng.random_range(0..CODE_ALPHABET.len())]))
             .collect();
+        // Seats go to learners of the oldest groups; most have registered.
+        let (starts, ends) = dates[training_id as usize - 1];
+        let placed = (seat_count as usize * 3 / 5).min(people.learners.len());
         codes.push(row![
             id,
             INSTITUTION_ID,
@@ -132,12 +136,10 @@ pub fn generate(g: &mut Generator, people: &People, tables: &mut Vec<TableRows>)
             id,
             code,
             seat_count,
-            &ordered
+            &ordered,
+            placed as i64
         ]);
 
-        // Seats go to learners of the oldest groups; most have registered.
-        let (starts, ends) = dates[training_id as usize - 1];
-        let placed = (seat_count as usize * 3 / 5).min(people.learners.len());
         for learner in people.learners.iter().rev().take(placed) {
             let person = &learner.person;
             let redeemed = g.rng.random_bool(0.75);

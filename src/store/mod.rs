@@ -37,6 +37,7 @@ pub mod roles;
 pub mod roster;
 pub mod rsd;
 pub mod school;
+pub mod seats;
 pub mod settings;
 pub mod story;
 pub mod summary;
@@ -553,6 +554,8 @@ mod framework_tests;
 mod oneroster_tests;
 #[cfg(test)]
 mod rsd_tests;
+#[cfg(test)]
+mod seat_tests;
 #[cfg(test)]
 mod store_tests;
 #[cfg(test)]
