@@ -9,6 +9,15 @@ use crate::store::audit::Actor;
 use crate::store::seats::Redeemed;
 use crate::store::Store;
 
+/// A registration code as the viewer sees it before redeeming it.
+pub async fn registration(
+    store: &Store,
+    viewer: &Viewer,
+    code: &str,
+) -> CoreResult<crate::model::Registration> {
+    store.registration(code, viewer.id).await
+}
+
 /// The viewer redeems `code`: a seat on its training, and their enrolment.
 pub async fn redeem(store: &Store, viewer: &Viewer, code: &str) -> CoreResult<Redeemed> {
     store

@@ -105,7 +105,7 @@ test("a disabled person's open session stops working at once", async ({ page, br
   // Their next request is refused, and their page goes to sign-in.
   expect((await manager.request.get('/api/v1/me')).status()).toBe(401);
   await manager.reload();
-  await expect(manager).toHaveURL(/\/login$/);
+  await expect(manager).toHaveURL(/\/login(\?next=[^&]*)?$/);
 
   // Enabled again, they sign in as before; both changes are in the audit log.
   await row.getByRole('button', { name: `Enable ${name}` }).click();

@@ -30,6 +30,21 @@ const DECOY_HASH: &str =
 pub struct LoginForm {
     pub email: String,
     pub password: String,
+    /// Where to go once signed in: a page of this Cairn (anything else is ignored).
+    #[serde(default)]
+    pub next: String,
+}
+
+/// A page of this Cairn to go on to after signing in: a local path only — never another site
+/// (`//host`, `/\host`), the sign-in page itself or the API.
+pub(crate) fn local_path(next: &str) -> Option<&str> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/login")
+        && !next.starts_with("/api/")
+        && next.len() <= 2000
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    local.then_some(next)
 }
 
 /// The session token in the request's cookies, if any.
@@ -51,8 +66,11 @@ fn client_address(request_extensions: &axum::http::Extensions) -> Option<String>
         .map(|ConnectInfo(addr)| addr.ip().to_string())
 }
 
-fn refused(code: &str, email: &str) -> Response {
-    let query = format!("/login?error={code}&email={}", percent_encode(email.trim()));
+fn refused(code: &str, email: &str, next: &str) -> Response {
+    let mut query = format!("/login?error={code}&email={}", percent_encode(email.trim()));
+    if let Some(next) = local_path(next) {
+        query.push_str(&format!("&next={}", percent_encode(next)));
+    }
     Redirect::to(&query).into_response()
 }
 
@@ -94,7 +112,7 @@ pub async fn login(
         Ok(attempt) => attempt,
         Err(refusal) => {
             tracing::warn!(%email, ?address, ?refusal, "sign-in refused: too many failures");
-            return refused("rate_limited", &form.email);
+            return refused("rate_limited", &form.email, &form.next);
         }
     };
     let record = match state.store.find_login(&email).await {
@@ -127,11 +145,11 @@ pub async fn login(
     let account = record.filter(|r| matches && r.may_sign_in());
     let Some(account) = account else {
         drop(attempt);
-        return refused("invalid", &form.email);
+        return refused("invalid", &form.email, &form.next);
     };
     attempt.succeeded();
 
-    signed_in(&state, account.user_id).await
+    signed_in(&state, account.user_id, local_path(&form.next)).await
 }
 
 /// `503` with `Retry-After`: every password check is taken and the queue is full.
@@ -151,7 +169,11 @@ fn busy() -> Response {
 }
 
 /// Starts a session for a person who proved who they are, and sends them home.
-async fn signed_in(state: &AppState, user_id: cairn::model::UserId) -> Response {
+async fn signed_in(
+    state: &AppState,
+    user_id: cairn::model::UserId,
+    next: Option<&str>,
+) -> Response {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -174,7 +196,7 @@ async fn signed_in(state: &AppState, user_id: cairn::model::UserId) -> Response 
         )
             .into_response();
     }
-    let mut response = Redirect::to("/").into_response();
+    let mut response = Redirect::to(next.unwrap_or("/")).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         session_cookie(state, &token, SESSION_DAYS * 24 * 3600),
@@ -267,7 +289,13 @@ pub async fn session_layer(
             request.extensions_mut().insert(viewer);
         }
         None if is_page_view && !is_public(&path) => {
-            return Redirect::to("/login").into_response();
+            // Back to the page asked for once signed in (home needs no saying).
+            let asked = request.uri().path_and_query().map_or("/", |p| p.as_str());
+            return match local_path(asked).filter(|asked| *asked != "/") {
+                Some(asked) => Redirect::to(&format!("/login?next={}", percent_encode(asked))),
+                None => Redirect::to("/login"),
+            }
+            .into_response();
         }
         None => {}
     }
@@ -338,7 +366,7 @@ pub async fn welcome(State(state): State<AppState>, Form(form): Form<WelcomeForm
         .filter(char::is_ascii_alphanumeric)
         .collect();
     match cairn::admin::accept_invitation(&state.store, &token, &form.password, &form.again).await {
-        Ok(user_id) => signed_in(&state, user_id).await,
+        Ok(user_id) => signed_in(&state, user_id, None).await,
         Err(cairn::CoreError::Invalid { field, reason }) => Redirect::to(&format!(
             "/welcome/{token}?error={}",
             percent_encode(&format!("{field}: {reason}"))

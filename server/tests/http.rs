@@ -19,6 +19,8 @@ mod attendance;
 mod case;
 #[path = "http/hardening.rs"]
 mod hardening;
+#[path = "http/seats.rs"]
+mod seats;
 
 async fn app(store: &Store) -> Router {
     app_with(store, LoginLimiter::default()).await
@@ -108,10 +110,15 @@ async fn health_check_answers_when_the_database_does(store: &Store) {
 
 async fn anonymous_page_views_go_to_the_sign_in_page(store: &Store) {
     let app = app(store).await;
-    for path in ["/", "/learners/3", "/admin"] {
+    // Home to sign in; any other page to sign in and back.
+    for (path, to) in [
+        ("/", "/login"),
+        ("/learners/3", "/login?next=%2Flearners%2F3"),
+        ("/admin", "/login?next=%2Fadmin"),
+    ] {
         let reply = send(&app, get(path, None)).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(reply.headers[header::LOCATION], "/login", "{path}");
+        assert_eq!(reply.headers[header::LOCATION], to, "{path}");
     }
     let reply = send(&app, get("/login", None)).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -974,7 +981,11 @@ async fn a_training_record_is_uploaded_by_form_and_downloaded_by_its_owner_only(
     );
     let anonymous = send(&app, get(&format!("/files/{file}"), None)).await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
-    assert_eq!(anonymous.headers[header::LOCATION], "/login");
+    // To sign in, and back to the file after.
+    assert_eq!(
+        anonymous.headers[header::LOCATION],
+        format!("/login?next=%2Ffiles%2F{file}").as_str()
+    );
 
     // A disguised executable, and a file beyond the 2 MB that other requests may carry (but
     // within the 3 MB upload limit, so it is the content that decides).

@@ -1097,3 +1097,29 @@ pub struct SharedCollection {
     pub description: String,
     pub items: Vec<BackpackItem>,
 }
+
+/// A registration code as the person about to redeem it sees it: the training it gives a seat
+/// on, and whether they can take one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    pub code: String,
+    pub training: String,
+    pub description: String,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub seats_left: i64,
+    pub state: RegistrationState,
+}
+
+/// Whether a registration code gives the person a seat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegistrationState {
+    /// A seat is theirs to take.
+    Open,
+    /// They hold one already.
+    Held,
+    /// The code expired on this day.
+    Expired(String),
+    /// Every seat is taken.
+    UsedUp,
+}

@@ -28,6 +28,77 @@ fn refused(reason: &str) -> CoreError {
 }
 
 impl Store {
+    /// The registration code as `user_id` (who may redeem it) sees it; unknown, or another
+    /// institution's, it is not found.
+    pub async fn registration(
+        &self,
+        code: &str,
+        user_id: UserId,
+    ) -> CoreResult<crate::model::Registration> {
+        use crate::model::{Registration, RegistrationState};
+        let code = code.trim().to_uppercase();
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+            i64,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT c.id, t.name, t.description, t.starts_on, t.ends_on, c.expires_at, c.seats, \
+               c.taken \
+             FROM registration_codes c JOIN trainings t ON t.id = c.training_id \
+             JOIN users u ON u.institution_id = c.institution_id \
+             WHERE c.code = $1 AND u.id = $2",
+        )
+        .bind(&code)
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let (code_id, training, description, starts_on, ends_on, expires_at, seats, taken) =
+            row.ok_or_else(|| CoreError::NotFound("such registration code".into()))?;
+        let held: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM seat_assignments s JOIN users u ON u.id = $2 \
+             WHERE s.code_id = $1 AND s.redeemed_at IS NOT NULL \
+               AND (s.user_id = u.id OR LOWER(s.email) = LOWER(u.email))",
+        )
+        .bind(code_id)
+        .bind(user_id)
+        .fetch_one(self.pool())
+        .await?;
+        let assigned: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM seat_assignments s JOIN users u ON u.id = $2 \
+             WHERE s.code_id = $1 AND s.redeemed_at IS NULL \
+               AND (s.user_id = u.id OR LOWER(s.email) = LOWER(u.email))",
+        )
+        .bind(code_id)
+        .bind(user_id)
+        .fetch_one(self.pool())
+        .await?;
+        let now = clock::now();
+        let state = if held > 0 {
+            RegistrationState::Held
+        } else if let Some(expired) = expires_at.filter(|at| *at <= now) {
+            RegistrationState::Expired(expired.chars().take(10).collect())
+        } else if taken >= seats && assigned == 0 {
+            RegistrationState::UsedUp
+        } else {
+            RegistrationState::Open
+        };
+        Ok(Registration {
+            code,
+            training,
+            description,
+            starts_on,
+            ends_on,
+            seats_left: (seats - taken).max(0),
+            state,
+        })
+    }
+
     /// `user_id` redeems `code`: takes a seat (or the one assigned to their email) and is
     /// enrolled on its training, in one transaction with its audit line.
     pub async fn redeem_code(

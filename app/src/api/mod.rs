@@ -11,10 +11,12 @@ use crate::error::AppError;
 mod admin;
 mod attendance;
 mod frameworks;
+mod seats;
 mod story;
 pub use admin::*;
 pub use attendance::*;
 pub use frameworks::*;
+pub use seats::*;
 pub use story::*;
 
 /// Everything the signed-in person's home page shows.

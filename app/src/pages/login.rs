@@ -31,6 +31,8 @@ fn login_page() -> impl IntoView {
     };
     let email = move || query.with(|q| q.get("email")).unwrap_or_default();
     let signed_out = move || query.with(|q| q.get("signed_out")).is_some();
+    // The page the person was on their way to: the server takes them there once signed in.
+    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
     view! {
         <Title text="Sign in" />
         <main id="main" class="login">
@@ -69,6 +71,7 @@ fn login_page() -> impl IntoView {
                         required
                         aria-describedby="login-error"
                     />
+                    <input type="hidden" name="next" value=next />
                     <button type="submit" class="primary">"Sign in"</button>
                 </form>
             </div>

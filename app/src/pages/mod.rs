@@ -26,6 +26,7 @@ pub mod people;
 pub mod person;
 pub mod project;
 pub mod projects;
+pub mod register;
 pub mod roster;
 pub mod settings;
 pub mod shared;
