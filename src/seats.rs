@@ -40,6 +40,12 @@ fn giver(viewer: &Viewer) -> CoreResult<(Actor<'_>, Option<i64>)> {
     Ok((by, manager))
 }
 
+/// The codes the viewer gives seats of, with whom their seats went to.
+pub async fn codes(store: &Store, viewer: &Viewer) -> CoreResult<Vec<crate::model::CodeAdmin>> {
+    let (by, manager) = giver(viewer)?;
+    store.codes(by.institution_id, manager).await
+}
+
 /// Assigns a seat of a code to an email address; the seat's id.
 pub async fn assign(store: &Store, viewer: &Viewer, code_id: i64, email: &str) -> CoreResult<i64> {
     let (by, manager) = giver(viewer)?;

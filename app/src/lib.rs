@@ -157,6 +157,10 @@ pub fn App() -> impl IntoView {
                         view=pages::framework::page
                     />
                     <Route ssr=SsrMode::Async
+                        path=StaticSegment("codes")
+                        view=pages::codes::page
+                    />
+                    <Route ssr=SsrMode::Async
                         path=(StaticSegment("register"), ParamSegment("code"))
                         view=pages::register::page
                     />

@@ -1123,3 +1123,27 @@ pub enum RegistrationState {
     /// Every seat is taken.
     UsedUp,
 }
+
+/// A registration code as the manager who holds it (or an administrator) manages it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeAdmin {
+    pub id: i64,
+    pub code: String,
+    pub training: String,
+    pub seats: i64,
+    /// Seats given: assigned to an email, or taken up.
+    pub taken: i64,
+    pub expires_at: Option<String>,
+    pub holders: Vec<SeatHolder>,
+}
+
+/// Who a seat was given to, and whether they have taken it up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatHolder {
+    pub id: i64,
+    pub email: String,
+    /// Their name, once they have an account.
+    pub name: Option<String>,
+    pub given_at: String,
+    pub taken_up_at: Option<String>,
+}

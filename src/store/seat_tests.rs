@@ -218,6 +218,22 @@ async fn a_seat_assigned_to_an_email_is_taken_up_or_taken_back(store: &Store) {
         .await
         .unwrap();
     assert_eq!(taken, 2);
+
+    // The manager's page: the code, whom its seats went to, and who took them up.
+    let codes = store.codes(institution_id, Some(manager)).await.unwrap();
+    let listed = codes
+        .iter()
+        .find(|c| c.id == code_id)
+        .expect("the manager's code");
+    assert_eq!((listed.seats, listed.taken), (2, 2));
+    assert_eq!(listed.holders.len(), 2);
+    assert!(listed.holders.iter().all(|h| h.taken_up_at.is_some()));
+    assert!(store
+        .codes(institution_id, Some(manager + 100_000))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store.codes(institution_id, None).await.unwrap().len() >= codes.len());
 }
 
 crate::store_tests!(

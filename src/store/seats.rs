@@ -28,6 +28,61 @@ fn refused(reason: &str) -> CoreError {
 }
 
 impl Store {
+    /// The institution's registration codes (a manager's own, when `manager` is given), newest
+    /// first, each with whom its seats went to.
+    pub async fn codes(
+        &self,
+        institution_id: InstitutionId,
+        manager: Option<UserId>,
+    ) -> CoreResult<Vec<crate::model::CodeAdmin>> {
+        use crate::model::{CodeAdmin, SeatHolder};
+        type CodeRow = (i64, String, String, i64, i64, Option<String>);
+        let codes: Vec<CodeRow> = sqlx::query_as(
+            "SELECT c.id, c.code, t.name, c.seats, c.taken, c.expires_at \
+             FROM registration_codes c JOIN trainings t ON t.id = c.training_id \
+             WHERE c.institution_id = $1 AND ($2 IS NULL OR c.manager_id = $2) \
+             ORDER BY c.created_at DESC, c.id DESC",
+        )
+        .bind(institution_id)
+        .bind(manager)
+        .fetch_all(self.pool())
+        .await?;
+        type HolderRow = (i64, i64, String, Option<String>, String, Option<String>);
+        let holders: Vec<HolderRow> = sqlx::query_as(
+            "SELECT s.code_id, s.id, s.email, u.name, s.invited_at, s.redeemed_at \
+             FROM seat_assignments s JOIN registration_codes c ON c.id = s.code_id \
+             LEFT JOIN users u ON u.id = s.user_id \
+             WHERE c.institution_id = $1 AND ($2 IS NULL OR c.manager_id = $2) \
+             ORDER BY s.invited_at, s.id",
+        )
+        .bind(institution_id)
+        .bind(manager)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(codes
+            .into_iter()
+            .map(|(id, code, training, seats, taken, expires_at)| CodeAdmin {
+                holders: holders
+                    .iter()
+                    .filter(|holder| holder.0 == id)
+                    .map(|(_, seat, email, name, given_at, taken_up_at)| SeatHolder {
+                        id: *seat,
+                        email: email.clone(),
+                        name: name.clone(),
+                        given_at: given_at.clone(),
+                        taken_up_at: taken_up_at.clone(),
+                    })
+                    .collect(),
+                id,
+                code,
+                training,
+                seats,
+                taken,
+                expires_at,
+            })
+            .collect())
+    }
+
     /// The registration code as `user_id` (who may redeem it) sees it; unknown, or another
     /// institution's, it is not found.
     pub async fn registration(

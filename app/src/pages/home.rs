@@ -327,6 +327,7 @@ fn SeatsTile(seats: Vec<SeatSummary>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            <p><a href="/codes">"Give seats and see who registered"</a></p>
         </Tile>
     }
 }

@@ -7,6 +7,7 @@ pub mod backpack;
 pub mod case_import;
 pub mod category;
 pub mod checkins;
+pub mod codes;
 pub mod competency;
 pub mod credential;
 pub mod framework;

@@ -113,6 +113,28 @@ async fn a_code_is_redeemed_after_signing_in_on_the_way(store: &Store) {
         unknown.body
     );
 
+    // The codes are the manager's (and administrators') to give: not a teacher's.
+    let refused = send(&app, form("/api/codes", Some(&cookie), "")).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let refused = send(
+        &app,
+        form(
+            "/api/assign_seat",
+            Some(&cookie),
+            "code_id=1&email=x%40example.org",
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let manager = super::sign_in(&app, "manager@demo.cairn").await;
+    let page = send(&app, get("/codes", Some(&manager))).await;
+    assert!(
+        page.body.contains(&format!("{code} — {training}")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("registered"), "{}", page.body);
+
     // A sign-in never goes on to another site, the sign-in page or the API.
     for next in [
         "//evil.example/x",
