@@ -123,6 +123,15 @@ fn outcome<T>(page: &str, result: cairn::error::CoreResult<T>) -> Response {
     }
 }
 
+/// Back to `page` following the background job just started (`?{key}={id}`), or with the
+/// reason it was not.
+fn following(page: &str, key: &str, started: cairn::error::CoreResult<u64>) -> Response {
+    match started {
+        Ok(id) => back(page, &format!("{key}={id}")),
+        Err(error) => outcome(page, Err::<(), _>(error)),
+    }
+}
+
 /// `POST /backpack/records` (multipart: `title`, `file`): keeps the file and adds the record to
 /// the backpack, then returns to it — with the reason when the upload was refused, nothing
 /// kept.
@@ -305,10 +314,7 @@ pub async fn people_import(
     };
     let started =
         cairn::admin::start_import(&state.store, &state.imports, &viewer, name, bytes, mode);
-    match started {
-        Ok(id) => back(page, &format!("import={id}")),
-        Err(error) => outcome(page, Err::<(), _>(error)),
-    }
+    following(page, "import", started)
 }
 
 /// `POST /admin/oneroster` (multipart: `file`, a OneRoster zip; `mode` = `all` | `valid`;
@@ -343,10 +349,7 @@ pub async fn oneroster_preview(
         bytes,
         options,
     );
-    match started {
-        Ok(id) => back(page, &format!("import={id}")),
-        Err(error) => outcome(page, Err::<(), _>(error)),
-    }
+    following(page, "import", started)
 }
 
 /// The form that runs a previewed package: its preview's id.
@@ -367,10 +370,8 @@ pub async fn oneroster_run(
         Err(refusal) => return refusal,
     };
     let page = "/admin/oneroster";
-    match cairn::admin::start_oneroster_run(&state.store, &state.imports, &viewer, form.id) {
-        Ok(id) => back(page, &format!("import={id}")),
-        Err(error) => outcome(page, Err::<(), _>(error)),
-    }
+    let started = cairn::admin::start_oneroster_run(&state.store, &state.imports, &viewer, form.id);
+    following(page, "import", started)
 }
 
 /// `POST /admin/frameworks/case` (multipart: `file`, a CASE package or spreadsheet;
@@ -403,17 +404,25 @@ pub async fn case_preview(
         bytes,
         options,
     );
-    match started {
-        Ok(id) => {
-            let within = std::time::Duration::from_secs(2);
-            state
-                .imports
-                .settled(viewer.institution_id, id, within)
-                .await;
-            back(page, &format!("case={id}"))
-        }
-        Err(error) => outcome(page, Err::<(), _>(error)),
+    case_followed(&state, &viewer, page, started).await
+}
+
+/// Back to the frameworks page following a CASE job, once it is done or two seconds have
+/// passed: a small package's page is then drawn finished, its framework in the list.
+async fn case_followed(
+    state: &AppState,
+    viewer: &Viewer,
+    page: &str,
+    started: cairn::error::CoreResult<u64>,
+) -> Response {
+    if let Ok(id) = started {
+        let within = std::time::Duration::from_secs(2);
+        state
+            .imports
+            .settled(viewer.institution_id, id, within)
+            .await;
     }
+    following(page, "case", started)
 }
 
 /// The form under a CASE preview: the depths chosen, whether the valid part is written, and
@@ -471,17 +480,7 @@ pub async fn case_run(
     };
     let started =
         cairn::frameworks::start_case_run(&state.store, &state.imports, &viewer, form.id, options);
-    match started {
-        Ok(id) => {
-            let within = std::time::Duration::from_secs(2);
-            state
-                .imports
-                .settled(viewer.institution_id, id, within)
-                .await;
-            back(page, &format!("case={id}"))
-        }
-        Err(error) => outcome(page, Err::<(), _>(error)),
-    }
+    case_followed(&state, &viewer, page, started).await
 }
 
 /// `POST /admin/frameworks/{id}/rsd` (multipart: `file`, Rich Skill Descriptors as JSON;

@@ -187,20 +187,16 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             database,
         } => return rsd(path, framework, area, institution, database).await,
     };
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let store = database.open().await?;
-    let institution_id = super::token::institution(&store, institution).await?;
-    let file_name = file_name(&path);
+    let Opened {
+        bytes,
+        store,
+        institution_id,
+        file_name,
+    } = Opened::read(&path, institution, database).await?;
     let mode = mode(valid_rows);
     let tracker = Tracker::new(1, &file_name);
     let progress = follow(&tracker);
-    let by = ImportedBy {
-        institution_id,
-        actor_id: None,
-        origin: Some("command line"),
-        file_name: &file_name,
-        rejected: 0,
-    };
+    let by = command_line(institution_id, &file_name);
     let result = cairn::admin::import_people(&store, &by, bytes, mode, &tracker).await;
     progress.abort();
     store.close().await;
@@ -231,6 +227,44 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 /// The file's name as reports and the audit log give it.
+/// A file to import, read, with the store and the institution it goes into.
+struct Opened {
+    bytes: Vec<u8>,
+    store: cairn::store::Store,
+    institution_id: i64,
+    file_name: String,
+}
+
+impl Opened {
+    async fn read(
+        path: &std::path::Path,
+        institution: Option<i64>,
+        database: DatabaseArgs,
+    ) -> anyhow::Result<Opened> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let store = database.open().await?;
+        let institution_id = super::token::institution(&store, institution).await?;
+        Ok(Opened {
+            bytes,
+            store,
+            institution_id,
+            file_name: file_name(path),
+        })
+    }
+}
+
+/// An import made from the command line (no person signed in), of the file `file_name`.
+fn command_line(institution_id: i64, file_name: &str) -> ImportedBy<'_> {
+    ImportedBy {
+        institution_id,
+        actor_id: None,
+        origin: Some("command line"),
+        file_name,
+        rejected: 0,
+    }
+}
+
 fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
@@ -277,13 +311,7 @@ async fn oneroster(
     let file_name = file_name(&path);
     let tracker = Tracker::new(1, &file_name);
     let progress = follow(&tracker);
-    let by = ImportedBy {
-        institution_id,
-        actor_id: None,
-        origin: Some("command line"),
-        file_name: &file_name,
-        rejected: 0,
-    };
+    let by = command_line(institution_id, &file_name);
     let source = cairn::admin::OneRosterSource::Path(path);
     let result =
         cairn::admin::import_oneroster(&store, &by, source, options, dry_run, &tracker).await;
@@ -307,10 +335,12 @@ async fn attendance(
     institution: Option<i64>,
     database: DatabaseArgs,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let store = database.open().await?;
-    let institution_id = super::token::institution(&store, institution).await?;
-    let file_name = file_name(&path);
+    let Opened {
+        bytes,
+        store,
+        institution_id,
+        file_name,
+    } = Opened::read(&path, institution, database).await?;
     let mode = mode(valid_rows);
     let sender = cairn::attendance::Sender::Import {
         actor_id: None,
@@ -364,17 +394,13 @@ async fn case(
     institution: Option<i64>,
     database: DatabaseArgs,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let store = database.open().await?;
-    let institution_id = super::token::institution(&store, institution).await?;
-    let file_name = file_name(&path);
-    let by = ImportedBy {
+    let Opened {
+        bytes,
+        store,
         institution_id,
-        actor_id: None,
-        origin: Some("command line"),
-        file_name: &file_name,
-        rejected: 0,
-    };
+        file_name,
+    } = Opened::read(&path, institution, database).await?;
+    let by = command_line(institution_id, &file_name);
     let result = cairn::frameworks::import_case_as(&store, &by, &bytes, options, None).await;
     store.close().await;
     let outcome = result.context("the import failed; nothing was written")?;
@@ -395,17 +421,13 @@ async fn rsd(
     institution: Option<i64>,
     database: DatabaseArgs,
 ) -> anyhow::Result<()> {
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let store = database.open().await?;
-    let institution_id = super::token::institution(&store, institution).await?;
-    let file_name = file_name(&path);
-    let by = ImportedBy {
+    let Opened {
+        bytes,
+        store,
         institution_id,
-        actor_id: None,
-        origin: Some("command line"),
-        file_name: &file_name,
-        rejected: 0,
-    };
+        file_name,
+    } = Opened::read(&path, institution, database).await?;
+    let by = command_line(institution_id, &file_name);
     let result = async {
         let area_id = match area {
             Some(code) => {
